@@ -1,0 +1,532 @@
+-- Stingray's math value types as plain Lua tables with shared metatables, and the Script helpers.
+-- Vector3 is {x, y, z}; Quaternion is {x, y, z, w}. The network layer reads these fields to quantize them.
+-- Stingray is Z-up with Y forward: forward = (0, 1, 0), right = (1, 0, 0), up = (0, 0, 1).
+local host = ...
+
+local sqrt, sin, cos, acos, atan, abs = math.sqrt, math.sin, math.cos, math.acos, math.atan, math.abs
+local type, error, setmetatable, getmetatable, rawget = type, error, setmetatable, getmetatable, rawget
+local format = string.format
+
+local function float_text(v)
+	return format("%.14g", v)
+end
+
+-- Engine types by their metatable's __name ("Vector3", "Vector4" for quaternions, "LanLobby"...),
+-- anything else by its Lua type.
+local function type_name(v)
+	local mt = getmetatable(v)
+	if type(mt) == "table" then
+		local name = rawget(mt, "__name")
+		if type(name) == "string" then
+			return name
+		end
+	end
+	return type(v)
+end
+
+---------------------------------------------------------------------------------------------------
+-- Vector3
+---------------------------------------------------------------------------------------------------
+Vector3 = {}
+local Vector3_mt = { __name = "Vector3" }
+local COMPONENT = { "x", "y", "z", "w" }
+
+local function vec(x, y, z)
+	return setmetatable({ x = x, y = y, z = z }, Vector3_mt)
+end
+
+local function check_vector(v, fname, argn)
+	if getmetatable(v) ~= Vector3_mt then
+		error(format("bad argument #%d to 'Vector3.%s' (Vector3 expected, got %s)", argn, fname, type_name(v)), 3)
+	end
+	return v
+end
+
+local function check_number(n, fname, argn, namespace)
+	if type(n) ~= "number" then
+		error(format("bad argument #%d to '%s.%s' (number expected, got %s)", argn, namespace, fname, type_name(n)), 3)
+	end
+	return n
+end
+
+setmetatable(Vector3, {
+	__call = function(_, x, y, z)
+		return vec(check_number(x or 0, "Vector3", 1, "Vector3"), check_number(y or 0, "Vector3", 2, "Vector3"),
+			check_number(z or 0, "Vector3", 3, "Vector3"))
+	end,
+})
+
+Vector3_mt.__index = function(v, k)
+	local name = COMPONENT[k]
+	if name ~= nil and k <= 3 then
+		return rawget(v, name)
+	end
+	return Vector3[k]
+end
+
+Vector3_mt.__newindex = function(v, k, value)
+	local name = COMPONENT[k]
+	if name == nil or k > 3 then
+		error(format("cannot set field '%s' of a Vector3", tostring(k)), 2)
+	end
+	rawset(v, name, value)
+end
+
+function Vector3_mt.__add(a, b)
+	check_vector(a, "__add", 1)
+	check_vector(b, "__add", 2)
+	return vec(a.x + b.x, a.y + b.y, a.z + b.z)
+end
+
+function Vector3_mt.__sub(a, b)
+	check_vector(a, "__sub", 1)
+	check_vector(b, "__sub", 2)
+	return vec(a.x - b.x, a.y - b.y, a.z - b.z)
+end
+
+function Vector3_mt.__unm(a)
+	return vec(-a.x, -a.y, -a.z)
+end
+
+function Vector3_mt.__mul(a, b)
+	if type(a) == "number" then
+		a, b = b, a
+	end
+	check_vector(a, "__mul", 1)
+	check_number(b, "__mul", 2, "Vector3")
+	return vec(a.x * b, a.y * b, a.z * b)
+end
+
+function Vector3_mt.__div(a, b)
+	check_vector(a, "__div", 1)
+	check_number(b, "__div", 2, "Vector3")
+	return vec(a.x / b, a.y / b, a.z / b)
+end
+
+function Vector3_mt.__eq(a, b)
+	return a.x == b.x and a.y == b.y and a.z == b.z
+end
+
+function Vector3_mt.__tostring(v)
+	return "Vector3(" .. float_text(v.x) .. ", " .. float_text(v.y) .. ", " .. float_text(v.z) .. ")"
+end
+
+function Vector3.x(v)
+	return check_vector(v, "x", 1).x
+end
+
+function Vector3.y(v)
+	return check_vector(v, "y", 1).y
+end
+
+function Vector3.z(v)
+	return check_vector(v, "z", 1).z
+end
+
+function Vector3.set_x(v, x)
+	check_vector(v, "set_x", 1).x = check_number(x, "set_x", 2, "Vector3")
+end
+
+function Vector3.set_y(v, y)
+	check_vector(v, "set_y", 1).y = check_number(y, "set_y", 2, "Vector3")
+end
+
+function Vector3.set_z(v, z)
+	check_vector(v, "set_z", 1).z = check_number(z, "set_z", 2, "Vector3")
+end
+
+function Vector3.element(v, i)
+	return check_vector(v, "element", 1)[i]
+end
+
+function Vector3.set_element(v, i, value)
+	check_vector(v, "set_element", 1)[i] = check_number(value, "set_element", 3, "Vector3")
+end
+
+function Vector3.to_elements(v)
+	check_vector(v, "to_elements", 1)
+	return v.x, v.y, v.z
+end
+
+function Vector3.from_elements(x, y, z)
+	return Vector3(x, y, z)
+end
+
+function Vector3.zero()
+	return vec(0, 0, 0)
+end
+
+function Vector3.up()
+	return vec(0, 0, 1)
+end
+
+function Vector3.down()
+	return vec(0, 0, -1)
+end
+
+function Vector3.forward()
+	return vec(0, 1, 0)
+end
+
+function Vector3.backward()
+	return vec(0, -1, 0)
+end
+
+function Vector3.right()
+	return vec(1, 0, 0)
+end
+
+function Vector3.left()
+	return vec(-1, 0, 0)
+end
+
+function Vector3.dot(a, b)
+	check_vector(a, "dot", 1)
+	check_vector(b, "dot", 2)
+	return a.x * b.x + a.y * b.y + a.z * b.z
+end
+
+function Vector3.cross(a, b)
+	check_vector(a, "cross", 1)
+	check_vector(b, "cross", 2)
+	return vec(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
+end
+
+function Vector3.length_squared(v)
+	check_vector(v, "length_squared", 1)
+	return v.x * v.x + v.y * v.y + v.z * v.z
+end
+
+function Vector3.length(v)
+	check_vector(v, "length", 1)
+	return sqrt(v.x * v.x + v.y * v.y + v.z * v.z)
+end
+
+function Vector3.distance_squared(a, b)
+	check_vector(a, "distance_squared", 1)
+	check_vector(b, "distance_squared", 2)
+	local dx, dy, dz = a.x - b.x, a.y - b.y, a.z - b.z
+	return dx * dx + dy * dy + dz * dz
+end
+
+function Vector3.distance(a, b)
+	check_vector(a, "distance", 1)
+	check_vector(b, "distance", 2)
+	local dx, dy, dz = a.x - b.x, a.y - b.y, a.z - b.z
+	return sqrt(dx * dx + dy * dy + dz * dz)
+end
+
+-- A zero vector stays zero, as in the engine.
+function Vector3.normalize(v)
+	check_vector(v, "normalize", 1)
+	local len = sqrt(v.x * v.x + v.y * v.y + v.z * v.z)
+	if len == 0 then
+		return vec(0, 0, 0)
+	end
+	return vec(v.x / len, v.y / len, v.z / len)
+end
+
+local function bound(b, axis)
+	if type(b) == "number" then
+		return b
+	end
+	return b[axis]
+end
+
+-- Bounds are numbers (the same for every axis) or Vector3s.
+function Vector3.clamp(v, lo, hi)
+	check_vector(v, "clamp", 1)
+	local out = {}
+	for _, axis in ipairs({ "x", "y", "z" }) do
+		local c, l, h = v[axis], bound(lo, axis), bound(hi, axis)
+		if c < l then
+			c = l
+		elseif c > h then
+			c = h
+		end
+		out[axis] = c
+	end
+	return vec(out.x, out.y, out.z)
+end
+
+function Vector3.lerp(a, b, t)
+	check_vector(a, "lerp", 1)
+	check_vector(b, "lerp", 2)
+	check_number(t, "lerp", 3, "Vector3")
+	return vec(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t)
+end
+
+function Vector3.min(a, b)
+	check_vector(a, "min", 1)
+	check_vector(b, "min", 2)
+	return vec(math.min(a.x, b.x), math.min(a.y, b.y), math.min(a.z, b.z))
+end
+
+function Vector3.max(a, b)
+	check_vector(a, "max", 1)
+	check_vector(b, "max", 2)
+	return vec(math.max(a.x, b.x), math.max(a.y, b.y), math.max(a.z, b.z))
+end
+
+function Vector3.multiply_elements(a, b)
+	check_vector(a, "multiply_elements", 1)
+	check_vector(b, "multiply_elements", 2)
+	return vec(a.x * b.x, a.y * b.y, a.z * b.z)
+end
+
+function Vector3.divide_elements(a, b)
+	check_vector(a, "divide_elements", 1)
+	check_vector(b, "divide_elements", 2)
+	return vec(a.x / b.x, a.y / b.y, a.z / b.z)
+end
+
+function Vector3.equal(a, b)
+	check_vector(a, "equal", 1)
+	check_vector(b, "equal", 2)
+	return a.x == b.x and a.y == b.y and a.z == b.z
+end
+
+function Vector3.is_valid(v)
+	check_vector(v, "is_valid", 1)
+	return v.x == v.x and v.y == v.y and v.z == v.z and abs(v.x) ~= math.huge and abs(v.y) ~= math.huge
+		and abs(v.z) ~= math.huge
+end
+
+---------------------------------------------------------------------------------------------------
+-- Quaternion (Script.type_name calls it "Vector4", as the engine does)
+---------------------------------------------------------------------------------------------------
+Quaternion = {}
+local Quaternion_mt = { __name = "Vector4" }
+
+local function quat(x, y, z, w)
+	return setmetatable({ x = x, y = y, z = z, w = w }, Quaternion_mt)
+end
+
+local function check_quaternion(q, fname, argn)
+	if getmetatable(q) ~= Quaternion_mt then
+		error(format("bad argument #%d to 'Quaternion.%s' (Quaternion expected, got %s)", argn, fname, type_name(q)),
+			3)
+	end
+	return q
+end
+
+local function axis_angle(axis, angle, fname)
+	check_vector(axis, fname, 1)
+	check_number(angle, fname, 2, "Quaternion")
+	local s = sin(angle / 2)
+	return quat(axis.x * s, axis.y * s, axis.z * s, cos(angle / 2))
+end
+
+setmetatable(Quaternion, {
+	__call = function(_, axis, angle)
+		return axis_angle(axis, angle, "Quaternion")
+	end,
+})
+
+Quaternion_mt.__index = function(q, k)
+	local name = COMPONENT[k]
+	if name ~= nil then
+		return rawget(q, name)
+	end
+	return Quaternion[k]
+end
+
+function Quaternion_mt.__eq(a, b)
+	return a.x == b.x and a.y == b.y and a.z == b.z and a.w == b.w
+end
+
+function Quaternion_mt.__tostring(q)
+	return "Quaternion(" .. float_text(q.x) .. ", " .. float_text(q.y) .. ", " .. float_text(q.z) .. ", "
+		.. float_text(q.w) .. ")"
+end
+
+function Quaternion.axis_angle(axis, angle)
+	return axis_angle(axis, angle, "axis_angle")
+end
+
+function Quaternion.identity()
+	return quat(0, 0, 0, 1)
+end
+
+function Quaternion.from_elements(x, y, z, w)
+	return quat(check_number(x, "from_elements", 1, "Quaternion"), check_number(y, "from_elements", 2, "Quaternion"),
+		check_number(z, "from_elements", 3, "Quaternion"), check_number(w, "from_elements", 4, "Quaternion"))
+end
+
+function Quaternion.to_elements(q)
+	check_quaternion(q, "to_elements", 1)
+	return q.x, q.y, q.z, q.w
+end
+
+function Quaternion.multiply(a, b)
+	check_quaternion(a, "multiply", 1)
+	check_quaternion(b, "multiply", 2)
+	return quat(
+		a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
+		a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x,
+		a.w * b.z + a.x * b.y - a.y * b.x + a.z * b.w,
+		a.w * b.w - a.x * b.x - a.y * b.y - a.z * b.z
+	)
+end
+
+function Quaternion.conjugate(q)
+	check_quaternion(q, "conjugate", 1)
+	return quat(-q.x, -q.y, -q.z, q.w)
+end
+
+function Quaternion.inverse(q)
+	check_quaternion(q, "inverse", 1)
+	local n = q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w
+	return quat(-q.x / n, -q.y / n, -q.z / n, q.w / n)
+end
+
+function Quaternion.normalize(q)
+	check_quaternion(q, "normalize", 1)
+	local n = sqrt(q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w)
+	if n == 0 then
+		return quat(0, 0, 0, 1)
+	end
+	return quat(q.x / n, q.y / n, q.z / n, q.w / n)
+end
+
+function Quaternion.dot(a, b)
+	check_quaternion(a, "dot", 1)
+	check_quaternion(b, "dot", 2)
+	return a.x * b.x + a.y * b.y + a.z * b.z + a.w * b.w
+end
+
+local function rotate(q, x, y, z)
+	-- v' = v + 2w (u x v) + 2 u x (u x v), with u the vector part of q
+	local ux, uy, uz, w = q.x, q.y, q.z, q.w
+	local cx, cy, cz = uy * z - uz * y, uz * x - ux * z, ux * y - uy * x
+	local ccx, ccy, ccz = uy * cz - uz * cy, uz * cx - ux * cz, ux * cy - uy * cx
+	return vec(x + 2 * (w * cx + ccx), y + 2 * (w * cy + ccy), z + 2 * (w * cz + ccz))
+end
+
+function Quaternion.rotate(q, v)
+	check_quaternion(q, "rotate", 1)
+	check_vector(v, "rotate", 2)
+	return rotate(q, v.x, v.y, v.z)
+end
+
+function Quaternion.forward(q)
+	return rotate(check_quaternion(q, "forward", 1), 0, 1, 0)
+end
+
+function Quaternion.right(q)
+	return rotate(check_quaternion(q, "right", 1), 1, 0, 0)
+end
+
+function Quaternion.up(q)
+	return rotate(check_quaternion(q, "up", 1), 0, 0, 1)
+end
+
+-- Rotation about Z (yaw), then X (pitch), then Y (roll), in radians.
+function Quaternion.from_yaw_pitch_roll(yaw, pitch, roll)
+	local qz = axis_angle(vec(0, 0, 1), yaw, "from_yaw_pitch_roll")
+	local qx = axis_angle(vec(1, 0, 0), pitch, "from_yaw_pitch_roll")
+	local qy = axis_angle(vec(0, 1, 0), roll, "from_yaw_pitch_roll")
+	return Quaternion.multiply(Quaternion.multiply(qz, qx), qy)
+end
+
+function Quaternion.yaw(q)
+	local f = Quaternion.forward(q)
+	return atan(-f.x, f.y)
+end
+
+function Quaternion.pitch(q)
+	local f = Quaternion.forward(q)
+	return atan(f.z, sqrt(f.x * f.x + f.y * f.y))
+end
+
+-- The rotation whose forward axis points along `dir`, keeping `up` (default Z) above it.
+function Quaternion.look(dir, up)
+	check_vector(dir, "look", 1)
+	local yaw = atan(-dir.x, dir.y)
+	local pitch = atan(dir.z, sqrt(dir.x * dir.x + dir.y * dir.y))
+	return Quaternion.from_yaw_pitch_roll(yaw, pitch, 0)
+end
+
+function Quaternion.angle_between(a, b)
+	local d = abs(Quaternion.dot(a, b))
+	if d > 1 then
+		d = 1
+	end
+	return 2 * acos(d)
+end
+
+---------------------------------------------------------------------------------------------------
+-- Boxes: values that outlive a frame
+---------------------------------------------------------------------------------------------------
+Vector3Box = {}
+local Vector3Box_mt = { __name = "Vector3Box", __index = Vector3Box }
+
+local function store3(box, x, y, z)
+	if getmetatable(x) == Vector3_mt then
+		x, y, z = x.x, x.y, x.z
+	end
+	box[1], box[2], box[3] = x or 0, y or 0, z or 0
+end
+
+setmetatable(Vector3Box, {
+	__call = function(_, x, y, z)
+		local box = setmetatable({}, Vector3Box_mt)
+		store3(box, x, y, z)
+		return box
+	end,
+})
+
+function Vector3Box.store(box, x, y, z)
+	store3(box, x, y, z)
+end
+
+function Vector3Box.unbox(box)
+	return vec(box[1], box[2], box[3])
+end
+
+function Vector3Box_mt.__tostring(box)
+	return "Vector3Box(" .. float_text(box[1]) .. ", " .. float_text(box[2]) .. ", " .. float_text(box[3]) .. ")"
+end
+
+QuaternionBox = {}
+local QuaternionBox_mt = { __name = "QuaternionBox", __index = QuaternionBox }
+
+local function store4(box, x, y, z, w)
+	if getmetatable(x) == Quaternion_mt then
+		x, y, z, w = x.x, x.y, x.z, x.w
+	end
+	box[1], box[2], box[3], box[4] = x or 0, y or 0, z or 0, w or 1
+end
+
+setmetatable(QuaternionBox, {
+	__call = function(_, x, y, z, w)
+		local box = setmetatable({}, QuaternionBox_mt)
+		store4(box, x, y, z, w)
+		return box
+	end,
+})
+
+function QuaternionBox.store(box, x, y, z, w)
+	store4(box, x, y, z, w)
+end
+
+function QuaternionBox.unbox(box)
+	return quat(box[1], box[2], box[3], box[4])
+end
+
+function QuaternionBox_mt.__tostring(box)
+	return "QuaternionBox(" .. float_text(box[1]) .. ", " .. float_text(box[2]) .. ", " .. float_text(box[3]) .. ", "
+		.. float_text(box[4]) .. ")"
+end
+
+---------------------------------------------------------------------------------------------------
+-- Script
+---------------------------------------------------------------------------------------------------
+Script = {}
+
+Script.type_name = type_name
+Script.new_array = host.new_array
+Script.new_map = host.new_map
+Script.new_table = host.new_table
+
+return Vector3_mt, Quaternion_mt

@@ -1,0 +1,99 @@
+/**
+ * Runs game scripts headless: one VM per script, frames interleaved on one clock, until every
+ * script quits or the frame limit is reached.
+ */
+import path from 'node:path';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import { ManualClock, WallClock, type Clock } from '../core/clock.js';
+import type { RunOptions } from './run_options.js';
+import { ScriptPeer } from './script_peer.js';
+
+export interface RunOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Prefixes each line with the peer's label when several peers share the terminal. */
+function lineWriter(write: (text: string) => void, prefix: string): (text: string) => void {
+  if (prefix === '') return write;
+  let atLineStart = true;
+  return (text) => {
+    if (text === '') return;
+    let out = '';
+    for (const piece of text.split(/(?<=\n)/)) {
+      if (atLineStart) out += prefix;
+      out += piece;
+      atLineStart = piece.endsWith('\n');
+    }
+    write(out);
+  };
+}
+
+/** Run the scripts; resolves to the process exit code. */
+export async function runScripts(options: RunOptions, output: RunOutput): Promise<number> {
+  const frameClock = new ManualClock();
+  const wallClock = new WallClock();
+  const clock: Clock = options.realtime ? wallClock : frameClock;
+  const several = options.scripts.length > 1;
+
+  const peers: ScriptPeer[] = [];
+  for (const [index, script] of options.scripts.entries()) {
+    const label = `${index}:${path.basename(script, '.lua')}`;
+    peers.push(
+      await ScriptPeer.create({
+        script,
+        index,
+        root: options.root ?? path.dirname(path.resolve(script)),
+        argv: [...options.scriptArgs, '--peer-index', String(index)],
+        clock,
+        writeStdout: lineWriter(output.stdout, several ? `[${label}] ` : ''),
+      }),
+    );
+  }
+
+  const reportFailures = (): boolean => {
+    let failed = false;
+    for (const peer of peers) {
+      if (peer.state === 'failed' && peer.failure !== undefined) {
+        output.stderr(`${several ? `[${peer.label}] ` : ''}Lua error: ${peer.failure}\n`);
+        peer.failure = undefined;
+        failed = true;
+      }
+    }
+    return failed;
+  };
+
+  try {
+    for (const peer of peers) {
+      peer.start();
+      if (peer.state === 'failed') break;
+    }
+    let aborted = reportFailures();
+    let frame = 0;
+    while (!aborted && peers.some((p) => p.state === 'running')) {
+      if (options.frames !== undefined && frame >= options.frames) break;
+      frameClock.advance(options.dt);
+      for (const peer of peers) {
+        peer.update(options.dt);
+        if (peer.state !== 'running') peer.shutdown();
+      }
+      aborted = reportFailures();
+      frame++;
+      // Let sockets deliver what arrived during the frame.
+      if (options.realtime) {
+        const due = frame * options.dt - wallClock.now();
+        if (due > 0) await sleep(due * 1000);
+        else await yieldToEventLoop();
+      } else {
+        await yieldToEventLoop();
+      }
+    }
+  } finally {
+    for (const peer of peers) peer.shutdown();
+    reportFailures();
+  }
+
+  const failed = peers.find((p) => p.state === 'failed');
+  if (failed) return 1;
+  return peers.find((p) => p.exitCode !== 0)?.exitCode ?? 0;
+}

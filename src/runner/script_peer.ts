@@ -1,0 +1,98 @@
+/**
+ * One peer of a run: a Lua VM with the Stingray environment, running one game script through its
+ * lifecycle (main chunk, init, update(dt) per frame, shutdown).
+ */
+import path from 'node:path';
+import type { Clock } from '../core/clock.js';
+import { createStingrayVm, type StingrayVm } from '../bindings/stingray_vm.js';
+import { LuaScriptError, ScriptExit } from '../bindings/lua_vm.js';
+
+export interface ScriptPeerOptions {
+  script: string;
+  index: number;
+  root: string;
+  argv: readonly string[];
+  clock: Clock;
+  writeStdout(text: string): void;
+}
+
+export type PeerState = 'running' | 'quit' | 'failed';
+
+export class ScriptPeer {
+  readonly label: string;
+  state: PeerState = 'running';
+  exitCode = 0;
+  /** The Lua error message with traceback, once the script failed. */
+  failure: string | undefined;
+  private shutDown = false;
+
+  private constructor(
+    readonly options: ScriptPeerOptions,
+    readonly vm: StingrayVm,
+    private readonly quitRequest: { code: number | undefined },
+  ) {
+    this.label = `${options.index}:${path.basename(options.script, '.lua')}`;
+  }
+
+  static async create(options: ScriptPeerOptions): Promise<ScriptPeer> {
+    const quitRequest: { code: number | undefined } = { code: undefined };
+    const vm = await createStingrayVm({
+      root: options.root,
+      writeStdout: options.writeStdout,
+      application: {
+        argv: options.argv,
+        timeSinceLaunch: () => options.clock.now(),
+        quit: (code) => {
+          quitRequest.code = code;
+        },
+      },
+    });
+    return new ScriptPeer(options, vm, quitRequest);
+  }
+
+  /** Run the script's main chunk, then its init(). */
+  start(): void {
+    this.guard(() => {
+      this.vm.lua.runFile(this.options.script);
+      this.vm.lua.callGlobal('init');
+    });
+  }
+
+  /** One frame: update(dt). */
+  update(dt: number): void {
+    if (this.state !== 'running') return;
+    this.guard(() => this.vm.lua.callGlobal('update', dt));
+  }
+
+  /** Call shutdown() once (also after a quit) and release the VM. */
+  shutdown(): void {
+    if (this.shutDown) return;
+    this.shutDown = true;
+    if (this.state !== 'failed') this.guard(() => this.vm.lua.callGlobal('shutdown'));
+    this.vm.close();
+  }
+
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      if (error instanceof ScriptExit) {
+        this.state = 'quit';
+        this.exitCode = error.code;
+        return;
+      }
+      if (error instanceof LuaScriptError) {
+        this.state = 'failed';
+        this.exitCode = 1;
+        this.failure = error.luaMessage;
+        return;
+      }
+      throw error;
+    }
+    const exit = this.vm.lua.requestedExit ?? this.quitRequest.code;
+    if (exit !== undefined && this.state === 'running') {
+      this.state = 'quit';
+      this.exitCode = exit;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Test helpers: real Lua VMs with the Stingray environment, and the real CLI as a child process.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createStingrayVm, type StingrayVm } from '../../src/bindings/stingray_vm.js';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CLI = path.join(REPO_ROOT, 'scripts/stingray-net.js');
+
+export interface TestVm {
+  vm: StingrayVm;
+  /** Everything the scripts printed so far. */
+  output(): string;
+  /** Run a chunk (named `@test.lua` unless given); returns what it printed. */
+  run(source: string, chunkName?: string): string;
+}
+
+export async function createTestVm(options: { root?: string; argv?: string[] } = {}): Promise<TestVm> {
+  let printed = '';
+  const vm = await createStingrayVm({
+    root: options.root ?? REPO_ROOT,
+    writeStdout: (text) => {
+      printed += text;
+    },
+    application: { argv: options.argv ?? [], timeSinceLaunch: () => 0, quit: () => undefined },
+  });
+  return {
+    vm,
+    output: () => printed,
+    run(source, chunkName = '@test.lua') {
+      const before = printed.length;
+      vm.lua.runString(source, chunkName);
+      return printed.slice(before);
+    },
+  };
+}
+
+/** Run Lua source in a fresh VM and return its printed output. */
+export async function luaOutput(source: string): Promise<string> {
+  const t = await createTestVm();
+  try {
+    return t.run(source);
+  } finally {
+    t.vm.close();
+  }
+}
+
+/** A temporary folder with the given files (paths relative to it). */
+export function tempProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stingray-net-test-'));
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+  return dir;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `stingray-net <args>` as a real child process. */
+export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
