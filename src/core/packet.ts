@@ -1,0 +1,385 @@
+/**
+ * The packet layouts of the transport (docs/protocol.md specifies them byte by byte). Decoding
+ * never trusts its input: a malformed datagram raises PacketError, which the host counts and drops.
+ */
+import { sequenceNext } from './sequence_number.js';
+
+export const PROTOCOL_MAGIC = 0x314e5253; // "SRN1" read little-endian: 'S' 'R' 'N' '1'
+
+export const enum PacketType {
+  ConnectRequest = 1,
+  ConnectAccept = 2,
+  ConnectDeny = 3,
+  Data = 4,
+  Disconnect = 5,
+}
+
+export const enum RecordKind {
+  /** A reliable message with its id written out. */
+  Reliable = 0,
+  /** A reliable message whose id is the previous record's id + 1. */
+  ReliableNext = 1,
+  Unreliable = 2,
+}
+
+/** Bytes of a data packet before its first record, at most: prefix, sequence, 2-byte ack, 4 ack-bits bytes. */
+export const MAX_DATA_HEADER_BYTES = 1 + 2 + 2 + 4;
+
+export class PacketError extends Error {
+  override name = 'PacketError';
+}
+
+export interface ConnectRequest {
+  type: PacketType.ConnectRequest;
+  from: bigint;
+  to: bigint;
+  configHash: bigint;
+  salt: number;
+}
+
+export interface ConnectAccept {
+  type: PacketType.ConnectAccept;
+  from: bigint;
+  to: bigint;
+  salt: number;
+}
+
+export interface ConnectDeny {
+  type: PacketType.ConnectDeny;
+  from: bigint;
+  salt: number;
+  reason: string;
+}
+
+export interface Disconnect {
+  type: PacketType.Disconnect;
+  reason: string;
+}
+
+export interface DataRecord {
+  kind: RecordKind;
+  /** Reliable message id (reliable records only). */
+  id: number;
+  /** More fragments of the same reliable message follow. */
+  more: boolean;
+  body: Uint8Array;
+}
+
+export interface DataPacket {
+  type: PacketType.Data;
+  sequence: number;
+  /** Most recent sequence received from the other side. */
+  ack: number;
+  /** Bit i set: sequence ack-1-i was received too. */
+  ackBits: number;
+  records: DataRecord[];
+}
+
+export type Packet = ConnectRequest | ConnectAccept | ConnectDeny | Disconnect | DataPacket;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+class Reader {
+  private offset = 0;
+  private readonly view: DataView;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private need(n: number): void {
+    if (this.offset + n > this.bytes.length) throw new PacketError(`truncated packet: needs ${this.offset + n} bytes, has ${this.bytes.length}`);
+  }
+
+  get remaining(): number {
+    return this.bytes.length - this.offset;
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.bytes[this.offset++]!;
+  }
+
+  u16(): number {
+    this.need(2);
+    const v = this.view.getUint16(this.offset, true);
+    this.offset += 2;
+    return v;
+  }
+
+  u32(): number {
+    this.need(4);
+    const v = this.view.getUint32(this.offset, true);
+    this.offset += 4;
+    return v;
+  }
+
+  u64(): bigint {
+    this.need(8);
+    const v = this.view.getBigUint64(this.offset, true);
+    this.offset += 8;
+    return v;
+  }
+
+  varint(): number {
+    let value = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      const byte = this.u8();
+      value += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return value;
+    }
+    throw new PacketError('varint longer than 4 bytes');
+  }
+
+  bytesOf(n: number): Uint8Array {
+    this.need(n);
+    const out = this.bytes.subarray(this.offset, this.offset + n);
+    this.offset += n;
+    return out;
+  }
+
+  text(): string {
+    return decoder.decode(this.bytesOf(this.u8()));
+  }
+
+  magic(): void {
+    if (this.u32() !== PROTOCOL_MAGIC) throw new PacketError('not a stingray-network packet (bad protocol magic)');
+  }
+}
+
+class Writer {
+  readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  offset = 0;
+
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+    this.view = new DataView(this.bytes.buffer);
+  }
+
+  u8(v: number): void {
+    this.bytes[this.offset++] = v;
+  }
+
+  u16(v: number): void {
+    this.view.setUint16(this.offset, v, true);
+    this.offset += 2;
+  }
+
+  u32(v: number): void {
+    this.view.setUint32(this.offset, v, true);
+    this.offset += 4;
+  }
+
+  u64(v: bigint): void {
+    this.view.setBigUint64(this.offset, v, true);
+    this.offset += 8;
+  }
+
+  text(s: string): void {
+    const encoded = encoder.encode(s).subarray(0, 255);
+    this.u8(encoded.length);
+    this.bytes.set(encoded, this.offset);
+    this.offset += encoded.length;
+  }
+
+  done(): Uint8Array {
+    return this.bytes.subarray(0, this.offset);
+  }
+}
+
+export function encodeConnectRequest(p: Omit<ConnectRequest, 'type'>): Uint8Array {
+  const w = new Writer(33);
+  w.u8(PacketType.ConnectRequest);
+  w.u32(PROTOCOL_MAGIC);
+  w.u64(p.from);
+  w.u64(p.to);
+  w.u64(p.configHash);
+  w.u32(p.salt);
+  return w.done();
+}
+
+export function encodeConnectAccept(p: Omit<ConnectAccept, 'type'>): Uint8Array {
+  const w = new Writer(25);
+  w.u8(PacketType.ConnectAccept);
+  w.u32(PROTOCOL_MAGIC);
+  w.u64(p.from);
+  w.u64(p.to);
+  w.u32(p.salt);
+  return w.done();
+}
+
+export function encodeConnectDeny(p: Omit<ConnectDeny, 'type'>): Uint8Array {
+  const w = new Writer(1 + 4 + 8 + 4 + 1 + 255);
+  w.u8(PacketType.ConnectDeny);
+  w.u32(PROTOCOL_MAGIC);
+  w.u64(p.from);
+  w.u32(p.salt);
+  w.text(p.reason);
+  return w.done();
+}
+
+export function encodeDisconnect(reason: string): Uint8Array {
+  const w = new Writer(1 + 1 + 255);
+  w.u8(PacketType.Disconnect);
+  w.text(reason);
+  return w.done();
+}
+
+/** Bytes a record adds to a packet: kind byte, length varint beyond 30, id for explicit reliable ids. */
+export function recordOverhead(kind: RecordKind, bodyLength: number): number {
+  const lengthBytes = bodyLength < 31 ? 0 : varintSize(bodyLength - 31);
+  return 1 + lengthBytes + (kind === RecordKind.Reliable ? 2 : 0);
+}
+
+function varintSize(v: number): number {
+  let size = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    size++;
+  }
+  return size;
+}
+
+/**
+ * Builds one data packet into a buffer of the MTU. Records are appended until the caller sees
+ * `fits` fail; reliable ids that follow the previous record's id cost no id bytes.
+ */
+export class DataPacketBuilder {
+  private readonly bytes: Uint8Array;
+  private offset: number;
+  private lastReliableId = -1;
+  records = 0;
+
+  constructor(
+    readonly capacity: number,
+    readonly sequence: number,
+    ack: number,
+    ackBits: number,
+  ) {
+    this.bytes = new Uint8Array(capacity);
+    const view = new DataView(this.bytes.buffer);
+    let prefix = PacketType.Data as number;
+    let offset = 3;
+    const delta = (sequence - ack + 65536) % 65536;
+    if (delta < 256) {
+      prefix |= 0x80;
+      this.bytes[offset++] = delta;
+    } else {
+      view.setUint16(offset, ack, true);
+      offset += 2;
+    }
+    // Ack-bits bytes that are all ones (nothing lost) are left out; steady state costs no bytes.
+    for (let i = 0; i < 4; i++) {
+      const byte = (ackBits >>> (8 * i)) & 0xff;
+      if (byte !== 0xff) {
+        prefix |= 0x08 << i;
+        this.bytes[offset++] = byte;
+      }
+    }
+    this.bytes[0] = prefix;
+    view.setUint16(1, sequence, true);
+    this.offset = offset;
+  }
+
+  get size(): number {
+    return this.offset;
+  }
+
+  /** Bytes a record would take in this packet. */
+  recordSize(kind: RecordKind, id: number, bodyLength: number): number {
+    const effective = kind === RecordKind.Reliable && id === sequenceNext(this.lastReliableId) && this.lastReliableId >= 0 ? RecordKind.ReliableNext : kind;
+    return recordOverhead(effective, bodyLength) + bodyLength;
+  }
+
+  fits(kind: RecordKind, id: number, bodyLength: number): boolean {
+    return this.offset + this.recordSize(kind, id, bodyLength) <= this.capacity;
+  }
+
+  add(kind: RecordKind, id: number, more: boolean, body: Uint8Array): void {
+    let effective = kind;
+    if (kind === RecordKind.Reliable) {
+      if (this.lastReliableId >= 0 && id === sequenceNext(this.lastReliableId)) effective = RecordKind.ReliableNext;
+      this.lastReliableId = id;
+    }
+    const n = body.length;
+    this.bytes[this.offset++] = effective | (more ? 0x04 : 0) | (Math.min(n, 31) << 3);
+    if (n >= 31) {
+      let rest = n - 31;
+      while (rest >= 0x80) {
+        this.bytes[this.offset++] = (rest & 0x7f) | 0x80;
+        rest = Math.floor(rest / 128);
+      }
+      this.bytes[this.offset++] = rest;
+    }
+    if (effective === RecordKind.Reliable) {
+      this.bytes[this.offset++] = id & 0xff;
+      this.bytes[this.offset++] = id >>> 8;
+    }
+    this.bytes.set(body, this.offset);
+    this.offset += n;
+    this.records++;
+  }
+
+  finish(): Uint8Array {
+    return this.bytes.slice(0, this.offset);
+  }
+}
+
+export function decodePacket(bytes: Uint8Array): Packet {
+  if (bytes.length === 0) throw new PacketError('empty datagram');
+  const r = new Reader(bytes);
+  const prefix = r.u8();
+  const type = prefix & 0x07;
+  switch (type) {
+    case PacketType.ConnectRequest: {
+      r.magic();
+      const packet: ConnectRequest = { type, from: r.u64(), to: r.u64(), configHash: r.u64(), salt: r.u32() };
+      return packet;
+    }
+    case PacketType.ConnectAccept: {
+      r.magic();
+      return { type, from: r.u64(), to: r.u64(), salt: r.u32() };
+    }
+    case PacketType.ConnectDeny: {
+      r.magic();
+      return { type, from: r.u64(), salt: r.u32(), reason: r.text() };
+    }
+    case PacketType.Disconnect:
+      return { type, reason: r.text() };
+    case PacketType.Data:
+      return decodeData(prefix, r);
+    default:
+      throw new PacketError(`unknown packet type ${type}`);
+  }
+}
+
+function decodeData(prefix: number, r: Reader): DataPacket {
+  const sequence = r.u16();
+  const ack = prefix & 0x80 ? (sequence - r.u8() + 65536) % 65536 : r.u16();
+  let ackBits = 0;
+  for (let i = 0; i < 4; i++) {
+    const byte = prefix & (0x08 << i) ? r.u8() : 0xff;
+    ackBits |= byte << (8 * i);
+  }
+  const records: DataRecord[] = [];
+  let lastReliableId = -1;
+  while (r.remaining > 0) {
+    const head = r.u8();
+    const kind = (head & 0x03) as RecordKind;
+    const more = (head & 0x04) !== 0;
+    let length = head >>> 3;
+    if (length === 31) length += r.varint();
+    let id = 0;
+    if (kind === RecordKind.Reliable) id = r.u16();
+    else if (kind === RecordKind.ReliableNext) {
+      if (lastReliableId < 0) throw new PacketError('reliable record continues an id that no earlier record gave');
+      id = sequenceNext(lastReliableId);
+    } else if (kind !== RecordKind.Unreliable) throw new PacketError(`unknown record kind ${kind}`);
+    if (kind !== RecordKind.Unreliable) lastReliableId = id;
+    else if (more) throw new PacketError('unreliable record marked as a fragment');
+    records.push({ kind: kind === RecordKind.ReliableNext ? RecordKind.Reliable : kind, id, more, body: r.bytesOf(length) });
+  }
+  return { type: PacketType.Data, sequence, ack, ackBits: ackBits >>> 0, records };
+}
