@@ -2,6 +2,8 @@
  * The packet layouts of the transport (docs/protocol.md specifies them byte by byte). Decoding
  * never trusts its input: a malformed datagram raises PacketError, which the host counts and drops.
  */
+import { ByteReader, MalformedError, MalformedError as PacketError } from './byte_reader.js';
+import { ByteWriter } from './byte_writer.js';
 import { sequenceNext } from './sequence_number.js';
 
 export const PROTOCOL_MAGIC = 0x314e5253; // "SRN1" read little-endian: 'S' 'R' 'N' '1'
@@ -25,8 +27,11 @@ export const enum RecordKind {
 /** Bytes of a data packet before its first record, at most: prefix, sequence, 2-byte ack, 4 ack-bits bytes. */
 export const MAX_DATA_HEADER_BYTES = 1 + 2 + 2 + 4;
 
-export class PacketError extends Error {
-  override name = 'PacketError';
+/** A datagram that is not a valid packet of this protocol. */
+export { MalformedError as PacketError };
+
+function expectMagic(r: ByteReader): void {
+  if (r.u32() !== PROTOCOL_MAGIC) throw new MalformedError('not a stingray-network packet (bad protocol magic)');
 }
 
 export interface ConnectRequest {
@@ -77,120 +82,8 @@ export interface DataPacket {
 
 export type Packet = ConnectRequest | ConnectAccept | ConnectDeny | Disconnect | DataPacket;
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-class Reader {
-  private offset = 0;
-  private readonly view: DataView;
-
-  constructor(private readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  private need(n: number): void {
-    if (this.offset + n > this.bytes.length) throw new PacketError(`truncated packet: needs ${this.offset + n} bytes, has ${this.bytes.length}`);
-  }
-
-  get remaining(): number {
-    return this.bytes.length - this.offset;
-  }
-
-  u8(): number {
-    this.need(1);
-    return this.bytes[this.offset++]!;
-  }
-
-  u16(): number {
-    this.need(2);
-    const v = this.view.getUint16(this.offset, true);
-    this.offset += 2;
-    return v;
-  }
-
-  u32(): number {
-    this.need(4);
-    const v = this.view.getUint32(this.offset, true);
-    this.offset += 4;
-    return v;
-  }
-
-  u64(): bigint {
-    this.need(8);
-    const v = this.view.getBigUint64(this.offset, true);
-    this.offset += 8;
-    return v;
-  }
-
-  varint(): number {
-    let value = 0;
-    for (let shift = 0; shift < 28; shift += 7) {
-      const byte = this.u8();
-      value += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return value;
-    }
-    throw new PacketError('varint longer than 4 bytes');
-  }
-
-  bytesOf(n: number): Uint8Array {
-    this.need(n);
-    const out = this.bytes.subarray(this.offset, this.offset + n);
-    this.offset += n;
-    return out;
-  }
-
-  text(): string {
-    return decoder.decode(this.bytesOf(this.u8()));
-  }
-
-  magic(): void {
-    if (this.u32() !== PROTOCOL_MAGIC) throw new PacketError('not a stingray-network packet (bad protocol magic)');
-  }
-}
-
-class Writer {
-  readonly bytes: Uint8Array;
-  private readonly view: DataView;
-  offset = 0;
-
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-    this.view = new DataView(this.bytes.buffer);
-  }
-
-  u8(v: number): void {
-    this.bytes[this.offset++] = v;
-  }
-
-  u16(v: number): void {
-    this.view.setUint16(this.offset, v, true);
-    this.offset += 2;
-  }
-
-  u32(v: number): void {
-    this.view.setUint32(this.offset, v, true);
-    this.offset += 4;
-  }
-
-  u64(v: bigint): void {
-    this.view.setBigUint64(this.offset, v, true);
-    this.offset += 8;
-  }
-
-  text(s: string): void {
-    const encoded = encoder.encode(s).subarray(0, 255);
-    this.u8(encoded.length);
-    this.bytes.set(encoded, this.offset);
-    this.offset += encoded.length;
-  }
-
-  done(): Uint8Array {
-    return this.bytes.subarray(0, this.offset);
-  }
-}
-
 export function encodeConnectRequest(p: Omit<ConnectRequest, 'type'>): Uint8Array {
-  const w = new Writer(33);
+  const w = new ByteWriter(33);
   w.u8(PacketType.ConnectRequest);
   w.u32(PROTOCOL_MAGIC);
   w.u64(p.from);
@@ -201,7 +94,7 @@ export function encodeConnectRequest(p: Omit<ConnectRequest, 'type'>): Uint8Arra
 }
 
 export function encodeConnectAccept(p: Omit<ConnectAccept, 'type'>): Uint8Array {
-  const w = new Writer(25);
+  const w = new ByteWriter(25);
   w.u8(PacketType.ConnectAccept);
   w.u32(PROTOCOL_MAGIC);
   w.u64(p.from);
@@ -211,7 +104,7 @@ export function encodeConnectAccept(p: Omit<ConnectAccept, 'type'>): Uint8Array 
 }
 
 export function encodeConnectDeny(p: Omit<ConnectDeny, 'type'>): Uint8Array {
-  const w = new Writer(1 + 4 + 8 + 4 + 1 + 255);
+  const w = new ByteWriter(1 + 4 + 8 + 4 + 1 + 255);
   w.u8(PacketType.ConnectDeny);
   w.u32(PROTOCOL_MAGIC);
   w.u64(p.from);
@@ -221,7 +114,7 @@ export function encodeConnectDeny(p: Omit<ConnectDeny, 'type'>): Uint8Array {
 }
 
 export function encodeDisconnect(reason: string): Uint8Array {
-  const w = new Writer(1 + 1 + 255);
+  const w = new ByteWriter(1 + 1 + 255);
   w.u8(PacketType.Disconnect);
   w.text(reason);
   return w.done();
@@ -329,21 +222,21 @@ export class DataPacketBuilder {
 
 export function decodePacket(bytes: Uint8Array): Packet {
   if (bytes.length === 0) throw new PacketError('empty datagram');
-  const r = new Reader(bytes);
+  const r = new ByteReader(bytes);
   const prefix = r.u8();
   const type = prefix & 0x07;
   switch (type) {
     case PacketType.ConnectRequest: {
-      r.magic();
+      expectMagic(r);
       const packet: ConnectRequest = { type, from: r.u64(), to: r.u64(), configHash: r.u64(), salt: r.u32() };
       return packet;
     }
     case PacketType.ConnectAccept: {
-      r.magic();
+      expectMagic(r);
       return { type, from: r.u64(), to: r.u64(), salt: r.u32() };
     }
     case PacketType.ConnectDeny: {
-      r.magic();
+      expectMagic(r);
       return { type, from: r.u64(), salt: r.u32(), reason: r.text() };
     }
     case PacketType.Disconnect:
@@ -355,7 +248,7 @@ export function decodePacket(bytes: Uint8Array): Packet {
   }
 }
 
-function decodeData(prefix: number, r: Reader): DataPacket {
+function decodeData(prefix: number, r: ByteReader): DataPacket {
   const sequence = r.u16();
   const ack = prefix & 0x80 ? (sequence - r.u8() + 65536) % 65536 : r.u16();
   let ackBits = 0;
