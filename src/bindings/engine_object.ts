@@ -98,7 +98,7 @@ export class EngineObjects {
     const { bridge } = this.vm;
     if (bridge.type(L, idx) !== LUA_TUSERDATA) return undefined;
     const block = bridge.toUserdata(L, idx);
-    if (bridge.api.lua_rawlen(L, idx) !== 8) return undefined;
+    if (bridge.rawLength(L, idx) !== 8) return undefined;
     const heap = new Uint32Array(bridge.api.memory.buffer, block, 2);
     if (heap[0] !== MAGIC) return undefined;
     return this.entries.get(heap[1]!);

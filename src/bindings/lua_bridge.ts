@@ -7,6 +7,7 @@
  * the module's raw WebAssembly exports. Nothing else in the project touches the Lua stack.
  */
 import { LuaFactory } from 'wasmoon';
+import { NetworkError } from '../core/network_error.js';
 
 /** Address of a `lua_State` inside the WebAssembly memory. */
 export type LuaState = number;
@@ -54,7 +55,8 @@ interface LuaExports {
   lua_toboolean(L: LuaState, idx: number): number;
   lua_tolstring(L: LuaState, idx: number, len: number): number;
   lua_touserdata(L: LuaState, idx: number): number;
-  lua_rawlen(L: LuaState, idx: number): number;
+  /** lua_Unsigned is 64-bit in this build: a BigInt. */
+  lua_rawlen(L: LuaState, idx: number): bigint;
   lua_rawequal(L: LuaState, a: number, b: number): number;
   lua_pushnil(L: LuaState): void;
   lua_pushnumber(L: LuaState, n: number): void;
@@ -360,7 +362,7 @@ export class LuaBridge {
   }
 
   rawLength(L: LuaState, idx: number): number {
-    return this.api.lua_rawlen(L, idx);
+    return Number(this.api.lua_rawlen(L, idx));
   }
 
   // ---- running code ---------------------------------------------------------------------------
@@ -385,7 +387,7 @@ export class LuaBridge {
 }
 
 function describeFailure(error: unknown): string {
-  if (error instanceof LuaRaise) return error.message;
+  if (error instanceof LuaRaise || error instanceof NetworkError) return error.message;
   // An unexpected JS failure still surfaces as a Lua error the script can see, never a crash.
   if (error instanceof Error) return `internal error: ${error.message}`;
   return `internal error: ${String(error)}`;
