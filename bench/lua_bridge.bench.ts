@@ -4,6 +4,7 @@
  */
 import { LuaFactory } from 'wasmoon';
 import { LuaRaise } from '../src/bindings/lua_bridge.js';
+import { isolatedNetworkOptions } from '../src/bindings/network_binding.js';
 import { ScriptCallbacks } from '../src/bindings/script_callbacks.js';
 import { createStingrayVm } from '../src/bindings/stingray_vm.js';
 import { formatNs, nsPerOp, printTable } from './measure.js';
@@ -14,6 +15,7 @@ const HIGH_LEVEL_CALLS = 50_000;
 export async function benchLuaBridge(): Promise<Record<string, number>> {
   const stingray = await createStingrayVm({
     root: process.cwd(),
+    network: isolatedNetworkOptions(process.cwd()),
     writeStdout: () => undefined,
     application: { argv: [], timeSinceLaunch: () => 0, quit: () => undefined },
   });

@@ -17,6 +17,12 @@ run options:
   --realtime        pace frames to the wall clock (default: as fast as the CPU allows)
   --root DIR        resource root for require, dofile and .network_config (default: the script's folder)
   --peers N         run one script N times, each in its own VM
+  --simulate C      run the peers on the in-process network simulator instead of UDP, with
+                    conditions C, e.g. loss=0.25,latency=200ms,jitter=100ms,dup=0.25,reorder=0.1
+                    ("perfect" for none); deterministic for a given --seed
+  --seed N          seed for the simulator and generated peer ids (default: random)
+  --broadcast ADDR  where LAN lobby discovery broadcasts go (default 255.255.255.255;
+                    127.255.255.255 keeps them on this machine)
   -- ARGS           arguments for the scripts, read with Application.argv()
 
 exit codes: 0 ok, 1 Lua error, 2 usage error, or the code given to Application.quit(code).

@@ -130,6 +130,11 @@ export class EngineObjects {
     throw new LuaRaise(`bad argument #${idx} to '${fn}' (${expected} expected, got ${got})`);
   }
 
+  /** Whether `idx` holds a userdata of `kind` whose object was released (shut down, left, destroyed). */
+  released(L: LuaState, idx: number, kind: string): boolean {
+    return this.entryAt(L, idx) === undefined && this.kindAt(L, idx) === kind;
+  }
+
   /** Like check, but nil/none gives undefined. */
   optional<T extends object>(L: LuaState, idx: number, kinds: string | readonly string[], fn: string): T | undefined {
     if (this.vm.bridge.type(L, idx) <= 0) return undefined;

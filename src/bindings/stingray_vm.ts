@@ -4,27 +4,41 @@
  */
 import { installApplication, type ApplicationHost } from './application_binding.js';
 import { EngineObjects } from './engine_object.js';
+import { installLan } from './lan_binding.js';
 import { LuaVm } from './lua_vm.js';
+import { installNetwork, ScriptNetwork, type ScriptNetworkOptions } from './network_binding.js';
 
 export interface StingrayVmOptions {
   root: string;
   writeStdout(text: string): void;
   application: ApplicationHost;
+  /** The network this VM's peer uses (shared by the peers of one run). */
+  network: ScriptNetworkOptions;
 }
 
 export interface StingrayVm {
   readonly lua: LuaVm;
   readonly objects: EngineObjects;
+  readonly network: ScriptNetwork;
   close(): void;
 }
 
 export async function createStingrayVm(options: StingrayVmOptions): Promise<StingrayVm> {
   const lua = await LuaVm.create({ root: options.root, writeStdout: options.writeStdout });
   const objects = new EngineObjects(lua);
+  const network = new ScriptNetwork(options.network);
   installApplication(lua, options.application);
+  installNetwork(lua, network);
+  installLan(lua, objects, network);
   return {
     lua,
     objects,
-    close: () => lua.close(),
+    network,
+    close: () => {
+      // A script that never shut its client down still says goodbye to its peers.
+      network.subsystem?.shutdown();
+      network.subsystem = undefined;
+      lua.close();
+    },
   };
 }

@@ -69,6 +69,13 @@ export class Connection {
     receiveBufferFull: 0,
     unreliableDropped: 0,
   };
+  /**
+   * The received packet whose messages are being delivered, numbered without wrapping, so newer
+   * unreliable updates can win over older ones that arrive late.
+   */
+  packetOrdinal = 0;
+  /** Ordinal of the latest sequence received (remoteSequence unwrapped). */
+  private latestOrdinal = -1;
   /** Smoothed round-trip time in seconds (0 until measured). */
   rtt = 0;
   lastReceiveTime: number;
@@ -117,6 +124,16 @@ export class Connection {
     return this.sender.queued;
   }
 
+  /** The largest message that travels unfragmented (unreliable messages must fit). */
+  get maxMessageBytes(): number {
+    return this.maxRecordBody();
+  }
+
+  /** Whether a transmit now would send (the minimum time between transmits has passed). */
+  canTransmit(now: number): boolean {
+    return now - this.lastTransmitTime >= this.settings.minTransmitInterval;
+  }
+
   /** Largest body one packet can carry as a single record. */
   private maxRecordBody(): number {
     const room = this.settings.mtu - MAX_DATA_HEADER_BYTES;
@@ -127,10 +144,10 @@ export class Connection {
    * Queue a reliable ordered message. Overflowing the send buffer ends the connection with a
    * reason instead of dropping anything; returns false then.
    */
-  sendReliable(body: Uint8Array, tag: string): boolean {
+  sendReliable(body: Uint8Array, tag: string, onAcked?: () => void): boolean {
     if (this.state === 'disconnected') return false;
     try {
-      this.sender.send(body, this.maxRecordBody());
+      this.sender.send(body, this.maxRecordBody(), onAcked);
     } catch (error) {
       if (!(error instanceof ReliableSendBufferOverflow)) throw error;
       this.close(error.message);
@@ -185,6 +202,8 @@ export class Connection {
       return [];
     }
     this.receivedHistory[slot] = packet.sequence;
+    this.packetOrdinal = this.latestOrdinal + sequenceDistance(packet.sequence, this.remoteSequence);
+    if (this.packetOrdinal > this.latestOrdinal) this.latestOrdinal = this.packetOrdinal;
     this.recordReceived(packet.sequence);
     this.lastReceiveTime = now;
     this.ackOwed = true;
@@ -263,8 +282,7 @@ export class Connection {
 
   /** Build the packets to send now (none between transmits). */
   transmit(now: number): Uint8Array[] {
-    if (this.state !== 'connected') return [];
-    if (now - this.lastTransmitTime < this.settings.minTransmitInterval) return [];
+    if (this.state !== 'connected' || !this.canTransmit(now)) return [];
     this.rateLimiter.refill(now);
     const packets: Uint8Array[] = [];
     const resendAfter = this.resendAfter();

@@ -2,6 +2,7 @@
  * The datagram layer under the transport: real UDP sockets (udp_network.ts) or the in-process
  * network simulator (network_simulator.ts), behind one interface.
  */
+import { NetworkError } from './network_error.js';
 
 /** An IPv4 address and port. */
 export interface Endpoint {
@@ -39,7 +40,7 @@ export interface DatagramNetwork {
   readonly broadcastAddress: string;
 }
 
-export class BindError extends Error {
+export class BindError extends NetworkError {
   constructor(
     readonly port: number,
     readonly code: string,

@@ -5,7 +5,7 @@
  */
 import type { Clock } from './clock.js';
 import { Connection, type TrafficMeter } from './connection.js';
-import { endpointKey, type DatagramNetwork, type DatagramSocket, type Endpoint } from './datagram_socket.js';
+import { endpointKey, type Datagram, type DatagramNetwork, type DatagramSocket, type Endpoint } from './datagram_socket.js';
 import {
   decodePacket,
   encodeConnectAccept,
@@ -101,6 +101,8 @@ export class Host {
   private readonly events: HostEvent[] = [];
   /** Called with each message a connection completes (reliable in order, unreliable as they come). */
   onMessage: (connection: Connection, body: Uint8Array) => void = () => undefined;
+  /** Called with LAN discovery datagrams that reach the game socket (lobbies found on the game port). */
+  onDiscovery: ((datagram: Datagram) => void) | undefined;
 
   private readonly byAddress = new Map<string, Connection>();
   private readonly byPeer = new Map<PeerId, Connection>();
@@ -175,6 +177,10 @@ export class Host {
     if (this.closed) return;
     const now = this.options.clock.now();
     for (const datagram of this.socket.receive()) {
+      if (this.onDiscovery && (datagram.data[0]! & 0x07) === PacketType.Discovery) {
+        this.onDiscovery(datagram);
+        continue;
+      }
       let packet;
       try {
         packet = decodePacket(datagram.data);

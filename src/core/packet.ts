@@ -14,6 +14,8 @@ export const enum PacketType {
   ConnectDeny = 3,
   Data = 4,
   Disconnect = 5,
+  /** LAN lobby discovery queries and replies (lan_discovery.ts); never decoded here. */
+  Discovery = 6,
 }
 
 export const enum RecordKind {

@@ -1,6 +1,8 @@
 /**
  * Peer ids: 64-bit numbers, lowercase hex strings in Lua ("0" means none), u64 on the wire.
  */
+import type { Random } from './random.js';
+
 export type PeerId = string;
 
 export const NO_PEER: PeerId = '0';
@@ -28,4 +30,9 @@ export function peerIdFromNumber(value: number): PeerId | undefined {
   if (!Number.isSafeInteger(value) || value < 0) return undefined;
   const big = BigInt(value);
   return big <= MAX_U64 ? peerIdFromBigInt(big) : undefined;
+}
+
+/** A random non-zero 64-bit id (peer ids, lobby ids). */
+export function randomId(random: Random): PeerId {
+  return peerIdFromBigInt((BigInt(random.nextUint32()) << 32n) | BigInt((random.nextUint32() | 1) >>> 0));
 }

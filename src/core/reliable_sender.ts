@@ -13,6 +13,8 @@ export interface PendingMessage {
   /** Time of the last send, or -Infinity before the first. */
   sentAt: number;
   acked: boolean;
+  /** Told when this message and every one before it were acknowledged (on the last fragment). */
+  onAcked?: () => void;
 }
 
 /** Messages in flight (sent, not yet acknowledged) span at most this many ids. */
@@ -48,7 +50,7 @@ export class ReliableSender {
   }
 
   /** Queue a message, split into fragments of at most `maxFragment` bytes. Throws on overflow. */
-  send(body: Uint8Array, maxFragment: number): void {
+  send(body: Uint8Array, maxFragment: number, onAcked?: () => void): void {
     if (this.usedBytes + body.length > this.bufferSize) {
       throw new ReliableSendBufferOverflow(
         `reliable send buffer overflow: ${this.usedBytes} bytes waiting for acknowledgement + ${body.length} new exceeds the ${this.bufferSize}-byte buffer`,
@@ -62,6 +64,7 @@ export class ReliableSender {
       this.nextId = sequenceNext(this.nextId);
       offset = end;
     } while (offset < body.length);
+    if (onAcked) this.pending[this.pending.length - 1]!.onAcked = onAcked;
   }
 
   /**
@@ -108,6 +111,8 @@ export class ReliableSender {
       this.inFlightBytes -= this.pending[drop]!.body.length;
       drop++;
     }
-    if (drop > 0) this.pending.splice(0, drop);
+    if (drop === 0) return;
+    const done = this.pending.splice(0, drop);
+    for (const message of done) message.onAcked?.();
   }
 }

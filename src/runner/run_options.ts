@@ -2,6 +2,7 @@
  * Command-line options of `stingray-net run`, parsed with errors that fit on one line.
  */
 import { statSync } from 'node:fs';
+import { parseLinkConditions, type LinkConditions } from '../core/network_simulator.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -20,9 +21,15 @@ export interface RunOptions {
   root: string | undefined;
   /** Arguments after `--`, given to every script through Application.argv(). */
   scriptArgs: string[];
+  /** Run the peers on the in-process network simulator with these conditions instead of UDP. */
+  simulate: LinkConditions | undefined;
+  /** Seed for the simulator and for generated peer ids (repeatable runs). */
+  seed: number | undefined;
+  /** Where LAN discovery broadcasts go over UDP. */
+  broadcast: string;
 }
 
-const USAGE = 'usage: stingray-net run <script.lua>... [--frames N] [--dt SECONDS] [--realtime] [--root DIR] [--peers N] [-- script args]';
+const USAGE = 'usage: stingray-net run <script.lua>... [--frames N] [--dt SECONDS] [--realtime] [--root DIR] [--peers N] [--simulate CONDITIONS] [--seed N] [--broadcast ADDR] [-- script args]';
 
 function isFile(file: string): boolean {
   try {
@@ -48,6 +55,9 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
   let root: string | undefined;
   let peers: number | undefined;
   let scriptArgs: string[] = [];
+  let simulate: LinkConditions | undefined;
+  let seed: number | undefined;
+  let broadcast = '255.255.255.255';
 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -93,6 +103,25 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
         root = takeValue();
         if (!isDirectory(root)) throw new UsageError(`--root: no such folder: ${root}`);
         break;
+      case '--simulate': {
+        const value = takeValue();
+        try {
+          simulate = parseLinkConditions(value === 'perfect' ? '' : value);
+        } catch (error) {
+          throw new UsageError(`--simulate: ${(error as Error).message}`);
+        }
+        break;
+      }
+      case '--seed': {
+        const value = takeValue();
+        seed = Number(value);
+        if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got '${value}'`);
+        break;
+      }
+      case '--broadcast':
+        broadcast = takeValue();
+        if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(broadcast)) throw new UsageError(`--broadcast must be an IPv4 address, got '${broadcast}'`);
+        break;
       default:
         throw new UsageError(`unknown option ${flag}\n${USAGE}`);
     }
@@ -106,5 +135,5 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
     if (scripts.length !== 1) throw new UsageError('--peers N runs one script N times; give exactly one script');
     while (scripts.length < peers) scripts.push(scripts[0]!);
   }
-  return { scripts, frames, dt, realtime, root, scriptArgs };
+  return { scripts, frames, dt, realtime, root, scriptArgs, simulate, seed, broadcast };
 }

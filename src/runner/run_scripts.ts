@@ -4,7 +4,13 @@
  */
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import { randomInt } from 'node:crypto';
 import { ManualClock, WallClock, type Clock } from '../core/clock.js';
+import type { DatagramNetwork } from '../core/datagram_socket.js';
+import { NetworkSimulator } from '../core/network_simulator.js';
+import { Random } from '../core/random.js';
+import { UdpNetwork } from '../core/udp_network.js';
+import { loadNetworkConfig } from '../core/network_config.js';
 import type { RunOptions } from './run_options.js';
 import { ScriptPeer } from './script_peer.js';
 
@@ -35,15 +41,23 @@ export async function runScripts(options: RunOptions, output: RunOutput): Promis
   const wallClock = new WallClock();
   const clock: Clock = options.realtime ? wallClock : frameClock;
   const several = options.scripts.length > 1;
+  const seed = options.seed ?? randomInt(2 ** 32);
+  // One network for every peer of the run: the simulator only connects peers of this process.
+  const network: DatagramNetwork = options.simulate ? new NetworkSimulator(clock, seed, options.simulate) : new UdpNetwork('0.0.0.0', options.broadcast);
 
   const peers: ScriptPeer[] = [];
   for (const [index, script] of options.scripts.entries()) {
     const label = `${index}:${path.basename(script, '.lua')}`;
+    const root = options.root ?? path.dirname(path.resolve(script));
     peers.push(
       await ScriptPeer.create({
         script,
         index,
-        root: options.root ?? path.dirname(path.resolve(script)),
+        root,
+        network: {
+          environment: { network, clock, random: new Random((seed + index * 0x9e3779b9) >>> 0) },
+          loadConfig: (name) => loadNetworkConfig(root, name),
+        },
         argv: [...options.scriptArgs, '--peer-index', String(index)],
         clock,
         writeStdout: lineWriter(output.stdout, several ? `[${label}] ` : ''),

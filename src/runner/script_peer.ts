@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
+import type { ScriptNetworkOptions } from '../bindings/network_binding.js';
 import { createStingrayVm, type StingrayVm } from '../bindings/stingray_vm.js';
 import { LuaScriptError, ScriptExit } from '../bindings/lua_vm.js';
 
@@ -13,6 +14,7 @@ export interface ScriptPeerOptions {
   root: string;
   argv: readonly string[];
   clock: Clock;
+  network: ScriptNetworkOptions;
   writeStdout(text: string): void;
 }
 
@@ -39,6 +41,7 @@ export class ScriptPeer {
     const vm = await createStingrayVm({
       root: options.root,
       writeStdout: options.writeStdout,
+      network: options.network,
       application: {
         argv: options.argv,
         timeSinceLaunch: () => options.clock.now(),

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isolatedNetworkOptions, type ScriptNetworkOptions } from '../../src/bindings/network_binding.js';
 import { createStingrayVm, type StingrayVm } from '../../src/bindings/stingray_vm.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -19,10 +20,12 @@ export interface TestVm {
   run(source: string, chunkName?: string): string;
 }
 
-export async function createTestVm(options: { root?: string; argv?: string[] } = {}): Promise<TestVm> {
+export async function createTestVm(options: { root?: string; argv?: string[]; network?: ScriptNetworkOptions } = {}): Promise<TestVm> {
   let printed = '';
+  const root = options.root ?? REPO_ROOT;
   const vm = await createStingrayVm({
-    root: options.root ?? REPO_ROOT,
+    root,
+    network: options.network ?? isolatedNetworkOptions(root),
     writeStdout: (text) => {
       printed += text;
     },

@@ -1,0 +1,290 @@
+/**
+ * The LAN subsystem's Lua surface: `Network.init_lan_client` / `shutdown_lan_client` / lobby
+ * functions, and the `LanClient`, `LanLobby` and `LanLobbyBrowser` objects.
+ */
+import { BindError } from '../core/datagram_socket.js';
+import { LanClient } from '../core/lan_client.js';
+import type { LanLobby } from '../core/lan_lobby.js';
+import { FILTER_COMPARISONS, type FilterComparison, type LanLobbyBrowser } from '../core/lan_lobby_browser.js';
+import { NetworkError } from '../core/network_error.js';
+import { peerIdFromBigInt, randomId } from '../core/peer_id.js';
+import type { EngineObjects } from './engine_object.js';
+import { LuaArgs } from './lua_args.js';
+import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from './lua_bridge.js';
+import type { LuaVm } from './lua_vm.js';
+import type { ScriptNetwork } from './network_binding.js';
+
+const CLIENT = 'LanClient';
+const LOBBY = 'LanLobby';
+const BROWSER = 'LanLobbyBrowser';
+
+export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork): void {
+  const { bridge } = vm;
+  const args = new LuaArgs(bridge);
+  objects.defineKind(CLIENT);
+  objects.defineKind(LOBBY);
+  objects.defineKind(BROWSER);
+  for (const state of ['creating', 'joining', 'joined', 'failed']) vm.defineConstant(LOBBY, state.toUpperCase(), state);
+  for (const comparison of FILTER_COMPARISONS) vm.defineConstant(BROWSER, comparison.toUpperCase(), comparison);
+
+  let client: LanClient | undefined;
+  const running = (fn: string): LanClient => {
+    if (!client || client.isShutDown) throw new LuaRaise(`${fn}: no LAN client is running (call Network.init_lan_client first)`);
+    return client;
+  };
+  const lobbyArg = (L: LuaState, fn: string): LanLobby => objects.check<LanLobby>(L, 1, LOBBY, fn);
+  const browserArg = (L: LuaState, fn: string): LanLobbyBrowser => objects.check<LanLobbyBrowser>(L, 1, BROWSER, fn);
+  const pushPeers = (L: LuaState, peers: readonly string[], bufferIdx: number): void => {
+    if (bridge.type(L, bufferIdx) === LUA_TTABLE) {
+      // Refill the script's buffer: clear what a longer earlier list left behind.
+      const old = bridge.rawLength(L, bufferIdx);
+      for (let i = peers.length + 1; i <= old; i++) {
+        bridge.pushNil(L);
+        bridge.rawSetIndex(L, bufferIdx, i);
+      }
+      bridge.api.lua_pushvalue(L, bufferIdx);
+    } else {
+      bridge.newTable(L, peers.length, 0);
+    }
+    peers.forEach((peer, i) => {
+      bridge.pushString(L, peer);
+      bridge.rawSetIndex(L, -2, i + 1);
+    });
+  };
+  const release = (c: LanClient): void => {
+    for (const lobby of c.lobbies) objects.release(lobby);
+    for (const browser of c.browsers) objects.release(browser);
+    objects.release(c);
+  };
+
+  // ---- Network ---------------------------------------------------------------------------------
+  vm.defineFunction('Network', 'init_lan_client', (L) => {
+    const fn = 'Network.init_lan_client';
+    const configName = args.string(L, 1, fn, 'config name');
+    const port = args.isNone(L, 2) ? 0 : args.count(L, 2, fn, 'game port', 0, 65535);
+    let peer: string;
+    if (args.isNone(L, 3)) {
+      peer = randomId(net.node.environment.random);
+    } else {
+      peer = args.peerId(L, 3, fn);
+      if (peer === '0') throw new LuaRaise(`bad argument #3 to '${fn}' (peer id 0 means "none" and cannot be used)`);
+    }
+    net.checkNoSubsystem(fn);
+    const config = net.options.loadConfig(configName);
+    try {
+      client = new LanClient(net.node, config, port, peer);
+    } catch (error) {
+      // The engine returns nil when the port is taken ("port probably in use"); say why as a second value.
+      if (!(error instanceof BindError)) throw error;
+      bridge.pushNil(L);
+      bridge.pushString(L, `${fn}: ${error.message}`);
+      return 2;
+    }
+    net.subsystem = client;
+    objects.push(L, CLIENT, client);
+    return 1;
+  });
+
+  vm.defineFunction('Network', 'shutdown_lan_client', (L) => {
+    if (objects.released(L, 1, CLIENT)) return 0;
+    const c = objects.optional<LanClient>(L, 1, CLIENT, 'Network.shutdown_lan_client') ?? client;
+    if (!c || c.isShutDown) return 0;
+    release(c);
+    c.shutdown();
+    if (net.subsystem === c) net.subsystem = undefined;
+    if (client === c) client = undefined;
+    return 0;
+  });
+
+  vm.defineFunction('Network', 'create_lan_lobby', (L) => {
+    const fn = 'Network.create_lan_lobby';
+    const c = running(fn);
+    // (lobby_port, max_members) in older scripts, (max_members) in newer ones.
+    const twoArgs = !args.isNone(L, 2);
+    const lobbyPort = twoArgs ? args.count(L, 1, fn, 'lobby port', 1, 65535) : undefined;
+    const maxMembers = args.count(L, twoArgs ? 2 : 1, fn, 'max members', 1, 65535);
+    objects.push(L, LOBBY, c.createLobby(lobbyPort, maxMembers));
+    return 1;
+  });
+
+  vm.defineFunction('Network', 'join_lan_lobby', (L) => {
+    const fn = 'Network.join_lan_lobby';
+    const c = running(fn);
+    const target = bridge.type(L, 1) === LUA_TNUMBER ? peerIdFromBigInt(BigInt(args.integer(L, 1, fn))) : args.string(L, 1, fn, 'address or lobby id');
+    const lobbyPort = args.isNone(L, 2) ? undefined : args.count(L, 2, fn, 'lobby port', 0, 65535);
+    objects.push(L, LOBBY, c.joinLobby(target, lobbyPort));
+    return 1;
+  });
+
+  vm.defineFunction('Network', 'leave_lan_lobby', (L) => {
+    const lobby = lobbyArg(L, 'Network.leave_lan_lobby');
+    client?.leaveLobby(lobby);
+    objects.release(lobby);
+    return 0;
+  });
+
+  // ---- LanClient ------------------------------------------------------------------------------
+  const clientArg = (L: LuaState, fn: string): LanClient => objects.check<LanClient>(L, 1, CLIENT, fn);
+  vm.defineFunction(CLIENT, 'lobby_browser', (L) => {
+    objects.push(L, BROWSER, clientArg(L, 'LanClient.lobby_browser').lobbyBrowser());
+    return 1;
+  });
+  vm.defineFunction(CLIENT, 'create_lobby_browser', (L) => {
+    objects.push(L, BROWSER, clientArg(L, 'LanClient.create_lobby_browser').createBrowser());
+    return 1;
+  });
+  vm.defineFunction(CLIENT, 'destroy_lobby_browser', (L) => {
+    const c = clientArg(L, 'LanClient.destroy_lobby_browser');
+    const browser = objects.check<LanLobbyBrowser>(L, 2, BROWSER, 'LanClient.destroy_lobby_browser');
+    c.destroyBrowser(browser);
+    objects.release(browser);
+    return 0;
+  });
+
+  // ---- LanLobby -------------------------------------------------------------------------------
+  vm.defineFunction(LOBBY, 'state', (L) => {
+    const lobby = lobbyArg(L, 'LanLobby.state');
+    bridge.pushString(L, lobby.state);
+    if (lobby.state !== 'failed') return 1;
+    bridge.pushString(L, lobby.reason);
+    return 2;
+  });
+  vm.defineFunction(LOBBY, 'members', (L) => {
+    const ids = lobbyArg(L, 'LanLobby.members').memberIds();
+    pushPeers(L, ids, 2);
+    bridge.pushInteger(L, ids.length);
+    return 2;
+  });
+  vm.defineFunction(LOBBY, 'lobby_host', (L) => {
+    const lobby = lobbyArg(L, 'LanLobby.lobby_host');
+    if (lobby.state === 'joined' && lobby.owner !== undefined) bridge.pushString(L, lobby.owner);
+    else bridge.pushNil(L);
+    return 1;
+  });
+  vm.defineFunction(LOBBY, 'id', (L) => {
+    bridge.pushString(L, lobbyArg(L, 'LanLobby.id').id);
+    return 1;
+  });
+  vm.defineFunction(LOBBY, 'data', (L) => {
+    const lobby = lobbyArg(L, 'LanLobby.data');
+    const value = lobby.data.get(args.string(L, 2, 'LanLobby.data', 'key'));
+    if (value === undefined) bridge.pushNil(L);
+    else bridge.pushString(L, value);
+    return 1;
+  });
+  vm.defineFunction(LOBBY, 'set_data', (L) => {
+    const fn = 'LanLobby.set_data';
+    const lobby = lobbyArg(L, fn);
+    lobby.setData(args.string(L, 2, fn, 'key'), args.text(L, 3, fn));
+    return 0;
+  });
+  vm.defineFunction(LOBBY, 'set_data_table', (L) => {
+    const fn = 'LanLobby.set_data_table';
+    const lobby = lobbyArg(L, fn);
+    if (bridge.type(L, 2) !== LUA_TTABLE) args.bad(L, 2, fn, 'table');
+    bridge.pushNil(L);
+    while (bridge.api.lua_next(L, 2) !== 0) {
+      if (bridge.type(L, -2) !== LUA_TSTRING) throw new LuaRaise(`bad argument #2 to '${fn}' (keys must be strings, got ${bridge.typeName(L, -2)})`);
+      lobby.setData(bridge.toString(L, -2)!, args.text(L, bridge.api.lua_gettop(L), fn));
+      bridge.api.lua_settop(L, -2);
+    }
+    return 0;
+  });
+  vm.defineFunction(LOBBY, 'kick', (L) => {
+    const lobby = lobbyArg(L, 'LanLobby.kick');
+    lobby.kick(args.peerId(L, 2, 'LanLobby.kick'));
+    return 0;
+  });
+  vm.defineFunction(LOBBY, 'set_max_members', (L) => {
+    const lobby = lobbyArg(L, 'LanLobby.set_max_members');
+    lobby.setMaxMembers(args.count(L, 2, 'LanLobby.set_max_members', 'max members', 1, 65535));
+    return 0;
+  });
+  vm.defineFunction(LOBBY, 'game_session_host', (L) => {
+    const host = lobbyArg(L, 'LanLobby.game_session_host').gameSessionHost;
+    if (host === undefined) bridge.pushNil(L);
+    else bridge.pushString(L, host);
+    return 1;
+  });
+  vm.defineFunction(LOBBY, 'set_game_session_host', (L) => {
+    const lobby = lobbyArg(L, 'LanLobby.set_game_session_host');
+    lobby.setGameSessionHost(args.peerId(L, 2, 'LanLobby.set_game_session_host'));
+    return 0;
+  });
+  vm.defineFunction(LOBBY, 'open_channel', (L) => {
+    const fn = 'LanLobby.open_channel';
+    const lobby = lobbyArg(L, fn);
+    const peer = args.peerId(L, 2, fn);
+    const message = args.optionalString(L, 3, fn, 'message') ?? '';
+    if (lobby.state !== 'joined') throw new NetworkError(`${fn}: the lobby is ${lobby.state}, not joined`);
+    if (!lobby.memberIds().includes(peer)) throw new NetworkError(`${fn}: peer ${peer} is not a member of lobby ${lobby.id}`);
+    if (peer === lobby.self) throw new NetworkError(`${fn}: cannot open a channel to this peer itself`);
+    bridge.pushInteger(L, running(fn).channels.open(peer, lobby.id, message).id);
+    return 1;
+  });
+  vm.defineFunction(LOBBY, 'close_channel', (L) => {
+    const fn = 'LanLobby.close_channel';
+    lobbyArg(L, fn);
+    const id = args.integer(L, 2, fn, 'channel');
+    const c = running(fn);
+    if (!c.channels.get(id)) throw new NetworkError(`${fn}: no channel ${id}`);
+    c.channels.close(id);
+    return 0;
+  });
+
+  // ---- LanLobbyBrowser ------------------------------------------------------------------------
+  vm.defineFunction(BROWSER, 'refresh', (L) => {
+    const browser = browserArg(L, 'LanLobbyBrowser.refresh');
+    browser.refresh(args.count(L, 2, 'LanLobbyBrowser.refresh', 'lobby port', 1, 65535));
+    return 0;
+  });
+  vm.defineFunction(BROWSER, 'is_refreshing', (L) => {
+    bridge.pushBoolean(L, browserArg(L, 'LanLobbyBrowser.is_refreshing').isRefreshing());
+    return 1;
+  });
+  vm.defineFunction(BROWSER, 'num_lobbies', (L) => {
+    bridge.pushInteger(L, browserArg(L, 'LanLobbyBrowser.num_lobbies').lobbyCount());
+    return 1;
+  });
+  const pushFound = (L: LuaState, fn: string, withIdentity: boolean): number => {
+    const found = browserArg(L, fn).lobby(args.integer(L, 2, fn, 'lobby index (0-based)'));
+    if (!found) {
+      bridge.pushNil(L);
+      return 1;
+    }
+    bridge.newTable(L, 0, found.data.size + 2);
+    for (const [key, value] of found.data) {
+      bridge.pushString(L, value);
+      bridge.setField(L, -2, key);
+    }
+    if (withIdentity) {
+      bridge.pushString(L, found.id);
+      bridge.setField(L, -2, 'id');
+      bridge.pushString(L, found.address);
+      bridge.setField(L, -2, 'address');
+    }
+    return 1;
+  };
+  vm.defineFunction(BROWSER, 'lobby', (L) => pushFound(L, 'LanLobbyBrowser.lobby', true));
+  vm.defineFunction(BROWSER, 'data_all', (L) => pushFound(L, 'LanLobbyBrowser.data_all', false));
+  vm.defineFunction(BROWSER, 'add_filter', (L) => {
+    const fn = 'LanLobbyBrowser.add_filter';
+    const browser = browserArg(L, fn);
+    const key = args.string(L, 2, fn, 'key');
+    const value = args.text(L, 3, fn);
+    const comparison = (args.optionalString(L, 4, fn, 'comparison') ?? 'equal') as FilterComparison;
+    if (!FILTER_COMPARISONS.includes(comparison)) throw new LuaRaise(`bad argument #4 to '${fn}' (one of ${FILTER_COMPARISONS.join(', ')} expected, got '${comparison}')`);
+    browser.addFilter({ key, value, comparison });
+    return 0;
+  });
+  vm.defineFunction(BROWSER, 'clear_filters', (L) => {
+    browserArg(L, 'LanLobbyBrowser.clear_filters').clearFilters();
+    return 0;
+  });
+  vm.defineFunction(BROWSER, 'destroy', (L) => {
+    const browser = browserArg(L, 'LanLobbyBrowser.destroy');
+    client?.destroyBrowser(browser);
+    objects.release(browser);
+    return 0;
+  });
+}

@@ -1,0 +1,303 @@
+/**
+ * The `Network` namespace's transport functions: the frame update (where every callback fires),
+ * this peer's id, per-peer connection queries, timers and limits, QoS, explicit connections and
+ * channel states. Subsystem functions (`init_lan_client`, lobbies) live in their own bindings and
+ * plug in through `ScriptNetwork`.
+ */
+import type { Channel, Channels } from '../core/channel.js';
+import { NetworkError } from '../core/network_error.js';
+import { loadNetworkConfig, type NetworkConfig } from '../core/network_config.js';
+import { NetworkNode, type NetworkEnvironment } from '../core/network_node.js';
+import { ManualClock } from '../core/clock.js';
+import { NetworkSimulator } from '../core/network_simulator.js';
+import type { PeerId } from '../core/peer_id.js';
+import { Random } from '../core/random.js';
+
+import { MAX_MTU, MIN_MTU, type TransportSettings } from '../core/transport_settings.js';
+import { LuaArgs } from './lua_args.js';
+import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from './lua_bridge.js';
+import type { LuaVm } from './lua_vm.js';
+import { ScriptCallbacks } from './script_callbacks.js';
+
+/** A running network subsystem (LAN client, ...), as the Network functions drive it. */
+export interface NetworkSubsystem {
+  readonly name: string;
+  readonly channels: Channels;
+  update(): void;
+  transmit(): void;
+  shutdown(): void;
+}
+
+/** Dispatches one kind of event into the script's callback table during Network.update*. */
+export type EventDispatcher = (L: LuaState, tableIdx: number, handlerIdx: number) => void;
+
+/** What the runner gives each VM's network. */
+export interface ScriptNetworkOptions {
+  environment: NetworkEnvironment;
+  /** Load a `.network_config` by resource name. */
+  loadConfig(name: string): NetworkConfig;
+}
+
+/** One VM's network state: the node, the running subsystem, and who dispatches callbacks. */
+export class ScriptNetwork {
+  readonly node: NetworkNode;
+  subsystem: NetworkSubsystem | undefined;
+  /** Run in order inside every Network.update / update_receive. */
+  readonly dispatchers: EventDispatcher[] = [];
+
+  constructor(readonly options: ScriptNetworkOptions) {
+    this.node = new NetworkNode(options.environment);
+  }
+
+  requireSubsystem(fn: string): NetworkSubsystem {
+    if (!this.subsystem) throw new NetworkError(`${fn}: no network client is running (call Network.init_lan_client first)`);
+    return this.subsystem;
+  }
+
+  /** Refuse a second subsystem, as the engine allows one at a time. */
+  checkNoSubsystem(fn: string): void {
+    if (this.subsystem) throw new NetworkError(`${fn}: a ${this.subsystem.name} is already running; only one network subsystem at a time (shut it down first)`);
+  }
+
+  channel(id: number, fn: string): Channel {
+    const channel = this.subsystem?.channels.get(id);
+    if (!channel) throw new NetworkError(`${fn}: no channel ${id}`);
+    return channel;
+  }
+}
+
+const TIMERS: Record<string, keyof TransportSettings> = {
+  set_max_transmit_rate: 'minTransmitInterval',
+  set_keep_alive_time: 'keepAliveTime',
+  set_keep_alive_time_connecting: 'keepAliveTimeConnecting',
+  set_max_receiver_lost_time: 'receiverLostTime',
+  set_pong_timeout: 'receiverLostTime',
+  set_resend_time: 'resendTime',
+};
+
+export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
+  const { bridge } = vm;
+  const args = new LuaArgs(bridge);
+  const callbacks = new ScriptCallbacks(vm);
+  const node = net.node;
+  const define = (name: string, fn: (L: LuaState) => number): void => vm.defineFunction('Network', name, fn);
+
+  /** Channel approvals: `approve_channel(channel, peer, lobby_id, message)`; a missing handler approves. */
+  net.dispatchers.push((L, tableIdx, handlerIdx) => {
+    const channels = net.subsystem?.channels;
+    if (!channels) return;
+    for (const request of channels.takeRequests()) {
+      const c = request.channel;
+      let approved = true;
+      try {
+        const outcome = callbacks.call(L, tableIdx, handlerIdx, 'approve_channel', (L) => {
+          bridge.pushInteger(L, c.id);
+          bridge.pushString(L, c.peer);
+          bridge.pushString(L, c.lobbyId);
+          bridge.pushString(L, c.message);
+          return 4;
+        });
+        if (!outcome.missing) approved = outcome.result === true;
+      } catch (error) {
+        channels.answer(request, false);
+        throw error;
+      }
+      channels.answer(request, approved);
+    }
+  });
+
+  const receive = (L: LuaState, fn: string, tableArg: number): void => {
+    if (bridge.type(L, tableArg) !== LUA_TTABLE && !args.isNone(L, tableArg)) args.bad(L, tableArg, fn, 'callback table');
+    const subsystem = net.subsystem;
+    if (!subsystem) return;
+    subsystem.update();
+    if (args.isNone(L, tableArg)) return;
+    const handlerIdx = callbacks.pushHandler(L);
+    for (const dispatch of net.dispatchers) dispatch(L, tableArg, handlerIdx);
+    bridge.api.lua_settop(L, handlerIdx - 1);
+  };
+
+  define('update', (L) => {
+    args.number(L, 1, 'Network.update', 'dt');
+    receive(L, 'Network.update', 2);
+    net.subsystem?.transmit();
+    return 0;
+  });
+  define('update_receive', (L) => {
+    args.number(L, 1, 'Network.update_receive', 'dt');
+    receive(L, 'Network.update_receive', 2);
+    return 0;
+  });
+  define('update_transmit', () => {
+    net.subsystem?.transmit();
+    return 0;
+  });
+
+  define('peer_id', (L) => {
+    if (args.isNone(L, 1)) {
+      const host = node.host;
+      if (host) bridge.pushString(L, host.peerId);
+      else bridge.pushNil(L);
+      return 1;
+    }
+    const id = args.integer(L, 1, 'Network.peer_id', 'channel');
+    bridge.pushString(L, net.channel(id, 'Network.peer_id').peer);
+    return 1;
+  });
+
+  const peerArg = (L: LuaState, fn: string): PeerId => args.peerId(L, 1, fn);
+
+  // Read the peer before touching the host: `host?.connectionTo(arg)` would skip the argument check.
+  define('ping', (L) => {
+    const peer = peerArg(L, 'Network.ping');
+    const connection = node.host?.connectionTo(peer);
+    bridge.pushNumber(L, connection?.state === 'connected' ? connection.rtt : 0);
+    return 1;
+  });
+  define('time_since_receive', (L) => {
+    const peer = peerArg(L, 'Network.time_since_receive');
+    const connection = node.host?.connectionTo(peer);
+    if (!connection) throw new LuaRaise(`Network.time_since_receive: no connection to peer ${peer}`);
+    bridge.pushNumber(L, node.clock.now() - connection.lastReceiveTime);
+    return 1;
+  });
+  define('reliable_send_buffer_left', (L) => {
+    const peer = peerArg(L, 'Network.reliable_send_buffer_left');
+    const connection = node.host?.connectionTo(peer);
+    bridge.pushInteger(L, connection ? connection.reliableSendBufferLeft : 0);
+    return 1;
+  });
+  define('fatal_error', (L) => {
+    // LAN play has no account or service that can fail fatally; the host socket closing is the one case.
+    bridge.pushBoolean(L, net.subsystem !== undefined && node.host === undefined);
+    return 1;
+  });
+
+  for (const [name, key] of Object.entries(TIMERS)) {
+    define(name, (L) => {
+      const seconds = args.number(L, 1, `Network.${name}`, 'seconds');
+      if (!(seconds > 0) || !Number.isFinite(seconds)) throw new LuaRaise(`bad argument #1 to 'Network.${name}' (a positive number of seconds expected, got ${seconds})`);
+      node.settings[key] = seconds;
+      return 0;
+    });
+  }
+  define('limit_mtu', (L) => {
+    const bytes = args.integer(L, 1, 'Network.limit_mtu', 'bytes');
+    // Scripts pass 65536 for "no limit": clamp to what a UDP datagram can carry.
+    node.settings.mtu = Math.min(MAX_MTU, Math.max(MIN_MTU, bytes));
+    return 0;
+  });
+
+  // ---- QoS ----------------------------------------------------------------------------------
+  define('enable_qos', (L) => {
+    const fn = 'Network.enable_qos';
+    const min = args.number(L, 1, fn, 'min_peer_kbps');
+    const initial = args.number(L, 2, fn, 'initial_peer_kbps');
+    const maxTotal = args.number(L, 3, fn, 'max_total_kbps');
+    if (min <= 0 || initial < min || maxTotal < min) throw new LuaRaise(`${fn}: need 0 < min_peer_kbps <= initial_peer_kbps and min_peer_kbps <= max_total_kbps (got ${min}, ${initial}, ${maxTotal})`);
+    Object.assign(node.qos, { enabled: true, minPeerKbps: min, initialPeerKbps: initial, maxPeerKbps: maxTotal, maxTotalKbps: maxTotal });
+    node.host?.applyQos();
+    return 0;
+  });
+  define('set_qos_config', (L) => {
+    const fn = 'Network.set_qos_config';
+    if (bridge.type(L, 1) !== LUA_TTABLE) args.bad(L, 1, fn, 'table');
+    const field = (key: string): number | undefined => {
+      const type = bridge.getField(L, 1, key);
+      const value = type === LUA_TNUMBER ? bridge.toNumber(L, -1) : undefined;
+      const bad = type !== LUA_TNUMBER && type > 0 ? bridge.typeName(L, -1) : undefined;
+      bridge.api.lua_settop(L, -2);
+      if (bad) throw new LuaRaise(`bad argument #1 to '${fn}' (field '${key}' must be a number, got ${bad})`);
+      return value;
+    };
+    bridge.getField(L, 1, 'enable');
+    const enable = bridge.toBoolean(L, -1);
+    bridge.api.lua_settop(L, -2);
+    const min = field('min_fill_rate_kbps') ?? node.qos.minPeerKbps;
+    const max = field('max_fill_rate_kbps') ?? node.qos.maxPeerKbps;
+    if (enable && (!(min > 0) || max < min)) throw new LuaRaise(`${fn}: need 0 < min_fill_rate_kbps <= max_fill_rate_kbps (got ${min}, ${max})`);
+    Object.assign(node.qos, { enabled: enable, minPeerKbps: min, initialPeerKbps: min, maxPeerKbps: max, maxTotalKbps: Infinity });
+    node.host?.applyQos();
+    return 0;
+  });
+  define('enable_qos_peer', (L) => {
+    node.qos.exempt.delete(peerArg(L, 'Network.enable_qos_peer'));
+    node.host?.applyQos();
+    return 0;
+  });
+  define('disable_qos_peer', (L) => {
+    node.qos.exempt.add(peerArg(L, 'Network.disable_qos_peer'));
+    node.host?.applyQos();
+    return 0;
+  });
+
+  // ---- explicit connections (older scripts) ---------------------------------------------------
+  define('set_explicit_connections', () => {
+    node.explicitConnections = true;
+    return 0;
+  });
+  define('create_connection', (L) => {
+    const fn = 'Network.create_connection';
+    const peer = peerArg(L, fn);
+    node.requireHost(fn);
+    if (!node.addresses.has(peer)) throw new LuaRaise(`${fn}: the address of peer ${peer} is not known (it must be a member of a lobby this peer is in)`);
+    node.broken.delete(peer);
+    node.scriptConnections.add(peer);
+    node.connect(peer);
+    return 0;
+  });
+  define('destroy_connection', (L) => {
+    const fn = 'Network.destroy_connection';
+    const peer = peerArg(L, fn);
+    const connection = node.host?.connectionTo(peer);
+    if (connection && connection.users.size > 0) throw new LuaRaise(`${fn}: the connection to ${peer} is used by ${[...connection.users].join(', ')}; leave those first`);
+    node.scriptConnections.delete(peer);
+    node.broken.delete(peer);
+    if (connection) node.host!.disconnect(peer, 'connection destroyed by the script');
+    return 0;
+  });
+  define('has_connection', (L) => {
+    const peer = peerArg(L, 'Network.has_connection');
+    bridge.pushBoolean(L, node.host?.connectionTo(peer) !== undefined || node.broken.has(peer) || node.scriptConnections.has(peer));
+    return 1;
+  });
+  define('is_broken', (L) => {
+    bridge.pushBoolean(L, node.broken.has(peerArg(L, 'Network.is_broken')));
+    return 1;
+  });
+  define('is_used', (L) => {
+    const peer = peerArg(L, 'Network.is_used');
+    const connection = node.host?.connectionTo(peer);
+    bridge.pushBoolean(L, connection !== undefined && connection.users.size > 0);
+    return 1;
+  });
+  define('connections', (L) => {
+    const peers = new Set<PeerId>(node.scriptConnections);
+    for (const connection of node.host?.connections() ?? []) peers.add(connection.peer);
+    bridge.newTable(L, peers.size, 0);
+    let i = 1;
+    for (const peer of peers) {
+      bridge.pushString(L, peer);
+      bridge.rawSetIndex(L, -2, i++);
+    }
+    return 1;
+  });
+
+  // ---- channels -------------------------------------------------------------------------------
+  define('channel_state', (L) => {
+    const id = args.integer(L, 1, 'Network.channel_state', 'channel');
+    const channel = net.subsystem?.channels.get(id);
+    bridge.pushString(L, channel ? channel.state : 'disconnected');
+    bridge.pushString(L, channel ? channel.reason : `no channel ${id}`);
+    return 2;
+  });
+}
+
+/** A network of its own for one VM (tests, benches): the simulator on a clock only the caller advances. */
+export function isolatedNetworkOptions(root: string, seed = 1): ScriptNetworkOptions {
+  const clock = new ManualClock();
+  return {
+    environment: { network: new NetworkSimulator(clock, seed), clock, random: new Random(seed) },
+    loadConfig: (name) => loadNetworkConfig(root, name),
+  };
+}

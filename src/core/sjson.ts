@@ -1,0 +1,302 @@
+/**
+ * Stingray's SJSON ("simplified JSON"), the text format of `.network_config` and other resources:
+ *
+ *   - the top level is an object without braces (braces are allowed too);
+ *   - keys may be bare words (`reliable_send_buffer_size`) or quoted strings;
+ *   - `key = value` or `key: value`; commas between entries and array items are optional;
+ *   - `//` line comments and `/* *\/` block comments;
+ *   - strings are double-quoted with JSON escapes, or raw between `"""` and `"""`;
+ *   - numbers, `true`, `false`, `null`, `[a b c]` arrays and nested `{}` objects.
+ *
+ * Every value keeps the line and column where it starts, so configuration errors can point at it.
+ */
+
+export class SjsonError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}:${column}: ${reason}`);
+    this.name = 'SjsonError';
+  }
+}
+
+interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface SjsonEntry extends Position {
+  /** The key as written (unquoted). Its line and column are those of the key. */
+  readonly key: string;
+  readonly value: SjsonValue;
+}
+
+export type SjsonValue =
+  | (Position & { readonly kind: 'object'; readonly entries: readonly SjsonEntry[] })
+  | (Position & { readonly kind: 'array'; readonly items: readonly SjsonValue[] })
+  | (Position & { readonly kind: 'string'; readonly value: string })
+  | (Position & { readonly kind: 'number'; readonly value: number })
+  | (Position & { readonly kind: 'boolean'; readonly value: boolean })
+  | (Position & { readonly kind: 'null' });
+
+export type SjsonObject = Extract<SjsonValue, { kind: 'object' }>;
+
+const enum Char {
+  Tab = 9,
+  LineFeed = 10,
+  CarriageReturn = 13,
+  Space = 32,
+  Quote = 34,
+  Comma = 44,
+  Minus = 45,
+  Dot = 46,
+  Slash = 47,
+  Colon = 58,
+  Equals = 61,
+  Star = 42,
+  OpenBracket = 91,
+  Backslash = 92,
+  CloseBracket = 93,
+  OpenBrace = 123,
+  CloseBrace = 125,
+}
+
+const NUMBER_PATTERN = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === Char.Minus || c === Char.Dot;
+}
+
+/** Parse SJSON text; `file` names the source in error messages. Returns the top-level object. */
+export function parseSjson(text: string, file: string): SjsonObject {
+  return new SjsonParser(text, file).parseDocument();
+}
+
+class SjsonParser {
+  private pos = 0;
+  private line = 1;
+  private lineStart = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+  ) {}
+
+  parseDocument(): SjsonObject {
+    this.skipSpace();
+    const start = this.position();
+    let document: SjsonObject;
+    if (this.peek() === Char.OpenBrace) {
+      document = this.parseObject();
+    } else {
+      document = { kind: 'object', entries: this.parseEntries(-1), ...start };
+    }
+    this.skipSpace();
+    if (this.pos < this.text.length) this.fail(`unexpected ${this.describeHere()} after the end of the document`);
+    return document;
+  }
+
+  private position(): Position {
+    return { line: this.line, column: this.pos - this.lineStart + 1 };
+  }
+
+  private peek(): number {
+    return this.text.charCodeAt(this.pos);
+  }
+
+  private fail(reason: string, at: Position = this.position()): never {
+    throw new SjsonError(this.file, at.line, at.column, reason);
+  }
+
+  private describeHere(): string {
+    if (this.pos >= this.text.length) return 'end of file';
+    return `'${this.text[this.pos]}'`;
+  }
+
+  /** Skip whitespace and comments, counting lines. */
+  private skipSpace(): void {
+    const { text } = this;
+    while (this.pos < text.length) {
+      const c = text.charCodeAt(this.pos);
+      if (c === Char.LineFeed) {
+        this.pos++;
+        this.line++;
+        this.lineStart = this.pos;
+      } else if (c === Char.Space || c === Char.Tab || c === Char.CarriageReturn) {
+        this.pos++;
+      } else if (c === Char.Slash && text.charCodeAt(this.pos + 1) === Char.Slash) {
+        const end = text.indexOf('\n', this.pos);
+        this.pos = end < 0 ? text.length : end;
+      } else if (c === Char.Slash && text.charCodeAt(this.pos + 1) === Char.Star) {
+        const start = this.position();
+        const end = text.indexOf('*/', this.pos + 2);
+        if (end < 0) this.fail('unterminated /* comment', start);
+        this.advanceTo(end + 2);
+      } else {
+        return;
+      }
+    }
+  }
+
+  /** Move to `target`, counting the line breaks passed over. */
+  private advanceTo(target: number): void {
+    const { text } = this;
+    for (let i = this.pos; i < target; i++) {
+      if (text.charCodeAt(i) === Char.LineFeed) {
+        this.line++;
+        this.lineStart = i + 1;
+      }
+    }
+    this.pos = target;
+  }
+
+  /** Entries up to `close` (a closing brace), or to the end of the text when `close` is -1. */
+  private parseEntries(close: number): SjsonEntry[] {
+    const entries: SjsonEntry[] = [];
+    for (;;) {
+      this.skipSpace();
+      const c = this.peek();
+      if (close < 0 ? this.pos >= this.text.length : c === close) return entries;
+      if (this.pos >= this.text.length) this.fail("unexpected end of file: missing '}'");
+      const at = this.position();
+      const key = this.parseKey();
+      this.skipSpace();
+      const separator = this.peek();
+      if (separator !== Char.Equals && separator !== Char.Colon) {
+        this.fail(`expected '=' or ':' after key '${key}', found ${this.describeHere()}`);
+      }
+      this.pos++;
+      this.skipSpace();
+      entries.push({ key, value: this.parseValue(), ...at });
+      this.skipSpace();
+      if (this.peek() === Char.Comma) this.pos++;
+    }
+  }
+
+  private parseKey(): string {
+    if (this.peek() === Char.Quote) return this.parseString();
+    const start = this.pos;
+    while (this.pos < this.text.length && isWordChar(this.peek())) this.pos++;
+    if (this.pos === start) this.fail(`expected a key, found ${this.describeHere()}`);
+    return this.text.slice(start, this.pos);
+  }
+
+  private parseValue(): SjsonValue {
+    const at = this.position();
+    const c = this.peek();
+    if (c === Char.OpenBrace) return this.parseObject();
+    if (c === Char.OpenBracket) return this.parseArray();
+    if (c === Char.Quote) return { kind: 'string', value: this.parseString(), ...at };
+    NUMBER_PATTERN.lastIndex = this.pos;
+    const number = NUMBER_PATTERN.exec(this.text);
+    if (number) {
+      this.pos += number[0].length;
+      if (this.pos < this.text.length && isWordChar(this.peek())) this.fail(`malformed number '${this.wordFrom(at)}'`, at);
+      return { kind: 'number', value: Number(number[0]), ...at };
+    }
+    if (this.pos >= this.text.length) this.fail('expected a value, found end of file');
+    const start = this.pos;
+    while (this.pos < this.text.length && isWordChar(this.peek())) this.pos++;
+    const word = this.text.slice(start, this.pos);
+    if (word === 'true' || word === 'false') return { kind: 'boolean', value: word === 'true', ...at };
+    if (word === 'null') return { kind: 'null', ...at };
+    if (word === '') this.fail(`expected a value, found ${this.describeHere()}`);
+    this.fail(`unquoted value '${word}' (strings must be in double quotes: "${word}")`, at);
+  }
+
+  private wordFrom(at: Position): string {
+    let end = this.pos;
+    while (end < this.text.length && isWordChar(this.text.charCodeAt(end))) end++;
+    return this.text.slice(this.lineStart + at.column - 1, end);
+  }
+
+  private parseObject(): SjsonObject {
+    const at = this.position();
+    this.pos++; // {
+    const entries = this.parseEntries(Char.CloseBrace);
+    this.pos++; // }
+    return { kind: 'object', entries, ...at };
+  }
+
+  private parseArray(): SjsonValue {
+    const at = this.position();
+    this.pos++; // [
+    const items: SjsonValue[] = [];
+    for (;;) {
+      this.skipSpace();
+      if (this.pos >= this.text.length) this.fail("unexpected end of file: missing ']'", at);
+      if (this.peek() === Char.CloseBracket) {
+        this.pos++;
+        return { kind: 'array', items, ...at };
+      }
+      items.push(this.parseValue());
+      this.skipSpace();
+      if (this.peek() === Char.Comma) this.pos++;
+    }
+  }
+
+  /** A double-quoted string with JSON escapes, or a raw `"""` string. */
+  private parseString(): string {
+    const { text } = this;
+    const at = this.position();
+    if (text.startsWith('"""', this.pos)) {
+      const end = text.indexOf('"""', this.pos + 3);
+      if (end < 0) this.fail('unterminated """ string', at);
+      const value = text.slice(this.pos + 3, end);
+      this.advanceTo(end + 3);
+      return value;
+    }
+    this.pos++; // opening quote
+    let value = '';
+    let chunkStart = this.pos;
+    for (;;) {
+      if (this.pos >= text.length) this.fail('unterminated string', at);
+      const c = text.charCodeAt(this.pos);
+      if (c === Char.Quote) break;
+      if (c === Char.LineFeed) this.fail('unterminated string (line break inside quotes)', at);
+      if (c === Char.Backslash) {
+        value += text.slice(chunkStart, this.pos);
+        value += this.parseEscape();
+        chunkStart = this.pos;
+      } else {
+        this.pos++;
+      }
+    }
+    value += text.slice(chunkStart, this.pos);
+    this.pos++; // closing quote
+    return value;
+  }
+
+  private parseEscape(): string {
+    const at = this.position();
+    const escape = this.text[this.pos + 1];
+    this.pos += 2;
+    switch (escape) {
+      case '"':
+      case '\\':
+      case '/':
+        return escape;
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'u': {
+        const hex = this.text.slice(this.pos, this.pos + 4);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail(`bad \\u escape '\\u${hex}'`, at);
+        this.pos += 4;
+        return String.fromCharCode(parseInt(hex, 16));
+      }
+      default:
+        this.fail(`unknown escape '\\${escape ?? ''}' in string`, at);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Several peers' scripts run by the real runner, in this process (the network simulator) or as
+ * separate processes (UDP on loopback).
+ */
+import path from 'node:path';
+import { parseRunOptions } from '../../src/runner/run_options.js';
+import { runScripts } from '../../src/runner/run_scripts.js';
+import { tempProject, type CliResult } from './lua.js';
+
+/** A small network config most network tests share. */
+export const TEST_NETWORK_CONFIG = `
+reliable_send_buffer_size = 32768
+reliable_receive_buffer_size = 32768
+types = {
+  count = { type = "int" min = 0 max = 1000 }
+}
+objects = {}
+messages = {
+  rpc_count = { args = ["count"] }
+}
+`;
+
+/**
+ * Run `scripts` (file name -> Lua source, run in that order) with `global.network_config` in one
+ * process through the real runner; `flags` are extra run options (default: a perfect simulated
+ * network, seed 1).
+ */
+export async function runPeers(scripts: Record<string, string>, flags: string[], files: Record<string, string> = {}): Promise<CliResult> {
+  const dir = tempProject({ 'global.network_config': TEST_NETWORK_CONFIG, ...files, ...scripts });
+  let stdout = '';
+  let stderr = '';
+  const options = parseRunOptions([...Object.keys(scripts).map((name) => path.join(dir, name)), '--root', dir, '--simulate', 'perfect', '--seed', '1', ...flags]);
+  const code = await runScripts(options, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+/** The lines one peer printed (`[i:name] ` prefixes removed). */
+export function linesOf(output: string, peer: string): string[] {
+  const prefix = `[${peer}] `;
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .map((line) => line.slice(prefix.length));
+}
+
+/**
+ * Lua for a peer that joins the first lobby found on port 4000: `start_client(peer)` in init, then
+ * `join_when_found(key)` every frame after Network.update (`key`: join by "id" or "address").
+ */
+export const LUA_JOINER = `
+function start_client(peer)
+  client = Network.init_lan_client("global", 0, peer)
+  browser = client:lobby_browser()
+  browser:refresh(4000)
+end
+function join_when_found(key)
+  if not lobby and not browser:is_refreshing() then lobby = Network.join_lan_lobby(browser:lobby(0)[key or "id"]) end
+end
+`;

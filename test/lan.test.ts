@@ -1,0 +1,151 @@
+import test from 'ava';
+import { linesOf, runPeers } from './helpers/peers.js';
+
+/** A script helper that prints a lobby's state, host and members whenever one changes. */
+const REPORT = `
+frame = 0
+local last
+function report(tag)
+  if not lobby then return end
+  local state, why = lobby:state()
+  local line = string.format("%s host=%s data.host=%s members=%s%s", state, tostring(lobby:lobby_host()),
+    tostring(lobby:data("host")), table.concat(lobby:members(), ","), why and (" why=" .. why) or "")
+  if line ~= last then print(frame, line); last = line end
+end
+`;
+
+const HOST = `${REPORT}
+function init()
+  client = Network.init_lan_client("global", 0, "a1")
+  lobby = Network.create_lan_lobby(4000, 3)
+  print("after create", lobby:state(), math.type(#lobby:members()))
+end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, {})
+  if frame == 1 then lobby:set_data("mode", 3); lobby:set_data("ratio", 0.5); lobby:set_data("name", "arena") end
+  report()
+end
+`;
+
+const joiner = (peer: string, extra = '') => `${REPORT}
+function init()
+  client = Network.init_lan_client("global", 0, "${peer}")
+  browser = client:lobby_browser()
+end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, {})
+  if frame == 5 then browser:refresh(4000); print("refreshing", browser:is_refreshing()) end
+  if frame > 5 and not lobby and not browser:is_refreshing() then
+    print("found", browser:num_lobbies(), browser:lobby(1))
+    local entry = browser:lobby(0)
+    print("entry", entry.id == browser:data_all(0).id, entry.host, entry.mode, entry.ratio, entry.name, entry.address ~= nil)
+    lobby = Network.join_lan_lobby(entry.id)
+    print("after join", lobby:state(), lobby:lobby_host())
+  end
+  report()
+  ${extra}
+end
+`;
+
+test('a lobby is created, found by a browser, joined; states change only inside Network.update', async (t) => {
+  const result = await runPeers({ 'host.lua': HOST, 'client.lua': joiner('b2') }, ['--frames', '40']);
+  t.is(result.code, 0, result.stderr);
+  const host = linesOf(result.stdout, '0:host');
+  const client = linesOf(result.stdout, '1:client');
+  t.deepEqual(host.slice(0, 2), ['after create\tcreating\tinteger', '1\tjoined host=a1 data.host=a1 members=a1']);
+  t.true(host.some((l) => /^\d+\tjoined host=a1 data.host=a1 members=a1,b2$/.test(l)), host.join('\n'));
+  t.deepEqual(client.slice(0, 3), ['refreshing\ttrue', 'found\t1\tnil', 'entry\tfalse\ta1\t3\t0.5\tarena\ttrue']);
+  t.is(client[3], 'after join\tjoining\tnil');
+  t.regex(client[4]!, /^\d+\tjoining host=nil data.host=nil members=$/);
+  t.regex(client[5]!, /^\d+\tjoined host=a1 data.host=a1 members=a1,b2$/);
+});
+
+test('when the lobby host leaves, the longest-present member takes over; a kicked member fails', async (t) => {
+  const host = HOST.replace('report()\nend', 'report()\n  if frame == 60 then Network.leave_lan_lobby(lobby); lobby = nil; print("left") end\nend');
+  const result = await runPeers(
+    {
+      'host.lua': host,
+      'first.lua': joiner('b2', 'if frame == 100 then lobby:kick("c3") end'),
+      'second.lua': joiner('c3', 'if frame == 90 then print("kick by member", pcall(lobby.kick, lobby, "b2")) end'),
+    },
+    ['--frames', '130'],
+  );
+  t.is(result.code, 0, result.stderr);
+  const first = linesOf(result.stdout, '1:first');
+  const second = linesOf(result.stdout, '2:second');
+  t.true(first.some((l) => /joined host=b2 data.host=b2 members=b2,c3$/.test(l)), first.join('\n'));
+  t.true(second.some((l) => /joined host=b2 data.host=b2 members=b2,c3$/.test(l)), second.join('\n'));
+  t.true(second.some((l) => l.startsWith('kick by member\tfalse\t') && l.includes("LanLobby.kick: only the lobby host can do this (the lobby host is b2)")));
+  t.regex(second.at(-1)!, /failed host=nil data.host=b2 members= why=kicked by the lobby host$/);
+  t.regex(first.at(-1)!, /joined host=b2 data.host=b2 members=b2$/);
+});
+
+test('joining a full lobby fails with the reason; lobby data is the host\'s to write', async (t) => {
+  const host = HOST.replace('create_lan_lobby(4000, 3)', 'create_lan_lobby(4000, 1)');
+  const client = joiner('b2', 'if lobby and lobby:state() == "failed" and not shown then shown = true; print("set_data", pcall(lobby.set_data, lobby, "k", "v")) end');
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '40']);
+  t.is(result.code, 0, result.stderr);
+  const lines = linesOf(result.stdout, '1:client');
+  t.true(lines.some((l) => /failed host=nil data.host=nil members= why=lobby [0-9a-f]+ is full \(1 members\)$/.test(l)), lines.join('\n'));
+  t.true(lines.some((l) => l.startsWith('set_data\tfalse\t') && l.includes('only the lobby host can do this (the lobby is failed)')));
+});
+
+test('browser filters keep the lobbies whose data compares as asked', async (t) => {
+  const browse = (filters: string) => `
+function init() client = Network.init_lan_client("global", 0, "b2"); browser = client:create_lobby_browser(); ${filters} end
+frame = 0
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, {})
+  if frame == 5 then browser:refresh(4000) end
+  if frame == 30 then print("found", browser:num_lobbies()); client:destroy_lobby_browser(browser) end
+end`;
+  const result = await runPeers(
+    {
+      'host.lua': HOST,
+      'equal.lua': browse('browser:add_filter("mode", 3, LanLobbyBrowser.EQUAL)'),
+      'greater.lua': browse('browser:add_filter("mode", "10", "greater")'),
+      'cleared.lua': browse('browser:add_filter("name", "other"); browser:clear_filters()'),
+    },
+    ['--frames', '35'],
+  );
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(linesOf(result.stdout, '1:equal'), ['found\t1']);
+  t.deepEqual(linesOf(result.stdout, '2:greater'), ['found\t0']);
+  t.deepEqual(linesOf(result.stdout, '3:cleared'), ['found\t1']);
+});
+
+test('one network subsystem at a time; shutdown is idempotent and kills the objects', async (t) => {
+  const script = `
+function init()
+  local client = Network.init_lan_client("global")
+  print("peer id", type(Network.peer_id()), Network.peer_id() == Network.peer_id():lower())
+  print("second", pcall(Network.init_lan_client, "global"))
+  local lobby = Network.create_lan_lobby(2)
+  Network.shutdown_lan_client(client)
+  Network.shutdown_lan_client(client)
+  print("peer id after", Network.peer_id())
+  print("dead lobby", pcall(lobby.state, lobby))
+  print("again", Network.init_lan_client("global", 0, 255) ~= nil, Network.peer_id())
+  Application.quit()
+end`;
+  const result = await runPeers({ 'solo.lua': script }, []);
+  t.is(result.code, 0, result.stderr);
+  const lines = result.stdout.trim().split('\n');
+  t.is(lines[0], 'peer id\tstring\ttrue');
+  t.regex(lines[1]!, /^second\tfalse\tNetwork\.init_lan_client: a LAN client is already running; only one network subsystem at a time/);
+  t.is(lines[2], 'peer id after\tnil');
+  t.regex(lines[3]!, /^dead lobby\tfalse\t.*bad argument #1 to 'LanLobby\.state' \(this LanLobby was destroyed or shut down\)/);
+  t.is(lines[4], 'again\ttrue\tff');
+});
+
+test('a peer with another network config is refused, and the reason names both hashes', async (t) => {
+  const client = joiner('b2').replace('"global"', '"other"');
+  const other = 'reliable_send_buffer_size = 32768\nreliable_receive_buffer_size = 32768\ntypes = {}\nobjects = {}\nmessages = { rpc_other = { args = [] } }\n';
+  const result = await runPeers({ 'host.lua': HOST, 'client.lua': client }, ['--frames', '40'], { 'other.network_config': other });
+  t.is(result.code, 0, result.stderr);
+  const lines = linesOf(result.stdout, '1:client');
+  t.true(lines.some((l) => /failed .* why=cannot reach the lobby host at .*: network config mismatch: a1 uses config hash [0-9a-f]{16}, b2 uses [0-9a-f]{16}$/.test(l)), lines.join('\n'));
+});

@@ -1,0 +1,30 @@
+import test from 'ava';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runCli } from './helpers/lua.js';
+
+const EXAMPLE = 'lua/examples/lan_lobby.lua';
+/** Each run gets its own lobby port: test files run in parallel. */
+const lobbyPort = (): string => String(40000 + Math.floor(Math.random() * 20000));
+
+test('the LAN example runs across two processes over UDP on loopback', async (t) => {
+  const port = lobbyPort();
+  const udp = ['--realtime', '--broadcast', '127.255.255.255', '--frames', '600'];
+  const host = runCli(['run', EXAMPLE, ...udp, '--', '--role', 'host', '--lobby-port', port]);
+  await sleep(300);
+  const client = await runCli(['run', EXAMPLE, ...udp, '--', '--role', 'client', '--lobby-port', port]);
+  const hosted = await host;
+  t.is(client.code, 0, client.stderr);
+  t.is(hosted.code, 0, hosted.stderr);
+  const lobbyId = /host: lobby ([0-9a-f]+) is open/.exec(hosted.stdout)?.[1];
+  t.truthy(lobbyId, hosted.stdout);
+  t.regex(client.stdout, new RegExp(`client: found lobby ${lobbyId} hosted by [0-9a-f]+ \\(game patrol, up to 8 players\\)`));
+  t.regex(client.stdout, /client: channel 1 to [0-9a-f]+ connected, ping \d+ ms/);
+  t.regex(hosted.stdout, /host: [0-9a-f]+ asks for a "connection" channel \(1\) in lobby [0-9a-f]+\nhost: 2 members, all channels approved/);
+});
+
+test('the LAN example runs three peers in one process on the simulator', async (t) => {
+  const result = await runCli(['run', EXAMPLE, '--peers', '3', '--simulate', 'loss=0.1,latency=50ms,jitter=20ms', '--seed', '5', '--frames', '900', '--', '--members', '3', '--lobby-port', lobbyPort()]);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout.match(/client: channel 1 to [0-9a-f]+ connected/g)?.length, 2, result.stdout);
+  t.regex(result.stdout, /\[0:lan_lobby\] host: 3 members, all channels approved/);
+});
