@@ -81,6 +81,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
       return 2;
     }
     net.subsystem = client;
+    net.config = config;
     objects.push(L, CLIENT, client);
     return 1;
   });
@@ -91,7 +92,10 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     if (!c || c.isShutDown) return 0;
     release(c);
     c.shutdown();
-    if (net.subsystem === c) net.subsystem = undefined;
+    if (net.subsystem === c) {
+      net.subsystem = undefined;
+      net.config = undefined;
+    }
     if (client === c) client = undefined;
     return 0;
   });

@@ -42,6 +42,8 @@ export interface ScriptNetworkOptions {
 export class ScriptNetwork {
   readonly node: NetworkNode;
   subsystem: NetworkSubsystem | undefined;
+  /** The running subsystem's network config. */
+  config: NetworkConfig | undefined;
   /** Run in order inside every Network.update / update_receive. */
   readonly dispatchers: EventDispatcher[] = [];
 

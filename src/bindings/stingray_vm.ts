@@ -6,6 +6,7 @@ import { installApplication, type ApplicationHost } from './application_binding.
 import { EngineObjects } from './engine_object.js';
 import { installLan } from './lan_binding.js';
 import { LuaVm } from './lua_vm.js';
+import { installNetworkConfig } from './network_config_binding.js';
 import { installNetwork, ScriptNetwork, type ScriptNetworkOptions } from './network_binding.js';
 
 export interface StingrayVmOptions {
@@ -29,6 +30,7 @@ export async function createStingrayVm(options: StingrayVmOptions): Promise<Stin
   const network = new ScriptNetwork(options.network);
   installApplication(lua, options.application);
   installNetwork(lua, network);
+  installNetworkConfig(lua, network);
   installLan(lua, objects, network);
   return {
     lua,
