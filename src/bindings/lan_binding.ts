@@ -80,8 +80,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
       bridge.pushString(L, `${fn}: ${error.message}`);
       return 2;
     }
-    net.subsystem = client;
-    net.config = config;
+    net.start(client, config);
     objects.push(L, CLIENT, client);
     return 1;
   });
@@ -91,11 +90,8 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     const c = objects.optional<LanClient>(L, 1, CLIENT, 'Network.shutdown_lan_client') ?? client;
     if (!c || c.isShutDown) return 0;
     release(c);
-    c.shutdown();
-    if (net.subsystem === c) {
-      net.subsystem = undefined;
-      net.config = undefined;
-    }
+    if (net.subsystem === c) net.stop();
+    else c.shutdown();
     if (client === c) client = undefined;
     return 0;
   });

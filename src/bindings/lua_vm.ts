@@ -101,6 +101,11 @@ export class LuaVm {
     for (const name of ['Vector3', 'Quaternion', 'Vector3Box', 'QuaternionBox', 'Script']) this.adoptNamespace(name);
   }
 
+  /** Write to the script's standard output (engine warnings go where its prints go). */
+  writeStdout(text: string): void {
+    this.options.writeStdout(text);
+  }
+
   // ---- registry and namespaces ----------------------------------------------------------------
 
   /** Run `push` (which leaves one value on the stack, or uses one already there) and keep that value in the registry. */

@@ -6,17 +6,21 @@
  */
 import type { Channel, Channels } from '../core/channel.js';
 import { NetworkError } from '../core/network_error.js';
+import type { GameSession } from '../core/game_session.js';
 import { loadNetworkConfig, type NetworkConfig } from '../core/network_config.js';
 import { NetworkNode, type NetworkEnvironment } from '../core/network_node.js';
 import { ManualClock } from '../core/clock.js';
 import { NetworkSimulator } from '../core/network_simulator.js';
 import type { PeerId } from '../core/peer_id.js';
 import { Random } from '../core/random.js';
+import { Rpc } from '../core/rpc.js';
+import type { ScriptEvent } from '../core/script_event.js';
 
 import { MAX_MTU, MIN_MTU, type TransportSettings } from '../core/transport_settings.js';
 import { LuaArgs } from './lua_args.js';
 import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from './lua_bridge.js';
 import type { LuaVm } from './lua_vm.js';
+import { NetworkValues } from './network_value.js';
 import { ScriptCallbacks } from './script_callbacks.js';
 
 /** A running network subsystem (LAN client, ...), as the Network functions drive it. */
@@ -38,17 +42,46 @@ export interface ScriptNetworkOptions {
   loadConfig(name: string): NetworkConfig;
 }
 
-/** One VM's network state: the node, the running subsystem, and who dispatches callbacks. */
+/** One VM's network state: the node, the running subsystem, its session and RPCs, and who dispatches callbacks. */
 export class ScriptNetwork {
   readonly node: NetworkNode;
   subsystem: NetworkSubsystem | undefined;
   /** The running subsystem's network config. */
   config: NetworkConfig | undefined;
+  rpc: Rpc | undefined;
+  session: GameSession | undefined;
+  /** Script callbacks waiting for the next Network.update*, in arrival order. */
+  readonly events: ScriptEvent[] = [];
   /** Run in order inside every Network.update / update_receive. */
   readonly dispatchers: EventDispatcher[] = [];
+  /** Told when a subsystem starts (RPC functions appear) and stops. */
+  readonly onStart: ((config: NetworkConfig) => void)[] = [];
+  readonly onStop: (() => void)[] = [];
 
   constructor(readonly options: ScriptNetworkOptions) {
     this.node = new NetworkNode(options.environment);
+  }
+
+  /** A subsystem is up: RPCs can flow. */
+  start(subsystem: NetworkSubsystem, config: NetworkConfig): void {
+    this.subsystem = subsystem;
+    this.config = config;
+    this.rpc = new Rpc(this.node, config, subsystem.channels, this.events, () => this.session?.inSession() ?? false);
+    for (const listener of this.onStart) listener(config);
+  }
+
+  /** Shut the subsystem down, with its session. */
+  stop(): void {
+    const subsystem = this.subsystem;
+    if (!subsystem) return;
+    for (const listener of this.onStop) listener();
+    this.session?.close();
+    this.session = undefined;
+    subsystem.shutdown();
+    this.subsystem = undefined;
+    this.config = undefined;
+    this.rpc = undefined;
+    this.events.length = 0;
   }
 
   requireSubsystem(fn: string): NetworkSubsystem {
@@ -108,6 +141,41 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     }
   });
 
+  /** Session and RPC events, in arrival order. A callback that fails leaves the later events for the next update. */
+  const values = new NetworkValues(vm);
+  const unhandled = new Set<string>();
+  net.dispatchers.push((L, tableIdx, handlerIdx) => {
+    while (net.events.length > 0) {
+      const event = net.events.shift()!;
+      if (event.name === 'rpc') {
+        const message = net.config?.messages.get(event.message);
+        if (!message) continue;
+        const outcome = callbacks.call(L, tableIdx, handlerIdx, event.message, (L) => {
+          if (typeof event.from === 'number') bridge.pushInteger(L, event.from);
+          else bridge.pushString(L, event.from);
+          message.args.forEach((type, i) => values.push(L, type, event.args[i]!));
+          return 1 + message.args.length;
+        });
+        if (outcome.missing && !unhandled.has(event.message)) {
+          // Said once per message: a script may well ignore some messages on purpose.
+          unhandled.add(event.message);
+          vm.writeStdout(`warning: the callback table has no handler for RPC '${event.message}'; dropped\n`);
+        }
+        continue;
+      }
+      try {
+        callbacks.call(L, tableIdx, handlerIdx, event.name, (L) => {
+          if ('id' in event) bridge.pushInteger(L, event.id);
+          if ('owner' in event) bridge.pushString(L, event.owner);
+          else bridge.pushString(L, event.peer);
+          return 'id' in event ? 2 : 1;
+        });
+      } finally {
+        if (event.name === 'game_object_destroyed') event.release();
+      }
+    }
+  });
+
   const receive = (L: LuaState, fn: string, tableArg: number): void => {
     if (bridge.type(L, tableArg) !== LUA_TTABLE && !args.isNone(L, tableArg)) args.bad(L, tableArg, fn, 'callback table');
     const subsystem = net.subsystem;
@@ -119,10 +187,14 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     bridge.api.lua_settop(L, handlerIdx - 1);
   };
 
+  const transmit = (): void => {
+    net.session?.transmit();
+    net.subsystem?.transmit();
+  };
   define('update', (L) => {
     args.number(L, 1, 'Network.update', 'dt');
     receive(L, 'Network.update', 2);
-    net.subsystem?.transmit();
+    transmit();
     return 0;
   });
   define('update_receive', (L) => {
@@ -131,7 +203,7 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     return 0;
   });
   define('update_transmit', () => {
-    net.subsystem?.transmit();
+    transmit();
     return 0;
   });
 

@@ -7,6 +7,8 @@ import { EngineObjects } from './engine_object.js';
 import { installLan } from './lan_binding.js';
 import { LuaVm } from './lua_vm.js';
 import { installNetworkConfig } from './network_config_binding.js';
+import { installRpc } from './rpc_binding.js';
+import { installGameSession } from './game_session_binding.js';
 import { installNetwork, ScriptNetwork, type ScriptNetworkOptions } from './network_binding.js';
 
 export interface StingrayVmOptions {
@@ -32,14 +34,15 @@ export async function createStingrayVm(options: StingrayVmOptions): Promise<Stin
   installNetwork(lua, network);
   installNetworkConfig(lua, network);
   installLan(lua, objects, network);
+  installRpc(lua, network);
+  installGameSession(lua, objects, network);
   return {
     lua,
     objects,
     network,
     close: () => {
       // A script that never shut its client down still says goodbye to its peers.
-      network.subsystem?.shutdown();
-      network.subsystem = undefined;
+      network.stop();
       lua.close();
     },
   };

@@ -213,46 +213,63 @@ export class BoolType extends NetworkType {
 
 // ---- floats ---------------------------------------------------------------------------------------
 
-/** A number in [min, max] in `bits` bits (evenly spaced steps), or a full 32-bit float. */
+/**
+ * A number in [min, max] in `bits` bits, or a full 32-bit float. The grid has 2^bits - 1 steps
+ * across the range; when the range spans zero the grid passes through zero, so 0 (and values
+ * scripts reset to 0) arrive exactly.
+ */
 class Quantizer {
-  readonly steps: number;
   readonly step: number;
+  private readonly origin: number;
+  /** Grid index of the lowest and highest value in range. */
+  private readonly low: number;
+  private readonly high: number;
 
   constructor(
     readonly min: number,
     readonly max: number,
     readonly bits: number,
   ) {
-    this.steps = bits >= FULL_FLOAT ? 0 : 2 ** bits - 1;
-    this.step = this.steps === 0 ? 0 : (max - min) / this.steps;
+    const full = bits >= FULL_FLOAT;
+    this.step = full ? 0 : (max - min) / (2 ** bits - 1);
+    this.origin = min < 0 && max > 0 ? 0 : min;
+    this.low = full || this.step === 0 ? 0 : Math.ceil((min - this.origin) / this.step - 1e-9);
+    this.high = full || this.step === 0 ? 0 : Math.floor((max - this.origin) / this.step + 1e-9);
   }
 
   inRange(v: number): boolean {
     return v >= this.min && v <= this.max;
   }
 
+  private index(v: number): number {
+    return Math.min(this.high, Math.max(this.low, Math.round((v - this.origin) / this.step)));
+  }
+
   quantize(v: number): number {
-    if (this.steps === 0) return Math.fround(v);
-    return this.min + Math.round((v - this.min) / this.step) * this.step;
+    if (this.bits >= FULL_FLOAT) return Math.fround(v);
+    if (this.step === 0) return this.min;
+    return this.origin + this.index(v) * this.step;
   }
 
   encode(w: BitWriter, v: number): void {
-    if (this.steps === 0) {
+    if (this.bits >= FULL_FLOAT) {
       const view = new DataView(new ArrayBuffer(4));
       view.setFloat32(0, v, true);
       w.writeBits(view.getUint32(0, true), 32);
     } else {
-      w.writeBits(Math.min(this.steps, Math.max(0, Math.round((v - this.min) / this.step))), this.bits);
+      w.writeBits(this.step === 0 ? 0 : this.index(v) - this.low, this.bits);
     }
   }
 
   decode(r: BitReader): number {
-    if (this.steps === 0) {
+    if (this.bits >= FULL_FLOAT) {
       const view = new DataView(new ArrayBuffer(4));
       view.setUint32(0, r.readBits(32), true);
       return view.getFloat32(0, true);
     }
-    return this.min + r.readBits(this.bits) * this.step;
+    const code = r.readBits(this.bits);
+    if (this.step === 0) return this.min;
+    return this.origin + Math.min(this.high, this.low + code) * this.step;
   }
 }
 

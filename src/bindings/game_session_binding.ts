@@ -1,0 +1,317 @@
+/**
+ * `Network.create_game_session` / `game_session` / `shutdown_game_session` and the `GameSession`
+ * namespace: membership, game objects and their fields. Every function works both as
+ * `GameSession.fn(session, ...)` and `session:fn(...)`.
+ */
+import type { GameObject } from '../core/game_object.js';
+import { GameSession } from '../core/game_session.js';
+import type { ObjectType } from '../core/network_config.js';
+import type { WireValue } from '../core/network_type.js';
+import type { PeerId } from '../core/peer_id.js';
+import type { EngineObjects } from './engine_object.js';
+import { LuaArgs } from './lua_args.js';
+import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from './lua_bridge.js';
+import type { LuaVm } from './lua_vm.js';
+import type { ScriptNetwork } from './network_binding.js';
+import { NetworkValues } from './network_value.js';
+import { ScriptCallbacks } from './script_callbacks.js';
+
+const KIND = 'GameSession';
+
+export function installGameSession(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork): void {
+  const { bridge } = vm;
+  const args = new LuaArgs(bridge);
+  const values = new NetworkValues(vm);
+  const callbacks = new ScriptCallbacks(vm);
+  objects.defineKind(KIND);
+  const define = (name: string, fn: (L: LuaState) => number): void => vm.defineFunction(KIND, name, fn);
+  const session = (L: LuaState, fn: string): GameSession => objects.check<GameSession>(L, 1, KIND, fn);
+
+  // ---- Network ---------------------------------------------------------------------------------
+  vm.defineFunction('Network', 'create_game_session', (L) => {
+    const fn = 'Network.create_game_session';
+    net.requireSubsystem(fn);
+    if (net.session) throw new LuaRaise(`${fn}: a game session already exists; shut it down first (Network.shutdown_game_session)`);
+    net.session = new GameSession(net.node, net.config!, net.events);
+    objects.push(L, KIND, net.session);
+    return 1;
+  });
+  vm.defineFunction('Network', 'game_session', (L) => {
+    if (net.session) objects.push(L, KIND, net.session);
+    else bridge.pushNil(L);
+    return 1;
+  });
+  vm.defineFunction('Network', 'shutdown_game_session', () => {
+    const current = net.session;
+    if (!current) return 0;
+    current.close();
+    objects.release(current);
+    net.session = undefined;
+    return 0;
+  });
+  net.onStop.push(() => {
+    if (net.session) objects.release(net.session);
+  });
+
+  // ---- arguments ---------------------------------------------------------------------------------
+  /** A channel (newer scripts) or a peer id (older ones), as the peer it names. */
+  const peerOf = (L: LuaState, idx: number, fn: string): PeerId => {
+    const type = bridge.type(L, idx);
+    if (type === LUA_TNUMBER) return net.channel(args.integer(L, idx, fn, 'channel'), fn).peer;
+    if (type === LUA_TSTRING) return args.peerId(L, idx, fn);
+    return args.bad(L, idx, fn, 'channel or peer id');
+  };
+  const objectArg = (L: LuaState, s: GameSession, fn: string): GameObject => {
+    const id = args.integer(L, 2, fn, 'game object id');
+    const object = s.objects.get(id);
+    if (!object) throw new LuaRaise(`${fn}: no game object ${id}`);
+    return object;
+  };
+  const fieldArg = (L: LuaState, idx: number, object: GameObject, fn: string): number => {
+    const name = args.string(L, idx, fn, 'field name');
+    const index = object.type.fieldIndex.get(name);
+    if (index === undefined) throw new LuaRaise(`${fn}: game object type '${object.type.name}' has no field '${name}'`);
+    return index;
+  };
+  const ownObject = (s: GameSession, object: GameObject, fn: string): void => {
+    if (object.owner !== s.self) throw new LuaRaise(`${fn}: game object ${object.id} (${object.type.name}) is owned by ${object.owner}, not this peer`);
+  };
+  const readField = (L: LuaState, idx: number, object: GameObject, index: number, fn: string): WireValue => {
+    const field = object.type.fields[index]!;
+    return field.type.quantize(values.read(L, idx, field.type, `${fn}: field '${field.name}' of '${object.type.name}'`));
+  };
+  /** Fields named in the table at `idx` (absolute), in field order; unknown names are errors. */
+  const readFieldTable = (L: LuaState, idx: number, type: ObjectType, fn: string, all: boolean): Map<number, WireValue> => {
+    if (bridge.type(L, idx) !== LUA_TTABLE) args.bad(L, idx, fn, 'table of field values');
+    const out = new Map<number, WireValue>();
+    bridge.pushNil(L);
+    while (bridge.api.lua_next(L, idx) !== 0) {
+      const key = bridge.type(L, -2) === LUA_TSTRING ? bridge.toString(L, -2)! : undefined;
+      const index = key === undefined ? undefined : type.fieldIndex.get(key);
+      if (index === undefined) throw new LuaRaise(`${fn}: game object type '${type.name}' has no field ${key === undefined ? `(key is a ${bridge.typeName(L, -2)})` : `'${key}'`}`);
+      const field = type.fields[index]!;
+      out.set(index, field.type.quantize(values.read(L, -1, field.type, `${fn}: field '${field.name}' of '${type.name}'`)));
+      bridge.api.lua_settop(L, -2);
+    }
+    if (all) {
+      const missing = type.fields.filter((_, i) => !out.has(i)).map((f) => f.name);
+      if (missing.length > 0) throw new LuaRaise(`${fn}: '${type.name}' needs a value for every field; missing ${missing.join(', ')}`);
+    }
+    return out;
+  };
+  const pushPeers = (L: LuaState, peers: readonly PeerId[]): void => {
+    bridge.newTable(L, peers.length, 0);
+    peers.forEach((peer, i) => {
+      bridge.pushString(L, peer);
+      bridge.rawSetIndex(L, -2, i + 1);
+    });
+  };
+  /** Call `tbl[name](tbl, id, peer)` on a callback table given to remove_peer / migrate_game_object. */
+  const callNow = (L: LuaState, tableIdx: number, name: string, id: number, peer: PeerId): void => {
+    if (bridge.type(L, tableIdx) !== LUA_TTABLE) return;
+    const handler = callbacks.pushHandler(L);
+    try {
+      callbacks.call(L, tableIdx, handler, name, (L) => {
+        bridge.pushInteger(L, id);
+        bridge.pushString(L, peer);
+        return 2;
+      });
+    } finally {
+      bridge.api.lua_settop(L, handler - 1);
+    }
+  };
+
+  // ---- membership ------------------------------------------------------------------------------
+  define('make_game_session_host', (L) => {
+    session(L, 'GameSession.make_game_session_host').makeHost();
+    return 0;
+  });
+  define('game_session_host', (L) => {
+    const host = session(L, 'GameSession.game_session_host').host;
+    if (host === undefined) bridge.pushNil(L);
+    else bridge.pushString(L, host);
+    return 1;
+  });
+  define('join', (L) => {
+    const s = session(L, 'GameSession.join');
+    s.join(peerOf(L, 2, 'GameSession.join'));
+    return 0;
+  });
+  define('add_peer', (L) => {
+    const s = session(L, 'GameSession.add_peer');
+    s.addPeer(peerOf(L, 2, 'GameSession.add_peer'));
+    return 0;
+  });
+  define('remove_peer', (L) => {
+    const fn = 'GameSession.remove_peer';
+    const s = session(L, fn);
+    const peer = peerOf(L, 2, fn);
+    const destroyed: GameObject[] = [];
+    s.removePeer(peer, (object) => destroyed.push(object));
+    // Fields stay readable while each callback runs.
+    for (const object of destroyed) callNow(L, 3, 'game_object_destroyed', object.id, peer);
+    return 0;
+  });
+  define('in_session', (L) => {
+    bridge.pushBoolean(L, session(L, 'GameSession.in_session').inSession());
+    return 1;
+  });
+  define('leave', (L) => {
+    const s = session(L, 'GameSession.leave');
+    s.leaving = true;
+    s.leave();
+    return 0;
+  });
+  define('disconnect_from_host', (L) => {
+    session(L, 'GameSession.disconnect_from_host').disconnectFromHost();
+    return 0;
+  });
+  define('shutdown_game_session_host', (L) => {
+    session(L, 'GameSession.shutdown_game_session_host').shutdownHost();
+    return 0;
+  });
+  const pushPeerOrNil = (L: LuaState, peer: PeerId | undefined): number => {
+    if (peer === undefined) bridge.pushNil(L);
+    else bridge.pushString(L, peer);
+    return 1;
+  };
+  define('wants_to_leave', (L) => pushPeerOrNil(L, session(L, 'GameSession.wants_to_leave').takeWantsToLeave()));
+  define('broken_connection', (L) => pushPeerOrNil(L, session(L, 'GameSession.broken_connection').takeBrokenConnection()));
+  define('peers', (L) => {
+    pushPeers(L, session(L, 'GameSession.peers').peers());
+    return 1;
+  });
+  define('other_peers', (L) => {
+    pushPeers(L, session(L, 'GameSession.other_peers').otherPeers());
+    return 1;
+  });
+
+  // ---- objects ---------------------------------------------------------------------------------
+  define('create_game_object', (L) => {
+    const fn = 'GameSession.create_game_object';
+    const s = session(L, fn);
+    const typeName = args.string(L, 2, fn, 'object type name');
+    const type = net.config!.objects.get(typeName);
+    if (!type) throw new LuaRaise(`${fn}: no object type '${typeName}' in ${net.config!.file}`);
+    const fields = readFieldTable(L, 3, type, fn, true);
+    bridge.pushInteger(L, s.createObject(type, type.fields.map((_, i) => fields.get(i)!)).id);
+    return 1;
+  });
+  define('destroy_game_object', (L) => {
+    const s = session(L, 'GameSession.destroy_game_object');
+    s.destroyObject(objectArg(L, s, 'GameSession.destroy_game_object'));
+    return 0;
+  });
+  define('game_object_field', (L) => {
+    const fn = 'GameSession.game_object_field';
+    const s = session(L, fn);
+    const object = objectArg(L, s, fn);
+    const index = fieldArg(L, 3, object, fn);
+    values.push(L, object.type.fields[index]!.type, object.values[index]!);
+    return 1;
+  });
+  define('set_game_object_field', (L) => {
+    const fn = 'GameSession.set_game_object_field';
+    const s = session(L, fn);
+    const object = objectArg(L, s, fn);
+    ownObject(s, object, fn);
+    const index = fieldArg(L, 3, object, fn);
+    s.setField(object, index, readField(L, 4, object, index, fn));
+    return 0;
+  });
+  define('set_game_object_fields', (L) => {
+    const fn = 'GameSession.set_game_object_fields';
+    const s = session(L, fn);
+    const object = objectArg(L, s, fn);
+    ownObject(s, object, fn);
+    for (const [index, value] of readFieldTable(L, 3, object.type, fn, false)) s.setField(object, index, value);
+    return 0;
+  });
+  define('game_object_fields', (L) => {
+    const fn = 'GameSession.game_object_fields';
+    const s = session(L, fn);
+    const object = objectArg(L, s, fn);
+    if (bridge.type(L, 3) === LUA_TTABLE) bridge.api.lua_pushvalue(L, 3);
+    else bridge.newTable(L, 0, object.type.fields.length);
+    object.type.fields.forEach((field, i) => {
+      values.push(L, field.type, object.values[i]!);
+      bridge.setField(L, -2, field.name);
+    });
+    return 1;
+  });
+  define('game_object_fields_array', (L) => {
+    const fn = 'GameSession.game_object_fields_array';
+    const s = session(L, fn);
+    const object = objectArg(L, s, fn);
+    if (bridge.type(L, 3) !== LUA_TTABLE) args.bad(L, 3, fn, 'table to fill');
+    let n = 0;
+    object.type.fields.forEach((field, i) => {
+      bridge.pushString(L, field.name);
+      bridge.rawSetIndex(L, 3, ++n);
+      values.push(L, field.type, object.values[i]!);
+      bridge.rawSetIndex(L, 3, ++n);
+    });
+    bridge.pushInteger(L, n);
+    return 1;
+  });
+  define('has_game_object_field', (L) => {
+    const fn = 'GameSession.has_game_object_field';
+    const s = session(L, fn);
+    const object = objectArg(L, s, fn);
+    bridge.pushBoolean(L, object.type.fieldIndex.has(args.string(L, 3, fn, 'field name')));
+    return 1;
+  });
+  define('game_object_exists', (L) => {
+    const s = session(L, 'GameSession.game_object_exists');
+    const object = s.objects.get(args.integer(L, 2, 'GameSession.game_object_exists', 'game object id'));
+    bridge.pushBoolean(L, object !== undefined && !object.destroyed);
+    return 1;
+  });
+  define('game_object_owner', (L) => {
+    const s = session(L, 'GameSession.game_object_owner');
+    bridge.pushString(L, objectArg(L, s, 'GameSession.game_object_owner').owner);
+    return 1;
+  });
+  define('game_object_owned', (L) => {
+    const s = session(L, 'GameSession.game_object_owned');
+    bridge.pushBoolean(L, objectArg(L, s, 'GameSession.game_object_owned').owner === s.self);
+    return 1;
+  });
+  define('game_object_is_type', (L) => {
+    const fn = 'GameSession.game_object_is_type';
+    const s = session(L, fn);
+    bridge.pushBoolean(L, objectArg(L, s, fn).type.name === args.string(L, 3, fn, 'object type name'));
+    return 1;
+  });
+  define('objects_owned_by', (L) => {
+    const fn = 'GameSession.objects_owned_by';
+    const s = session(L, fn);
+    const owned = s.objectsOwnedBy(args.peerId(L, 2, fn));
+    bridge.newTable(L, owned.length, 0);
+    owned.forEach((object, i) => {
+      bridge.pushInteger(L, object.id);
+      bridge.rawSetIndex(L, -2, i + 1);
+    });
+    return 1;
+  });
+  define('set_game_object_priority', (L) => {
+    const fn = 'GameSession.set_game_object_priority';
+    const s = session(L, fn);
+    const object = objectArg(L, s, fn);
+    const priority = args.number(L, 3, fn, 'priority');
+    if (!(priority > 0)) throw new LuaRaise(`bad argument #3 to '${fn}' (a positive priority expected, got ${priority})`);
+    object.priority = priority;
+    return 0;
+  });
+  define('migrate_game_object', (L) => {
+    const fn = 'GameSession.migrate_game_object';
+    const s = session(L, fn);
+    const object = objectArg(L, s, fn);
+    const owner = args.peerId(L, 3, fn);
+    const old = s.migrate(object, owner);
+    if (old === owner) return 0;
+    if (owner === s.self) callNow(L, 4, 'game_object_migrated_to_me', object.id, old);
+    else if (old === s.self) callNow(L, 4, 'game_object_migrated_away', object.id, owner);
+    return 0;
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * A network config and Lua helpers for game session tests: a host that admits peers asking to
+ * join, and clients that find its lobby, open a channel, join its session.
+ */
+import { LUA_JOINER } from './peers.js';
+
+export const SESSION_CONFIG = `
+reliable_send_buffer_size = 32768
+reliable_receive_buffer_size = 32768
+types = {
+  game_object_id = { type = "int" min = 0 max = 65535 }
+  lookup = { type = "int" min = 1 max = 4096 }
+  count = { type = "int" min = -1000 max = 1000 }
+  position = { type = "vector3" min = -655.35 max = 655.35 bits = 17 tolerance = 0.01 }
+  rotation = { type = "quaternion" bits = 19 }
+  health = { type = "float" min = 0 max = 255.75 bits = 10 }
+  speed = { type = "float" min = -250 max = 250 }
+  flag = { type = "bool" }
+  peer_id = { type = "int64" }
+  name = { type = "string" }
+  hash = { type = "idstring64" }
+  ids = { type = "array" element = "game_object_id" max_size = 8 }
+}
+objects = {
+  unit = { fields = [
+    { name = "go_type" type = "lookup" }
+    { name = "position" type = "position" }
+    { name = "rotation" type = "rotation" }
+    { name = "health" type = "health" }
+    { name = "owner" type = "peer_id" }
+  ] }
+  pickup = { update_rate = 10 fields = [ { name = "go_type" type = "lookup" } { name = "flag" type = "flag" } ] }
+}
+messages = {
+  rpc_request_join = { args = [] session_bound = false }
+  rpc_note = { args = ["name"] session_bound = false }
+  rpc_count = { args = ["count"] }
+  rpc_everything = { args = ["game_object_id" "count" "position" "rotation" "health" "speed" "flag" "peer_id" "name" "hash" "ids"] }
+}
+`;
+
+/** Host and client sides of joining a session, for scripts to build on. */
+export const LUA_SESSION = `${LUA_JOINER}
+frame = 0
+function host_start(peer)
+  client = Network.init_lan_client("global", 0, peer)
+  lobby = Network.create_lan_lobby(4000, 8)
+  session = Network.create_game_session()
+  GameSession.make_game_session_host(session)
+end
+-- Host callbacks: a peer that asks to join is added.
+host_events = {
+  rpc_request_join = function(self, channel) GameSession.add_peer(session, channel) end,
+}
+function client_start(peer) start_client(peer) end
+-- Client: find the lobby, open a channel to its host, join the session; true once in it.
+function client_step()
+  join_when_found("id")
+  if lobby and not channel and lobby:lobby_host() then channel = lobby:open_channel(lobby:lobby_host(), "session") end
+  if channel and not session and Network.channel_state(channel) == "connected" then
+    session = Network.create_game_session()
+    GameSession.join(session, channel)
+    RPC.rpc_request_join(channel)
+  end
+  return session ~= nil and GameSession.in_session(session)
+end
+function unit_fields(x)
+  return { go_type = 1, position = Vector3(x, 0, 0), rotation = Quaternion.identity(), health = 100, owner = Network.peer_id() }
+end
+`;
