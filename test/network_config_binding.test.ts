@@ -49,7 +49,7 @@ function init()
   local position = Network.type_index("position")
   local p = Network.pack_unpack(position, Vector3(1.004, -2, 655.35))
   local step = 1310.7 / 131071
-  print("pack position", math.abs(p.x - 1.004) <= step, math.abs(p.y + 2) <= step, p.z, Script.type_name(p), Network.pack_unpack(position, p) == p)
+  print("pack position", math.abs(p.x - 1.004) <= step, math.abs(p.y + 2) <= step, math.abs(p.z - 655.35) <= step, Script.type_name(p), Network.pack_unpack(position, p) == p)
   print("pack ids", table.concat(Network.pack_unpack(Network.type_index("ids"), { 1, 2, 3 }), ","))
   print(pcall(Network.pack_unpack, Network.type_index("game_object_id"), 70000))
   print(pcall(Network.pack_unpack, Network.type_index("ids"), { 1, "x" }))
@@ -74,7 +74,7 @@ end`;
     'index\t0\t1',
     'pack int\t7\tinteger',
     'pack health\ttrue\ttrue\ttrue',
-    'pack position\ttrue\ttrue\t655.35\tVector3\ttrue',
+    'pack position\ttrue\ttrue\ttrue\tVector3\ttrue',
   ]);
   t.is(lines[13], 'pack ids\t1,2,3');
   t.regex(lines[14]!, /^false\tbad argument #2 to 'Network\.pack_unpack': type 'game_object_id' \(int\): 70000 is out of range 0\.\.65535$/);

@@ -146,10 +146,13 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     const fn = 'GameSession.remove_peer';
     const s = session(L, fn);
     const peer = peerOf(L, 2, fn);
-    const destroyed: GameObject[] = [];
-    s.removePeer(peer, (object) => destroyed.push(object));
+    const destroyed = s.removePeer(peer);
     // Fields stay readable while each callback runs.
-    for (const object of destroyed) callNow(L, 3, 'game_object_destroyed', object.id, peer);
+    try {
+      for (const object of destroyed) callNow(L, 3, 'game_object_destroyed', object.id, peer);
+    } finally {
+      for (const object of destroyed) s.forget(object);
+    }
     return 0;
   });
   define('in_session', (L) => {

@@ -128,21 +128,25 @@ export class GameSession {
     this.broadcastMembers(peer);
   }
 
-  /** Host: drop `peer`; its objects are destroyed, reported through `onDestroyed` (the callback object of remove_peer). */
-  removePeer(peer: PeerId, onDestroyed: (object: GameObject) => void): void {
+  /**
+   * Host: drop `peer`. Its objects are destroyed for everyone else and returned still readable;
+   * call `forget` on them once the script's callbacks have run.
+   */
+  removePeer(peer: PeerId): GameObject[] {
     this.requireRole('host', 'GameSession.remove_peer');
     if (!this.members.has(peer)) throw new NetworkError(`GameSession.remove_peer: peer ${peer} is not in the session`);
     this.members.delete(peer);
     this.node.host?.connectionTo(peer)?.users.delete('game session');
     this.send(peer, SessionMessage.Removed, (w) => w.text('removed by the host'));
-    for (const object of [...this.objects.values()]) {
+    const destroyed: GameObject[] = [];
+    for (const object of this.objects.values()) {
       object.replicas.delete(peer);
       if (object.owner !== peer) continue;
       this.broadcastDestroy(object, peer, undefined);
-      onDestroyed(object);
-      this.forget(object);
+      destroyed.push(object);
     }
     this.broadcastMembers(undefined);
+    return destroyed;
   }
 
   leave(): void {
@@ -318,7 +322,7 @@ export class GameSession {
     }
   }
 
-  private forget(object: GameObject): void {
+  forget(object: GameObject): void {
     object.destroyed = true;
     this.objects.delete(object.id);
     for (const member of this.members.values()) {
@@ -455,13 +459,8 @@ export class GameSession {
     const object = this.objects.get(id);
     if (!object || !this.senderMayChange(peer, object)) return;
     if (this.role === 'host') this.broadcastDestroy(object, by, peer);
-    this.objects.delete(id);
-    for (const member of this.members.values()) {
-      const at = member.syncQueue.indexOf(id);
-      if (at >= 0) member.syncQueue.splice(at, 1);
-    }
     // Readable during the callback: forgotten once it returns.
-    this.events.push({ name: 'game_object_destroyed', id, peer: by, release: () => (object.destroyed = true) });
+    this.events.push({ name: 'game_object_destroyed', id, peer: by, release: () => this.forget(object) });
   }
 
   private onUpdate(connection: Connection, body: Uint8Array): void {

@@ -83,7 +83,7 @@ export abstract class NetworkType {
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
+  if (Array.isArray(value)) return value.length > 8 ? `an array of ${value.length}` : `[${value.map(describe).join(', ')}]`;
   if (value === undefined) return 'nil';
   return String(value);
 }
@@ -511,7 +511,7 @@ export class ArrayType extends NetworkType {
 
   check(value: unknown): readonly WireValue[] {
     if (!Array.isArray(value)) this.refuse(value, 'is not an array');
-    if (value.length > this.maxSize) this.refuse(`an array of ${value.length}`, `is longer than max_size ${this.maxSize}`);
+    if (value.length > this.maxSize) this.refuse(value, `is longer than max_size ${this.maxSize}`);
     return value.map((element: unknown, i: number) => {
       try {
         return this.element.check(element);

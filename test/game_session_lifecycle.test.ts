@@ -1,0 +1,101 @@
+import test from 'ava';
+import { linesOf, runPeers } from './helpers/peers.js';
+import { LUA_SESSION, SESSION_CONFIG } from './helpers/session.js';
+
+const files = { 'global.network_config': SESSION_CONFIG };
+const lines = (output: string, peer: string): string[] => linesOf(output, peer).map((l) => l.replace(/^\d+\t/, ''));
+
+/** A client that joins, creates one unit, and runs `extra` every frame once in the session. */
+const client = (peer: string, extra: string, events = '{}') => `${LUA_SESSION}
+local events = ${events}
+function init() client_start("${peer}") end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, events)
+  if finished then return end
+  if client_step() and not mine then mine = GameSession.create_game_object(session, "unit", unit_fields(7)) end
+  ${extra}
+end`;
+
+test('a leaving peer and a dropped peer: wants_to_leave, broken_connection, remove_peer callbacks, and the others see their objects go', async (t) => {
+  const host = `${LUA_SESSION}
+local events = setmetatable({}, { __index = host_events })
+local on_remove = { game_object_destroyed = function(self, id, peer)
+  print("removed object", peer, GameSession.game_object_field(session, id, "go_type"), GameSession.game_object_exists(session, id))
+end }
+function init() host_start("a1") end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, events)
+  local leaving = GameSession.wants_to_leave(session)
+  if leaving then print("wants to leave", leaving); GameSession.remove_peer(session, leaving, on_remove) end
+  local broken = GameSession.broken_connection(session)
+  if broken then print("broken", broken); GameSession.remove_peer(session, broken, on_remove) end
+  if frame == 150 then print("peers", table.concat(GameSession.peers(session), ",")) end
+end`;
+  const leaver = client('b2', 'if frame == 60 then GameSession.leave(session) end\n  if leaving_done == nil and frame > 60 and not GameSession.in_session(session) then leaving_done = true; print("left the session"); Network.shutdown_game_session(); finished = true end');
+  const dropper = client('c3', 'if frame == 90 then Network.shutdown_lan_client(client); finished = true end');
+  const watcher = client(
+    'd4',
+    'if frame == 150 then print("peers", table.concat(GameSession.other_peers(session), ",")) end',
+    '{ game_object_destroyed = function(self, id, peer) print("destroyed", peer, GameSession.game_object_field(session, id, "go_type")) end }',
+  );
+  const result = await runPeers({ 'host.lua': host, 'leaver.lua': leaver, 'dropper.lua': dropper, 'watcher.lua': watcher }, ['--frames', '151'], files);
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(lines(result.stdout, '0:host'), ['wants to leave\tb2', 'removed object\tb2\t1\ttrue', 'broken\tc3', 'removed object\tc3\t1\ttrue', 'peers\ta1,d4']);
+  t.deepEqual(lines(result.stdout, '1:leaver'), ['left the session']);
+  t.deepEqual(lines(result.stdout, '3:watcher'), ['destroyed\tb2\t1', 'destroyed\tc3\t1', 'peers\ta1']);
+});
+
+test('when the host leaves, each client hears game_session_disconnect once and can start a new session in the same process', async (t) => {
+  const host = `${LUA_SESSION}
+local events = setmetatable({}, { __index = host_events })
+function init() host_start("a1") end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, events)
+  if frame == 60 then GameSession.shutdown_game_session_host(session); Network.shutdown_game_session(); print("ended") end
+end`;
+  const events = `{ game_session_disconnect = function(self, host) disconnects = (disconnects or 0) + 1; print("disconnected by", host, GameSession.in_session(session)) end }`;
+  const after = `
+  if frame == 90 then
+    print("disconnects", disconnects)
+    Network.shutdown_game_session()
+    session = Network.create_game_session()
+    GameSession.make_game_session_host(session)
+    local id = GameSession.create_game_object(session, "pickup", { go_type = 3, flag = true })
+    print("new session", GameSession.game_session_host(session) == Network.peer_id(), GameSession.game_object_field(session, id, "flag"))
+  end`;
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client('b2', after, events) }, ['--frames', '91'], files);
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(lines(result.stdout, '1:client'), ['disconnected by\ta1\tfalse', 'disconnects\t1', 'new session\ttrue\ttrue']);
+});
+
+test('the host migrates an object: the new owner hears migrated_to_me, writes it, and everyone sees the writes', async (t) => {
+  const host = `${LUA_SESSION}
+local events = setmetatable({ game_object_sync_done = function(self, peer) target = peer end }, { __index = host_events })
+local on_migrate = { game_object_migrated_away = function(self, id, owner) print("migrated away", id == horse, owner) end }
+function init()
+  host_start("a1")
+  horse = GameSession.create_game_object(session, "unit", unit_fields(1))
+end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, events)
+  if frame == 60 then GameSession.migrate_game_object(session, horse, target, on_migrate) end
+  if frame == 61 then print("owned", GameSession.game_object_owned(session, horse), pcall(GameSession.set_game_object_field, session, horse, "health", 1)) end
+  if frame == 100 then print("health", GameSession.game_object_field(session, horse, "health"), GameSession.game_object_owner(session, horse)) end
+end`;
+  const rider = client(
+    'b2',
+    'if got and frame == got + 5 then GameSession.set_game_object_field(session, got_id, "health", 200) end',
+    '{ game_object_migrated_to_me = function(self, id, old) got, got_id = frame, id; print("migrated to me", id, old, GameSession.game_object_owned(session, id)) end }',
+  );
+  const result = await runPeers({ 'host.lua': host, 'rider.lua': rider }, ['--frames', '101'], files);
+  t.is(result.code, 0, result.stderr);
+  const hostLines = lines(result.stdout, '0:host');
+  t.is(hostLines[0], 'migrated away\ttrue\tb2');
+  t.regex(hostLines[1]!, /^owned\tfalse\tfalse\tGameSession\.set_game_object_field: game object 1 \(unit\) is owned by b2, not this peer$/);
+  t.is(hostLines[2], 'health\t200\tb2');
+  t.deepEqual(lines(result.stdout, '1:rider'), ['migrated to me\t1\ta1\ttrue']);
+});
