@@ -78,7 +78,7 @@ test('when the lobby host leaves, the longest-present member takes over; a kicke
   t.true(first.some((l) => /joined host=b2 data.host=b2 members=b2,c3$/.test(l)), first.join('\n'));
   t.true(second.some((l) => /joined host=b2 data.host=b2 members=b2,c3$/.test(l)), second.join('\n'));
   t.true(second.some((l) => l.startsWith('kick by member\tfalse\t') && l.includes("LanLobby.kick: only the lobby host can do this (the lobby host is b2)")));
-  t.regex(second.at(-1)!, /failed host=nil data.host=b2 members= why=kicked by the lobby host$/);
+  t.regex(second.at(-1)!, /failed host=nil data.host=b2 members=b2 why=kicked by the lobby host$/);
   t.regex(first.at(-1)!, /joined host=b2 data.host=b2 members=b2$/);
 });
 

@@ -57,7 +57,7 @@ export class LanClient {
   /** A lobby on `lobbyPort` (shared between processes), or on the game port when undefined. */
   createLobby(lobbyPort: number | undefined, maxMembers: number): LanLobby {
     const socket = lobbyPort === undefined ? undefined : this.bindLobbyPort(lobbyPort);
-    const lobby = LanLobby.create(this.node, randomId(this.node.environment.random), maxMembers, socket);
+    const lobby = LanLobby.create(this.node, randomId(this.node.environment.random), maxMembers, socket, (port) => this.bindLobbyPort(port));
     this.lobbies.add(lobby);
     return lobby;
   }
@@ -73,7 +73,7 @@ export class LanClient {
       lobbyId = found.id;
     }
     const socket = lobbyPort === undefined || lobbyPort === 0 ? undefined : this.bindLobbyPort(lobbyPort);
-    const lobby = LanLobby.join(this.node, target, lobbyId, socket);
+    const lobby = LanLobby.join(this.node, target, lobbyId, socket, (port) => this.bindLobbyPort(port));
     this.lobbies.add(lobby);
     return lobby;
   }

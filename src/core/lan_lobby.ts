@@ -53,23 +53,29 @@ export class LanLobby {
   private joinRequested = false;
   private left = false;
 
+  /** The public lobby port the owner answers discovery on (0: its game port); a new owner takes it over. */
+  private lobbyPort: number;
+
   private constructor(
     private readonly node: NetworkNode,
     state: LobbyState,
     id: string,
     maxMembers: number,
     /** A socket on the shared lobby port, or undefined to answer discovery on the game port. */
-    private readonly discoverySocket: DatagramSocket | undefined,
+    private discoverySocket: DatagramSocket | undefined,
     /** Where a joiner sends its join request. */
     private readonly joinTarget: Endpoint | undefined,
+    /** Binds the shared lobby port (a member that becomes the owner keeps the lobby findable there). */
+    private readonly bindLobbyPort: (port: number) => DatagramSocket,
   ) {
+    this.lobbyPort = discoverySocket?.local.port ?? 0;
     this.state = state;
     this.id = id;
     this.maxMembers = maxMembers;
   }
 
-  static create(node: NetworkNode, id: string, maxMembers: number, discoverySocket: DatagramSocket | undefined): LanLobby {
-    const lobby = new LanLobby(node, 'creating', id, maxMembers, discoverySocket, undefined);
+  static create(node: NetworkNode, id: string, maxMembers: number, discoverySocket: DatagramSocket | undefined, bindLobbyPort: (port: number) => DatagramSocket): LanLobby {
+    const lobby = new LanLobby(node, 'creating', id, maxMembers, discoverySocket, undefined, bindLobbyPort);
     const self = node.requireHost('create_lan_lobby').peerId;
     lobby.owner = self;
     lobby.members = [{ peer: self, address: '' }];
@@ -77,8 +83,8 @@ export class LanLobby {
     return lobby;
   }
 
-  static join(node: NetworkNode, target: Endpoint, lobbyId: string, discoverySocket: DatagramSocket | undefined): LanLobby {
-    const lobby = new LanLobby(node, 'joining', lobbyId, 0, discoverySocket, target);
+  static join(node: NetworkNode, target: Endpoint, lobbyId: string, discoverySocket: DatagramSocket | undefined, bindLobbyPort: (port: number) => DatagramSocket): LanLobby {
+    const lobby = new LanLobby(node, 'joining', lobbyId, 0, discoverySocket, target, bindLobbyPort);
     node.requireHost('join_lan_lobby').connect(target);
     return lobby;
   }
@@ -91,9 +97,9 @@ export class LanLobby {
     return this.state === 'joined' && this.owner === this.self;
   }
 
-  /** Member peer ids, self included (only once joined). */
+  /** Member peer ids, self included once joined; a kicked member still sees the others, without itself. */
   memberIds(): PeerId[] {
-    return this.state === 'joined' ? this.members.map((m) => m.peer) : [];
+    return this.state === 'joined' || this.state === 'failed' ? this.members.map((m) => m.peer) : [];
   }
 
   get hasDiscoverySocket(): boolean {
@@ -280,6 +286,7 @@ export class LanLobby {
   }
 
   private onSnapshot(connection: Connection, lobbyId: bigint, r: ByteReader): void {
+    const lobbyPort = r.u16();
     const maxMembers = r.u16();
     const sessionHost = peerIdFromBigInt(r.u64());
     const members: Member[] = [];
@@ -294,6 +301,7 @@ export class LanLobby {
     if (!members.some((m) => m.peer === self)) return;
     this.id = peerIdFromBigInt(lobbyId);
     this.owner = connection.peer;
+    this.lobbyPort = lobbyPort;
     this.maxMembers = maxMembers;
     this.gameSessionHost = sessionHost === NO_PEER ? undefined : sessionHost;
     this.data.clear();
@@ -334,17 +342,31 @@ export class LanLobby {
     this.owner = successor;
     if (successor === undefined) return;
     this.data.set(HOST_KEY, successor);
-    if (successor === this.self) this.snapshotDue = true;
+    if (successor === this.self) this.takeOver();
     else this.node.connect(successor);
   }
 
+  /** This member is the owner now: answer discovery on the lobby's public port, send the new snapshot. */
+  private takeOver(): void {
+    this.snapshotDue = true;
+    if (this.discoverySocket || this.lobbyPort === 0) return;
+    try {
+      this.discoverySocket = this.bindLobbyPort(this.lobbyPort);
+    } catch (error) {
+      // The lobby stays reachable by address and on the game port; browsers on the public port miss it.
+      if (!(error instanceof NetworkError)) throw error;
+    }
+  }
+
   private fail(reason: string): void {
+    if (this.state !== 'joined') this.members = [];
     this.state = 'failed';
     this.reason = reason;
   }
 
   private sendSnapshot(peer: PeerId): void {
     this.sendTo(peer, LobbyMessage.Snapshot, (w) => {
+      w.u16(this.lobbyPort);
       w.u16(this.maxMembers);
       w.u64(peerIdToBigInt(this.gameSessionHost ?? NO_PEER));
       w.varint(this.members.length);

@@ -1,0 +1,50 @@
+import test from 'ava';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runCli } from './helpers/lua.js';
+
+const SCENARIO = 'test/fixtures/lan/scenario.lua';
+const lobbyPort = (): string => String(40000 + Math.floor(Math.random() * 20000));
+
+/** What each role must have seen, in this order (other lines may come between). */
+const EXPECTED: Record<string, string[]> = {
+  host: ['members a1,b2,c3', 'mode b', 'leaving'],
+  first: ['found a1 a', 'members a1,b2,c3', 'mode b', 'host b2'],
+  second: ['found a1 a', 'members a1,b2,c3', 'mode b', 'host b2', 'members b2,c3', 'kicked kicked by the lobby host', 'members b2', 'found again b2 b'],
+};
+
+function seenInOrder(t: import('ava').ExecutionContext, output: string, role: string): void {
+  const lines = output.split('\n').flatMap((line) => {
+    const match = new RegExp(`^(?:\\[\\d:scenario\\] )?${role}: (.*)$`).exec(line);
+    return match ? [match[1]!] : [];
+  });
+  let at = 0;
+  for (const expected of EXPECTED[role]!) {
+    const found = lines.indexOf(expected, at);
+    t.true(found >= 0, `${role} should see "${expected}" after line ${at}:\n${lines.join('\n')}`);
+    at = found + 1;
+  }
+}
+
+test('LAN lobby scenario: three peers in one process, deterministic on the simulator', async (t) => {
+  const run = () => runCli(['run', SCENARIO, '--peers', '3', '--simulate', 'latency=20ms,jitter=5ms', '--seed', '11', '--frames', '1200', '--', '--lobby-port', lobbyPort()]);
+  const [first, second] = await Promise.all([run(), run()]);
+  t.is(first.code, 0, first.stderr);
+  for (const role of ['host', 'first', 'second']) seenInOrder(t, first.stdout, role);
+  // Same seed, same run (peer ids are fixed by the script; lobby ids come from the seed).
+  t.is(first.stdout, second.stdout);
+});
+
+test('LAN lobby scenario: three processes over UDP on loopback', async (t) => {
+  const port = lobbyPort();
+  const udp = (role: string) => runCli(['run', SCENARIO, '--realtime', '--broadcast', '127.255.255.255', '--frames', '900', '--', '--role', role, '--lobby-port', port]);
+  const host = udp('host');
+  await sleep(300);
+  const first = udp('first');
+  await sleep(300);
+  const second = udp('second');
+  const results = { host: await host, first: await first, second: await second };
+  for (const [role, result] of Object.entries(results)) {
+    t.is(result.code, 0, `${role}: ${result.stderr}`);
+    seenInOrder(t, result.stdout, role);
+  }
+});
