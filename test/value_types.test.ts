@@ -1,0 +1,65 @@
+import test from 'ava';
+import { luaOutput } from './helpers/lua.js';
+
+test('Vector3: construction, components, arithmetic and comparison', async (t) => {
+  const out = await luaOutput(`
+    local v = Vector3(1, 2, 3)
+    print(v.x, v.y, v.z, v[1], v[3], Vector3.x(v), Vector3.z(v), tostring(v))
+    print(tostring(v + Vector3(1, 1, 1)), tostring(v - v), tostring(-v), tostring(v * 2), tostring(2 * v), tostring(v / 2))
+    print(v == Vector3(1, 2, 3), v == Vector3(1, 2, 4), Script.type_name(v), tostring(Vector3()))
+    print(pcall(function() return v + 1 end))
+  `);
+  const lines = out.split('\n');
+  t.is(lines[0], '1\t2\t3\t1\t3\t1\t3\tVector3(1, 2, 3)');
+  t.is(lines[1], 'Vector3(2, 3, 4)\tVector3(0, 0, 0)\tVector3(-1, -2, -3)\tVector3(2, 4, 6)\tVector3(2, 4, 6)\tVector3(0.5, 1, 1.5)');
+  t.is(lines[2], 'true\tfalse\tVector3\tVector3(0, 0, 0)');
+  t.regex(lines[3]!, /^false\t.*Vector3/);
+});
+
+test('Vector3: length, normalize, dot, cross, clamp, zero', async (t) => {
+  const out = await luaOutput(`
+    local v = Vector3(3, 4, 0)
+    print(Vector3.length(v), tostring(Vector3.normalize(v)), Vector3.dot(v, Vector3(1, 1, 1)))
+    print(tostring(Vector3.cross(Vector3(1, 0, 0), Vector3(0, 1, 0))), tostring(Vector3.zero()), tostring(Vector3.normalize(Vector3.zero())))
+    print(tostring(Vector3.clamp(Vector3(-5, 5, 0.5), -1, 1)), tostring(Vector3.clamp(Vector3(-5, 5, 0.5), Vector3(0, 0, 0), Vector3(2, 2, 0.25))))
+  `);
+  t.is(out, '5\tVector3(0.6, 0.8, 0)\t7\nVector3(0, 0, 1)\tVector3(0, 0, 0)\tVector3(0, 0, 0)\nVector3(-1, 1, 0.5)\tVector3(0, 2, 0.25)\n');
+});
+
+test('Quaternion: axis-angle constructor, identity, multiply, forward, components', async (t) => {
+  const out = await luaOutput(`
+    local q = Quaternion(Vector3(0, 0, 1), math.pi / 2)
+    local f = Quaternion.forward(q)
+    print(string.format("%.3f %.3f %.3f", f.x, f.y, f.z), Script.type_name(q))
+    local i = Quaternion.identity()
+    print(i.x, i.y, i.z, i.w, i[4], tostring(Quaternion.forward(i)))
+    local half = Quaternion(Vector3(0, 0, 1), math.pi / 4)
+    local m = Quaternion.multiply(half, half)
+    print(string.format("%.4f %.4f", m.z, q.z), math.abs(m.w - q.w) < 1e-9)
+  `);
+  t.is(out, '-1.000 0.000 0.000\tVector4\n0\t0\t0\t1\t1\tVector3(0, 1, 0)\n0.7071 0.7071\ttrue\n');
+});
+
+test('Vector3Box and QuaternionBox store and unbox values', async (t) => {
+  const out = await luaOutput(`
+    local box = Vector3Box(Vector3(1, 2, 3))
+    local copy = box:unbox()
+    copy.x = 10
+    print(tostring(box:unbox()), tostring(copy))
+    box:store(Vector3(4, 5, 6))
+    Vector3Box.store(box, 7, 8, 9)
+    print(tostring(Vector3Box.unbox(box)), Script.type_name(box))
+    local qbox = QuaternionBox(Quaternion.identity())
+    print(qbox:unbox().w, Script.type_name(qbox))
+  `);
+  t.is(out, 'Vector3(1, 2, 3)\tVector3(10, 2, 3)\nVector3(7, 8, 9)\tVector3Box\n1\tQuaternionBox\n');
+});
+
+test('Script.new_array, new_map and type_name', async (t) => {
+  const out = await luaOutput(`
+    local a, m = Script.new_array(10), Script.new_map(10)
+    print(type(a), #a, type(m), next(m))
+    print(Script.type_name(1), Script.type_name("s"), Script.type_name({}), Script.type_name(nil), Script.type_name(print))
+  `);
+  t.is(out, 'table\t0\ttable\tnil\nnumber\tstring\ttable\tnil\tfunction\n');
+});
