@@ -2,6 +2,8 @@
  * `npm run bench`: every performance figure of the project, each a ratio measured in one run.
  */
 import { benchLuaBridge } from './lua_bridge.bench.js';
+import { benchNetworkConfig } from './network_config.bench.js';
 
 console.log(`stingray-network bench — node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
 await benchLuaBridge();
+benchNetworkConfig();

@@ -36,7 +36,8 @@ export interface ObjectField {
 
 export interface ObjectType {
   readonly name: string;
-  readonly index: number;
+  /** Wire index: position in name order, so peers agree whatever order their files list them in. */
+  index: number;
   readonly fields: readonly ObjectField[];
   readonly fieldIndex: ReadonlyMap<string, number>;
   readonly priority: number;
@@ -46,7 +47,8 @@ export interface ObjectType {
 
 export interface MessageType {
   readonly name: string;
-  readonly index: number;
+  /** Wire index, in name order like object indices. */
+  index: number;
   readonly args: readonly NetworkType[];
   readonly sessionBound: boolean;
   readonly reliable: boolean;
@@ -89,6 +91,8 @@ export class NetworkConfig {
     builder.buildTypes(this.types, this.typeList);
     builder.buildObjects(this.types, this.objects, this.objectList);
     builder.buildMessages(this.types, this.messages, this.messageList);
+    indexByName(this.objectList);
+    indexByName(this.messageList);
     builder.rejectUnknownTopLevel();
     const idType = this.types.get('game_object_id');
     this.objectIdLimit = idType instanceof IntType ? idType.max : DEFAULT_OBJECT_ID_LIMIT;
@@ -111,12 +115,11 @@ export class NetworkConfig {
 
   /** Everything that shapes the wire, in a fixed order. */
   private canonicalText(): string {
-    const byName = <T extends { name: string }>(items: Iterable<T>): T[] => [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return JSON.stringify({
       buffers: [this.reliableSendBufferSize, this.reliableReceiveBufferSize, this.networkType ?? null],
-      types: byName(this.types.values()).map((t) => [t.name, t.info]),
-      objects: byName(this.objects.values()).map((o) => [o.name, o.priority, o.updateRate, o.fields.map((f) => [f.name, f.type.name])]),
-      messages: byName(this.messages.values()).map((m) => [m.name, m.sessionBound, m.reliable, m.priority, m.args.map((a) => a.name)]),
+      types: [...this.types.values()].sort(byName).map((t) => [t.name, t.info]),
+      objects: this.objectList.map((o) => [o.name, o.priority, o.updateRate, o.fields.map((f) => [f.name, f.type.name])]),
+      messages: this.messageList.map((m) => [m.name, m.sessionBound, m.reliable, m.priority, m.args.map((a) => a.name)]),
     });
   }
 }
@@ -334,7 +337,6 @@ class ConfigBuilder {
         fieldIndex.set(fieldName, fields.length);
         fields.push({ name: fieldName, type });
       });
-      if (fields.length > 31) this.fail(fieldsEntry.value, `${path}.fields`, `${fields.length} fields; at most 31 are supported`);
       const priority = params.has('priority') ? this.number(params.get('priority')!.value, `${path}.priority`) : 1;
       const updateRate = params.has('update_rate') ? this.number(params.get('update_rate')!.value, `${path}.update_rate`) : 1;
       if (!(priority > 0)) this.fail(params.get('priority')!.value, `${path}.priority`, `must be positive, got ${priority}`);
@@ -376,6 +378,16 @@ class ConfigBuilder {
       list.push(message);
     }
   }
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Sort in place by name and number the entries in that order. */
+function indexByName(list: { name: string; index: number }[]): void {
+  list.sort(byName);
+  list.forEach((entry, i) => (entry.index = i));
 }
 
 /** Configs by file, reparsed only when the file changes: several VMs of one process share them. */

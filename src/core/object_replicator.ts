@@ -74,9 +74,10 @@ export class ObjectReplicator {
       const object = lookup(id);
       if (!object) throw new MalformedError(`update for object ${id}, which the sender may not change or does not exist here`);
       const fields = object.type.fields;
-      const mask = r.readBits(fields.length);
+      // The mask: one bit per field, read first so the values follow in field order.
+      const present = fields.map(() => r.readBits(1) === 1);
       for (let i = 0; i < fields.length; i++) {
-        if ((mask & (1 << i)) === 0) continue;
+        if (!present[i]) continue;
         const value = fields[i]!.type.decode(r);
         if (ordinal <= object.updatedBy[i]!) continue;
         object.updatedBy[i] = ordinal;
@@ -159,9 +160,7 @@ export class ObjectReplicator {
       else w.writeGamma(object.id - previous);
       previous = object.id;
       const fields = object.type.fields;
-      let mask = 0;
-      for (let i = 0; i < fields.length; i++) if (replica.dirty[i]) mask |= 1 << i;
-      w.writeBits(mask, fields.length);
+      for (let i = 0; i < fields.length; i++) w.writeBits(replica.dirty[i] ? 1 : 0, 1);
       for (let i = 0; i < fields.length; i++) {
         if (!replica.dirty[i]) continue;
         fields[i]!.type.encode(w, object.values[i]!);
