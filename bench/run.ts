@@ -3,7 +3,9 @@
  */
 import { benchLuaBridge } from './lua_bridge.bench.js';
 import { benchNetworkConfig } from './network_config.bench.js';
+import { benchTransport } from './transport.bench.js';
 
 console.log(`stingray-network bench — node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
 await benchLuaBridge();
 benchNetworkConfig();
+await benchTransport();

@@ -216,8 +216,17 @@ export class Host {
     }
     for (const connection of [...this.byPeer.values()]) {
       connection.tick(now);
-      if (connection.state === 'disconnected') this.forget(connection);
+      if (connection.state === 'disconnected') this.endLocally(connection);
     }
+  }
+
+  /**
+   * A connection this side ended (timeout, send buffer overflow): tell the peer why, in case it
+   * still hears us, and forget it.
+   */
+  private endLocally(connection: Connection): void {
+    this.socket.send(encodeDisconnect(connection.reason), connection.endpoint);
+    this.forget(connection);
   }
 
   private refuse(to: Endpoint, request: ConnectRequest, reason: string): void {
@@ -346,7 +355,8 @@ export class Host {
         this.events.push({ type: 'refused', endpoint: attempt.endpoint, peer: attempt.expected, reason: `no answer from ${key} within ${CONNECT_TIMEOUT} s` });
         continue;
       }
-      if (now - attempt.lastSent >= settings.resendTime) {
+      // A connection being set up repeats its request at the connecting keep-alive interval.
+      if (now - attempt.lastSent >= settings.keepAliveTimeConnecting) {
         attempt.lastSent = now;
         const to = attempt.expected === undefined ? 0n : peerIdToBigInt(attempt.expected);
         this.socket.send(encodeConnectRequest({ from: this.ownId, to, configHash: this.configHash, salt: attempt.salt }), attempt.endpoint);
@@ -355,10 +365,7 @@ export class Host {
     for (const connection of [...this.byPeer.values()]) {
       for (const packet of connection.transmit(now)) this.socket.send(packet, connection.endpoint);
       // A send buffer overflow ends the connection while building packets.
-      if (connection.state === 'disconnected') {
-        this.socket.send(encodeDisconnect(connection.reason), connection.endpoint);
-        this.forget(connection);
-      }
+      if (connection.state === 'disconnected') this.endLocally(connection);
     }
   }
 

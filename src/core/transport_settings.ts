@@ -9,7 +9,7 @@ export interface TransportSettings {
   minTransmitInterval: number;
   /** Send a packet (a keep-alive) when nothing else was sent for this long. */
   keepAliveTime: number;
-  /** Keep-alive while a connection is still being set up (handshakes), and ping refresh while idle. */
+  /** How often a connection being set up repeats its connect request. */
   keepAliveTimeConnecting: number;
   /** A connection that received nothing for this long is broken. */
   receiverLostTime: number;
