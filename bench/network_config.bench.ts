@@ -39,7 +39,7 @@ objects = { player_unit = { fields = [
 ] } }`,
   ).objects.get('player_unit')!;
   const values: WireValue[] = [12, [1.5, -20.25, 3], [0, 0, 0.3826834, 0.9238795], 100.5, '110000100000000'];
-  let bytes = new Uint8Array();
+  let bytes: Uint8Array = new Uint8Array();
   const encode = nsPerOp((n) => {
     for (let i = 0; i < n; i++) {
       const w = new BitWriter();
