@@ -1,5 +1,6 @@
 import test from 'ava';
 import { linesOf, LUA_JOINER, runPeers } from './helpers/peers.js';
+import { LUA_SESSION, SESSION_CONFIG } from './helpers/session.js';
 
 /** Prints each watched channel's state and reason when they change. */
 const WATCH = `
@@ -113,4 +114,44 @@ end`;
     'false\tNetwork.peer_id: no channel 99',
     'false\tLanLobby.open_channel: the lobby is creating, not joined',
   ]);
+});
+
+test('closing a channel delivers every reliable message queued on it before the close', async (t) => {
+  const host = `${LUA_SESSION}
+local got = 0
+local events = setmetatable({
+  rpc_note = function(self, channel, text)
+    got = got + 1
+    if text ~= "note " .. got then print("out of order", text) end
+    watched[1] = channel
+  end,
+}, { __index = host_events })
+watched = {}
+function init() host_start("a1") end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, events)
+  if watched[1] and not reported and Network.channel_state(watched[1]) == "disconnected" then
+    reported = true
+    print("notes before the close", got, select(2, Network.channel_state(watched[1])))
+  end
+end`;
+  const client = `${LUA_SESSION}
+function init() client_start("b2") end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, {})
+  client_step()
+  if channel and not closed and Network.channel_state(channel) == "connected" then
+    for i = 1, 200 do RPC.rpc_note(channel, "note " .. i) end
+    lobby:close_channel(channel)
+    closed = true
+    print("closing", Network.channel_state(channel))
+  end
+  if closed and not done and Network.channel_state(channel) == "disconnected" then done = true; print("closed", select(2, Network.channel_state(channel))) end
+end`;
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '300', '--simulate', 'loss=0.2,latency=30ms'], { 'global.network_config': SESSION_CONFIG });
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(linesOf(result.stdout, '0:host'), ['notes before the close\t200\tclosed by b2']);
+  t.deepEqual(linesOf(result.stdout, '1:client'), ['closing\tdisconnecting\tclosed', 'closed\tclosed']);
 });

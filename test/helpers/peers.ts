@@ -44,8 +44,9 @@ export function linesOf(output: string, peer: string): string[] {
 }
 
 /**
- * Lua for a peer that joins the first lobby found on port 4000: `start_client(peer)` in init, then
- * `join_when_found(key)` every frame after Network.update (`key`: join by "id" or "address").
+ * Lua for a peer that joins the first lobby found on port 4000 (browsing again until one answers):
+ * `start_client(peer)` in init, then `join_when_found(key)` every frame after Network.update
+ * (`key`: join by "id" or "address").
  */
 export const LUA_JOINER = `
 function start_client(peer)
@@ -54,6 +55,8 @@ function start_client(peer)
   browser:refresh(4000)
 end
 function join_when_found(key)
-  if not lobby and not browser:is_refreshing() then lobby = Network.join_lan_lobby(browser:lobby(0)[key or "id"]) end
+  if lobby or browser:is_refreshing() then return end
+  local entry = browser:lobby(0)
+  if entry then lobby = Network.join_lan_lobby(entry[key or "id"]) else browser:refresh(4000) end
 end
 `;
