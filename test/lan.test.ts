@@ -149,3 +149,52 @@ test('a peer with another network config is refused, and the reason names both h
   const lines = linesOf(result.stdout, '1:client');
   t.true(lines.some((l) => /failed .* why=cannot reach the lobby host at .*: network config mismatch: a1 uses config hash [0-9a-f]{16}, b2 uses [0-9a-f]{16}$/.test(l)), lines.join('\n'));
 });
+
+test('lobby data tables, numbers stored as LuaJIT prints them, max members, the game session host, member buffers', async (t) => {
+  const host = `${REPORT}
+function init()
+  client = Network.init_lan_client("global", 0, "a1")
+  lobby = Network.create_lan_lobby(4000, 2)
+end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, {})
+  if frame == 1 then
+    lobby:set_data_table({ num_players = 1.0, ratio = 2.5, name = "arena", private = false })
+    lobby:set_game_session_host(Network.peer_id())
+    lobby:set_max_members(3)
+    print("data", lobby:data("num_players"), lobby:data("ratio"), lobby:data("private"), lobby:game_session_host())
+    print(pcall(lobby.set_data_table, lobby, { [1] = "x" }))
+  end
+end`;
+  const clientScript = (peer: string) => `${REPORT}
+function init()
+  client = Network.init_lan_client("global", 0, "${peer}")
+  browser = client:create_lobby_browser()
+end
+local buffer = { "stale", "stale", "stale", "stale" }
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, {})
+  if frame == 5 then browser:refresh(4000) end
+  if frame > 5 and not lobby and not browser:is_refreshing() and browser:num_lobbies() > 0 then
+    local entry = browser:data_all(0)
+    print("entry", entry.num_players, entry.ratio, entry.name, entry.id)
+    lobby = Network.join_lan_lobby(browser:lobby(0).address)
+    browser:destroy()
+    print("destroyed browser", pcall(browser.num_lobbies, browser))
+  end
+  if frame == 40 then
+    local members, count = lobby:members(buffer)
+    print("members", members == buffer, count, #buffer, lobby:game_session_host(), lobby:state())
+  end
+end`;
+  const result = await runPeers({ 'host.lua': host, 'one.lua': clientScript('b2'), 'two.lua': clientScript('c3') }, ['--frames', '41']);
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(linesOf(result.stdout, '0:host'), ['data\t1\t2.5\tfalse\ta1', "false\tbad argument #2 to 'LanLobby.set_data_table' (keys must be strings, got number)"]);
+  for (const peer of ['1:one', '2:two']) {
+    const lines = linesOf(result.stdout, peer);
+    t.deepEqual(lines.slice(0, 2), ['entry\t1\t2.5\tarena\tnil', "destroyed browser\tfalse\tbad argument #1 to 'LanLobbyBrowser.num_lobbies' (this LanLobbyBrowser was destroyed or shut down)"]);
+    t.is(lines[2], 'members\ttrue\t3\t3\ta1\tjoined');
+  }
+});
