@@ -42,8 +42,17 @@ export interface ScriptNetworkOptions {
   loadConfig(name: string): NetworkConfig;
 }
 
+/** What `Network.log(level)` prints, quietest first (`"info"` is accepted for messages). */
+export const LOG_LEVELS = ['silent', 'warnings', 'messages', 'spew'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** One VM's network state: the node, the running subsystem, its session and RPCs, and who dispatches callbacks. */
 export class ScriptNetwork {
+  logLevel: LogLevel = 'warnings';
+  /** RPCs left out of spew logging (Network.ignore_rpc_log). */
+  readonly ignoredRpcs = new Set<string>();
+  /** Where the network's log lines go (the script's output). */
+  writeLog: (text: string) => void = () => undefined;
   readonly node: NetworkNode;
   subsystem: NetworkSubsystem | undefined;
   /** The running subsystem's network config. */
@@ -67,6 +76,11 @@ export class ScriptNetwork {
     this.subsystem = subsystem;
     this.config = config;
     this.rpc = new Rpc(this.node, config, subsystem.channels, this.events, () => this.session?.inSession() ?? false);
+    this.node.listen((event) => {
+      if (event.type === 'connected') this.log('messages', `connected to ${event.connection.peer} at ${event.connection.endpoint.address}:${event.connection.endpoint.port}`);
+      else if (event.type === 'disconnected') this.log('messages', `disconnected from ${event.connection.peer}: ${event.connection.reason}`);
+      else this.log('messages', `could not connect to ${event.endpoint.address}:${event.endpoint.port}: ${event.reason}`);
+    });
     for (const listener of this.onStart) listener(config);
   }
 
@@ -82,6 +96,11 @@ export class ScriptNetwork {
     this.config = undefined;
     this.rpc = undefined;
     this.events.length = 0;
+  }
+
+  /** Print `[network] text` when the log level includes `level`. */
+  log(level: Exclude<LogLevel, 'silent'>, text: string): void {
+    if (LOG_LEVELS.indexOf(level) <= LOG_LEVELS.indexOf(this.logLevel)) this.writeLog(`[network] ${text}\n`);
   }
 
   requireSubsystem(fn: string): NetworkSubsystem {
@@ -150,6 +169,7 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
       if (event.name === 'rpc') {
         const message = net.config?.messages.get(event.message);
         if (!message) continue;
+        if (!net.ignoredRpcs.has(event.message)) net.log('spew', `received ${event.message} from ${event.from}`);
         const outcome = callbacks.call(L, tableIdx, handlerIdx, event.message, (L) => {
           if (typeof event.from === 'number') bridge.pushInteger(L, event.from);
           else bridge.pushString(L, event.from);
@@ -159,7 +179,7 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
         if (outcome.missing && !unhandled.has(event.message)) {
           // Said once per message: a script may well ignore some messages on purpose.
           unhandled.add(event.message);
-          vm.writeStdout(`warning: the callback table has no handler for RPC '${event.message}'; dropped\n`);
+          net.log('warnings', `warning: the callback table has no handler for RPC '${event.message}'; dropped`);
         }
         continue;
       }

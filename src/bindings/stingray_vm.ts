@@ -9,6 +9,8 @@ import { LuaVm } from './lua_vm.js';
 import { installNetworkConfig } from './network_config_binding.js';
 import { installRpc } from './rpc_binding.js';
 import { installGameSession } from './game_session_binding.js';
+import { installLog } from './log_binding.js';
+import { installUnsupported } from './unsupported_binding.js';
 import { installNetwork, ScriptNetwork, type ScriptNetworkOptions } from './network_binding.js';
 
 export interface StingrayVmOptions {
@@ -36,6 +38,9 @@ export async function createStingrayVm(options: StingrayVmOptions): Promise<Stin
   installLan(lua, objects, network);
   installRpc(lua, network);
   installGameSession(lua, objects, network);
+  installLog(lua, network);
+  installUnsupported(lua);
+  network.writeLog = options.writeStdout;
   return {
     lua,
     objects,

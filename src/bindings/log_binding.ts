@@ -1,0 +1,106 @@
+/**
+ * Network-wide settings and diagnostics: `Network.log(level)` and its constants, `ignore_rpc_log`,
+ * `write_dump_tag`, `write_debug_output_to_log`, `set_config_value`, `default_network_address` and
+ * the table-cache hint (`init_table_cache` / `shutdown_table_cache`).
+ *
+ * Log levels, quietest first: `silent` prints nothing; `warnings` (the default) prints what looks
+ * like a script mistake (an RPC without a handler); `messages` (also `"info"`) adds connections made,
+ * lost and refused; `spew` adds every RPC sent and received and every dump tag.
+ */
+import { networkInterfaces } from 'node:os';
+import type { TransportSettings } from '../core/transport_settings.js';
+import { MAX_MTU, MIN_MTU } from '../core/transport_settings.js';
+import { LuaArgs } from './lua_args.js';
+import { LUA_TTABLE, LuaRaise } from './lua_bridge.js';
+import type { LuaVm } from './lua_vm.js';
+import { LOG_LEVELS, type LogLevel, type ScriptNetwork } from './network_binding.js';
+
+/** `Network.set_config_value` keys: the transport settings, by the names of their setters. */
+const CONFIG_VALUES: Record<string, keyof TransportSettings> = {
+  max_transmit_rate: 'minTransmitInterval',
+  keep_alive_time: 'keepAliveTime',
+  keep_alive_time_connecting: 'keepAliveTimeConnecting',
+  max_receiver_lost_time: 'receiverLostTime',
+  resend_time: 'resendTime',
+  mtu: 'mtu',
+};
+
+export function installLog(vm: LuaVm, net: ScriptNetwork): void {
+  const { bridge } = vm;
+  const args = new LuaArgs(bridge);
+  for (const level of LOG_LEVELS) vm.defineConstant('Network', level.toUpperCase(), level);
+
+  vm.defineFunction('Network', 'log', (L) => {
+    const given = args.string(L, 1, 'Network.log', 'log level').toLowerCase();
+    const level = given === 'info' ? 'messages' : given;
+    if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new LuaRaise(`bad argument #1 to 'Network.log' (one of ${LOG_LEVELS.join(', ')} or info expected, got '${given}')`);
+    net.logLevel = level as LogLevel;
+    return 0;
+  });
+
+  vm.defineFunction('Network', 'ignore_rpc_log', (L) => {
+    net.ignoredRpcs.add(args.string(L, 1, 'Network.ignore_rpc_log', 'RPC name'));
+    return 0;
+  });
+
+  vm.defineFunction('Network', 'write_dump_tag', (L) => {
+    net.log('spew', `dump tag: ${args.text(L, 1, 'Network.write_dump_tag')}`);
+    return 0;
+  });
+
+  vm.defineFunction('Network', 'write_debug_output_to_log', () => {
+    const host = net.node.host;
+    if (!host) {
+      net.log('messages', 'no network client is running');
+      return 0;
+    }
+    net.log('messages', `peer ${host.peerId} on port ${host.port}; dropped datagrams: ${JSON.stringify(host.drops)}`);
+    for (const connection of host.connections()) {
+      const s = connection.stats;
+      net.log('messages', `  ${connection.peer}: ping ${(connection.rtt * 1000).toFixed(0)} ms, sent ${s.packetsSent} packets / ${s.bytesSent} bytes, received ${s.packetsReceived} / ${s.bytesReceived}, lost ${s.packetsLost}, send buffer left ${connection.reliableSendBufferLeft}`);
+    }
+    return 0;
+  });
+
+  vm.defineFunction('Network', 'set_config_value', (L) => {
+    const fn = 'Network.set_config_value';
+    const key = args.string(L, 1, fn, 'key');
+    const setting = CONFIG_VALUES[key];
+    if (!setting) throw new LuaRaise(`${fn}: unknown key '${key}' (known: ${Object.keys(CONFIG_VALUES).join(', ')})`);
+    const value = args.number(L, 2, fn, 'value');
+    if (!(value > 0)) throw new LuaRaise(`bad argument #2 to '${fn}' (a positive number expected, got ${value})`);
+    net.node.settings[setting] = setting === 'mtu' ? Math.min(MAX_MTU, Math.max(MIN_MTU, Math.trunc(value))) : value;
+    return 0;
+  });
+
+  // This machine's LAN address, or loopback when it has none.
+  vm.defineFunction('Network', 'default_network_address', (L) => {
+    const address = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
+    bridge.pushString(L, address ?? '127.0.0.1');
+    return 1;
+  });
+
+  // DT's optimisation hint: the names must exist in the running client's config.
+  vm.defineFunction('Network', 'init_table_cache', (L) => {
+    const fn = 'Network.init_table_cache';
+    const config = net.config;
+    if (!config) throw new LuaRaise(`${fn}: no network client is running`);
+    const check = (idx: number, what: string, known: ReadonlyMap<string, unknown>): void => {
+      if (args.isNone(L, idx)) return;
+      if (bridge.type(L, idx) !== LUA_TTABLE) args.bad(L, idx, fn, `table of ${what} names`);
+      for (let i = 1; i <= bridge.rawLength(L, idx); i++) {
+        bridge.rawGetIndex(L, idx, i);
+        const name = bridge.toString(L, -1);
+        bridge.api.lua_settop(L, -2);
+        if (name === undefined || !known.has(name)) throw new LuaRaise(`${fn}: no ${what} '${name}' in ${config.file}`);
+      }
+    };
+    check(1, 'message', config.messages);
+    check(2, 'object type', config.objects);
+    return 0;
+  });
+  // Lookups by name are always O(1) here: the cache holds nothing to release.
+  vm.defineFunction('Network', 'shutdown_table_cache', () => 0);
+}

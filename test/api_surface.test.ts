@@ -1,0 +1,65 @@
+import test from 'ava';
+import { apiTable, readmeTable, specApi } from '../scripts/api_table.js';
+import { UNSUPPORTED } from '../src/bindings/unsupported_binding.js';
+import { createTestVm } from './helpers/lua.js';
+
+test('every function and constant the spec names exists, and each unsupported one says so when called', async (t) => {
+  const vm = await createTestVm();
+  t.teardown(() => vm.vm.close());
+  const problems: string[] = [];
+  for (const [namespace, names] of Object.entries(specApi())) {
+    for (const name of names) {
+      const why = UNSUPPORTED[namespace]?.[name];
+      const out = vm.run(`
+        local value = stingray.${namespace} and stingray.${namespace}.${name}
+        if type(value) == "function" then
+          local ok, err = pcall(value)
+          print("function", ok, err)
+        else
+          print(type(value), value)
+        end`);
+      const [kind, rest] = [out.split('\t')[0], out.slice(out.indexOf('\t') + 1).trim()];
+      if (kind === 'nil') problems.push(`${namespace}.${name} is missing`);
+      else if (why !== undefined && !rest.includes(`${namespace}.${name} is unsupported: ${why}`)) problems.push(`${namespace}.${name} should say it is unsupported, got ${rest}`);
+      else if (why === undefined && rest.includes('is unsupported')) problems.push(`${namespace}.${name} says unsupported but is not listed`);
+      else if (kind === 'string' && name !== name.toUpperCase()) problems.push(`${namespace}.${name} is a string, not a function`);
+      else if (kind === 'string' && rest !== rest.toLowerCase()) problems.push(`${namespace}.${name} = ${rest} is not a lowercase string`);
+    }
+  }
+  t.deepEqual(problems, []);
+});
+
+test('the README\'s implemented table is the one the spec and the code give', (t) => {
+  t.is(readmeTable(), apiTable(), 'run: node --import=tsx scripts/api_table.ts --write');
+});
+
+test('Network.log levels, ignore_rpc_log, set_config_value, default_network_address', async (t) => {
+  const vm = await createTestVm();
+  t.teardown(() => vm.vm.close());
+  const out = vm.run(`
+    print(Network.SILENT, Network.WARNINGS, Network.MESSAGES, Network.SPEW)
+    Network.log(Network.SPEW)
+    Network.write_dump_tag("round 1")
+    Network.log("info")
+    Network.write_dump_tag("not shown at messages")
+    Network.write_debug_output_to_log()
+    print(pcall(Network.log, "loud"))
+    Network.set_config_value("resend_time", 0.5)
+    print(pcall(Network.set_config_value, "colour", 1))
+    print(Network.default_network_address():match("^%d+%.%d+%.%d+%.%d+$") ~= nil)
+    Network.log(Network.SILENT)
+    Network.write_debug_output_to_log()
+  `);
+  t.is(
+    out,
+    [
+      'silent\twarnings\tmessages\tspew',
+      '[network] dump tag: round 1',
+      '[network] no network client is running',
+      "false\tbad argument #1 to 'Network.log' (one of silent, warnings, messages, spew or info expected, got 'loud')",
+      "false\tNetwork.set_config_value: unknown key 'colour' (known: max_transmit_rate, keep_alive_time, keep_alive_time_connecting, max_receiver_lost_time, resend_time, mtu)",
+      'true',
+      '',
+    ].join('\n'),
+  );
+});
