@@ -136,6 +136,7 @@ export class LuaBridge {
     return new LuaBridge(captured, (fn) => module.module.addFunction(fn, 'ii'));
   }
 
+  /** @internal The raw Lua C API exports of the WebAssembly module. */
   readonly api: LuaExports;
   private readonly handlers: LuaCFunction[] = [];
   private readonly trampoline: number;

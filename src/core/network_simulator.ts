@@ -90,7 +90,8 @@ class DeliveryQueue {
   }
 }
 
-class SimulatedSocket implements DatagramSocket {
+export class SimulatedSocket implements DatagramSocket {
+  /** @internal */
   readonly queue = new DeliveryQueue();
   closed = false;
 
