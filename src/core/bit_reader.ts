@@ -6,28 +6,41 @@ import { MalformedError } from './byte_reader.js';
 
 export class BitReader {
   private offset = 0;
-  private scratch = 0;
-  private scratchBits = 0;
+  /** Bits loaded but not read, least significant first. */
+  private acc = 0;
+  private accBits = 0;
 
   constructor(private readonly bytes: Uint8Array) {}
 
   /** Bits not read yet (including the last byte's padding). */
   get bitsLeft(): number {
-    return (this.bytes.length - this.offset) * 8 + this.scratchBits;
+    return (this.bytes.length - this.offset) * 8 + this.accBits;
   }
 
   /** Read `bits` (0–32) bits as a non-negative integer. */
   readBits(bits: number): number {
-    while (this.scratchBits < bits) {
-      if (this.offset >= this.bytes.length) throw new MalformedError(`message ends early: ${bits} more bits expected`);
-      this.scratch += this.bytes[this.offset++]! * 2 ** this.scratchBits;
-      this.scratchBits += 8;
+    const have = this.accBits;
+    if (bits <= have) {
+      const value = bits === 32 ? this.acc : this.acc & ((1 << bits) - 1);
+      this.acc = bits === 32 ? 0 : this.acc >>> bits;
+      this.accBits = have - bits;
+      return value >>> 0;
     }
-    const unit = 2 ** bits;
-    const value = this.scratch % unit;
-    this.scratch = Math.floor(this.scratch / unit);
-    this.scratchBits -= bits;
-    return value;
+    // Load the next (up to) four bytes and take the missing bits from them.
+    const b = this.bytes;
+    const at = this.offset;
+    const available = Math.min(4, b.length - at);
+    if (have + available * 8 < bits) throw new MalformedError(`message ends early: ${bits} more bits expected, ${have + available * 8} left`);
+    let word = 0;
+    for (let i = 0; i < available; i++) word |= b[at + i]! << (8 * i);
+    word >>>= 0;
+    this.offset = at + available;
+    const need = bits - have;
+    const low = need === 32 ? word : word & ((1 << need) - 1);
+    const value = have === 0 ? low : (this.acc | (low << have)) >>> 0;
+    this.acc = need === 32 ? 0 : word >>> need;
+    this.accBits = available * 8 - need;
+    return value >>> 0;
   }
 
   readU64(): bigint {

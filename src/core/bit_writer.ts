@@ -1,34 +1,78 @@
 /**
- * Bit-packed output: values of any width up to 32 bits, least significant bit first, packed
- * into bytes with no padding between values (the last byte is padded with zeros).
+ * Bit-packed output: values of any width up to 32 bits, least significant bit first, packed into
+ * bytes with no padding between values (the last byte is padded with zeros). Bits gather in a
+ * 32-bit accumulator that is flushed four bytes at a time: this is the per-frame replication path.
  */
 export class BitWriter {
   private buffer: Uint8Array;
   private length = 0;
-  /** Bits not yet flushed to `buffer` (fewer than 8 between calls), as a number below 2^40. */
-  private scratch = 0;
-  private scratchBits = 0;
+  /** Pending bits, least significant first; fewer than 32 between calls. */
+  private acc = 0;
+  private accBits = 0;
 
   constructor(capacity = 64) {
-    this.buffer = new Uint8Array(capacity);
+    this.buffer = new Uint8Array(Math.max(4, capacity));
   }
 
   /** Bits written so far. */
   get bitLength(): number {
-    return this.length * 8 + this.scratchBits;
+    return this.length * 8 + this.accBits;
   }
 
   /** Write the low `bits` bits (0–32) of the non-negative integer `value`. */
   writeBits(value: number, bits: number): void {
     if (bits === 0) return;
-    this.scratch += (bits === 32 ? value >>> 0 : (value >>> 0) % 2 ** bits) * 2 ** this.scratchBits;
-    this.scratchBits += bits;
-    while (this.scratchBits >= 8) {
-      if (this.length === this.buffer.length) this.grow();
-      this.buffer[this.length++] = this.scratch % 256;
-      this.scratch = Math.floor(this.scratch / 256);
-      this.scratchBits -= 8;
+    const v = bits === 32 ? value >>> 0 : (value & ((1 << bits) - 1)) >>> 0;
+    const used = this.accBits;
+    this.acc = (this.acc | (v << used)) >>> 0;
+    if (used + bits < 32) {
+      this.accBits = used + bits;
+      return;
     }
+    this.flushWord();
+    // The bits that did not fit in the word start the next one.
+    const fitted = 32 - used;
+    this.acc = fitted === 32 ? 0 : v >>> fitted;
+    this.accBits = bits - fitted;
+  }
+
+  private flushWord(): void {
+    if (this.length + 4 > this.buffer.length) this.grow();
+    const acc = this.acc;
+    const b = this.buffer;
+    const at = this.length;
+    b[at] = acc & 0xff;
+    b[at + 1] = (acc >>> 8) & 0xff;
+    b[at + 2] = (acc >>> 16) & 0xff;
+    b[at + 3] = acc >>> 24;
+    this.length = at + 4;
+  }
+
+  /** Write `bits` bits held as 32-bit words, least significant first (what `words()` returns). */
+  writeWords(words: Uint32Array, bits: number): void {
+    let left = bits;
+    for (let i = 0; left > 0; i++) {
+      const n = left < 32 ? left : 32;
+      this.writeBits(words[i]!, n);
+      left -= n;
+    }
+  }
+
+  /** What was written, as 32-bit words (the last one partial). */
+  words(): Uint32Array {
+    const count = (this.length >> 2) + (this.accBits > 0 ? 1 : 0);
+    const out = new Uint32Array(count);
+    const b = this.buffer;
+    for (let i = 0; i < this.length >> 2; i++) out[i] = (b[4 * i]! | (b[4 * i + 1]! << 8) | (b[4 * i + 2]! << 16) | (b[4 * i + 3]! << 24)) >>> 0;
+    if (this.accBits > 0) out[count - 1] = this.acc;
+    return out;
+  }
+
+  /** Start over, keeping the buffer. */
+  reset(): void {
+    this.length = 0;
+    this.acc = 0;
+    this.accBits = 0;
   }
 
   /** Write a 64-bit unsigned integer. */
@@ -53,9 +97,10 @@ export class BitWriter {
 
   /** The bytes written, the last one padded with zero bits. */
   finish(): Uint8Array {
-    const out = new Uint8Array(this.length + (this.scratchBits > 0 ? 1 : 0));
+    const tail = (this.accBits + 7) >> 3;
+    const out = new Uint8Array(this.length + tail);
     out.set(this.buffer.subarray(0, this.length));
-    if (this.scratchBits > 0) out[this.length] = this.scratch;
+    for (let i = 0; i < tail; i++) out[this.length + i] = (this.acc >>> (8 * i)) & 0xff;
     return out;
   }
 }

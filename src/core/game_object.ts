@@ -2,34 +2,59 @@
  * A replicated game object: its type, owner, and field values as the wire delivers them
  * (quantized), plus what each other peer still needs to be sent.
  */
+import { BitWriter } from './bit_writer.js';
 import type { ObjectType, WireValue } from './network_config.js';
 import type { PeerId } from './peer_id.js';
 
 /** What one remote peer still needs of an object, and which packets carry its fields. */
 export class PeerReplica {
-  /** Bit i: field i changed since it was last sent to this peer. */
-  dirty: boolean[];
+  /** 1 at field i: changed since it was last sent to this peer. */
+  readonly dirty: Uint8Array;
+  /** How many fields are marked: the replicator skips clean replicas without looking at fields. */
+  dirtyCount = 0;
   /** Per field: the send generation of the latest update in flight (0: none). */
   readonly inFlight: Uint32Array;
-  /** The creation message was queued (updates go after it on the same connection). */
+  /** The creation message was acknowledged: updates may follow. */
   created = false;
 
   constructor(fieldCount: number) {
-    this.dirty = new Array<boolean>(fieldCount).fill(false);
+    this.dirty = new Uint8Array(fieldCount);
     this.inFlight = new Uint32Array(fieldCount);
   }
 
-  anyDirty(): boolean {
-    return this.dirty.includes(true);
+  mark(index: number): void {
+    if (this.dirty[index] === 0) {
+      this.dirty[index] = 1;
+      this.dirtyCount++;
+    }
+  }
+
+  clear(index: number): void {
+    if (this.dirty[index] === 1) {
+      this.dirty[index] = 0;
+      this.dirtyCount--;
+    }
   }
 }
 
+/** A field value as it travels: its bits, encoded once however many peers it goes to. */
+export interface EncodedField {
+  readonly words: Uint32Array;
+  readonly bits: number;
+}
+
+/** Reused for every field encoding: only the words are kept. */
+const scratch = new BitWriter(64);
+
 export class GameObject {
   readonly values: WireValue[];
+  private readonly encoded: (EncodedField | undefined)[];
   /** Per field: ordinal of the received packet that last set it, so older updates are ignored. */
   readonly updatedBy: Float64Array;
   /** Per remote peer that holds a copy (owner's side and the host's relay side). */
   readonly replicas = new Map<PeerId, PeerReplica>();
+  /** Where the object goes when a peer's copy needs fields sent (the replicator's work list). */
+  pending: Set<GameObject> | undefined;
   /** Priority accumulated while waiting for bandwidth (see object_replicator.ts). */
   accumulated = 0;
   priority: number;
@@ -42,8 +67,26 @@ export class GameObject {
     values: WireValue[],
   ) {
     this.values = values;
+    this.encoded = new Array<EncodedField | undefined>(type.fields.length);
     this.updatedBy = new Float64Array(type.fields.length).fill(-Infinity);
     this.priority = type.priority;
+  }
+
+  setValue(index: number, value: WireValue): void {
+    this.values[index] = value;
+    this.encoded[index] = undefined;
+  }
+
+  /** Field `index` encoded (cached until the value changes). */
+  encodedField(index: number): EncodedField {
+    let field = this.encoded[index];
+    if (!field) {
+      scratch.reset();
+      this.type.fields[index]!.type.encode(scratch, this.values[index]!);
+      field = { words: scratch.words(), bits: scratch.bitLength };
+      this.encoded[index] = field;
+    }
+    return field;
   }
 
   replicaFor(peer: PeerId): PeerReplica {
@@ -57,6 +100,10 @@ export class GameObject {
 
   /** Mark field `index` changed for every peer holding a copy except `except` (where it came from). */
   markDirty(index: number, except?: PeerId): void {
-    for (const [peer, replica] of this.replicas) if (peer !== except) replica.dirty[index] = true;
+    for (const [peer, replica] of this.replicas) {
+      if (peer === except) continue;
+      replica.mark(index);
+      this.pending?.add(this);
+    }
   }
 }

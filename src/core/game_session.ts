@@ -266,7 +266,7 @@ export class GameSession {
   setField(object: GameObject, index: number, value: WireValue): void {
     const type = object.type.fields[index]!.type;
     if (type.equalWithinTolerance(object.values[index]!, value)) return;
-    object.values[index] = value;
+    object.setValue(index, value);
     object.markDirty(index);
   }
 
@@ -308,7 +308,11 @@ export class GameSession {
   private queueCreate(peer: PeerId, object: GameObject): void {
     const replica = object.replicaFor(peer);
     const body = this.replicator.encodeCreate(object);
-    this.sendBytes(peer, SessionMessage.Create, body, () => (replica.created = true));
+    this.sendBytes(peer, SessionMessage.Create, body, () => {
+      replica.created = true;
+      // Changes made while the creation was on its way go out now.
+      if (replica.dirtyCount > 0) this.replicator.pending.add(object);
+    });
   }
 
   private broadcastDestroy(object: GameObject, by: PeerId, except: PeerId | undefined): void {
@@ -450,6 +454,7 @@ export class GameSession {
 
   /** A new object: sent to whoever holds copies, and queued for peers still being synced. */
   private introduce(object: GameObject): void {
+    object.pending = this.replicator.pending;
     this.objects.set(object.id, object);
     for (const peer of this.replicaPeers(object)) this.queueCreate(peer, object);
     for (const [peer, member] of this.members) if (!member.syncDoneSent && peer !== object.owner) member.syncQueue.push(object.id);
@@ -478,7 +483,7 @@ export class GameSession {
   /** Before the transport transmits: hot-join syncs, then changed fields. */
   transmit(): void {
     if (this.role === 'host') this.advanceSyncs();
-    if (this.role !== 'none') this.replicator.transmit(this.objects.values());
+    if (this.role !== 'none') this.replicator.transmit();
   }
 
   private advanceSyncs(): void {

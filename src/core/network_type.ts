@@ -220,6 +220,7 @@ export class BoolType extends NetworkType {
  */
 class Quantizer {
   readonly step: number;
+  private readonly inverseStep: number;
   private readonly origin: number;
   /** Grid index of the lowest and highest value in range. */
   private readonly low: number;
@@ -232,6 +233,7 @@ class Quantizer {
   ) {
     const full = bits >= FULL_FLOAT;
     this.step = full ? 0 : (max - min) / (2 ** bits - 1);
+    this.inverseStep = this.step === 0 ? 0 : 1 / this.step;
     this.origin = min < 0 && max > 0 ? 0 : min;
     this.low = full || this.step === 0 ? 0 : Math.ceil((min - this.origin) / this.step - 1e-9);
     this.high = full || this.step === 0 ? 0 : Math.floor((max - this.origin) / this.step + 1e-9);
@@ -242,7 +244,8 @@ class Quantizer {
   }
 
   private index(v: number): number {
-    return Math.min(this.high, Math.max(this.low, Math.round((v - this.origin) / this.step)));
+    const i = Math.round((v - this.origin) * this.inverseStep);
+    return i < this.low ? this.low : i > this.high ? this.high : i;
   }
 
   quantize(v: number): number {
@@ -400,35 +403,33 @@ export class QuaternionType extends NetworkType {
 
   /** Unit length, largest component positive (q and -q are the same rotation), each component on the grid. */
   quantize(value: WireValue): QuaternionValue {
-    const { largest, rest } = this.split(value as QuaternionValue);
-    return this.rebuild(largest, rest.map((c) => this.q.quantize(c)));
-  }
-
-  private split(value: QuaternionValue): { largest: number; rest: number[] } {
-    const length = Math.hypot(...value);
-    let largest = 0;
-    for (let i = 1; i < 4; i++) if (Math.abs(value[i]!) > Math.abs(value[largest]!)) largest = i;
-    const sign = value[largest]! < 0 ? -1 : 1;
-    const rest = value.filter((_, i) => i !== largest).map((c) => Math.max(-Math.SQRT1_2, Math.min(Math.SQRT1_2, (c * sign) / length)));
-    return { largest, rest };
-  }
-
-  private rebuild(largest: number, rest: number[]): QuaternionValue {
-    const big = Math.sqrt(Math.max(0, 1 - rest[0]! ** 2 - rest[1]! ** 2 - rest[2]! ** 2));
-    const out = [...rest];
-    out.splice(largest, 0, big);
-    return out as unknown as QuaternionValue;
+    const q = value as QuaternionValue;
+    const largest = largestComponent(q);
+    const scale = (q[largest]! < 0 ? -1 : 1) / Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+    const grid = this.q;
+    const a = grid.quantize(clampSmall(q[largest === 0 ? 1 : 0] * scale));
+    const b = grid.quantize(clampSmall(q[largest <= 1 ? 2 : 1] * scale));
+    const c = grid.quantize(clampSmall(q[largest <= 2 ? 3 : 2] * scale));
+    return rebuild(largest, a, b, c);
   }
 
   encode(w: BitWriter, value: WireValue): void {
-    const { largest, rest } = this.split(value as QuaternionValue);
+    const q = value as QuaternionValue;
+    const largest = largestComponent(q);
+    const scale = (q[largest]! < 0 ? -1 : 1) / Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
     w.writeBits(largest, 2);
-    for (const c of rest) this.q.encode(w, c);
+    const grid = this.q;
+    grid.encode(w, clampSmall(q[largest === 0 ? 1 : 0] * scale));
+    grid.encode(w, clampSmall(q[largest <= 1 ? 2 : 1] * scale));
+    grid.encode(w, clampSmall(q[largest <= 2 ? 3 : 2] * scale));
   }
 
   decode(r: BitReader): QuaternionValue {
     const largest = r.readBits(2);
-    return this.rebuild(largest, [this.q.decode(r), this.q.decode(r), this.q.decode(r)]);
+    const grid = this.q;
+    const a = grid.decode(r);
+    const b = grid.decode(r);
+    return rebuild(largest, a, b, grid.decode(r));
   }
 
   override equalWithinTolerance(a: WireValue, b: WireValue): boolean {
@@ -437,6 +438,39 @@ export class QuaternionType extends NetworkType {
     // q and -q are one rotation: compare through the dot product.
     const dot = Math.abs(qa[0] * qb[0] + qa[1] * qb[1] + qa[2] * qb[2] + qa[3] * qb[3]);
     return 1 - Math.min(1, dot) <= this.tolerance;
+  }
+}
+
+function largestComponent(q: QuaternionValue): number {
+  let largest = 0;
+  let size = Math.abs(q[0]);
+  for (let i = 1; i < 4; i++) {
+    const c = Math.abs(q[i]!);
+    if (c > size) {
+      size = c;
+      largest = i;
+    }
+  }
+  return largest;
+}
+
+/** The three smaller components of a unit quaternion lie within ±1/√2. */
+function clampSmall(c: number): number {
+  return c < -Math.SQRT1_2 ? -Math.SQRT1_2 : c > Math.SQRT1_2 ? Math.SQRT1_2 : c;
+}
+
+/** The quaternion from its three smaller components (in order) and the index of the largest. */
+function rebuild(largest: number, a: number, b: number, c: number): QuaternionValue {
+  const big = Math.sqrt(Math.max(0, 1 - a * a - b * b - c * c));
+  switch (largest) {
+    case 0:
+      return [big, a, b, c];
+    case 1:
+      return [a, big, b, c];
+    case 2:
+      return [a, b, big, c];
+    default:
+      return [a, b, c, big];
   }
 }
 

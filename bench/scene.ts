@@ -1,0 +1,125 @@
+/**
+ * The bench scene of issue 10: 1000 objects (a 17-bit-per-component position, a quaternion
+ * rotation, two ints) owned by a host, replicated to client peers over the network simulator,
+ * driven from TypeScript (the same core the Lua bindings drive).
+ */
+import { ManualClock } from '../src/core/clock.js';
+import type { GameObject } from '../src/core/game_object.js';
+import { GameSession } from '../src/core/game_session.js';
+import { LanClient } from '../src/core/lan_client.js';
+import { NetworkConfig, type ObjectType } from '../src/core/network_config.js';
+import { NetworkNode } from '../src/core/network_node.js';
+import { NetworkSimulator } from '../src/core/network_simulator.js';
+import { Random } from '../src/core/random.js';
+import type { ScriptEvent } from '../src/core/script_event.js';
+
+export const SCENE_CONFIG = new NetworkConfig(
+  'scene',
+  `reliable_send_buffer_size = 1048576
+   reliable_receive_buffer_size = 1048576
+   types = {
+     game_object_id = { type = "int" min = 0 max = 65535 }
+     position = { type = "vector3" min = -655.35 max = 655.35 bits = 17 }
+     rotation = { type = "quaternion" bits = 16 }
+     lookup = { type = "int" min = 0 max = 1023 }
+     count = { type = "int" min = 0 max = 65535 }
+   }
+   objects = { unit = { fields = [
+     { name = "position" type = "position" } { name = "rotation" type = "rotation" }
+     { name = "kind" type = "lookup" } { name = "count" type = "count" }
+   ] } }`,
+);
+export const UNIT: ObjectType = SCENE_CONFIG.objects.get('unit')!;
+/** Declared bits of the fields that change each frame: position and rotation. */
+export const CHANGED_BITS = UNIT.fields[0]!.type.bits! + UNIT.fields[1]!.type.bits!;
+export const FRAME = 1 / 30;
+
+export interface ScenePeer {
+  node: NetworkNode;
+  client: LanClient;
+  session: GameSession;
+  events: ScriptEvent[];
+}
+
+export class Scene {
+  readonly clock = new ManualClock();
+  readonly network: NetworkSimulator;
+  readonly peers: ScenePeer[] = [];
+  readonly objects: GameObject[] = [];
+  private readonly random = new Random(7);
+
+  constructor(clients: number, objectCount: number) {
+    this.network = new NetworkSimulator(this.clock, 1);
+    for (let i = 0; i <= clients; i++) {
+      const node = new NetworkNode({ network: this.network, clock: this.clock, random: new Random(i + 1) });
+      const client = new LanClient(node, SCENE_CONFIG, 0, (0xa0 + i).toString(16));
+      const events: ScriptEvent[] = [];
+      this.peers.push({ node, client, events, session: new GameSession(node, SCENE_CONFIG, events) });
+    }
+    const host = this.host;
+    host.client.createLobby(undefined, clients + 1);
+    host.session.makeHost();
+    for (let i = 0; i < objectCount; i++) {
+      const angle = this.random.next() * Math.PI;
+      this.objects.push(host.session.createObject(UNIT, [[i % 600, 0, 0], [0, 0, Math.sin(angle / 2), Math.cos(angle / 2)], i % 1000, 0].map((v, f) => UNIT.fields[f]!.type.quantize(v as never))));
+    }
+    this.frame();
+    const address = `127.0.0.1:${host.node.host!.port}`;
+    const lobbies = this.clients.map((p) => p.client.joinLobby(address, undefined));
+    for (let i = 0; i < 600 && lobbies.some((l) => l.state !== 'joined'); i++) this.frame();
+    for (const p of this.clients) host.session.addPeer(p.node.host!.peerId);
+    for (let i = 0; i < 3000 && !this.converged(); i++) this.frame();
+    if (!this.converged()) throw new Error('the scene did not converge');
+  }
+
+  get host(): ScenePeer {
+    return this.peers[0]!;
+  }
+
+  get clients(): ScenePeer[] {
+    return this.peers.slice(1);
+  }
+
+  /** Every client has every object with the host's values. */
+  converged(): boolean {
+    return this.clients.every(
+      (p) =>
+        p.session.inSession() &&
+        this.objects.every((o) => {
+          const copy = p.session.objects.get(o.id);
+          return copy !== undefined && copy.values.every((v, f) => JSON.stringify(v) === JSON.stringify(o.values[f]));
+        }),
+    );
+  }
+
+  /** Move `share` of the objects (position and rotation), as a game frame would. */
+  move(share: number): number {
+    let moved = 0;
+    for (const object of this.objects) {
+      if (this.random.next() >= share) continue;
+      moved++;
+      const angle = this.random.next() * Math.PI * 2;
+      this.host.session.setField(object, 0, UNIT.fields[0]!.type.quantize([this.random.next() * 1200 - 600, this.random.next() * 100, 0]));
+      this.host.session.setField(object, 1, UNIT.fields[1]!.type.quantize([0, 0, Math.sin(angle / 2), Math.cos(angle / 2)]));
+    }
+    return moved;
+  }
+
+  /** One frame for everyone; returns the host's times in ms: its whole update, and replication encoding alone. */
+  frame(): { hostMs: number; encodeMs: number } {
+    this.clock.advance(FRAME);
+    let hostMs = 0;
+    let encodeMs = 0;
+    for (const [i, p] of this.peers.entries()) {
+      const start = performance.now();
+      p.client.update();
+      p.events.length = 0;
+      const encodeStart = performance.now();
+      p.session.transmit();
+      if (i === 0) encodeMs = performance.now() - encodeStart;
+      p.client.transmit();
+      if (i === 0) hostMs = performance.now() - start;
+    }
+    return { hostMs, encodeMs };
+  }
+}
