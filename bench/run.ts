@@ -2,10 +2,14 @@
  * `npm run bench`: every performance figure of the project, each a ratio measured in one run.
  */
 import { benchLuaBridge } from './lua_bridge.bench.js';
+import { benchGameSessionLua } from './game_session_lua.bench.js';
 import { benchNetworkConfig } from './network_config.bench.js';
+import { benchReplication } from './replication.bench.js';
 import { benchTransport } from './transport.bench.js';
 
 console.log(`stingray-network bench — node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
 await benchLuaBridge();
 benchNetworkConfig();
 await benchTransport();
+benchReplication();
+await benchGameSessionLua();

@@ -41,7 +41,7 @@ export { Channel, Channels, type ChannelRequest, type ChannelState } from './cor
 
 // Game sessions and RPCs
 export { GameSession, type SessionRole } from './core/game_session.js';
-export type { GameObject, PeerReplica } from './core/game_object.js';
+export type { EncodedField, GameObject, PeerReplica } from './core/game_object.js';
 export { Rpc, type RpcTarget } from './core/rpc.js';
 export type { ScriptEvent } from './core/script_event.js';
 

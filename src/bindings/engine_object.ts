@@ -73,9 +73,9 @@ export class EngineObjects {
     }
     bridge.api.lua_settop(L, -2);
     const block = bridge.api.lua_newuserdatauv(L, 8, 0);
-    const heap = new Uint32Array(bridge.api.memory.buffer, block, 2);
-    heap[0] = MAGIC;
-    heap[1] = handle;
+    const words = bridge.words();
+    words[block >> 2] = MAGIC;
+    words[(block >> 2) + 1] = handle;
     const metatable = this.metatables.get(kind);
     if (metatable === undefined) throw new Error(`engine object kind ${kind} was not defined`);
     this.vm.pushRef(metatable, L);
@@ -96,12 +96,14 @@ export class EngineObjects {
 
   private entryAt(L: LuaState, idx: number): Entry | undefined {
     const { bridge } = this.vm;
-    if (bridge.type(L, idx) !== LUA_TUSERDATA) return undefined;
+    // lua_touserdata is 0 for anything but userdata. A foreign userdata smaller than ours reads neighbouring memory here: harmless in wasm, and its
+    // bytes will not hold our magic and a live handle.
     const block = bridge.toUserdata(L, idx);
-    if (bridge.rawLength(L, idx) !== 8) return undefined;
-    const heap = new Uint32Array(bridge.api.memory.buffer, block, 2);
-    if (heap[0] !== MAGIC) return undefined;
-    return this.entries.get(heap[1]!);
+    if (block === 0) return undefined;
+    const at = block >> 2;
+    const words = bridge.words();
+    if (words[at] !== MAGIC) return undefined;
+    return this.entries.get(words[at + 1]!);
   }
 
   /** The userdata's kind from its metatable, for messages about released objects. */
@@ -116,7 +118,10 @@ export class EngineObjects {
 
   /** The object of `kind` at argument `idx`, or a Lua error naming the function and argument. */
   check<T extends object>(L: LuaState, idx: number, kinds: string | readonly string[], fn: string): T {
-    const entry = this.entryAt(L, idx);
+    // The common case first, without allocating: the right kind of live object.
+    const found = this.entryAt(L, idx);
+    if (found && found.kind === kinds) return found.object as T;
+    const entry = found;
     const accepted = typeof kinds === 'string' ? [kinds] : kinds;
     if (entry && accepted.includes(entry.kind)) return entry.object as T;
     const expected = accepted.join(' or ');

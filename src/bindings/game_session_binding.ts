@@ -62,13 +62,14 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     return args.bad(L, idx, fn, 'channel or peer id');
   };
   const objectArg = (L: LuaState, s: GameSession, fn: string): GameObject => {
-    const id = args.integer(L, 2, fn, 'game object id');
+    const fast = bridge.numberOrNaN(L, 2);
+    const id = Number.isInteger(fast) ? fast : args.integer(L, 2, fn, 'game object id');
     const object = s.objects.get(id);
     if (!object) throw new LuaRaise(`${fn}: no game object ${id}`);
     return object;
   };
   const fieldArg = (L: LuaState, idx: number, object: GameObject, fn: string): number => {
-    const name = args.string(L, idx, fn, 'field name');
+    const name = bridge.type(L, idx) === LUA_TSTRING ? bridge.toString(L, idx)! : args.string(L, idx, fn, 'field name');
     const index = object.type.fieldIndex.get(name);
     if (index === undefined) throw new LuaRaise(`${fn}: game object type '${object.type.name}' has no field '${name}'`);
     return index;

@@ -94,6 +94,9 @@ interface LuaExports {
 /** Thrown by a bridged function to raise a Lua error; the message is what the script sees. */
 export class LuaRaise extends Error {}
 
+/** Short strings remembered by address, at most (the cache starts over when full). */
+const SHORT_STRING_CACHE = 4096;
+
 /** Emscripten unwinds `lua_error` (a C longjmp) as a JS throw of this value. */
 const LONGJMP = Infinity;
 
@@ -146,6 +149,8 @@ export class LuaBridge {
   /** A size_t out-parameter for lua_tolstring. */
   private readonly lengthSlot: number;
   private readonly cStrings = new Map<string, number>();
+  /** Decoded short strings by address, checked against their bytes on use. */
+  private readonly shortStrings = new Map<number, { bytes: Uint8Array; text: string }>();
 
   private constructor(api: LuaExports, addFunction: (fn: (L: number) => number) => number) {
     this.api = api;
@@ -193,11 +198,19 @@ export class LuaBridge {
 
   /** Current view of the WebAssembly memory (memory growth replaces the buffer). */
   bytes(): Uint8Array {
-    if (this.heap.buffer !== this.api.memory.buffer) {
+    // Growing the memory detaches the old buffer, which then has length 0: cheaper to check than
+    // the memory's buffer getter.
+    if (this.heap.length === 0) {
       this.heap = new Uint8Array(this.api.memory.buffer);
       this.heap32 = new Uint32Array(this.api.memory.buffer);
     }
     return this.heap;
+  }
+
+  /** Current 32-bit view of the WebAssembly memory. */
+  words(): Uint32Array {
+    this.bytes();
+    return this.heap32;
   }
 
   /** Length written by the last lua_tolstring (size_t is 32-bit on wasm32). */
@@ -244,6 +257,12 @@ export class LuaBridge {
     return this.api.lua_tonumberx(L, idx, 0);
   }
 
+  /** The number at `idx`, or NaN when it is not a number (one call instead of a type check and a read). */
+  numberOrNaN(L: LuaState, idx: number): number {
+    const n = this.api.lua_tonumberx(L, idx, this.lengthSlot);
+    return this.words()[this.lengthSlot >> 2] === 0 ? NaN : n;
+  }
+
   isInteger(L: LuaState, idx: number): boolean {
     return this.api.lua_isinteger(L, idx) !== 0;
   }
@@ -267,13 +286,22 @@ export class LuaBridge {
     const len = this.lastLength();
     const heap = this.heap;
     if (len <= 32) {
-      // Short ASCII (names, ids, keys) is the common case and cheaper than TextDecoder.
+      // Short strings (field names, keys, ids) repeat every frame. Lua interns them, so the same
+      // address usually holds the same text: reuse the decoded text after checking the bytes.
+      const cached = this.shortStrings.get(ptr);
+      if (cached && cached.bytes.length === len) {
+        let same = true;
+        for (let i = 0; i < len && same; i++) same = heap[ptr + i] === cached.bytes[i];
+        if (same) return cached.text;
+      }
       let text = '';
       for (let i = ptr; i < ptr + len; i++) {
         const c = heap[i]!;
         if (c >= 0x80) return utf8Decoder.decode(heap.subarray(ptr, ptr + len));
         text += String.fromCharCode(c);
       }
+      if (this.shortStrings.size >= SHORT_STRING_CACHE) this.shortStrings.clear();
+      this.shortStrings.set(ptr, { bytes: heap.slice(ptr, ptr + len), text });
       return text;
     }
     return utf8Decoder.decode(heap.subarray(ptr, ptr + len));

@@ -164,35 +164,42 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
   const values = new NetworkValues(vm);
   const unhandled = new Set<string>();
   net.dispatchers.push((L, tableIdx, handlerIdx) => {
-    while (net.events.length > 0) {
-      const event = net.events.shift()!;
-      if (event.name === 'rpc') {
-        const message = net.config?.messages.get(event.message);
-        if (!message) continue;
-        if (!net.ignoredRpcs.has(event.message)) net.log('spew', `received ${event.message} from ${event.from}`);
-        const outcome = callbacks.call(L, tableIdx, handlerIdx, event.message, (L) => {
-          if (typeof event.from === 'number') bridge.pushInteger(L, event.from);
-          else bridge.pushString(L, event.from);
-          message.args.forEach((type, i) => values.push(L, type, event.args[i]!));
-          return 1 + message.args.length;
-        });
-        if (outcome.missing && !unhandled.has(event.message)) {
-          // Said once per message: a script may well ignore some messages on purpose.
-          unhandled.add(event.message);
-          net.log('warnings', `warning: the callback table has no handler for RPC '${event.message}'; dropped`);
+    const events = net.events;
+    let next = 0;
+    try {
+      while (next < events.length) {
+        const event = events[next++]!;
+        if (event.name === 'rpc') {
+          const message = net.config?.messages.get(event.message);
+          if (!message) continue;
+          if (!net.ignoredRpcs.has(event.message)) net.log('spew', `received ${event.message} from ${event.from}`);
+          const outcome = callbacks.call(L, tableIdx, handlerIdx, event.message, (L) => {
+            if (typeof event.from === 'number') bridge.pushInteger(L, event.from);
+            else bridge.pushString(L, event.from);
+            message.args.forEach((type, i) => values.push(L, type, event.args[i]!));
+            return 1 + message.args.length;
+          });
+          if (outcome.missing && !unhandled.has(event.message)) {
+            // Said once per message: a script may well ignore some messages on purpose.
+            unhandled.add(event.message);
+            net.log('warnings', `warning: the callback table has no handler for RPC '${event.message}'; dropped`);
+          }
+          continue;
         }
-        continue;
+        try {
+          callbacks.call(L, tableIdx, handlerIdx, event.name, (L) => {
+            if ('id' in event) bridge.pushInteger(L, event.id);
+            if ('owner' in event) bridge.pushString(L, event.owner);
+            else bridge.pushString(L, event.peer);
+            return 'id' in event ? 2 : 1;
+          });
+        } finally {
+          if (event.name === 'game_object_destroyed') event.release();
+        }
       }
-      try {
-        callbacks.call(L, tableIdx, handlerIdx, event.name, (L) => {
-          if ('id' in event) bridge.pushInteger(L, event.id);
-          if ('owner' in event) bridge.pushString(L, event.owner);
-          else bridge.pushString(L, event.peer);
-          return 'id' in event ? 2 : 1;
-        });
-      } finally {
-        if (event.name === 'game_object_destroyed') event.release();
-      }
+    } finally {
+      // Events after a failing callback stay for the next update.
+      events.splice(0, next);
     }
   });
 

@@ -2,10 +2,10 @@
  * Replication of game object fields: creation messages with every field, and per-peer update
  * messages carrying only the fields that changed, bit-packed.
  *
- * Update message body (after the session message byte), bit-packed:
- *   repeated { 1 (an entry follows), object id (first: idBits; then the gap to the previous id,
- *   Elias-gamma coded), field mask (one bit per field of the type), each masked field's value }
- *   then 0.
+ * Update message body (after the session message byte), bit-packed: the entry count + 1
+ * (Elias-gamma), then per entry the object id (the first in idBits, then the gap to the previous,
+ * Elias-gamma coded), the field mask (one bit per field; after the first entry a single 1 bit means
+ * "the previous entry's mask"), and each masked field's value.
  * Updates are unreliable. A lost one re-marks its fields as changed unless a newer update of the
  * field is already in flight; the receiver ignores updates older (by packet) than what it applied.
  *

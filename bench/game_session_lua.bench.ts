@@ -1,0 +1,148 @@
+/**
+ * Issue 10, items 1 and 5a: the game-object field calls from Lua, per call, against a pure-Lua table
+ * read and the same work through wasmoon's high-level API; event dispatch per event; and how many
+ * frames an RPC takes from one peer's script to another's handler.
+ */
+import path from 'node:path';
+import { LuaFactory } from 'wasmoon';
+import { isolatedNetworkOptions } from '../src/bindings/network_binding.js';
+import { createStingrayVm } from '../src/bindings/stingray_vm.js';
+import { ManualClock } from '../src/core/clock.js';
+import { loadNetworkConfig } from '../src/core/network_config.js';
+import { NetworkSimulator } from '../src/core/network_simulator.js';
+import { Random } from '../src/core/random.js';
+import { parseRunOptions } from '../src/runner/run_options.js';
+import { ScriptPeer } from '../src/runner/script_peer.js';
+import { runScripts } from '../src/runner/run_scripts.js';
+import { formatNs, nsPerOp, printTable } from './measure.js';
+
+const CALLS = 300_000;
+const HIGH_LEVEL_CALLS = 30_000;
+const EXAMPLES = path.resolve('docs/examples');
+
+async function fieldCalls(): Promise<void> {
+  const vm = await createStingrayVm({
+    root: EXAMPLES,
+    network: isolatedNetworkOptions(EXAMPLES),
+    writeStdout: () => undefined,
+    application: { argv: [], timeSinceLaunch: () => 0, quit: () => undefined },
+  });
+  const { lua } = vm;
+  lua.runString(
+    `Network.init_lan_client("global")
+     session = Network.create_game_session()
+     GameSession.make_game_session_host(session)
+     id = GameSession.create_game_object(session, "player", { go_type = 1, owner = Network.peer_id(),
+       position = Vector3(1, 2, 3), rotation = Quaternion.identity(), health = 100 })
+     plain = { health = 100 }
+     function bench_pure(n) local t, s = plain, 0 for i = 1, n do s = s + t.health end return s end
+     function bench_read(n) local f, s, o, sum = GameSession.game_object_field, session, id, 0
+       for i = 1, n do sum = sum + f(s, o, "health") end return sum end
+     function bench_write(n) local f, s, o = GameSession.set_game_object_field, session, id
+       for i = 1, n do f(s, o, "health", 100) end end
+     function bench_read_vector(n) local f, s, o = GameSession.game_object_field, session, id
+       for i = 1, n do local p = f(s, o, "position") end end
+     counted = 0
+     events = { game_object_created = function(self, id, owner) counted = counted + 1 end }
+     function bench_dispatch(n) Network.update_receive(0, events) end`,
+    '=bench',
+  );
+  const session = vm.network.session!;
+  const object = [...session.objects.values()][0]!;
+  const health = object.type.fieldIndex.get('health')!;
+
+  // The same read and write through wasmoon's high-level API, against the same session.
+  const engine = await new LuaFactory().createEngine();
+  engine.global.set('field', (_id: number, name: string) => object.values[object.type.fieldIndex.get(name)!]);
+  engine.global.set('set_field', (_id: number, name: string, value: number) => session.setField(object, object.type.fieldIndex.get(name)!, object.type.fields[health]!.type.quantize(value)));
+  engine.doStringSync(
+    `function bench_read(n) local s = 0 for i = 1, n do s = s + field(1, "health") end return s end
+     function bench_write(n) for i = 1, n do set_field(1, "health", 100) end end`,
+  );
+  const highRead = engine.global.get('bench_read') as (n: number) => number;
+  const highWrite = engine.global.get('bench_write') as (n: number) => void;
+
+  const run = (name: string) => (n: number) => lua.runString(`${name}(${n})`, '=bench');
+  const pure = nsPerOp(run('bench_pure'), CALLS);
+  const read = nsPerOp(run('bench_read'), CALLS);
+  const write = nsPerOp(run('bench_write'), CALLS);
+  const readVector = nsPerOp(run('bench_read_vector'), CALLS / 3);
+  const highLevelRead = nsPerOp((n) => highRead(n), HIGH_LEVEL_CALLS);
+  const highLevelWrite = nsPerOp((n) => highWrite(n), HIGH_LEVEL_CALLS);
+  const dispatch = nsPerOp((n) => {
+    for (let i = 0; i < n; i++) vm.network.events.push({ name: 'game_object_created', id: i, owner: 'ab' });
+    lua.runString('bench_dispatch()', '=bench');
+  }, 50_000);
+
+  printTable('Game object fields from Lua (per call; lower is better)', ['call', 'time', 'vs pure-Lua read', 'high-level API', 'bridge speed-up'], [
+    ['pure-Lua table read t.health', formatNs(pure), '1×', '—', '—'],
+    ['GameSession.game_object_field (number)', formatNs(read), `${(read / pure).toFixed(2)}×`, formatNs(highLevelRead), `${(highLevelRead / read).toFixed(1)}×`],
+    ['GameSession.set_game_object_field (unchanged)', formatNs(write), `${(write / pure).toFixed(2)}×`, formatNs(highLevelWrite), `${(highLevelWrite / write).toFixed(1)}×`],
+    ['GameSession.game_object_field (Vector3)', formatNs(readVector), `${(readVector / pure).toFixed(2)}×`, '—', '—'],
+    ['event dispatch, per game_object_created', formatNs(dispatch), '—', '—', '—'],
+  ]);
+  console.log(`field read ${(read / pure).toFixed(2)}× and write ${(write / pure).toFixed(2)}× a pure-Lua read (target ≤ 6×); ${(highLevelRead / read).toFixed(1)}× / ${(highLevelWrite / write).toFixed(1)}× faster than the high-level API (target ≥ 20×)`);
+  vm.close();
+  engine.global.close();
+}
+
+/** Frames from RPC.x in one peer's update to the handler in the other's, with update_receive / update_transmit split. */
+async function rpcFrames(): Promise<void> {
+  const script = path.resolve('bench/rpc_latency.lua');
+  let stdout = '';
+  await runScripts(parseRunOptions([script, '--peers', '2', '--root', EXAMPLES, '--simulate', 'perfect', '--seed', '1', '--frames', '600']), {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stdout += s),
+  });
+  const frames = [...stdout.matchAll(/latency (\d+)/g)].map((m) => Number(m[1]));
+  printTable('RPC latency between two peers of one process (update_receive at the frame start, update_transmit at its end)', ['what', 'figure'], [
+    ['frames from RPC.rpc_hello to the handler, over 50 RPCs', frames.length ? `${Math.min(...frames)}–${Math.max(...frames)} (target: the next frame, 1)` : `none measured: ${stdout}`],
+  ]);
+}
+
+/** 64 peers in one process on the simulator: every peer sees every object; the host's frame cost. */
+async function scale(peers: number): Promise<void> {
+  // The runner's own peers, driven here so the host's update can be timed on its own.
+  const clock = new ManualClock();
+  const network = new NetworkSimulator(clock, 1);
+  let stdout = '';
+  const all: ScriptPeer[] = [];
+  for (let index = 0; index < peers; index++) {
+    all.push(
+      await ScriptPeer.create({
+        script: path.resolve('bench/scale.lua'),
+        index,
+        root: EXAMPLES,
+        argv: ['--peers', String(peers), '--peer-index', String(index)],
+        clock,
+        network: { environment: { network, clock, random: new Random(index + 1) }, loadConfig: (name) => loadNetworkConfig(EXAMPLES, name) },
+        writeStdout: (s) => (stdout += s),
+      }),
+    );
+  }
+  for (const peer of all) peer.start();
+  const hostTimes: number[] = [];
+  let frame = 0;
+  for (; frame < 3000 && all[0]!.state === 'running'; frame++) {
+    clock.advance(1 / 30);
+    all.forEach((peer, i) => {
+      const start = performance.now();
+      peer.update(1 / 30);
+      if (i === 0) hostTimes.push(performance.now() - start);
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  for (const peer of all) peer.shutdown();
+  const line = /converged at frame (\d+)/.exec(stdout);
+  const steady = hostTimes.slice(-60).sort((a, b) => a - b);
+  printTable(`Scale: ${peers} peers in one session, one process, simulator`, ['what', 'figure'], [
+    ['all objects converged', line ? `yes, at frame ${line[1]}` : `no: ${stdout.slice(-300)}`],
+    ["host's whole update() per frame once all are in (median of 60), one object moving per peer", `${steady[30]!.toFixed(2)} ms`],
+  ]);
+}
+
+export async function benchGameSessionLua(): Promise<void> {
+  await fieldCalls();
+  await rpcFrames();
+  await scale(64);
+}
