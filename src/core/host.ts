@@ -28,6 +28,8 @@ import type { TransportSettings } from './transport_settings.js';
 const CONNECT_TIMEOUT = 10;
 /** Disconnect notices are sent a few times: they are not acknowledged. */
 const DISCONNECT_COPIES = 3;
+/** Connections a host keeps at most: a flood of connect requests cannot take all the memory. */
+export const MAX_CONNECTIONS = 512;
 
 export interface HostOptions {
   network: DatagramNetwork;
@@ -266,6 +268,10 @@ export class Host {
         this.socket.send(encodeConnectAccept({ from: this.ownId, to: request.from, salt: request.salt }), from);
         return;
       }
+    }
+    if (!existing && this.byPeer.size >= MAX_CONNECTIONS) {
+      this.refuse(from, request, `${this.peerId} has too many connections (${MAX_CONNECTIONS})`);
+      return;
     }
     if (existing) {
       // The peer at this address restarted: the old connection is gone.

@@ -1,0 +1,106 @@
+import test from 'ava';
+import { BitWriter } from '../src/core/bit_writer.js';
+import { MAX_CONNECTIONS } from '../src/core/host.js';
+import { encodeConnectRequest } from '../src/core/packet.js';
+import { numbered, numberOf, SimulatedPeers } from './helpers/transport.js';
+
+test('replayed and truncated packets are dropped and counted; nothing is delivered twice', (t) => {
+  const peers = new SimulatedPeers();
+  const a = peers.add('a1');
+  const b = peers.add('b2');
+  const [ab, ba] = peers.connect(a, b);
+  // Record what a sends, by wrapping its socket.
+  const sent: Uint8Array[] = [];
+  const send = a.host.socket.send.bind(a.host.socket);
+  a.host.socket.send = (data, to) => {
+    sent.push(data.slice());
+    send(data, to);
+  };
+  for (let i = 0; i < 20; i++) ab.sendReliable(numbered(i, 100), 't');
+  peers.run(30);
+  t.is(b.received.length, 20);
+  const duplicatesBefore = ba.stats.duplicatePackets;
+  const malformedBefore = b.host.drops.malformed;
+  // A hostile copy of a's traffic: every packet again, and every packet cut short.
+  const captured = sent.slice();
+  for (const packet of captured) send(packet, b.host.socket.local);
+  for (const packet of captured) if (packet.length > 4) send(packet.subarray(0, packet.length - 3), b.host.socket.local);
+  peers.run(30);
+  t.is(b.received.length, 20, 'nothing delivered twice');
+  t.true(ba.stats.duplicatePackets - duplicatesBefore >= captured.length, `${ba.stats.duplicatePackets - duplicatesBefore} duplicates of ${captured.length} packets`);
+  t.true(b.host.drops.malformed - malformedBefore > 0, 'truncated packets counted as malformed');
+  t.is(ba.state, 'connected');
+  ab.sendReliable(numbered(99, 10), 't');
+  peers.run(10);
+  t.is(numberOf(b.received.at(-1)!), 99, 'the connection still works');
+});
+
+test('a flood of connection requests is capped; the peers already connected are not disturbed', (t) => {
+  const peers = new SimulatedPeers();
+  const victim = peers.add('a1');
+  const friend = peers.add('b2');
+  const [, friendToVictim] = peers.connect(victim, friend);
+  const attacker = peers.network.bind({ port: 0 });
+  // Requests from many addresses need many sockets; the simulator gives them cheaply.
+  const sockets = Array.from({ length: MAX_CONNECTIONS + 100 }, () => peers.network.bind({ port: 0 }));
+  sockets.forEach((socket, i) =>
+    socket.send(encodeConnectRequest({ from: BigInt(0x1000 + i), to: 0n, configHash: 0x00112233445566aan, salt: 1 }), victim.host.socket.local),
+  );
+  attacker.send(new Uint8Array([1, 2, 3]), victim.host.socket.local);
+  let delivered = 0;
+  peers.run(30, () => false, () => {
+    friendToVictim.sendReliable(numbered(delivered++, 50), 'game');
+  });
+  t.is([...victim.host.connections()].length, MAX_CONNECTIONS);
+  t.true(victim.host.drops.refused >= 100);
+  t.is(friendToVictim.state, 'connected');
+  peers.run(3);
+  t.is(victim.received.length, delivered, 'the friend\'s messages all arrived during the flood');
+});
+
+test('a peer sending an RPC with an array longer than its max_size, or garbage for a session, is dropped and counted', async (t) => {
+  const { NetworkNode } = await import('../src/core/network_node.js');
+  const { LanClient } = await import('../src/core/lan_client.js');
+  const { GameSession } = await import('../src/core/game_session.js');
+  const { NetworkConfig } = await import('../src/core/network_config.js');
+  const { Random } = await import('../src/core/random.js');
+  const { Rpc } = await import('../src/core/rpc.js');
+  const config = new NetworkConfig(
+    'x',
+    `reliable_send_buffer_size = 32768
+     reliable_receive_buffer_size = 32768
+     types = { small = { type = "int" min = 0 max = 7 } list = { type = "array" element = "small" max_size = 4 } }
+     messages = { rpc_list = { args = ["list"] session_bound = false } }`,
+  );
+  const peers = new SimulatedPeers();
+  const make = (id: string, seed: number) => {
+    const node = new NetworkNode({ network: peers.network, clock: peers.clock, random: new Random(seed) });
+    const client = new LanClient(node, config, 0, id);
+    const events: import('../src/core/script_event.js').ScriptEvent[] = [];
+    return { node, client, events, session: new GameSession(node, config, events), rpc: new Rpc(node, config, client.channels, events, () => false) };
+  };
+  const victim = make('a1', 1);
+  const hostile = make('b2', 2);
+  victim.client.createLobby(undefined, 4);
+  const frame = () => {
+    peers.clock.advance(1 / 30);
+    for (const p of [victim, hostile]) p.client.update();
+    for (const p of [victim, hostile]) p.client.transmit();
+  };
+  frame();
+  hostile.client.joinLobby(`127.0.0.1:${victim.node.host!.port}`, undefined);
+  for (let i = 0; i < 60; i++) frame();
+  // RPC rpc_list with a length field of 7 (max_size is 4): message index 0 (1 bit), not on a channel, length 7 in 3 bits.
+  const w = new BitWriter();
+  w.writeBits(0, config.messageIndexBits);
+  w.writeBits(0, 1);
+  w.writeBits(7, 3);
+  for (let i = 0; i < 7; i++) w.writeBits(1, 3);
+  hostile.node.send('a1', 4 /* Service.Rpc */, w.finish(), true, 'hostile');
+  hostile.node.send('a1', 3 /* Service.Session */, new Uint8Array([99, 1, 2]), true, 'hostile');
+  hostile.node.send('a1', 9 as never, new Uint8Array([1]), true, 'hostile');
+  for (let i = 0; i < 10; i++) frame();
+  t.is(victim.node.malformedMessages, 3);
+  t.deepEqual(victim.events, [], 'no RPC reached the script');
+  t.is(victim.node.host!.connectionTo('b2')?.state, 'connected');
+});
