@@ -49,8 +49,14 @@ export interface ChannelRequest {
   readonly channel: Channel;
 }
 
+/** Live channels a peer may have with this one; more open requests are refused. */
+export const MAX_CHANNELS_PER_PEER = 64;
+/** Ended channels remembered (for their state and reason), oldest forgotten first. */
+const ENDED_KEPT = 1024;
+
 export class Channels {
   private nextId = 1;
+  private readonly ended: Channel[] = [];
   private readonly byId = new Map<number, Channel>();
   /** `${peer}/${opened here ? 'o' : 'r'}/${wireId}` -> channel. */
   private readonly byWire = new Map<string, Channel>();
@@ -156,6 +162,10 @@ export class Channels {
       const message = r.longText();
       r.end();
       if (this.byWire.has(wireKey(peer, false, wireId))) return;
+      if (this.live().filter((c) => c.peer === peer).length >= MAX_CHANNELS_PER_PEER) {
+        this.sendControl(peer, ChannelMessage.Deny, false, wireId, `too many channels (${MAX_CHANNELS_PER_PEER})`);
+        return;
+      }
       const channel = new Channel(this.nextId++, peer, lobbyId, message, false, wireId);
       channel.pendingOpen = false;
       this.byId.set(channel.id, channel);
@@ -194,6 +204,12 @@ export class Channels {
     channel.state = 'disconnected';
     channel.reason = reason;
     channel.pendingOpen = false;
+    this.ended.push(channel);
+    if (this.ended.length > ENDED_KEPT) {
+      const old = this.ended.shift()!;
+      this.byId.delete(old.id);
+      this.byWire.delete(wireKey(old.peer, old.openedHere, old.wireId));
+    }
   }
 
   private dropPeer(peer: PeerId, reason: string): void {
