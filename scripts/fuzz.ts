@@ -59,7 +59,7 @@ objects = { unit = { fields = [ { name = "position" type = "position" } { name =
 messages = { rpc_a = { args = ["id" "name" "ids"] session_bound = false } }`;
 
 function packetSeeds(): Uint8Array[] {
-  const data = new DataPacketBuilder(1200, 5, 3, 0xfffffffe);
+  const data = new DataPacketBuilder(1200, 1, 5, 3, 0xfffffffe);
   data.add(RecordKind.Reliable, 7, false, new Uint8Array([1, 2, 3]));
   data.add(RecordKind.Reliable, 8, true, new Uint8Array(40));
   data.add(RecordKind.Unreliable, 0, false, new Uint8Array([9, 9]));
@@ -67,7 +67,7 @@ function packetSeeds(): Uint8Array[] {
     encodeConnectRequest({ from: 0xa1n, to: 0xb2n, configHash: 1n, salt: 3 }),
     encodeConnectAccept({ from: 0xa1n, to: 0xb2n, salt: 3 }),
     encodeConnectDeny({ from: 0xa1n, salt: 3, reason: 'no' }),
-    encodeDisconnect('bye'),
+    encodeDisconnect(1, 'bye'),
     data.finish(),
   ];
 }

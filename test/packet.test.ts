@@ -21,9 +21,9 @@ const GOLDEN = {
   connectRequest: '0153524e31a100000000000000b200000000000000776655443322110004030201',
   connectAccept: '0253524e31b200000000000000a10000000000000004030201',
   connectDeny: '0353524e31b200000000000000040302010466756c6c',
-  disconnect: '0503627965',
-  data: '840500021807000102030d04120909',
-  dataLongRecord: '0cbc026400fefa09' + 'ab'.repeat(40),
+  disconnect: '05efbe03627965',
+  data: '84efbe0500021807000102030d04120909',
+  dataLongRecord: '0cefbebc026400fefa09' + 'ab'.repeat(40),
   discoveryQuery: '0653524e310144332211',
   discoveryReply: '0653524e310244332211bc0a000000000000a00fa100000000000000040002000104686f7374026131',
 };
@@ -35,18 +35,19 @@ test('handshake and disconnect packets encode to the documented bytes and decode
   t.deepEqual(decodePacket(bytes(GOLDEN.connectAccept)), { type: 2, from: 0xb2n, to: 0xa1n, salt: 0x01020304 });
   t.is(hex(encodeConnectDeny({ from: 0xb2n, salt: 0x01020304, reason: 'full' })), GOLDEN.connectDeny);
   t.deepEqual(decodePacket(bytes(GOLDEN.connectDeny)), { type: 3, from: 0xb2n, salt: 0x01020304, reason: 'full' });
-  t.is(hex(encodeDisconnect('bye')), GOLDEN.disconnect);
-  t.deepEqual(decodePacket(bytes(GOLDEN.disconnect)), { type: 5, reason: 'bye' });
+  t.is(hex(encodeDisconnect(0xbeef, 'bye')), GOLDEN.disconnect);
+  t.deepEqual(decodePacket(bytes(GOLDEN.disconnect)), { type: 5, epoch: 0xbeef, reason: 'bye' });
 });
 
 test('data packets: compact ack, reliable ids that follow cost nothing, fragments, long records', (t) => {
-  const b = new DataPacketBuilder(1200, 5, 3, 0xffffffff);
+  const b = new DataPacketBuilder(1200, 0xbeef, 5, 3, 0xffffffff);
   b.add(RecordKind.Reliable, 7, false, new Uint8Array([1, 2, 3]));
   b.add(RecordKind.Reliable, 8, true, new Uint8Array([4]));
   b.add(RecordKind.Unreliable, 0, false, new Uint8Array([9, 9]));
   t.is(hex(b.finish()), GOLDEN.data);
   t.deepEqual(decodePacket(bytes(GOLDEN.data)), {
     type: 4,
+    epoch: 0xbeef,
     sequence: 5,
     ack: 3,
     ackBits: 0xffffffff,
@@ -56,13 +57,13 @@ test('data packets: compact ack, reliable ids that follow cost nothing, fragment
       { kind: RecordKind.Unreliable, id: 0, more: false, body: new Uint8Array([9, 9]) },
     ],
   });
-  const c = new DataPacketBuilder(1200, 700, 100, 0xfffffffe);
+  const c = new DataPacketBuilder(1200, 0xbeef, 700, 100, 0xfffffffe);
   c.add(RecordKind.Unreliable, 0, false, new Uint8Array(40).fill(0xab));
   t.is(hex(c.finish()), GOLDEN.dataLongRecord);
   const decoded = decodePacket(bytes(GOLDEN.dataLongRecord));
-  t.like(decoded, { type: 4, sequence: 700, ack: 100, ackBits: 0xfffffffe });
-  // Steady state: a packet with nothing lost costs 4 bytes of header.
-  t.is(new DataPacketBuilder(1200, 10, 9, 0xffffffff).finish().length, 4);
+  t.like(decoded, { type: 4, epoch: 0xbeef, sequence: 700, ack: 100, ackBits: 0xfffffffe });
+  // Steady state: a packet with nothing lost costs 6 bytes of header.
+  t.is(new DataPacketBuilder(1200, 1, 10, 9, 0xffffffff).finish().length, 6);
 });
 
 test('LAN discovery datagrams encode to the documented bytes and decode back', (t) => {
@@ -76,8 +77,8 @@ test('LAN discovery datagrams encode to the documented bytes and decode back', (
 test('any data packet the builder makes decodes to the same records (property)', (t) => {
   const record = fc.record({ reliable: fc.boolean(), more: fc.boolean(), body: fc.uint8Array({ maxLength: 300 }) });
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 0xffffffff }), fc.array(record, { maxLength: 6 }), fc.integer({ min: 0, max: 65535 }), (sequence, ack, ackBits, records, firstId) => {
-      const b = new DataPacketBuilder(4096, sequence, ack, ackBits);
+    fc.property(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 0xffffffff }), fc.array(record, { maxLength: 6 }), fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 65535 }), (sequence, ack, ackBits, records, firstId, epoch) => {
+      const b = new DataPacketBuilder(4096, epoch, sequence, ack, ackBits);
       let id = firstId;
       const expected = records.map((r) => {
         const kind = r.reliable ? RecordKind.Reliable : RecordKind.Unreliable;
@@ -88,7 +89,7 @@ test('any data packet the builder makes decodes to the same records (property)',
         return { kind, id: recordId, more, body: r.body };
       });
       const packet = decodePacket(b.finish());
-      return packet.type === 4 && packet.sequence === sequence && packet.ack === ack && packet.ackBits === ackBits >>> 0 && JSON.stringify(packet.records) === JSON.stringify(expected);
+      return packet.type === 4 && packet.epoch === epoch && packet.sequence === sequence && packet.ack === ack && packet.ackBits === ackBits >>> 0 && JSON.stringify(packet.records) === JSON.stringify(expected);
     }),
   );
   t.pass();

@@ -79,7 +79,7 @@ test('datagrams from strangers, spoofed peer ids and garbage are dropped and cou
   const stranger = peers.network.bind({ port: 0 });
   stranger.send(new Uint8Array([0x07, 1, 2, 3]), a.host.socket.local);
   stranger.send(new Uint8Array([]), a.host.socket.local);
-  stranger.send(new DataPacketBuilder(1200, 0, 65535, 0).finish(), a.host.socket.local);
+  stranger.send(new DataPacketBuilder(1200, 0, 0, 65535, 0).finish(), a.host.socket.local);
   ab.sendReliable(numbered(1, 10), 't');
   peers.run(60);
   t.true(a.host.drops.spoofedPeerId >= 1);

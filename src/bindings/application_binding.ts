@@ -5,7 +5,7 @@
 import { luaJitNumberText } from '../core/number_text.js';
 import { murmurHash64Hex } from '../core/murmur_hash.js';
 import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LuaRaise } from './lua_bridge.js';
-import type { LuaVm } from './lua_vm.js';
+import { exitCodeArgument, type LuaVm } from './lua_vm.js';
 
 export interface ApplicationHost {
   /** The script's own arguments (those after `--`, plus `--peer-index i`). */
@@ -29,11 +29,7 @@ export function installApplication(vm: LuaVm, host: ApplicationHost): void {
   });
 
   vm.defineFunction('Application', 'quit', (L) => {
-    const type = bridge.type(L, 1);
-    if (type > LUA_TNIL && type !== LUA_TNUMBER) {
-      throw new LuaRaise(`bad argument #1 to 'Application.quit' (exit code expected, got ${bridge.typeName(L, 1)})`);
-    }
-    host.quit(type === LUA_TNUMBER ? Math.trunc(bridge.toNumber(L, 1)) : 0);
+    host.quit(exitCodeArgument(bridge, L, 1, 'Application.quit'));
     return 0;
   });
 

@@ -19,6 +19,7 @@ import {
   type LuaCFunction,
   type LuaState,
 } from './lua_bridge.js';
+import { luaJitNumberText } from '../core/number_text.js';
 import { ResourceResolver } from '../core/resource_resolver.js';
 
 const LUA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lua');
@@ -44,6 +45,21 @@ export interface LuaVmOptions {
   root: string;
   /** Where `print` output goes. */
   writeStdout(text: string): void;
+}
+
+/**
+ * The exit code argument of `os.exit` / `Application.quit`: none or nil is 0, a fractional number is
+ * truncated as LuaJIT did; anything else (a string, inf, nan) is a Lua error, never a process crash.
+ */
+export function exitCodeArgument(bridge: LuaBridge, L: LuaState, idx: number, fn: string): number {
+  const type = bridge.type(L, idx);
+  if (type <= LUA_TNIL) return 0;
+  const code = type === LUA_TNUMBER ? bridge.toNumber(L, idx) : NaN;
+  if (!Number.isFinite(code)) {
+    const got = type === LUA_TNUMBER ? luaJitNumberText(code) : bridge.typeName(L, idx);
+    throw new LuaRaise(`bad argument #${idx} to '${fn}' (exit code expected, got ${got})`);
+  }
+  return Math.trunc(code);
 }
 
 /** The value os.exit raises; a light userdata nothing else can produce. */
@@ -330,10 +346,7 @@ export class LuaVm {
       return 0;
     });
     this.setHostFunction('exit', (L) => {
-      const type = bridge.type(L, 1);
-      if (type === LUA_TNIL) this.exitCode = 0;
-      else if (type === LUA_TBOOLEAN) this.exitCode = bridge.toBoolean(L, 1) ? 0 : 1;
-      else this.exitCode = bridge.toNumber(L, 1);
+      this.exitCode = bridge.type(L, 1) === LUA_TBOOLEAN ? (bridge.toBoolean(L, 1) ? 0 : 1) : exitCodeArgument(bridge, L, 1, 'os.exit');
       bridge.api.lua_pushlightuserdata(L, EXIT_MARKER);
       return bridge.api.lua_error(L);
     });

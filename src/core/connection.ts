@@ -101,6 +101,8 @@ export class Connection {
   constructor(
     readonly peer: PeerId,
     readonly endpoint: Endpoint,
+    /** Sent in every data packet and checked on arrival (see DataPacket.epoch). */
+    readonly epoch: number,
     private readonly settings: TransportSettings,
     sendBufferSize: number,
     receiveBufferSize: number,
@@ -333,7 +335,7 @@ export class Connection {
   }
 
   private newBuilder(capacity: number): DataPacketBuilder {
-    return new DataPacketBuilder(capacity, this.sequence, this.remoteSequence, this.receivedBits);
+    return new DataPacketBuilder(capacity, this.epoch, this.sequence, this.remoteSequence, this.receivedBits);
   }
 
   private seal(builder: DataPacketBuilder, record: SentPacket, now: number): Uint8Array {

@@ -28,6 +28,11 @@ import type { TransportSettings } from './transport_settings.js';
 const CONNECT_TIMEOUT = 10;
 /** Disconnect notices are sent a few times: they are not acknowledged. */
 const DISCONNECT_COPIES = 3;
+/** A connection's epoch: from the salt of the request that made it, which both sides know. */
+function epochOf(salt: number): number {
+  return salt >>> 16;
+}
+
 /** Connections a host keeps at most: a flood of connect requests cannot take all the memory. */
 export const MAX_CONNECTIONS = 512;
 
@@ -79,6 +84,8 @@ export interface DropCounters {
   spoofedPeerId: number;
   /** Handshake answers nobody asked for. */
   unexpected: number;
+  /** Data packets of an earlier connection between the same addresses, arriving late. */
+  stale: number;
   /** Connection requests refused (config mismatch, wrong target). */
   refused: number;
 }
@@ -99,7 +106,7 @@ interface ConnectionSalts {
 export class Host {
   readonly socket: DatagramSocket;
   readonly peerId: PeerId;
-  readonly drops: DropCounters = { malformed: 0, unknownSender: 0, spoofedPeerId: 0, unexpected: 0, refused: 0 };
+  readonly drops: DropCounters = { malformed: 0, unknownSender: 0, spoofedPeerId: 0, unexpected: 0, refused: 0, stale: 0 };
   private readonly events: HostEvent[] = [];
   /** Called with each message a connection completes (reliable in order, unreliable as they come). */
   onMessage: (connection: Connection, body: Uint8Array) => void = () => undefined;
@@ -109,6 +116,8 @@ export class Host {
   private readonly byAddress = new Map<string, Connection>();
   private readonly byPeer = new Map<PeerId, Connection>();
   private readonly salts = new WeakMap<Connection, ConnectionSalts>();
+  /** The request salt of the last connection that ended, by address: a late copy of that request must not revive it. */
+  private readonly endedSalts = new Map<string, number>();
   private readonly attempts = new Map<string, Attempt>();
   private totalLimiter: TokenBucket | undefined;
   private readonly configHash: bigint;
@@ -152,7 +161,7 @@ export class Host {
   disconnect(peer: PeerId, reason: string): void {
     const connection = this.byPeer.get(peer);
     if (!connection) return;
-    const notice = encodeDisconnect(reason);
+    const notice = encodeDisconnect(connection.epoch, reason);
     for (let i = 0; i < DISCONNECT_COPIES; i++) this.socket.send(notice, connection.endpoint);
     connection.close(reason);
     this.forget(connection);
@@ -210,6 +219,10 @@ export class Host {
             this.drops.unknownSender++;
             break;
           }
+          if (packet.epoch !== connection.epoch) {
+            this.drops.stale++;
+            break;
+          }
           connection.close(`disconnected by ${connection.peer}: ${packet.reason}`);
           this.forget(connection);
           break;
@@ -227,7 +240,7 @@ export class Host {
    * still hears us, and forget it.
    */
   private endLocally(connection: Connection): void {
-    this.socket.send(encodeDisconnect(connection.reason), connection.endpoint);
+    this.socket.send(encodeDisconnect(connection.epoch, connection.reason), connection.endpoint);
     this.forget(connection);
   }
 
@@ -253,6 +266,10 @@ export class Host {
       return;
     }
     const key = endpointKey(from);
+    if (this.endedSalts.get(key) === request.salt) {
+      this.drops.stale++;
+      return;
+    }
     const known = this.byPeer.get(peer);
     if (known && endpointKey(known.endpoint) !== key) {
       this.drops.spoofedPeerId++;
@@ -260,6 +277,9 @@ export class Host {
       return;
     }
     const existing = this.byAddress.get(key);
+    // Both sides asking at once: the one with the larger peer id answers, the other waits for that
+    // answer, so one handshake (one epoch) makes the connection.
+    if (!existing && this.attempts.has(key) && this.ownId < request.from) return;
     if (existing && existing.peer === peer) {
       const salts = this.salts.get(existing)!;
       const simultaneousOpen = salts.remote === 0 && existing.stats.packetsReceived === 0;
@@ -279,7 +299,7 @@ export class Host {
       this.forget(existing);
     }
     this.attempts.delete(key);
-    this.establish(peer, from, request.salt, now);
+    this.establish(peer, from, request.salt, epochOf(request.salt), now);
     this.socket.send(encodeConnectAccept({ from: this.ownId, to: request.from, salt: request.salt }), from);
   }
 
@@ -302,7 +322,7 @@ export class Host {
       this.events.push({ type: 'refused', endpoint: from, peer, reason: `peer id ${peer} is already connected from ${endpointKey(known.endpoint)}` });
       return;
     }
-    this.establish(peer, from, 0, now);
+    this.establish(peer, from, 0, epochOf(attempt.salt), now);
   }
 
   private onConnectDeny(deny: ConnectDeny, from: Endpoint): void {
@@ -322,15 +342,19 @@ export class Host {
       this.drops.unknownSender++;
       return;
     }
+    if (packet.epoch !== connection.epoch) {
+      this.drops.stale++;
+      return;
+    }
     for (const body of connection.receivePacket(packet, size, now)) {
       this.onMessage(connection, body);
       if (this.closed) return;
     }
   }
 
-  private establish(peer: PeerId, endpoint: Endpoint, remoteSalt: number, now: number): Connection {
+  private establish(peer: PeerId, endpoint: Endpoint, remoteSalt: number, epoch: number, now: number): Connection {
     const o = this.options;
-    const connection = new Connection(peer, endpoint, o.settings, o.reliableSendBufferSize, o.reliableReceiveBufferSize, now, this.limiterFor(peer), o.meter);
+    const connection = new Connection(peer, endpoint, epoch, o.settings, o.reliableSendBufferSize, o.reliableReceiveBufferSize, now, this.limiterFor(peer), o.meter);
     connection.state = 'connected';
     this.salts.set(connection, { remote: remoteSalt });
     this.byAddress.set(endpointKey(endpoint), connection);
@@ -341,6 +365,11 @@ export class Host {
 
   private forget(connection: Connection): void {
     const key = endpointKey(connection.endpoint);
+    const remote = this.salts.get(connection)?.remote;
+    if (remote) {
+      if (this.endedSalts.size >= MAX_CONNECTIONS) this.endedSalts.clear();
+      this.endedSalts.set(key, remote);
+    }
     if (this.byAddress.get(key) === connection) this.byAddress.delete(key);
     if (this.byPeer.get(connection.peer) === connection) {
       this.byPeer.delete(connection.peer);

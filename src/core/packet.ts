@@ -26,8 +26,8 @@ export const enum RecordKind {
   Unreliable = 2,
 }
 
-/** Bytes of a data packet before its first record, at most: prefix, sequence, 2-byte ack, 4 ack-bits bytes. */
-export const MAX_DATA_HEADER_BYTES = 1 + 2 + 2 + 4;
+/** Bytes of a data packet before its first record, at most: prefix, epoch, sequence, 2-byte ack, 4 ack-bits bytes. */
+export const MAX_DATA_HEADER_BYTES = 1 + 2 + 2 + 2 + 4;
 
 /** A datagram that is not a valid packet of this protocol. */
 export { MalformedError as PacketError };
@@ -60,6 +60,8 @@ export interface ConnectDeny {
 
 export interface Disconnect {
   type: PacketType.Disconnect;
+  /** The epoch of the connection it ends: a late notice must not end a newer connection. */
+  epoch: number;
   reason: string;
 }
 
@@ -74,6 +76,8 @@ export interface DataRecord {
 
 export interface DataPacket {
   type: PacketType.Data;
+  /** Which connection between these two addresses the packet belongs to (from the handshake salt). */
+  epoch: number;
   sequence: number;
   /** Most recent sequence received from the other side. */
   ack: number;
@@ -115,9 +119,10 @@ export function encodeConnectDeny(p: Omit<ConnectDeny, 'type'>): Uint8Array {
   return w.done();
 }
 
-export function encodeDisconnect(reason: string): Uint8Array {
-  const w = new ByteWriter(1 + 1 + 255);
+export function encodeDisconnect(epoch: number, reason: string): Uint8Array {
+  const w = new ByteWriter(1 + 2 + 1 + 255);
   w.u8(PacketType.Disconnect);
+  w.u16(epoch);
   w.text(reason);
   return w.done();
 }
@@ -149,6 +154,8 @@ export class DataPacketBuilder {
 
   constructor(
     readonly capacity: number,
+    /** The connection's epoch: packets of an earlier connection between the same addresses are told apart. */
+    epoch: number,
     readonly sequence: number,
     ack: number,
     ackBits: number,
@@ -156,7 +163,8 @@ export class DataPacketBuilder {
     this.bytes = new Uint8Array(capacity);
     const view = new DataView(this.bytes.buffer);
     let prefix = PacketType.Data as number;
-    let offset = 3;
+    view.setUint16(1, epoch, true);
+    let offset = 5;
     const delta = (sequence - ack + 65536) % 65536;
     if (delta < 256) {
       prefix |= 0x80;
@@ -174,7 +182,7 @@ export class DataPacketBuilder {
       }
     }
     this.bytes[0] = prefix;
-    view.setUint16(1, sequence, true);
+    view.setUint16(3, sequence, true);
     this.offset = offset;
   }
 
@@ -242,7 +250,7 @@ export function decodePacket(bytes: Uint8Array): Packet {
       return { type, from: r.u64(), salt: r.u32(), reason: r.text() };
     }
     case PacketType.Disconnect:
-      return { type, reason: r.text() };
+      return { type, epoch: r.u16(), reason: r.text() };
     case PacketType.Data:
       return decodeData(prefix, r);
     default:
@@ -251,6 +259,7 @@ export function decodePacket(bytes: Uint8Array): Packet {
 }
 
 function decodeData(prefix: number, r: ByteReader): DataPacket {
+  const epoch = r.u16();
   const sequence = r.u16();
   const ack = prefix & 0x80 ? (sequence - r.u8() + 65536) % 65536 : r.u16();
   let ackBits = 0;
@@ -276,5 +285,5 @@ function decodeData(prefix: number, r: ByteReader): DataPacket {
     else if (more) throw new PacketError('unreliable record marked as a fragment');
     records.push({ kind: kind === RecordKind.ReliableNext ? RecordKind.Reliable : kind, id, more, body: r.bytesOf(length) });
   }
-  return { type: PacketType.Data, sequence, ack, ackBits: ackBits >>> 0, records };
+  return { type: PacketType.Data, epoch, sequence, ack, ackBits: ackBits >>> 0, records };
 }

@@ -18,7 +18,8 @@ export interface ScriptPeerOptions {
   writeStdout(text: string): void;
 }
 
-export type PeerState = 'running' | 'quit' | 'failed';
+/** `exited` is os.exit: the script ends at once, without shutdown(), as exit() ended the engine. */
+export type PeerState = 'running' | 'quit' | 'exited' | 'failed';
 
 export class ScriptPeer {
   readonly label: string;
@@ -67,11 +68,11 @@ export class ScriptPeer {
     this.guard(() => this.vm.lua.callGlobal('update', dt));
   }
 
-  /** Call shutdown() once (also after a quit) and release the VM. */
+  /** Call shutdown() once (also after Application.quit) and release the VM. */
   shutdown(): void {
     if (this.shutDown) return;
     this.shutDown = true;
-    if (this.state !== 'failed') this.guard(() => this.vm.lua.callGlobal('shutdown'));
+    if (this.state === 'running' || this.state === 'quit') this.guard(() => this.vm.lua.callGlobal('shutdown'));
     this.vm.close();
   }
 
@@ -80,7 +81,7 @@ export class ScriptPeer {
       step();
     } catch (error) {
       if (error instanceof ScriptExit) {
-        this.state = 'quit';
+        this.state = 'exited';
         this.exitCode = error.code;
         return;
       }
@@ -92,10 +93,15 @@ export class ScriptPeer {
       }
       throw error;
     }
-    const exit = this.vm.lua.requestedExit ?? this.quitRequest.code;
-    if (exit !== undefined && this.state === 'running') {
-      this.state = 'quit';
+    if (this.state !== 'running') return;
+    // A script's own pcall can catch os.exit's unwinding; the exit still stands.
+    const exit = this.vm.lua.requestedExit;
+    if (exit !== undefined) {
+      this.state = 'exited';
       this.exitCode = exit;
+    } else if (this.quitRequest.code !== undefined) {
+      this.state = 'quit';
+      this.exitCode = this.quitRequest.code;
     }
   }
 }
