@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every performance figure of the project, each a ratio measured in one run.
  */
+import { benchAnalyzer } from './analyzer.bench.js';
 import { benchLuaBridge } from './lua_bridge.bench.js';
 import { benchGameSessionLua } from './game_session_lua.bench.js';
 import { benchNetworkConfig } from './network_config.bench.js';
@@ -13,3 +14,4 @@ benchNetworkConfig();
 await benchTransport();
 benchReplication();
 await benchGameSessionLua();
+await benchAnalyzer();

@@ -3,6 +3,9 @@
  *
  *   stingray-net run <script.lua>... [options] [-- script args]   run game scripts headless
  */
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { readNetworkLog, renderReport } from '../src/analyzer/network_log_report.js';
 import { parseRunOptions, UsageError } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
 
@@ -10,6 +13,7 @@ const HELP = `stingray-net: run Autodesk Stingray Lua game scripts headless, wit
 
 usage:
   stingray-net run <script.lua>... [options] [-- script args]
+  stingray-net analyze <network log> [-o report.html]
 
 run options:
   --frames N        stop after N frames (default: run until every script calls Application.quit)
@@ -23,10 +27,26 @@ run options:
   --seed N          seed for the simulator and generated peer ids (default: random)
   --broadcast ADDR  where LAN lobby discovery broadcasts go (default 255.255.255.255;
                     127.255.255.255 keeps them on this machine)
+  --network-log F   write every peer's network log (bytes per frame, peer and category) to F;
+                    stingray-net analyze F -o report.html graphs it
   -- ARGS           arguments for the scripts, read with Application.argv()
 
 exit codes: 0 ok, 1 Lua error, 2 usage error, or the code given to Application.quit(code).
 `;
+
+/** `stingray-net analyze <log> [-o report.html]`: the bandwidth report of a network log. */
+async function analyze(args: readonly string[], stderr: (text: string) => void): Promise<number> {
+  const out = args.indexOf('-o') >= 0 ? args[args.indexOf('-o') + 1] : undefined;
+  const log = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '-o');
+  if (!log) throw new UsageError('analyze: which network log? (stingray-net analyze <log> -o report.html)');
+  if (!existsSync(log)) throw new UsageError(`analyze: no such file: ${log}`);
+  const report = out ?? log.replace(/(\.[^./]*)?$/, '.html');
+  const started = performance.now();
+  const model = await readNetworkLog(log, (fraction) => stderr(`\ranalyzing ${log}: ${Math.round(fraction * 100)}%`));
+  writeFileSync(report, renderReport(model, path.basename(log)));
+  stderr(`\n${model.lines.toLocaleString('en')} lines, ${model.series.length} graphs, ${model.tags.length} tags in ${((performance.now() - started) / 1000).toFixed(1)} s: ${report}\n`);
+  return 0;
+}
 
 export async function main(args: readonly string[]): Promise<number> {
   const [command, ...rest] = args;
@@ -36,6 +56,8 @@ export async function main(args: readonly string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runScripts(parseRunOptions(rest), { stdout, stderr });
+      case 'analyze':
+        return await analyze(rest, stderr);
       case undefined:
       case 'help':
       case '--help':

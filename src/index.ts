@@ -45,6 +45,10 @@ export type { EncodedField, GameObject, PeerReplica } from './core/game_object.j
 export { Rpc, type RpcTarget } from './core/rpc.js';
 export type { ScriptEvent } from './core/script_event.js';
 
+// The network log and its analyzer
+export { NetworkLog, NetworkLogFile } from './core/network_log.js';
+export { readNetworkLog, renderReport, type LogModel, type Series, type Tag } from './analyzer/network_log_report.js';
+
 // The Lua side and the runner
 export { createStingrayVm, type StingrayVm, type StingrayVmOptions } from './bindings/stingray_vm.js';
 export { LOG_LEVELS, type EventDispatcher, type LogLevel, type NetworkSubsystem, type ScriptNetwork, type ScriptNetworkOptions } from './bindings/network_binding.js';

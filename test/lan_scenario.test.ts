@@ -3,6 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli } from './helpers/lua.js';
 
 const SCENARIO = 'test/fixtures/lan/scenario.lua';
+
+async function until(condition: () => boolean, seconds: number): Promise<boolean> {
+  for (let waited = 0; waited < seconds * 20 && !condition(); waited++) await sleep(50);
+  return condition();
+}
 const lobbyPort = (): string => String(40000 + Math.floor(Math.random() * 20000));
 
 /** What each role must have seen, in this order (other lines may come between). */
@@ -36,11 +41,15 @@ test('LAN lobby scenario: three peers in one process, deterministic on the simul
 
 test('LAN lobby scenario: three processes over UDP on loopback', async (t) => {
   const port = lobbyPort();
-  const udp = (role: string) => runCli(['run', SCENARIO, '--realtime', '--broadcast', '127.255.255.255', '--frames', '900', '--', '--role', role, '--lobby-port', port]);
-  const host = udp('host');
-  await sleep(300);
-  const first = udp('first');
-  await sleep(300);
+  const udp = (role: string, onStdout?: (all: string) => void) =>
+    runCli(['run', SCENARIO, '--realtime', '--broadcast', '127.255.255.255', '--frames', '900', '--', '--role', role, '--lobby-port', port], { onStdout });
+  // Each joins once the one before is in, so the join order (and the migration successor) is known.
+  let hostOut = '';
+  let firstOut = '';
+  const host = udp('host', (out) => (hostOut = out));
+  t.true(await until(() => hostOut.includes('host: host a1'), 20), hostOut);
+  const first = udp('first', (out) => (firstOut = out));
+  t.true(await until(() => firstOut.includes('first: members a1,b2'), 20), firstOut);
   const second = udp('second');
   const results = { host: await host, first: await first, second: await second };
   for (const [role, result] of Object.entries(results)) {

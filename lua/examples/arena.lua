@@ -44,6 +44,7 @@ end
 
 function events:game_object_created(id, owner)
 	seen[id] = true
+	Network.write_dump_tag("player " .. id .. " appeared")
 	printf("%s: player %d of %s appeared at %s", role, id, owner, tostring(GameSession.game_object_field(session, id, "position")))
 end
 
@@ -123,6 +124,7 @@ function update(dt)
 		local others = 0
 		for _ in pairs(seen) do others = others + 1 end
 		printf("host: game over with %d other players", others)
+		Network.write_dump_tag("game over")
 		GameSession.shutdown_game_session_host(session)
 		Application.quit()
 	end

@@ -8,6 +8,8 @@
  * lost and refused; `spew` adds every RPC sent and received and every dump tag.
  */
 import { networkInterfaces } from 'node:os';
+import path from 'node:path';
+import { NetworkLog, NetworkLogFile } from '../core/network_log.js';
 import type { TransportSettings } from '../core/transport_settings.js';
 import { MAX_MTU, MIN_MTU } from '../core/transport_settings.js';
 import { LuaArgs } from './lua_args.js';
@@ -44,7 +46,28 @@ export function installLog(vm: LuaVm, net: ScriptNetwork): void {
   });
 
   vm.defineFunction('Network', 'write_dump_tag', (L) => {
-    net.log('spew', `dump tag: ${args.text(L, 1, 'Network.write_dump_tag')}`);
+    const text = args.text(L, 1, 'Network.write_dump_tag');
+    net.log('spew', `dump tag: ${text}`);
+    net.networkLog?.tag(text, net.node.clock.now());
+    return 0;
+  });
+
+  vm.defineFunction('Network', 'open_network_log', (L) => {
+    const fn = 'Network.open_network_log';
+    const file = args.string(L, 1, fn, 'file path');
+    if (net.networkLog) throw new LuaRaise(`${fn}: a network log is already being written; close it first`);
+    try {
+      net.networkLog = new NetworkLog(new NetworkLogFile(path.resolve(file)), 'script');
+    } catch (error) {
+      throw new LuaRaise(`${fn}: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    net.networkLog.peer = net.node.host?.peerId;
+    return 0;
+  });
+
+  vm.defineFunction('Network', 'close_network_log', () => {
+    net.networkLog?.close();
+    net.networkLog = undefined;
     return 0;
   });
 

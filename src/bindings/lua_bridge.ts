@@ -118,12 +118,15 @@ export class LuaBridge {
 
   private static async instantiate(): Promise<LuaBridge> {
     // wasmoon keeps the instance's exports private; its Emscripten loader calls
-    // WebAssembly.instantiate exactly once, so observe that call to keep them.
+    // WebAssembly.instantiate once, so observe the calls to keep them. Other modules may
+    // instantiate meanwhile (Node's own HTTP parser does): pass those through untouched.
     const original = WebAssembly.instantiate;
     let captured: LuaExports | undefined;
     const observe = async (...args: Parameters<typeof WebAssembly.instantiate>) => {
-      const result = await (original as (...a: unknown[]) => Promise<WebAssembly.WebAssemblyInstantiatedSource>)(...args);
-      captured = result.instance.exports as unknown as LuaExports;
+      const result = (await (original as (...a: unknown[]) => Promise<unknown>)(...args)) as WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance;
+      const instance = 'instance' in result ? result.instance : result;
+      const exports = instance.exports as unknown as Partial<LuaExports>;
+      if (typeof exports.lua_gettop === 'function') captured = exports as LuaExports;
       return result;
     };
     (WebAssembly as { instantiate: unknown }).instantiate = observe;

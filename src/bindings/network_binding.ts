@@ -14,6 +14,7 @@ import { NetworkSimulator } from '../core/network_simulator.js';
 import type { PeerId } from '../core/peer_id.js';
 import { Random } from '../core/random.js';
 import { Rpc } from '../core/rpc.js';
+import type { NetworkLog } from '../core/network_log.js';
 import type { ScriptEvent } from '../core/script_event.js';
 
 import { MAX_MTU, MIN_MTU, type TransportSettings } from '../core/transport_settings.js';
@@ -38,6 +39,8 @@ export type EventDispatcher = (L: LuaState, tableIdx: number, handlerIdx: number
 /** What the runner gives each VM's network. */
 export interface ScriptNetworkOptions {
   environment: NetworkEnvironment;
+  /** The network log this peer writes (`--network-log`), if any. */
+  log?: NetworkLog;
   /** Load a `.network_config` by resource name. */
   loadConfig(name: string): NetworkConfig;
 }
@@ -67,14 +70,24 @@ export class ScriptNetwork {
   readonly onStart: ((config: NetworkConfig) => void)[] = [];
   readonly onStop: (() => void)[] = [];
 
+  /** The network log being written (from the runner, or opened with Network.open_network_log). */
+  networkLog: NetworkLog | undefined;
+
   constructor(readonly options: ScriptNetworkOptions) {
-    this.node = new NetworkNode(options.environment);
+    this.networkLog = options.log;
+    // The transport reports to whichever log is open at the time.
+    const meter = {
+      sent: (peer: PeerId, tag: string, bytes: number) => this.networkLog?.sent(peer, tag, bytes),
+      received: (peer: PeerId, tag: string, bytes: number) => this.networkLog?.received(peer, tag, bytes),
+    };
+    this.node = new NetworkNode({ ...options.environment, meter });
   }
 
   /** A subsystem is up: RPCs can flow. */
   start(subsystem: NetworkSubsystem, config: NetworkConfig): void {
     this.subsystem = subsystem;
     this.config = config;
+    if (this.networkLog) this.networkLog.peer = this.node.host?.peerId;
     this.rpc = new Rpc(this.node, config, subsystem.channels, this.events, () => this.session?.inSession() ?? false);
     this.node.listen((event) => {
       if (event.type === 'connected') this.log('messages', `connected to ${event.connection.peer} at ${event.connection.endpoint.address}:${event.connection.endpoint.port}`);
@@ -217,6 +230,8 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
   const transmit = (): void => {
     net.session?.transmit();
     net.subsystem?.transmit();
+    // A frame ends with its transmit.
+    net.networkLog?.endFrame(node.clock.now());
   };
   define('update', (L) => {
     args.number(L, 1, 'Network.update', 'dt');

@@ -48,6 +48,7 @@ export async function createStingrayVm(options: StingrayVmOptions): Promise<Stin
     close: () => {
       // A script that never shut its client down still says goodbye to its peers.
       network.stop();
+      network.networkLog?.close();
       lua.close();
     },
   };

@@ -149,13 +149,12 @@ export class Connection {
   sendReliable(body: Uint8Array, tag: string, onAcked?: () => void): boolean {
     if (this.state === 'disconnected') return false;
     try {
-      this.sender.send(body, this.maxRecordBody(), onAcked);
+      this.sender.send(body, this.maxRecordBody(), tag, onAcked);
     } catch (error) {
       if (!(error instanceof ReliableSendBufferOverflow)) throw error;
       this.close(error.message);
       return false;
     }
-    this.meterTag(tag, body.length);
     return true;
   }
 
@@ -171,7 +170,7 @@ export class Connection {
     this.unreliable.push({ body, tag, onDelivery });
   }
 
-  /** Reliable bodies are metered when queued (resends are overhead); unreliable when sent. */
+  /** Message bytes are metered each time they go out (resends too), packet headers as overhead. */
   private meterTag(tag: string, bytes: number): void {
     this.meter?.sent(this.peer, tag, bytes);
   }
@@ -211,6 +210,11 @@ export class Connection {
     this.ackOwed = true;
     this.stats.packetsReceived++;
     this.stats.bytesReceived += size;
+    if (this.meter) {
+      let payload = 0;
+      for (const record of packet.records) payload += record.body.length;
+      this.meter.received(this.peer, 'overhead', size - payload);
+    }
 
     this.processAcks(packet.ack, packet.ackBits, now);
 
@@ -320,6 +324,7 @@ export class Connection {
         builder = this.newBuilder(MAX_DATA_HEADER_BYTES + recordOverhead(RecordKind.Reliable, message.body.length) + message.body.length);
       }
       builder.add(RecordKind.Reliable, message.id, message.more, message.body);
+      this.meterTag(message.tag, message.body.length);
       this.sender.markSent(message, now);
       record.reliableIds.push(message.id);
     }
@@ -340,6 +345,7 @@ export class Connection {
 
   private seal(builder: DataPacketBuilder, record: SentPacket, now: number): Uint8Array {
     const bytes = builder.finish();
+    this.meter?.sent(this.peer, 'overhead', bytes.length - builder.payloadBytes);
     const slot = record.sequence % SENT_PACKET_WINDOW;
     const overwritten = this.sent[slot];
     if (overwritten && !overwritten.resolved) this.resolve(overwritten, false);

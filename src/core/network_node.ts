@@ -30,6 +30,9 @@ export const enum Service {
   Rpc = 4,
 }
 
+/** How the network log names the traffic of each service. */
+const SERVICE_TAGS: Record<number, string> = { [Service.Channel]: 'channel', [Service.Lobby]: 'lobby', [Service.Session]: 'session' };
+
 /** What the transport needs of a network config. */
 export interface TransportConfig {
   /** 16 lowercase hex digits; peers with another hash are refused. */
@@ -97,7 +100,11 @@ export class NetworkNode {
       qos: this.qos,
       meter: this.environment.meter,
     });
-    host.onMessage = (connection, body) => this.dispatch(connection, body);
+    host.onMessage = (connection, body) => {
+      // RPCs are metered by message name where they are decoded (rpc.ts); the rest by service.
+      if (body[0] !== Service.Rpc) this.environment.meter?.received(connection.peer, SERVICE_TAGS[body[0]!] ?? 'unknown', body.length);
+      this.dispatch(connection, body);
+    };
     this.hostInstance = host;
     return host;
   }

@@ -202,7 +202,9 @@ export class ObjectReplicator {
         carried.push(object, replica, i);
       }
     }
-    this.node.send(peer, Service.Session, w.finish(), false, 'object update', (delivered) => {
+    const type = objects[0]!.type.name;
+    const tag = objects.every((o) => o.type.name === type) ? `objects: ${type}` : 'objects';
+    this.node.send(peer, Service.Session, w.finish(), false, tag, (delivered) => {
       if (delivered) return;
       for (let k = 0; k < carried.length; k += 3) {
         const replica = carried[k + 1] as PeerReplica;

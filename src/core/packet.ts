@@ -151,6 +151,8 @@ export class DataPacketBuilder {
   private offset: number;
   private lastReliableId = -1;
   records = 0;
+  /** Bytes of record bodies (the rest of the packet is header). */
+  payloadBytes = 0;
 
   constructor(
     readonly capacity: number,
@@ -221,6 +223,7 @@ export class DataPacketBuilder {
       this.bytes[this.offset++] = id >>> 8;
     }
     this.bytes.set(body, this.offset);
+    this.payloadBytes += body.length;
     this.offset += n;
     this.records++;
   }

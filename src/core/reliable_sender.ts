@@ -15,6 +15,8 @@ export interface PendingMessage {
   acked: boolean;
   /** Told when this message and every one before it were acknowledged (on the last fragment). */
   onAcked?: () => void;
+  /** What the message carries, for the network log. */
+  tag: string;
 }
 
 /** Messages in flight (sent, not yet acknowledged) span at most this many ids. */
@@ -50,7 +52,7 @@ export class ReliableSender {
   }
 
   /** Queue a message, split into fragments of at most `maxFragment` bytes. Throws on overflow. */
-  send(body: Uint8Array, maxFragment: number, onAcked?: () => void): void {
+  send(body: Uint8Array, maxFragment: number, tag: string, onAcked?: () => void): void {
     if (this.usedBytes + body.length > this.bufferSize) {
       throw new ReliableSendBufferOverflow(
         `reliable send buffer overflow: ${this.usedBytes} bytes waiting for acknowledgement + ${body.length} new exceeds the ${this.bufferSize}-byte buffer`,
@@ -60,7 +62,7 @@ export class ReliableSender {
     let offset = 0;
     do {
       const end = Math.min(body.length, offset + maxFragment);
-      this.pending.push({ id: this.nextId, body: body.subarray(offset, end), more: end < body.length, sentAt: -Infinity, acked: false });
+      this.pending.push({ id: this.nextId, body: body.subarray(offset, end), more: end < body.length, sentAt: -Infinity, acked: false, tag });
       this.nextId = sequenceNext(this.nextId);
       offset = end;
     } while (offset < body.length);

@@ -64,6 +64,7 @@ export class Rpc {
     const r = new BitReader(bytes);
     const message = this.config.messageAt(r.readBits(this.config.messageIndexBits));
     if (!message) throw new MalformedError('RPC with an unknown message index');
+    this.node.environment.meter?.received(connection.peer, message.name, bytes.length + 1);
     let from: number | PeerId = connection.peer;
     let channel: Channel | undefined;
     const onChannel = r.readBits(1) === 1;

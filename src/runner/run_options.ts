@@ -27,9 +27,11 @@ export interface RunOptions {
   seed: number | undefined;
   /** Where LAN discovery broadcasts go over UDP. */
   broadcast: string;
+  /** Write the network log of every peer here. */
+  networkLog: string | undefined;
 }
 
-const USAGE = 'usage: stingray-net run <script.lua>... [--frames N] [--dt SECONDS] [--realtime] [--root DIR] [--peers N] [--simulate CONDITIONS] [--seed N] [--broadcast ADDR] [-- script args]';
+const USAGE = 'usage: stingray-net run <script.lua>... [--frames N] [--dt SECONDS] [--realtime] [--root DIR] [--peers N] [--simulate CONDITIONS] [--seed N] [--broadcast ADDR] [--network-log FILE] [-- script args]';
 
 function isFile(file: string): boolean {
   try {
@@ -58,6 +60,7 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
   let simulate: LinkConditions | undefined;
   let seed: number | undefined;
   let broadcast = '255.255.255.255';
+  let networkLog: string | undefined;
 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -118,6 +121,9 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
         if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got '${value}'`);
         break;
       }
+      case '--network-log':
+        networkLog = takeValue();
+        break;
       case '--broadcast':
         broadcast = takeValue();
         if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(broadcast)) throw new UsageError(`--broadcast must be an IPv4 address, got '${broadcast}'`);
@@ -135,5 +141,5 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
     if (scripts.length !== 1) throw new UsageError('--peers N runs one script N times; give exactly one script');
     while (scripts.length < peers) scripts.push(scripts[0]!);
   }
-  return { scripts, frames, dt, realtime, root, scriptArgs, simulate, seed, broadcast };
+  return { scripts, frames, dt, realtime, root, scriptArgs, simulate, seed, broadcast, networkLog };
 }

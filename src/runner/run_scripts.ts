@@ -11,7 +11,8 @@ import { NetworkSimulator } from '../core/network_simulator.js';
 import { Random } from '../core/random.js';
 import { UdpNetwork } from '../core/udp_network.js';
 import { loadNetworkConfig } from '../core/network_config.js';
-import type { RunOptions } from './run_options.js';
+import { NetworkLog, NetworkLogFile } from '../core/network_log.js';
+import { UsageError, type RunOptions } from './run_options.js';
 import { ScriptPeer } from './script_peer.js';
 
 export interface RunOutput {
@@ -43,6 +44,12 @@ export async function runScripts(options: RunOptions, output: RunOutput): Promis
   const several = options.scripts.length > 1;
   const seed = options.seed ?? randomInt(2 ** 32);
   // One network for every peer of the run: the simulator only connects peers of this process.
+  let logFile: NetworkLogFile | undefined;
+  try {
+    if (options.networkLog) logFile = new NetworkLogFile(path.resolve(options.networkLog));
+  } catch (error) {
+    throw new UsageError(`--network-log: cannot write ${options.networkLog}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
   const network: DatagramNetwork = options.simulate ? new NetworkSimulator(clock, seed, options.simulate) : new UdpNetwork('0.0.0.0', options.broadcast);
 
   const peers: ScriptPeer[] = [];
@@ -57,6 +64,7 @@ export async function runScripts(options: RunOptions, output: RunOutput): Promis
         network: {
           environment: { network, clock, random: new Random((seed + index * 0x9e3779b9) >>> 0) },
           loadConfig: (name) => loadNetworkConfig(root, name),
+          ...(logFile ? { log: new NetworkLog(logFile, label) } : {}),
         },
         argv: [...options.scriptArgs, '--peer-index', String(index)],
         clock,
