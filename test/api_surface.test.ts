@@ -1,7 +1,9 @@
 import test from 'ava';
 import { apiTable, readmeTable, specApi } from '../scripts/api_table.js';
 import { UNSUPPORTED } from '../src/bindings/unsupported_binding.js';
-import { createTestVm } from './helpers/lua.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createTestVm, tempProject } from './helpers/lua.js';
 
 test('every function and constant the spec names exists, and each unsupported one says so when called', async (t) => {
   const vm = await createTestVm();
@@ -62,4 +64,26 @@ test('Network.log levels, ignore_rpc_log, set_config_value, default_network_addr
       '',
     ].join('\n'),
   );
+});
+
+test('Network.open_network_log writes this peer\'s log with its dump tags; close_network_log ends it', async (t) => {
+  const dir = tempProject({});
+  const vm = await createTestVm();
+  t.teardown(() => vm.vm.close());
+  const file = path.join(dir, 'peer.log');
+  const out = vm.run(`
+    Network.open_network_log(${JSON.stringify(file)})
+    print(pcall(Network.open_network_log, ${JSON.stringify(file)}))
+    Network.write_dump_tag("round 1")
+    Network.close_network_log()
+    Network.write_dump_tag("not logged")
+    print(pcall(Network.open_network_log, "/no/such/folder/x.log"))
+  `);
+  t.deepEqual(out.trim().split('\n'), [
+    'false\tNetwork.open_network_log: a network log is already being written; close it first',
+    'false\tNetwork.open_network_log: cannot write /no/such/folder/x.log: ENOENT',
+  ]);
+  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.like(lines[0], { log: 'stingray-network' });
+  t.deepEqual(lines.slice(1).map((l) => l.tag), ['round 1']);
 });
