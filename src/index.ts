@@ -47,6 +47,7 @@ export type { ScriptEvent } from './core/script_event.js';
 
 // The network log and its analyzer
 export { NetworkLog, NetworkLogFile } from './core/network_log.js';
+export { ReplaySession } from './core/replay_session.js';
 export { readNetworkLog, renderReport, type LogModel, type Series, type Tag } from './analyzer/network_log_report.js';
 
 // The Lua side and the runner

@@ -4,7 +4,9 @@
  * `GameSession.fn(session, ...)` and `session:fn(...)`.
  */
 import type { GameObject } from '../core/game_object.js';
+import path from 'node:path';
 import { GameSession } from '../core/game_session.js';
+import { ReplaySession } from '../core/replay_session.js';
 import type { ObjectType } from '../core/network_config.js';
 import type { WireValue } from '../core/network_type.js';
 import type { PeerId } from '../core/peer_id.js';
@@ -25,17 +27,37 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
   const callbacks = new ScriptCallbacks(vm);
   objects.defineKind(KIND);
   const define = (name: string, fn: (L: LuaState) => number): void => vm.defineFunction(KIND, name, fn);
-  const session = (L: LuaState, fn: string): GameSession => objects.check<GameSession>(L, 1, KIND, fn);
+  /** The session argument; a replay session only for reading (`readOnly`), as it cannot change. */
+  const session = (L: LuaState, fn: string): GameSession => {
+    const s = objects.check<GameSession | ReplaySession>(L, 1, KIND, fn);
+    if (s instanceof ReplaySession) throw new LuaRaise(`${fn}: a replay session only plays back what was recorded`);
+    return s;
+  };
+  const readable = (L: LuaState, fn: string): GameSession | ReplaySession => objects.check<GameSession | ReplaySession>(L, 1, KIND, fn);
 
   // ---- Network ---------------------------------------------------------------------------------
   vm.defineFunction('Network', 'create_game_session', (L) => {
     const fn = 'Network.create_game_session';
     net.requireSubsystem(fn);
     if (net.session) throw new LuaRaise(`${fn}: a game session already exists; shut it down first (Network.shutdown_game_session)`);
-    net.session = new GameSession(net.node, net.config!, net.events);
+    const created = new GameSession(net.node, net.config!, net.events);
+    created.onRemoteChange = (object, index) =>
+      net.networkLog?.event(net.node.clock.now(), { event: 'field', id: object.id, field: object.type.fields[index]!.name, value: object.values[index] });
+    net.session = created;
     objects.push(L, KIND, net.session);
     return 1;
   });
+  vm.defineFunction('Network', 'create_replay_session', (L) => {
+    const fn = 'Network.create_replay_session';
+    const file = args.string(L, 1, fn, 'network log file');
+    const peer = args.isNone(L, 2) ? undefined : args.peerId(L, 2, fn);
+    if (!net.config) throw new LuaRaise(`${fn}: start a network client with the recorded config first (Network.init_lan_client)`);
+    if (net.replay) objects.release(net.replay);
+    net.replay = new ReplaySession(path.resolve(file), net.config, net.events, peer);
+    objects.push(L, KIND, net.replay);
+    return 1;
+  });
+
   vm.defineFunction('Network', 'game_session', (L) => {
     if (net.session) objects.push(L, KIND, net.session);
     else bridge.pushNil(L);
@@ -61,7 +83,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     if (type === LUA_TSTRING) return args.peerId(L, idx, fn);
     return args.bad(L, idx, fn, 'channel or peer id');
   };
-  const objectArg = (L: LuaState, s: GameSession, fn: string): GameObject => {
+  const objectArg = (L: LuaState, s: GameSession | ReplaySession, fn: string): GameObject => {
     const fast = bridge.numberOrNaN(L, 2);
     const id = Number.isInteger(fast) ? fast : args.integer(L, 2, fn, 'game object id');
     const object = s.objects.get(id);
@@ -128,7 +150,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     return 0;
   });
   define('game_session_host', (L) => {
-    const host = session(L, 'GameSession.game_session_host').host;
+    const host = readable(L, 'GameSession.game_session_host').host;
     if (host === undefined) bridge.pushNil(L);
     else bridge.pushString(L, host);
     return 1;
@@ -157,7 +179,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     return 0;
   });
   define('in_session', (L) => {
-    bridge.pushBoolean(L, session(L, 'GameSession.in_session').inSession());
+    bridge.pushBoolean(L, readable(L, 'GameSession.in_session').inSession());
     return 1;
   });
   define('leave', (L) => {
@@ -182,11 +204,11 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
   define('wants_to_leave', (L) => pushPeerOrNil(L, session(L, 'GameSession.wants_to_leave').takeWantsToLeave()));
   define('broken_connection', (L) => pushPeerOrNil(L, session(L, 'GameSession.broken_connection').takeBrokenConnection()));
   define('peers', (L) => {
-    pushPeers(L, session(L, 'GameSession.peers').peers());
+    pushPeers(L, readable(L, 'GameSession.peers').peers());
     return 1;
   });
   define('other_peers', (L) => {
-    pushPeers(L, session(L, 'GameSession.other_peers').otherPeers());
+    pushPeers(L, readable(L, 'GameSession.other_peers').otherPeers());
     return 1;
   });
 
@@ -208,7 +230,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
   });
   define('game_object_field', (L) => {
     const fn = 'GameSession.game_object_field';
-    const s = session(L, fn);
+    const s = readable(L, fn);
     const object = objectArg(L, s, fn);
     const index = fieldArg(L, 3, object, fn);
     values.push(L, object.type.fields[index]!.type, object.values[index]!);
@@ -233,7 +255,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
   });
   define('game_object_fields', (L) => {
     const fn = 'GameSession.game_object_fields';
-    const s = session(L, fn);
+    const s = readable(L, fn);
     const object = objectArg(L, s, fn);
     if (bridge.type(L, 3) === LUA_TTABLE) bridge.api.lua_pushvalue(L, 3);
     else bridge.newTable(L, 0, object.type.fields.length);
@@ -245,7 +267,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
   });
   define('game_object_fields_array', (L) => {
     const fn = 'GameSession.game_object_fields_array';
-    const s = session(L, fn);
+    const s = readable(L, fn);
     const object = objectArg(L, s, fn);
     if (bridge.type(L, 3) !== LUA_TTABLE) args.bad(L, 3, fn, 'table to fill');
     let n = 0;
@@ -260,36 +282,36 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
   });
   define('has_game_object_field', (L) => {
     const fn = 'GameSession.has_game_object_field';
-    const s = session(L, fn);
+    const s = readable(L, fn);
     const object = objectArg(L, s, fn);
     bridge.pushBoolean(L, object.type.fieldIndex.has(args.string(L, 3, fn, 'field name')));
     return 1;
   });
   define('game_object_exists', (L) => {
-    const s = session(L, 'GameSession.game_object_exists');
+    const s = readable(L, 'GameSession.game_object_exists');
     const object = s.objects.get(args.integer(L, 2, 'GameSession.game_object_exists', 'game object id'));
     bridge.pushBoolean(L, object !== undefined && !object.destroyed);
     return 1;
   });
   define('game_object_owner', (L) => {
-    const s = session(L, 'GameSession.game_object_owner');
+    const s = readable(L, 'GameSession.game_object_owner');
     bridge.pushString(L, objectArg(L, s, 'GameSession.game_object_owner').owner);
     return 1;
   });
   define('game_object_owned', (L) => {
-    const s = session(L, 'GameSession.game_object_owned');
+    const s = readable(L, 'GameSession.game_object_owned');
     bridge.pushBoolean(L, objectArg(L, s, 'GameSession.game_object_owned').owner === s.self);
     return 1;
   });
   define('game_object_is_type', (L) => {
     const fn = 'GameSession.game_object_is_type';
-    const s = session(L, fn);
+    const s = readable(L, fn);
     bridge.pushBoolean(L, objectArg(L, s, fn).type.name === args.string(L, 3, fn, 'object type name'));
     return 1;
   });
   define('objects_owned_by', (L) => {
     const fn = 'GameSession.objects_owned_by';
-    const s = session(L, fn);
+    const s = readable(L, fn);
     const owned = s.objectsOwnedBy(args.peerId(L, 2, fn));
     bridge.newTable(L, owned.length, 0);
     owned.forEach((object, i) => {

@@ -7,6 +7,7 @@
 import type { Channel, Channels } from '../core/channel.js';
 import { NetworkError } from '../core/network_error.js';
 import type { GameSession } from '../core/game_session.js';
+import type { ReplaySession } from '../core/replay_session.js';
 import { loadNetworkConfig, type NetworkConfig } from '../core/network_config.js';
 import { NetworkNode, type NetworkEnvironment } from '../core/network_node.js';
 import { ManualClock } from '../core/clock.js';
@@ -62,6 +63,8 @@ export class ScriptNetwork {
   config: NetworkConfig | undefined;
   rpc: Rpc | undefined;
   session: GameSession | undefined;
+  /** A replay session being played (Network.create_replay_session). */
+  replay: ReplaySession | undefined;
   /** Script callbacks waiting for the next Network.update*, in arrival order. */
   readonly events: ScriptEvent[] = [];
   /** Run in order inside every Network.update / update_receive. */
@@ -173,6 +176,23 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     }
   });
 
+  /** What the peer's session received, into the network log: the dump replay sessions play. */
+  const record = (event: ScriptEvent): void => {
+    const time = node.clock.now();
+    switch (event.name) {
+      case 'rpc':
+        net.networkLog!.event(time, { event: 'rpc', message: event.message, from: event.from, args: event.args });
+        return;
+      case 'game_object_created': {
+        const object = net.session?.objects.get(event.id);
+        net.networkLog!.event(time, { event: event.name, id: event.id, type: object?.type.name, owner: event.owner, values: object?.values });
+        return;
+      }
+      default:
+        net.networkLog!.event(time, 'id' in event ? { event: event.name, id: event.id, other: event.peer } : { event: event.name, other: event.peer });
+    }
+  };
+
   /** Session and RPC events, in arrival order. A callback that fails leaves the later events for the next update. */
   const values = new NetworkValues(vm);
   const unhandled = new Set<string>();
@@ -182,6 +202,7 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     try {
       while (next < events.length) {
         const event = events[next++]!;
+        if (net.networkLog && !net.replay) record(event);
         if (event.name === 'rpc') {
           const message = net.config?.messages.get(event.message);
           if (!message) continue;
@@ -221,6 +242,7 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     const subsystem = net.subsystem;
     if (!subsystem) return;
     subsystem.update();
+    net.replay?.step();
     if (args.isNone(L, tableArg)) return;
     const handlerIdx = callbacks.pushHandler(L);
     for (const dispatch of net.dispatchers) dispatch(L, tableArg, handlerIdx);

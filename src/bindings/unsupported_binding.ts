@@ -24,7 +24,6 @@ export const UNSUPPORTED: Record<string, Record<string, string>> = {
         'clean_sessions', 'clear_activity', 'set_activity',
       ].map((name) => [name, PLATFORMS]),
     ),
-    create_replay_session: 'replay sessions are not built yet (the network log and its analyzer are: --network-log, stingray-net analyze)',
     init_wan_client: "the WAN client (Darktide's backend-relayed networking) is not provided; use init_lan_client",
     init_wan_server: "the WAN server (Darktide's backend-relayed networking) is not provided; use init_lan_client",
   },

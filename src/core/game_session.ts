@@ -437,6 +437,8 @@ export class GameSession {
 
   /** Set by the binding while a client's leave is under way, so the host's answer is no surprise. */
   leaving = false;
+  /** Told of every field value another peer's update changed here (the network log records them). */
+  onRemoteChange: ((object: GameObject, index: number) => void) | undefined;
 
   private senderMayChange(peer: PeerId, object: GameObject): boolean {
     // The host relays everything; a client only takes changes from the host, and the host only from the owner.
@@ -475,6 +477,7 @@ export class GameSession {
     }, (object, index) => {
       // The host passes the change on to everyone else.
       if (this.role === 'host') object.markDirty(index, connection.peer);
+      this.onRemoteChange?.(object, index);
     });
   }
 

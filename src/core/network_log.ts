@@ -13,6 +13,14 @@
  * counted each time they go out, resends included; received messages by service (`session` holds
  * received object creations and updates too), RPCs by name.
  * `packets` is [sent, received]. The lines of several peers of one process share a file.
+ *
+ * It is also the dump replay sessions read: what the peer's game session received, in order —
+ *   {"frame":12,"time":0.4,"peer":"a1","event":"game_object_created","id":3,"type":"unit","owner":"b2","values":[...]}
+ *   {"frame":12,"time":0.4,"peer":"a1","event":"field","id":3,"field":"position","value":[1,2,3]}
+ *   {"frame":12,"time":0.4,"peer":"a1","event":"rpc","message":"rpc_chat","from":1,"args":[...]}
+ *   {"frame":30,"time":1.0,"peer":"a1","event":"game_object_destroyed","id":3,"other":"b2"}
+ * and every other callback (`game_object_sync_done`, `game_session_disconnect`, migrations) with the
+ * peer it names as `other`.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { TrafficMeter } from './connection.js';
@@ -82,6 +90,11 @@ export class NetworkLog implements TrafficMeter {
     const t = this.of(remote);
     t.received[tag] = (t.received[tag] ?? 0) + bytes;
     if (tag === 'overhead') t.packets[1]++;
+  }
+
+  /** A session event the peer received (for replay sessions). */
+  event(time: number, event: Record<string, unknown>): void {
+    this.file.write({ frame: this.frame, time, peer: this.peer ?? this.label, ...event });
   }
 
   tag(text: string, time: number): void {
