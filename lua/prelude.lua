@@ -192,15 +192,16 @@ end
 ---------------------------------------------------------------------------------------------------
 -- LuaJIT's BitOp library: 32-bit operations with signed results
 ---------------------------------------------------------------------------------------------------
-local function toint(x)
+local function toint(x, fname, argn)
 	if math_type(x) == "integer" then
 		return x
 	end
 	if type(x) ~= "number" then
-		x = tonumber(x)
-		if x == nil then
-			error("bad argument to bit operation (number expected)", 3)
+		local n = tonumber(x)
+		if n == nil then
+			error("bad argument #" .. argn .. " to 'bit." .. fname .. "' (number expected, got " .. type(x) .. ")", 3)
 		end
+		x = n
 		if math_type(x) == "integer" then
 			return x
 		end
@@ -225,67 +226,67 @@ end
 local bit = {}
 
 function bit.tobit(x)
-	return signed32(toint(x))
+	return signed32(toint(x, "tobit", 1))
 end
 
 function bit.bnot(x)
-	return signed32(~toint(x))
+	return signed32(~toint(x, "bnot", 1))
 end
 
 function bit.band(x, ...)
-	local r = toint(x)
+	local r = toint(x, "band", 1)
 	for i = 1, select("#", ...) do
-		r = r & toint((select(i, ...)))
+		r = r & toint((select(i, ...)), "band", i + 1)
 	end
 	return signed32(r)
 end
 
 function bit.bor(x, ...)
-	local r = toint(x)
+	local r = toint(x, "bor", 1)
 	for i = 1, select("#", ...) do
-		r = r | toint((select(i, ...)))
+		r = r | toint((select(i, ...)), "bor", i + 1)
 	end
 	return signed32(r)
 end
 
 function bit.bxor(x, ...)
-	local r = toint(x)
+	local r = toint(x, "bxor", 1)
 	for i = 1, select("#", ...) do
-		r = r ~ toint((select(i, ...)))
+		r = r ~ toint((select(i, ...)), "bxor", i + 1)
 	end
 	return signed32(r)
 end
 
 function bit.lshift(x, n)
-	return signed32((toint(x) & 0xFFFFFFFF) << (toint(n) & 31))
+	return signed32((toint(x, "lshift", 1) & 0xFFFFFFFF) << (toint(n, "lshift", 2) & 31))
 end
 
 function bit.rshift(x, n)
-	return signed32((toint(x) & 0xFFFFFFFF) >> (toint(n) & 31))
+	return signed32((toint(x, "rshift", 1) & 0xFFFFFFFF) >> (toint(n, "rshift", 2) & 31))
 end
 
 -- A negative signed32 has its upper 32 bits set, so the logical 64-bit shift brings in ones.
 function bit.arshift(x, n)
-	return signed32(signed32(toint(x)) >> (toint(n) & 31))
+	return signed32(signed32(toint(x, "arshift", 1)) >> (toint(n, "arshift", 2) & 31))
 end
 
 function bit.rol(x, n)
-	local v, s = toint(x) & 0xFFFFFFFF, toint(n) & 31
+	local v, s = toint(x, "rol", 1) & 0xFFFFFFFF, toint(n, "rol", 2) & 31
 	return signed32((v << s) | (v >> (32 - s)))
 end
 
 function bit.ror(x, n)
-	local v, s = toint(x) & 0xFFFFFFFF, toint(n) & 31
+	local v, s = toint(x, "ror", 1) & 0xFFFFFFFF, toint(n, "ror", 2) & 31
 	return signed32((v >> s) | (v << (32 - s)))
 end
 
 function bit.bswap(x)
-	local v = toint(x) & 0xFFFFFFFF
+	local v = toint(x, "bswap", 1) & 0xFFFFFFFF
 	return signed32(((v & 0xFF) << 24) | ((v & 0xFF00) << 8) | ((v >> 8) & 0xFF00) | (v >> 24))
 end
 
 function bit.tohex(x, n)
-	n = n == nil and 8 or toint(n)
+	n = n == nil and 8 or toint(n, "tohex", 2)
 	local digits, upper = n, false
 	if n < 0 then
 		digits, upper = -n, true
@@ -293,7 +294,7 @@ function bit.tohex(x, n)
 	if digits > 8 then
 		digits = 8
 	end
-	local v = toint(x) & 0xFFFFFFFF
+	local v = toint(x, "tohex", 1) & 0xFFFFFFFF
 	local s = raw_format(upper and "%08X" or "%08x", v)
 	return s:sub(9 - digits)
 end
@@ -422,7 +423,7 @@ end
 local function resource_searcher(name)
 	local source, chunk_name, err = read_resource(name, "module")
 	if source == nil then
-		return "\n\t" .. err
+		return err -- Lua 5.4 puts "\n\t" before each searcher's message itself
 	end
 	local f, compile_error = load(source, chunk_name, "t")
 	if f == nil then

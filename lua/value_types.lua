@@ -35,24 +35,26 @@ local function vec(x, y, z)
 	return setmetatable({ x = x, y = y, z = z }, Vector3_mt)
 end
 
-local function check_vector(v, fname, argn)
+-- `fname` is the function's full name ("Vector3.dot"), as error messages show it. The error points at
+-- the caller of the checking function, or `level` stack levels up from the check for helpers.
+local function check_vector(v, fname, argn, level)
 	if getmetatable(v) ~= Vector3_mt then
-		error(format("bad argument #%d to 'Vector3.%s' (Vector3 expected, got %s)", argn, fname, type_name(v)), 3)
+		error(format("bad argument #%d to '%s' (Vector3 expected, got %s)", argn, fname, type_name(v)), level or 3)
 	end
 	return v
 end
 
-local function check_number(n, fname, argn, namespace)
+local function check_number(n, fname, argn, level)
 	if type(n) ~= "number" then
-		error(format("bad argument #%d to '%s.%s' (number expected, got %s)", argn, namespace, fname, type_name(n)), 3)
+		error(format("bad argument #%d to '%s' (number expected, got %s)", argn, fname, type_name(n)), level or 3)
 	end
 	return n
 end
 
 setmetatable(Vector3, {
 	__call = function(_, x, y, z)
-		return vec(check_number(x or 0, "Vector3", 1, "Vector3"), check_number(y or 0, "Vector3", 2, "Vector3"),
-			check_number(z or 0, "Vector3", 3, "Vector3"))
+		return vec(check_number(x or 0, "Vector3", 1), check_number(y or 0, "Vector3", 2),
+			check_number(z or 0, "Vector3", 3))
 	end,
 })
 
@@ -73,14 +75,14 @@ Vector3_mt.__newindex = function(v, k, value)
 end
 
 function Vector3_mt.__add(a, b)
-	check_vector(a, "__add", 1)
-	check_vector(b, "__add", 2)
+	check_vector(a, "Vector3.__add", 1)
+	check_vector(b, "Vector3.__add", 2)
 	return vec(a.x + b.x, a.y + b.y, a.z + b.z)
 end
 
 function Vector3_mt.__sub(a, b)
-	check_vector(a, "__sub", 1)
-	check_vector(b, "__sub", 2)
+	check_vector(a, "Vector3.__sub", 1)
+	check_vector(b, "Vector3.__sub", 2)
 	return vec(a.x - b.x, a.y - b.y, a.z - b.z)
 end
 
@@ -92,19 +94,20 @@ function Vector3_mt.__mul(a, b)
 	if type(a) == "number" then
 		a, b = b, a
 	end
-	check_vector(a, "__mul", 1)
-	check_number(b, "__mul", 2, "Vector3")
+	check_vector(a, "Vector3.__mul", 1)
+	check_number(b, "Vector3.__mul", 2)
 	return vec(a.x * b, a.y * b, a.z * b)
 end
 
 function Vector3_mt.__div(a, b)
-	check_vector(a, "__div", 1)
-	check_number(b, "__div", 2, "Vector3")
+	check_vector(a, "Vector3.__div", 1)
+	check_number(b, "Vector3.__div", 2)
 	return vec(a.x / b, a.y / b, a.z / b)
 end
 
+-- Lua calls __eq for any two tables, so a Vector3 must not equal a quaternion with the same x, y, z.
 function Vector3_mt.__eq(a, b)
-	return a.x == b.x and a.y == b.y and a.z == b.z
+	return getmetatable(a) == getmetatable(b) and a.x == b.x and a.y == b.y and a.z == b.z
 end
 
 function Vector3_mt.__tostring(v)
@@ -112,39 +115,39 @@ function Vector3_mt.__tostring(v)
 end
 
 function Vector3.x(v)
-	return check_vector(v, "x", 1).x
+	return check_vector(v, "Vector3.x", 1).x
 end
 
 function Vector3.y(v)
-	return check_vector(v, "y", 1).y
+	return check_vector(v, "Vector3.y", 1).y
 end
 
 function Vector3.z(v)
-	return check_vector(v, "z", 1).z
+	return check_vector(v, "Vector3.z", 1).z
 end
 
 function Vector3.set_x(v, x)
-	check_vector(v, "set_x", 1).x = check_number(x, "set_x", 2, "Vector3")
+	check_vector(v, "Vector3.set_x", 1).x = check_number(x, "Vector3.set_x", 2)
 end
 
 function Vector3.set_y(v, y)
-	check_vector(v, "set_y", 1).y = check_number(y, "set_y", 2, "Vector3")
+	check_vector(v, "Vector3.set_y", 1).y = check_number(y, "Vector3.set_y", 2)
 end
 
 function Vector3.set_z(v, z)
-	check_vector(v, "set_z", 1).z = check_number(z, "set_z", 2, "Vector3")
+	check_vector(v, "Vector3.set_z", 1).z = check_number(z, "Vector3.set_z", 2)
 end
 
 function Vector3.element(v, i)
-	return check_vector(v, "element", 1)[i]
+	return check_vector(v, "Vector3.element", 1)[i]
 end
 
 function Vector3.set_element(v, i, value)
-	check_vector(v, "set_element", 1)[i] = check_number(value, "set_element", 3, "Vector3")
+	check_vector(v, "Vector3.set_element", 1)[i] = check_number(value, "Vector3.set_element", 3)
 end
 
 function Vector3.to_elements(v)
-	check_vector(v, "to_elements", 1)
+	check_vector(v, "Vector3.to_elements", 1)
 	return v.x, v.y, v.z
 end
 
@@ -181,44 +184,44 @@ function Vector3.left()
 end
 
 function Vector3.dot(a, b)
-	check_vector(a, "dot", 1)
-	check_vector(b, "dot", 2)
+	check_vector(a, "Vector3.dot", 1)
+	check_vector(b, "Vector3.dot", 2)
 	return a.x * b.x + a.y * b.y + a.z * b.z
 end
 
 function Vector3.cross(a, b)
-	check_vector(a, "cross", 1)
-	check_vector(b, "cross", 2)
+	check_vector(a, "Vector3.cross", 1)
+	check_vector(b, "Vector3.cross", 2)
 	return vec(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
 end
 
 function Vector3.length_squared(v)
-	check_vector(v, "length_squared", 1)
+	check_vector(v, "Vector3.length_squared", 1)
 	return v.x * v.x + v.y * v.y + v.z * v.z
 end
 
 function Vector3.length(v)
-	check_vector(v, "length", 1)
+	check_vector(v, "Vector3.length", 1)
 	return sqrt(v.x * v.x + v.y * v.y + v.z * v.z)
 end
 
 function Vector3.distance_squared(a, b)
-	check_vector(a, "distance_squared", 1)
-	check_vector(b, "distance_squared", 2)
+	check_vector(a, "Vector3.distance_squared", 1)
+	check_vector(b, "Vector3.distance_squared", 2)
 	local dx, dy, dz = a.x - b.x, a.y - b.y, a.z - b.z
 	return dx * dx + dy * dy + dz * dz
 end
 
 function Vector3.distance(a, b)
-	check_vector(a, "distance", 1)
-	check_vector(b, "distance", 2)
+	check_vector(a, "Vector3.distance", 1)
+	check_vector(b, "Vector3.distance", 2)
 	local dx, dy, dz = a.x - b.x, a.y - b.y, a.z - b.z
 	return sqrt(dx * dx + dy * dy + dz * dz)
 end
 
 -- A zero vector stays zero, as in the engine.
 function Vector3.normalize(v)
-	check_vector(v, "normalize", 1)
+	check_vector(v, "Vector3.normalize", 1)
 	local len = sqrt(v.x * v.x + v.y * v.y + v.z * v.z)
 	if len == 0 then
 		return vec(0, 0, 0)
@@ -235,7 +238,7 @@ end
 
 -- Bounds are numbers (the same for every axis) or Vector3s.
 function Vector3.clamp(v, lo, hi)
-	check_vector(v, "clamp", 1)
+	check_vector(v, "Vector3.clamp", 1)
 	local out = {}
 	for _, axis in ipairs({ "x", "y", "z" }) do
 		local c, l, h = v[axis], bound(lo, axis), bound(hi, axis)
@@ -250,44 +253,44 @@ function Vector3.clamp(v, lo, hi)
 end
 
 function Vector3.lerp(a, b, t)
-	check_vector(a, "lerp", 1)
-	check_vector(b, "lerp", 2)
-	check_number(t, "lerp", 3, "Vector3")
+	check_vector(a, "Vector3.lerp", 1)
+	check_vector(b, "Vector3.lerp", 2)
+	check_number(t, "Vector3.lerp", 3)
 	return vec(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t)
 end
 
 function Vector3.min(a, b)
-	check_vector(a, "min", 1)
-	check_vector(b, "min", 2)
+	check_vector(a, "Vector3.min", 1)
+	check_vector(b, "Vector3.min", 2)
 	return vec(math.min(a.x, b.x), math.min(a.y, b.y), math.min(a.z, b.z))
 end
 
 function Vector3.max(a, b)
-	check_vector(a, "max", 1)
-	check_vector(b, "max", 2)
+	check_vector(a, "Vector3.max", 1)
+	check_vector(b, "Vector3.max", 2)
 	return vec(math.max(a.x, b.x), math.max(a.y, b.y), math.max(a.z, b.z))
 end
 
 function Vector3.multiply_elements(a, b)
-	check_vector(a, "multiply_elements", 1)
-	check_vector(b, "multiply_elements", 2)
+	check_vector(a, "Vector3.multiply_elements", 1)
+	check_vector(b, "Vector3.multiply_elements", 2)
 	return vec(a.x * b.x, a.y * b.y, a.z * b.z)
 end
 
 function Vector3.divide_elements(a, b)
-	check_vector(a, "divide_elements", 1)
-	check_vector(b, "divide_elements", 2)
+	check_vector(a, "Vector3.divide_elements", 1)
+	check_vector(b, "Vector3.divide_elements", 2)
 	return vec(a.x / b.x, a.y / b.y, a.z / b.z)
 end
 
 function Vector3.equal(a, b)
-	check_vector(a, "equal", 1)
-	check_vector(b, "equal", 2)
+	check_vector(a, "Vector3.equal", 1)
+	check_vector(b, "Vector3.equal", 2)
 	return a.x == b.x and a.y == b.y and a.z == b.z
 end
 
 function Vector3.is_valid(v)
-	check_vector(v, "is_valid", 1)
+	check_vector(v, "Vector3.is_valid", 1)
 	return v.x == v.x and v.y == v.y and v.z == v.z and abs(v.x) ~= math.huge and abs(v.y) ~= math.huge
 		and abs(v.z) ~= math.huge
 end
@@ -304,22 +307,24 @@ end
 
 local function check_quaternion(q, fname, argn)
 	if getmetatable(q) ~= Quaternion_mt then
-		error(format("bad argument #%d to 'Quaternion.%s' (Quaternion expected, got %s)", argn, fname, type_name(q)),
-			3)
+		error(format("bad argument #%d to '%s' (Quaternion expected, got %s)", argn, fname, type_name(q)), 3)
 	end
 	return q
 end
 
+-- Called by the public functions (never as a tail call, which would drop their stack level), so
+-- errors point one level further up.
 local function axis_angle(axis, angle, fname)
-	check_vector(axis, fname, 1)
-	check_number(angle, fname, 2, "Quaternion")
+	check_vector(axis, fname, 1, 4)
+	check_number(angle, fname, 2, 4)
 	local s = sin(angle / 2)
 	return quat(axis.x * s, axis.y * s, axis.z * s, cos(angle / 2))
 end
 
 setmetatable(Quaternion, {
 	__call = function(_, axis, angle)
-		return axis_angle(axis, angle, "Quaternion")
+		local q = axis_angle(axis, angle, "Quaternion")
+		return q
 	end,
 })
 
@@ -332,7 +337,7 @@ Quaternion_mt.__index = function(q, k)
 end
 
 function Quaternion_mt.__eq(a, b)
-	return a.x == b.x and a.y == b.y and a.z == b.z and a.w == b.w
+	return getmetatable(a) == getmetatable(b) and a.x == b.x and a.y == b.y and a.z == b.z and a.w == b.w
 end
 
 function Quaternion_mt.__tostring(q)
@@ -341,7 +346,8 @@ function Quaternion_mt.__tostring(q)
 end
 
 function Quaternion.axis_angle(axis, angle)
-	return axis_angle(axis, angle, "axis_angle")
+	local q = axis_angle(axis, angle, "Quaternion.axis_angle")
+	return q
 end
 
 function Quaternion.identity()
@@ -349,18 +355,18 @@ function Quaternion.identity()
 end
 
 function Quaternion.from_elements(x, y, z, w)
-	return quat(check_number(x, "from_elements", 1, "Quaternion"), check_number(y, "from_elements", 2, "Quaternion"),
-		check_number(z, "from_elements", 3, "Quaternion"), check_number(w, "from_elements", 4, "Quaternion"))
+	return quat(check_number(x, "Quaternion.from_elements", 1), check_number(y, "Quaternion.from_elements", 2),
+		check_number(z, "Quaternion.from_elements", 3), check_number(w, "Quaternion.from_elements", 4))
 end
 
 function Quaternion.to_elements(q)
-	check_quaternion(q, "to_elements", 1)
+	check_quaternion(q, "Quaternion.to_elements", 1)
 	return q.x, q.y, q.z, q.w
 end
 
 function Quaternion.multiply(a, b)
-	check_quaternion(a, "multiply", 1)
-	check_quaternion(b, "multiply", 2)
+	check_quaternion(a, "Quaternion.multiply", 1)
+	check_quaternion(b, "Quaternion.multiply", 2)
 	return quat(
 		a.w * b.x + a.x * b.w + a.y * b.z - a.z * b.y,
 		a.w * b.y - a.x * b.z + a.y * b.w + a.z * b.x,
@@ -370,18 +376,18 @@ function Quaternion.multiply(a, b)
 end
 
 function Quaternion.conjugate(q)
-	check_quaternion(q, "conjugate", 1)
+	check_quaternion(q, "Quaternion.conjugate", 1)
 	return quat(-q.x, -q.y, -q.z, q.w)
 end
 
 function Quaternion.inverse(q)
-	check_quaternion(q, "inverse", 1)
+	check_quaternion(q, "Quaternion.inverse", 1)
 	local n = q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w
 	return quat(-q.x / n, -q.y / n, -q.z / n, q.w / n)
 end
 
 function Quaternion.normalize(q)
-	check_quaternion(q, "normalize", 1)
+	check_quaternion(q, "Quaternion.normalize", 1)
 	local n = sqrt(q.x * q.x + q.y * q.y + q.z * q.z + q.w * q.w)
 	if n == 0 then
 		return quat(0, 0, 0, 1)
@@ -390,8 +396,8 @@ function Quaternion.normalize(q)
 end
 
 function Quaternion.dot(a, b)
-	check_quaternion(a, "dot", 1)
-	check_quaternion(b, "dot", 2)
+	check_quaternion(a, "Quaternion.dot", 1)
+	check_quaternion(b, "Quaternion.dot", 2)
 	return a.x * b.x + a.y * b.y + a.z * b.z + a.w * b.w
 end
 
@@ -404,50 +410,52 @@ local function rotate(q, x, y, z)
 end
 
 function Quaternion.rotate(q, v)
-	check_quaternion(q, "rotate", 1)
-	check_vector(v, "rotate", 2)
+	check_quaternion(q, "Quaternion.rotate", 1)
+	check_vector(v, "Quaternion.rotate", 2)
 	return rotate(q, v.x, v.y, v.z)
 end
 
 function Quaternion.forward(q)
-	return rotate(check_quaternion(q, "forward", 1), 0, 1, 0)
+	return rotate(check_quaternion(q, "Quaternion.forward", 1), 0, 1, 0)
 end
 
 function Quaternion.right(q)
-	return rotate(check_quaternion(q, "right", 1), 1, 0, 0)
+	return rotate(check_quaternion(q, "Quaternion.right", 1), 1, 0, 0)
 end
 
 function Quaternion.up(q)
-	return rotate(check_quaternion(q, "up", 1), 0, 0, 1)
+	return rotate(check_quaternion(q, "Quaternion.up", 1), 0, 0, 1)
 end
 
 -- Rotation about Z (yaw), then X (pitch), then Y (roll), in radians.
 function Quaternion.from_yaw_pitch_roll(yaw, pitch, roll)
-	local qz = axis_angle(vec(0, 0, 1), yaw, "from_yaw_pitch_roll")
-	local qx = axis_angle(vec(1, 0, 0), pitch, "from_yaw_pitch_roll")
-	local qy = axis_angle(vec(0, 1, 0), roll, "from_yaw_pitch_roll")
+	local qz = axis_angle(vec(0, 0, 1), yaw, "Quaternion.from_yaw_pitch_roll")
+	local qx = axis_angle(vec(1, 0, 0), pitch, "Quaternion.from_yaw_pitch_roll")
+	local qy = axis_angle(vec(0, 1, 0), roll, "Quaternion.from_yaw_pitch_roll")
 	return Quaternion.multiply(Quaternion.multiply(qz, qx), qy)
 end
 
 function Quaternion.yaw(q)
-	local f = Quaternion.forward(q)
+	local f = Quaternion.forward(check_quaternion(q, "Quaternion.yaw", 1))
 	return atan(-f.x, f.y)
 end
 
 function Quaternion.pitch(q)
-	local f = Quaternion.forward(q)
+	local f = Quaternion.forward(check_quaternion(q, "Quaternion.pitch", 1))
 	return atan(f.z, sqrt(f.x * f.x + f.y * f.y))
 end
 
 -- The rotation whose forward axis points along `dir`, keeping `up` (default Z) above it.
 function Quaternion.look(dir, up)
-	check_vector(dir, "look", 1)
+	check_vector(dir, "Quaternion.look", 1)
 	local yaw = atan(-dir.x, dir.y)
 	local pitch = atan(dir.z, sqrt(dir.x * dir.x + dir.y * dir.y))
 	return Quaternion.from_yaw_pitch_roll(yaw, pitch, 0)
 end
 
 function Quaternion.angle_between(a, b)
+	check_quaternion(a, "Quaternion.angle_between", 1)
+	check_quaternion(b, "Quaternion.angle_between", 2)
 	local d = abs(Quaternion.dot(a, b))
 	if d > 1 then
 		d = 1
@@ -458,29 +466,40 @@ end
 ---------------------------------------------------------------------------------------------------
 -- Boxes: values that outlive a frame
 ---------------------------------------------------------------------------------------------------
+local function check_box(box, mt, fname)
+	if getmetatable(box) ~= mt then
+		error(format("bad argument #1 to '%s' (%s expected, got %s)", fname, mt.__name, type_name(box)), 3)
+	end
+	return box
+end
+
 Vector3Box = {}
 local Vector3Box_mt = { __name = "Vector3Box", __index = Vector3Box }
 
-local function store3(box, x, y, z)
+-- Stores a Vector3 or its components (missing ones are 0); `first` is x's argument number.
+local function store3(box, fname, first, x, y, z)
 	if getmetatable(x) == Vector3_mt then
 		x, y, z = x.x, x.y, x.z
 	end
-	box[1], box[2], box[3] = x or 0, y or 0, z or 0
+	box[1] = check_number(x or 0, fname, first, 4)
+	box[2] = check_number(y or 0, fname, first + 1, 4)
+	box[3] = check_number(z or 0, fname, first + 2, 4)
 end
 
 setmetatable(Vector3Box, {
 	__call = function(_, x, y, z)
 		local box = setmetatable({}, Vector3Box_mt)
-		store3(box, x, y, z)
+		store3(box, "Vector3Box", 1, x, y, z)
 		return box
 	end,
 })
 
 function Vector3Box.store(box, x, y, z)
-	store3(box, x, y, z)
+	store3(check_box(box, Vector3Box_mt, "Vector3Box.store"), "Vector3Box.store", 2, x, y, z)
 end
 
 function Vector3Box.unbox(box)
+	check_box(box, Vector3Box_mt, "Vector3Box.unbox")
 	return vec(box[1], box[2], box[3])
 end
 
@@ -491,26 +510,31 @@ end
 QuaternionBox = {}
 local QuaternionBox_mt = { __name = "QuaternionBox", __index = QuaternionBox }
 
-local function store4(box, x, y, z, w)
+-- Stores a Quaternion or its components (missing ones are those of the identity).
+local function store4(box, fname, first, x, y, z, w)
 	if getmetatable(x) == Quaternion_mt then
 		x, y, z, w = x.x, x.y, x.z, x.w
 	end
-	box[1], box[2], box[3], box[4] = x or 0, y or 0, z or 0, w or 1
+	box[1] = check_number(x or 0, fname, first, 4)
+	box[2] = check_number(y or 0, fname, first + 1, 4)
+	box[3] = check_number(z or 0, fname, first + 2, 4)
+	box[4] = check_number(w or 1, fname, first + 3, 4)
 end
 
 setmetatable(QuaternionBox, {
 	__call = function(_, x, y, z, w)
 		local box = setmetatable({}, QuaternionBox_mt)
-		store4(box, x, y, z, w)
+		store4(box, "QuaternionBox", 1, x, y, z, w)
 		return box
 	end,
 })
 
 function QuaternionBox.store(box, x, y, z, w)
-	store4(box, x, y, z, w)
+	store4(check_box(box, QuaternionBox_mt, "QuaternionBox.store"), "QuaternionBox.store", 2, x, y, z, w)
 end
 
 function QuaternionBox.unbox(box)
+	check_box(box, QuaternionBox_mt, "QuaternionBox.unbox")
 	return quat(box[1], box[2], box[3], box[4])
 end
 

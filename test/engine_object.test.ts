@@ -2,6 +2,99 @@ import test from 'ava';
 import { createTestVm, tempProject } from './helpers/lua.js';
 import { TEST_NETWORK_CONFIG } from './helpers/peers.js';
 
+class Door {
+  isOpen = false;
+  constructor(readonly name: string) {}
+  label(): string {
+    return this.name;
+  }
+}
+
+/** A VM with a `Door` kind defined from TypeScript, the way every binding defines its objects. */
+async function vmWithDoors() {
+  const t = await createTestVm();
+  const { lua, objects } = t.vm;
+  const { bridge } = lua;
+  const doors = new Map<string, Door>();
+  objects.defineKind('Door');
+  lua.defineFunction('Door', 'create', (L) => {
+    const door = new Door(bridge.toString(L, 1)!);
+    doors.set(door.name, door);
+    objects.push(L, 'Door', door);
+    return 1;
+  });
+  lua.defineFunction('Door', 'find', (L) => {
+    objects.push(L, 'Door', doors.get(bridge.toString(L, 1)!)!);
+    return 1;
+  });
+  lua.defineFunction('Door', 'open', (L) => {
+    objects.check<Door>(L, 1, 'Door', 'Door.open').isOpen = true;
+    return 0;
+  });
+  lua.defineFunction('Door', 'is_open', (L) => {
+    bridge.pushBoolean(L, objects.check<Door>(L, 1, 'Door', 'Door.is_open').isOpen);
+    return 1;
+  });
+  lua.defineFunction('Door', 'demolish', (L) => {
+    objects.release(objects.check<Door>(L, 1, 'Door', 'Door.demolish'));
+    return 0;
+  });
+  return { ...t, doors };
+}
+
+test('a kind defined from TypeScript: method, static and field-call forms reach the same object', async (t) => {
+  const { vm, run, doors } = await vmWithDoors();
+  t.teardown(() => vm.close());
+  const out = run(`
+    local front, back = Door.create("front"), Door.create("back")
+    front:open()
+    print(Door.is_open(front), front.is_open(front), stingray.Door.is_open(front), back:is_open())
+    print(front.no_such_function, front.open == Door.open, type(front), Script.type_name(front), tostring(front))
+    print(Door.find("front") == front, rawequal(Door.find("front"), front), ({ [front] = "found by key" })[Door.find("front")])
+  `);
+  t.is(out, 'true\ttrue\ttrue\tfalse\nnil\ttrue\tuserdata\tDoor\tDoor (front)\ntrue\ttrue\tfound by key\n');
+  t.true(doors.get('front')!.isOpen);
+  t.false(doors.get('back')!.isOpen);
+});
+
+test('a TypeScript kind\'s namespace is writable: added and wrapped functions are seen through every object', async (t) => {
+  const { vm, run } = await vmWithDoors();
+  t.teardown(() => vm.close());
+  const out = run(`
+    local door = Door.create("side")
+    function Door.knock(self) return "knock on " .. tostring(self) end
+    local open = stingray.Door.open
+    Door.open = function(self) print("opening " .. tostring(self)) open(self) end
+    door:open()
+    print(door:knock(), door:is_open(), stingray.Door == Door)
+    print(select(2, pcall(function() door.colour = "red" end)))
+  `);
+  t.is(out, "opening Door (side)\nknock on Door (side)\ttrue\ttrue\ntest.lua:8: attempt to index a Door value (upvalue 'door')\n");
+});
+
+test('a released object stays a Door in Lua but every call says it is gone', async (t) => {
+  const { vm, run } = await vmWithDoors();
+  t.teardown(() => vm.close());
+  const out = run(`
+    local front, back = Door.create("front"), Door.create("back")
+    Door.demolish(back)
+    print(tostring(back), Script.type_name(back), front:is_open())
+    print(select(2, pcall(Door.is_open, back)))
+    print(select(2, pcall(Door.is_open, newproxy())))
+    print(select(2, pcall(Door.is_open, Vector3())))
+  `);
+  t.is(
+    out,
+    [
+      'Door (destroyed)\tDoor\tfalse',
+      "bad argument #1 to 'Door.is_open' (this Door was destroyed or shut down)",
+      "bad argument #1 to 'Door.is_open' (Door expected, got userdata)",
+      "bad argument #1 to 'Door.is_open' (Door expected, got table)",
+      '',
+    ].join('\n'),
+  );
+});
+
 test('engine objects: method, static and field-call forms, unknown keys are nil, tostring names them', async (t) => {
   const root = tempProject({ 'global.network_config': TEST_NETWORK_CONFIG });
   const vm = await createTestVm({ root });

@@ -6,14 +6,27 @@ test('Vector3: construction, components, arithmetic and comparison', async (t) =
     local v = Vector3(1, 2, 3)
     print(v.x, v.y, v.z, v[1], v[3], Vector3.x(v), Vector3.z(v), tostring(v))
     print(tostring(v + Vector3(1, 1, 1)), tostring(v - v), tostring(-v), tostring(v * 2), tostring(2 * v), tostring(v / 2))
-    print(v == Vector3(1, 2, 3), v == Vector3(1, 2, 4), Script.type_name(v), tostring(Vector3()))
-    print(pcall(function() return v + 1 end))
+    print(v == Vector3(1, 2, 3), v == Vector3(1, 2, 4), Vector3(0, 0, 0) == Quaternion.identity(), Script.type_name(v), tostring(Vector3()))
+    local w = Vector3(1, 2, 3)
+    w.x = 5
+    w[2] = 6
+    Vector3.set_z(w, 7)
+    print(tostring(w), tostring(v), v:length() == Vector3.length(v))
+    print(select(2, pcall(function() return v + 1 end)))
+    print(select(2, pcall(function() w.w = 1 end)))
   `);
-  const lines = out.split('\n');
-  t.is(lines[0], '1\t2\t3\t1\t3\t1\t3\tVector3(1, 2, 3)');
-  t.is(lines[1], 'Vector3(2, 3, 4)\tVector3(0, 0, 0)\tVector3(-1, -2, -3)\tVector3(2, 4, 6)\tVector3(2, 4, 6)\tVector3(0.5, 1, 1.5)');
-  t.is(lines[2], 'true\tfalse\tVector3\tVector3(0, 0, 0)');
-  t.regex(lines[3]!, /^false\t.*Vector3/);
+  t.is(
+    out,
+    [
+      '1\t2\t3\t1\t3\t1\t3\tVector3(1, 2, 3)',
+      'Vector3(2, 3, 4)\tVector3(0, 0, 0)\tVector3(-1, -2, -3)\tVector3(2, 4, 6)\tVector3(2, 4, 6)\tVector3(0.5, 1, 1.5)',
+      'true\tfalse\tfalse\tVector3\tVector3(0, 0, 0)',
+      'Vector3(5, 6, 7)\tVector3(1, 2, 3)\ttrue',
+      "test.lua:11: bad argument #2 to 'Vector3.__add' (Vector3 expected, got number)",
+      "test.lua:12: cannot set field 'w' of a Vector3",
+      '',
+    ].join('\n'),
+  );
 });
 
 test('Vector3: length, normalize, dot, cross, clamp, zero', async (t) => {
@@ -38,6 +51,36 @@ test('Quaternion: axis-angle constructor, identity, multiply, forward, component
     print(string.format("%.4f %.4f", m.z, q.z), math.abs(m.w - q.w) < 1e-9)
   `);
   t.is(out, '-1.000 0.000 0.000\tVector4\n0\t0\t0\t1\t1\tVector3(0, 1, 0)\n0.7071 0.7071\ttrue\n');
+});
+
+test('wrong arguments to value types name the function and point at the calling line', async (t) => {
+  const out = await luaOutput(`
+    local function try(f) print(select(2, pcall(f))) end
+    try(function() local _ = Vector3("1", 2, 3) end)
+    try(function() local _ = Vector3.dot(Vector3(), 1) end)
+    try(function() local _ = Quaternion(1, 2) end)
+    try(function() local _ = Quaternion.axis_angle(Vector3(0, 0, 1)) end)
+    try(function() local _ = Quaternion.from_yaw_pitch_roll(0, "up", 0) end)
+    try(function() local _ = Quaternion.yaw(Vector3()) end)
+    try(function() local _ = Vector3Box(Quaternion.identity()) end)
+    try(function() local _ = Vector3Box.unbox(Vector3()) end)
+    try(function() QuaternionBox():store(1, 2, 3, "w") end)
+  `);
+  t.is(
+    out,
+    [
+      "test.lua:3: bad argument #1 to 'Vector3' (number expected, got string)",
+      "test.lua:4: bad argument #2 to 'Vector3.dot' (Vector3 expected, got number)",
+      "test.lua:5: bad argument #1 to 'Quaternion' (Vector3 expected, got number)",
+      "test.lua:6: bad argument #2 to 'Quaternion.axis_angle' (number expected, got nil)",
+      "test.lua:7: bad argument #2 to 'Quaternion.from_yaw_pitch_roll' (number expected, got string)",
+      "test.lua:8: bad argument #1 to 'Quaternion.yaw' (Quaternion expected, got Vector3)",
+      "test.lua:9: bad argument #1 to 'Vector3Box' (number expected, got Vector4)",
+      "test.lua:10: bad argument #1 to 'Vector3Box.unbox' (Vector3Box expected, got Vector3)",
+      "test.lua:11: bad argument #5 to 'QuaternionBox.store' (number expected, got string)",
+      '',
+    ].join('\n'),
+  );
 });
 
 test('Vector3Box and QuaternionBox store and unbox values', async (t) => {

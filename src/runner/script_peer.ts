@@ -62,10 +62,12 @@ export class ScriptPeer {
     });
   }
 
-  /** One frame: update(dt). */
+  /** One frame: update(dt). A script without update() is done: nothing more of it could ever run. */
   update(dt: number): void {
     if (this.state !== 'running') return;
-    this.guard(() => this.vm.lua.callGlobal('update', dt));
+    this.guard(() => {
+      if (!this.vm.lua.callGlobal('update', dt)) this.quitRequest.code ??= 0;
+    });
   }
 
   /** Call shutdown() once (also after Application.quit) and release the VM. */
