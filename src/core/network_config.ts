@@ -276,6 +276,7 @@ class ConfigBuilder {
         if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max)) this.fail(at('min'), path, 'int min and max must be whole numbers');
         const needed = max === min ? 0 : Math.ceil(Math.log2(max - min + 1));
         if (bits !== undefined && bits < needed) this.fail(at('bits'), `${path}.bits`, `${bits} bits cannot hold ${min}..${max} (needs ${needed})`);
+        if (needed > maxBits) this.fail(at('min'), path, `the range ${min}..${max} needs ${needed} bits, more than ${maxBits}`);
         return new IntType(name, min, max, bits);
       }
       case 'float': {
@@ -325,6 +326,7 @@ class ConfigBuilder {
       fieldsEntry.value.items.forEach((item, i) => {
         const fieldPath = `${path}.fields[${i + 1}]`;
         const field = this.entries(this.object(item, fieldPath), fieldPath);
+        for (const [key, param] of field) if (key !== 'name' && key !== 'type') this.fail(param, `${fieldPath}.${key}`, 'unknown key (expected name, type)');
         const nameEntry = field.get('name');
         const typeEntry = field.get('type');
         if (!nameEntry) this.fail(item, `${fieldPath}.name`, 'missing');

@@ -133,6 +133,8 @@ export class IntType extends NetworkType {
 
   decode(r: BitReader): number {
     const offset = this.bits <= 32 ? r.readBits(this.bits) : r.readBits(32) + r.readBits(this.bits - 32) * 2 ** 32;
+    // The bits may hold more than the range: a value beyond max was never encoded.
+    if (offset > this.max - this.min) throw new MalformedError(`type '${this.name}': ${this.min + offset} out of range ${this.min}..${this.max}`);
     return this.min + offset;
   }
 }
@@ -248,17 +250,30 @@ class Quantizer {
     return i < this.low ? this.low : i > this.high ? this.high : i;
   }
 
+  /** The grid value of index `i`, kept in range: at the ends, rounding can step just outside it. */
+  private valueAt(i: number): number {
+    const v = this.origin + i * this.step;
+    return v < this.min ? this.min : v > this.max ? this.max : v;
+  }
+
+  /** The float32 nearest `v` that is still in range, so a received value can be sent again. */
+  private float32(v: number): number {
+    const f = Math.fround(v);
+    if (f > this.max) return nextFloat32(f, false);
+    if (f < this.min) return nextFloat32(f, true);
+    return f;
+  }
+
   quantize(v: number): number {
-    if (this.bits >= FULL_FLOAT) return Math.fround(v);
+    if (this.bits >= FULL_FLOAT) return this.float32(v);
     if (this.step === 0) return this.min;
-    return this.origin + this.index(v) * this.step;
+    return this.valueAt(this.index(v));
   }
 
   encode(w: BitWriter, v: number): void {
     if (this.bits >= FULL_FLOAT) {
-      const view = new DataView(new ArrayBuffer(4));
-      view.setFloat32(0, v, true);
-      w.writeBits(view.getUint32(0, true), 32);
+      float32Scratch[0] = this.float32(v);
+      w.writeBits(float32Bits[0]!, 32);
     } else {
       w.writeBits(this.step === 0 ? 0 : this.index(v) - this.low, this.bits);
     }
@@ -266,14 +281,26 @@ class Quantizer {
 
   decode(r: BitReader): number {
     if (this.bits >= FULL_FLOAT) {
-      const view = new DataView(new ArrayBuffer(4));
-      view.setUint32(0, r.readBits(32), true);
-      return view.getFloat32(0, true);
+      float32Bits[0] = r.readBits(32);
+      const f = float32Scratch[0]!;
+      if (!this.inRange(f)) throw new MalformedError(`float ${f} out of range ${this.min}..${this.max}`);
+      return f;
     }
     const code = r.readBits(this.bits);
     if (this.step === 0) return this.min;
-    return this.origin + Math.min(this.high, this.low + code) * this.step;
+    return this.valueAt(Math.min(this.high, this.low + code));
   }
+}
+
+const float32Scratch = new Float32Array(1);
+const float32Bits = new Uint32Array(float32Scratch.buffer);
+
+/** The float32 next to the float32 `f`, upwards or downwards. */
+function nextFloat32(f: number, up: boolean): number {
+  if (f === 0) return up ? 2 ** -149 : -(2 ** -149);
+  float32Scratch[0] = f;
+  float32Bits[0] = float32Bits[0]! + ((f > 0) === up ? 1 : -1);
+  return float32Scratch[0]!;
 }
 
 export class FloatType extends NetworkType {
@@ -383,7 +410,7 @@ export class QuaternionType extends NetworkType {
     readonly tolerance: number,
   ) {
     super(name, 'quaternion');
-    this.q = new Quantizer(-Math.SQRT1_2, Math.SQRT1_2, Math.min(bits ?? 16, 31));
+    this.q = new Quantizer(-Math.SQRT1_2, Math.SQRT1_2, bits ?? 16);
   }
 
   get bits(): number {
