@@ -37,7 +37,7 @@ export function benchNetworkConfig(): void {
   const unit = new NetworkConfig(globalFile, readFileSync(globalFile, 'utf8')).objects.get('player_unit')!;
   const values: WireValue[] = [12, [1.5, -20.25, 3], [0, 0, 0.3826834, 0.9238795], 100.5, '110000100000000'];
   const writer = new BitWriter();
-  let bytes = new Uint8Array();
+  let bytes: Uint8Array = new Uint8Array();
   const encode = nsPerOp((n) => {
     for (let i = 0; i < n; i++) {
       writer.reset();
