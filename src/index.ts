@@ -36,7 +36,8 @@ export { NetworkNode, type ConnectionListener, type NetworkEnvironment, type Ser
 // LAN lobbies and channels
 export { LanClient } from './core/lan_client.js';
 export { LanLobby, type LobbyMessage, type LobbyState } from './core/lan_lobby.js';
-export { LanLobbyBrowser, type FilterComparison, type FoundLobby, type LobbyFilter } from './core/lan_lobby_browser.js';
+export { LanLobbyBrowser, type FoundLobby } from './core/lan_lobby_browser.js';
+export { FILTER_COMPARISONS, compareLobbyValue, passesFilters, type FilterComparison, type LobbyFilter } from './core/lobby_filter.js';
 export { Channel, Channels, type ChannelRequest, type ChannelState } from './core/channel.js';
 
 // Game sessions and RPCs

@@ -5,13 +5,14 @@
 import { BindError } from '../core/datagram_socket.js';
 import { LanClient } from '../core/lan_client.js';
 import type { LanLobby } from '../core/lan_lobby.js';
-import { FILTER_COMPARISONS, type FilterComparison, type LanLobbyBrowser } from '../core/lan_lobby_browser.js';
-import { NetworkError } from '../core/network_error.js';
-import { peerIdFromBigInt, randomId } from '../core/peer_id.js';
+import type { LanLobbyBrowser } from '../core/lan_lobby_browser.js';
+import { FILTER_COMPARISONS } from '../core/lobby_filter.js';
+import { randomId } from '../core/peer_id.js';
 import type { EngineObjects } from './engine_object.js';
 import { LuaArgs } from './lua_args.js';
-import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from './lua_bridge.js';
+import { LUA_TNUMBER, LuaRaise, type LuaState } from './lua_bridge.js';
 import type { LuaVm } from './lua_vm.js';
+import { comparisonArg, defineChannelFunctions, pushPeerList, readStringTable } from './lobby_functions.js';
 import type { ScriptNetwork } from './network_binding.js';
 
 const CLIENT = 'LanClient';
@@ -34,23 +35,6 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   };
   const lobbyArg = (L: LuaState, fn: string): LanLobby => objects.check<LanLobby>(L, 1, LOBBY, fn);
   const browserArg = (L: LuaState, fn: string): LanLobbyBrowser => objects.check<LanLobbyBrowser>(L, 1, BROWSER, fn);
-  const pushPeers = (L: LuaState, peers: readonly string[], bufferIdx: number): void => {
-    if (bridge.type(L, bufferIdx) === LUA_TTABLE) {
-      // Refill the script's buffer: clear what a longer earlier list left behind.
-      const old = bridge.rawLength(L, bufferIdx);
-      for (let i = peers.length + 1; i <= old; i++) {
-        bridge.pushNil(L);
-        bridge.rawSetIndex(L, bufferIdx, i);
-      }
-      bridge.api.lua_pushvalue(L, bufferIdx);
-    } else {
-      bridge.newTable(L, peers.length, 0);
-    }
-    peers.forEach((peer, i) => {
-      bridge.pushString(L, peer);
-      bridge.rawSetIndex(L, -2, i + 1);
-    });
-  };
   const release = (c: LanClient): void => {
     for (const lobby of c.lobbies) objects.release(lobby);
     for (const browser of c.browsers) objects.release(browser);
@@ -110,7 +94,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   vm.defineFunction('Network', 'join_lan_lobby', (L) => {
     const fn = 'Network.join_lan_lobby';
     const c = running(fn);
-    const target = bridge.type(L, 1) === LUA_TNUMBER ? peerIdFromBigInt(BigInt(args.integer(L, 1, fn))) : args.string(L, 1, fn, 'address or lobby id');
+    const target = bridge.type(L, 1) === LUA_TNUMBER ? args.id(L, 1, fn, 'address or lobby id') : args.string(L, 1, fn, 'address or lobby id');
     const lobbyPort = args.isNone(L, 2) ? undefined : args.count(L, 2, fn, 'lobby port', 0, 65535);
     objects.push(L, LOBBY, c.joinLobby(target, lobbyPort));
     return 1;
@@ -151,7 +135,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   });
   vm.defineFunction(LOBBY, 'members', (L) => {
     const ids = lobbyArg(L, 'LanLobby.members').memberIds();
-    pushPeers(L, ids, 2);
+    pushPeerList(bridge, L, ids, 2);
     bridge.pushInteger(L, ids.length);
     return 2;
   });
@@ -181,13 +165,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   vm.defineFunction(LOBBY, 'set_data_table', (L) => {
     const fn = 'LanLobby.set_data_table';
     const lobby = lobbyArg(L, fn);
-    if (bridge.type(L, 2) !== LUA_TTABLE) args.bad(L, 2, fn, 'table');
-    bridge.pushNil(L);
-    while (bridge.api.lua_next(L, 2) !== 0) {
-      if (bridge.type(L, -2) !== LUA_TSTRING) throw new LuaRaise(`bad argument #2 to '${fn}' (keys must be strings, got ${bridge.typeName(L, -2)})`);
-      lobby.setData(bridge.toString(L, -2)!, args.text(L, bridge.api.lua_gettop(L), fn));
-      bridge.api.lua_settop(L, -2);
-    }
+    for (const [key, value] of Object.entries(readStringTable(bridge, args, L, 2, fn))) lobby.setData(key, value);
     return 0;
   });
   vm.defineFunction(LOBBY, 'kick', (L) => {
@@ -211,26 +189,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     lobby.setGameSessionHost(args.peerId(L, 2, 'LanLobby.set_game_session_host'));
     return 0;
   });
-  vm.defineFunction(LOBBY, 'open_channel', (L) => {
-    const fn = 'LanLobby.open_channel';
-    const lobby = lobbyArg(L, fn);
-    const peer = args.peerId(L, 2, fn);
-    const message = args.optionalString(L, 3, fn, 'message') ?? '';
-    if (lobby.state !== 'joined') throw new NetworkError(`${fn}: the lobby is ${lobby.state}, not joined`);
-    if (!lobby.memberIds().includes(peer)) throw new NetworkError(`${fn}: peer ${peer} is not a member of lobby ${lobby.id}`);
-    if (peer === lobby.self) throw new NetworkError(`${fn}: cannot open a channel to this peer itself`);
-    bridge.pushInteger(L, running(fn).channels.open(peer, lobby.id, message).id);
-    return 1;
-  });
-  vm.defineFunction(LOBBY, 'close_channel', (L) => {
-    const fn = 'LanLobby.close_channel';
-    lobbyArg(L, fn);
-    const id = args.integer(L, 2, fn, 'channel');
-    const c = running(fn);
-    if (!c.channels.get(id)) throw new NetworkError(`${fn}: no channel ${id}`);
-    c.channels.close(id);
-    return 0;
-  });
+  defineChannelFunctions(vm, args, LOBBY, lobbyArg, (fn) => running(fn).channels);
 
   // ---- LanLobbyBrowser ------------------------------------------------------------------------
   vm.defineFunction(BROWSER, 'refresh', (L) => {
@@ -272,9 +231,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     const browser = browserArg(L, fn);
     const key = args.string(L, 2, fn, 'key');
     const value = args.text(L, 3, fn);
-    const comparison = (args.optionalString(L, 4, fn, 'comparison') ?? 'equal') as FilterComparison;
-    if (!FILTER_COMPARISONS.includes(comparison)) throw new LuaRaise(`bad argument #4 to '${fn}' (one of ${FILTER_COMPARISONS.join(', ')} expected, got '${comparison}')`);
-    browser.addFilter({ key, value, comparison });
+    browser.addFilter({ key, value, comparison: comparisonArg(args, L, 4, fn) });
     return 0;
   });
   vm.defineFunction(BROWSER, 'clear_filters', (L) => {

@@ -3,7 +3,7 @@
  * `bad argument #2 to 'Network.ping' (peer id expected, got nil)`.
  */
 import { luaJitNumberText } from '../core/number_text.js';
-import { parsePeerId, peerIdFromNumber, type PeerId } from '../core/peer_id.js';
+import { parsePeerId, peerIdFromBigInt, peerIdFromNumber, type PeerId } from '../core/peer_id.js';
 import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LuaRaise, type LuaBridge, type LuaState } from './lua_bridge.js';
 
 export class LuaArgs {
@@ -56,16 +56,25 @@ export class LuaArgs {
 
   /** A peer id: a hex string (any case), or a number (scripts pass `tonumber(hex, 16)`). */
   peerId(L: LuaState, idx: number, fn: string): PeerId {
+    return this.id(L, idx, fn, 'peer id');
+  }
+
+  /**
+   * A 64-bit id (peers, lobbies, rooms) as its canonical hex text: a hex string, or a number; Lua
+   * integers are read exactly (a Steam lobby id is past 2^53), negative ones as their unsigned bits.
+   */
+  id(L: LuaState, idx: number, fn: string, what: string): PeerId {
     const type = this.bridge.type(L, idx);
-    let peer: PeerId | undefined;
-    if (type === LUA_TSTRING) peer = parsePeerId(this.bridge.toString(L, idx)!);
-    else if (type === LUA_TNUMBER) peer = peerIdFromNumber(this.bridge.toNumber(L, idx));
-    else this.bad(L, idx, fn, 'peer id');
-    if (peer === undefined) {
+    let id: PeerId | undefined;
+    if (type === LUA_TSTRING) id = parsePeerId(this.bridge.toString(L, idx)!);
+    else if (type === LUA_TNUMBER && this.bridge.isInteger(L, idx)) id = peerIdFromBigInt(BigInt.asUintN(64, this.bridge.api.lua_tointegerx(L, idx, 0)));
+    else if (type === LUA_TNUMBER) id = peerIdFromNumber(this.bridge.toNumber(L, idx));
+    else this.bad(L, idx, fn, what);
+    if (id === undefined) {
       const text = this.bridge.toString(L, idx);
-      throw new LuaRaise(`bad argument #${idx} to '${fn}' (peer id expected: a 64-bit hex string, got '${text}')`);
+      throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what} expected: a 64-bit hex string, got '${text}')`);
     }
-    return peer;
+    return id;
   }
 
   /** A Lua value as the text the engine would store (lobby data): numbers as LuaJIT prints them. */

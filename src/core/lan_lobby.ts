@@ -102,6 +102,10 @@ export class LanLobby {
     return this.state === 'joined' || this.state === 'failed' ? this.members.map((m) => m.peer) : [];
   }
 
+  hasMember(peer: PeerId): boolean {
+    return this.memberIds().includes(peer);
+  }
+
   get hasDiscoverySocket(): boolean {
     return this.discoverySocket !== undefined;
   }

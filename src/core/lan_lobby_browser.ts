@@ -7,20 +7,12 @@ import { MalformedError } from './byte_reader.js';
 import type { Clock } from './clock.js';
 import type { DatagramNetwork, DatagramSocket, Endpoint } from './datagram_socket.js';
 import { decodeDiscovery, encodeDiscoveryQuery } from './lan_discovery.js';
+import { passesFilters, type LobbyFilter } from './lobby_filter.js';
 import { peerIdFromBigInt, type PeerId } from './peer_id.js';
 import type { Random } from './random.js';
 
 /** How long a refresh listens for replies, in seconds. */
 export const REFRESH_TIME = 0.5;
-
-export type FilterComparison = 'equal' | 'not_equal' | 'less' | 'less_or_equal' | 'greater' | 'greater_or_equal';
-export const FILTER_COMPARISONS: readonly FilterComparison[] = ['equal', 'not_equal', 'less', 'less_or_equal', 'greater', 'greater_or_equal'];
-
-export interface LobbyFilter {
-  key: string;
-  value: string;
-  comparison: FilterComparison;
-}
 
 export interface FoundLobby {
   readonly id: string;
@@ -112,34 +104,11 @@ export class LanLobbyBrowser {
   }
 
   private passes(lobby: FoundLobby): boolean {
-    return this.filters.every((f) => compare(lobby.data.get(f.key), f.value, f.comparison));
+    return passesFilters(lobby.data, this.filters);
   }
 
   close(): void {
     this.socket?.close();
     this.socket = undefined;
-  }
-}
-
-/** Numbers compare as numbers when both sides are numeric, otherwise as strings. */
-function compare(actual: string | undefined, wanted: string, comparison: FilterComparison): boolean {
-  if (actual === undefined) return comparison === 'not_equal';
-  const a = Number(actual);
-  const b = Number(wanted);
-  const numeric = actual.trim() !== '' && wanted.trim() !== '' && Number.isFinite(a) && Number.isFinite(b);
-  const order = numeric ? Math.sign(a - b) : actual < wanted ? -1 : actual > wanted ? 1 : 0;
-  switch (comparison) {
-    case 'equal':
-      return order === 0;
-    case 'not_equal':
-      return order !== 0;
-    case 'less':
-      return order < 0;
-    case 'less_or_equal':
-      return order <= 0;
-    case 'greater':
-      return order > 0;
-    case 'greater_or_equal':
-      return order >= 0;
   }
 }

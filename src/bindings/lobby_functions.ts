@@ -1,0 +1,101 @@
+/**
+ * What the lobby objects of every subsystem (LanLobby, SteamLobby, PsnRoom, game server lobbies)
+ * share on the Lua side: member lists into the script's buffer, lobby data tables, and channels.
+ */
+import type { Channels } from '../core/channel.js';
+import { FILTER_COMPARISONS, type FilterComparison } from '../core/lobby_filter.js';
+import { NetworkError } from '../core/network_error.js';
+import type { PeerId } from '../core/peer_id.js';
+import type { LuaArgs } from './lua_args.js';
+import { LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaBridge, type LuaState } from './lua_bridge.js';
+import type { LuaVm } from './lua_vm.js';
+
+/** Push a list of peer ids: into the table at `bufferIdx` when the script passed one (cleared of a longer earlier list), else a new table. */
+export function pushPeerList(bridge: LuaBridge, L: LuaState, peers: readonly PeerId[], bufferIdx: number): void {
+  if (bridge.type(L, bufferIdx) === LUA_TTABLE) {
+    const old = bridge.rawLength(L, bufferIdx);
+    for (let i = peers.length + 1; i <= old; i++) {
+      bridge.pushNil(L);
+      bridge.rawSetIndex(L, bufferIdx, i);
+    }
+    bridge.api.lua_pushvalue(L, bufferIdx);
+  } else {
+    bridge.newTable(L, peers.length, 0);
+  }
+  peers.forEach((peer, i) => {
+    bridge.pushString(L, peer);
+    bridge.rawSetIndex(L, -2, i + 1);
+  });
+}
+
+/** Push a string-keyed table of strings (lobby data), plus `extra` entries. */
+export function pushStringTable(bridge: LuaBridge, L: LuaState, entries: Iterable<[string, string]>, extra: Record<string, string> = {}): void {
+  bridge.newTable(L);
+  for (const [key, value] of [...entries, ...Object.entries(extra)]) {
+    bridge.pushString(L, value);
+    bridge.setField(L, -2, key);
+  }
+}
+
+/** The string keys and values (numbers as LuaJIT prints them) of the table at `idx`. */
+export function readStringTable(bridge: LuaBridge, args: LuaArgs, L: LuaState, idx: number, fn: string): Record<string, string> {
+  if (bridge.type(L, idx) !== LUA_TTABLE) args.bad(L, idx, fn, 'table');
+  const out: Record<string, string> = {};
+  bridge.pushNil(L);
+  while (bridge.api.lua_next(L, idx) !== 0) {
+    if (bridge.type(L, -2) !== LUA_TSTRING) throw new LuaRaise(`bad argument #${idx} to '${fn}' (keys must be strings, got ${bridge.typeName(L, -2)})`);
+    out[bridge.toString(L, -2)!] = args.text(L, bridge.api.lua_gettop(L), fn);
+    bridge.api.lua_settop(L, -2);
+  }
+  return out;
+}
+
+/** A filter comparison (a `*.EQUAL`-style constant, or its string); `equal` when left out. */
+export function comparisonArg(args: LuaArgs, L: LuaState, idx: number, fn: string): FilterComparison {
+  const comparison = (args.optionalString(L, idx, fn, 'comparison') ?? 'equal') as FilterComparison;
+  if (!FILTER_COMPARISONS.includes(comparison)) throw new LuaRaise(`bad argument #${idx} to '${fn}' (one of ${FILTER_COMPARISONS.join(', ')} expected, got '${comparison}')`);
+  return comparison;
+}
+
+/** A lobby a channel can be opened in. */
+export interface ChannelLobby {
+  readonly state: string;
+  readonly id: string;
+  readonly self: PeerId;
+  hasMember(peer: PeerId): boolean;
+}
+
+/**
+ * `open_channel(lobby, peer[, message])` and `close_channel(lobby, channel)` of a lobby namespace.
+ * `defaultPeer` names the peer when the script leaves it out (a game server lobby's server).
+ */
+export function defineChannelFunctions(
+  vm: LuaVm,
+  args: LuaArgs,
+  namespace: string,
+  lobbyArg: (L: LuaState, fn: string) => ChannelLobby,
+  channels: (fn: string) => Channels,
+  defaultPeer?: (lobby: ChannelLobby) => PeerId | undefined,
+): void {
+  vm.defineFunction(namespace, 'open_channel', (L) => {
+    const fn = `${namespace}.open_channel`;
+    const lobby = lobbyArg(L, fn);
+    const given = args.isNone(L, 2) ? defaultPeer?.(lobby) : undefined;
+    const peer = given ?? args.peerId(L, 2, fn);
+    const message = args.optionalString(L, 3, fn, 'message') ?? '';
+    if (lobby.state !== 'joined') throw new NetworkError(`${fn}: the lobby is ${lobby.state}, not joined`);
+    if (peer === lobby.self) throw new NetworkError(`${fn}: cannot open a channel to this peer itself`);
+    if (!lobby.hasMember(peer)) throw new NetworkError(`${fn}: peer ${peer} is not a member of lobby ${lobby.id}`);
+    vm.bridge.pushInteger(L, channels(fn).open(peer, lobby.id, message).id);
+    return 1;
+  });
+  vm.defineFunction(namespace, 'close_channel', (L) => {
+    const fn = `${namespace}.close_channel`;
+    lobbyArg(L, fn);
+    const id = args.integer(L, 2, fn, 'channel');
+    const all = channels(fn);
+    if (!all.get(id)) throw new NetworkError(`${fn}: no channel ${id}`);
+    all.close(id);
+    return 0;
+  });
+}
