@@ -2,18 +2,26 @@
  * `stingray-net`: the command line of stingray-network.
  *
  *   stingray-net run <script.lua>... [options] [-- script args]   run game scripts headless
+ *   stingray-net analyze <network log> [-o report.html]            the network log's bandwidth report
+ *   stingray-net platform [--port N]                               the emulated Steam / PSN / Xbox Live service
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readNetworkLog, renderReport } from '../src/analyzer/network_log_report.js';
+import { PlatformServer } from '../src/core/platform_server.js';
+import { PlatformService } from '../src/core/platform_service.js';
 import { parseRunOptions, UsageError } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
+
+/** The platform service's port when none is given. */
+const DEFAULT_PLATFORM_PORT = 47700;
 
 const HELP = `stingray-net: run Autodesk Stingray Lua game scripts headless, with real networking.
 
 usage:
   stingray-net run <script.lua>... [options] [-- script args]
   stingray-net analyze <network log> [-o report.html]
+  stingray-net platform [--port N]
 
 run options:
   --frames N        stop after N frames (default: run until every script calls Application.quit)
@@ -29,7 +37,12 @@ run options:
                     127.255.255.255 keeps them on this machine)
   --network-log F   write every peer's network log (bytes per frame, peer and category) to F;
                     stingray-net analyze F -o report.html graphs it
+  --platform H:P    use the platform service at H:P (a stingray-net platform) for Steam, PSN and
+                    Xbox Live, so peers in several processes meet (default: one in this process)
   -- ARGS           arguments for the scripts, read with Application.argv()
+
+platform options:
+  --port N          the TCP port on 127.0.0.1 to serve on (default ${DEFAULT_PLATFORM_PORT}; 0 picks a free one)
 
 exit codes: 0 ok, 1 Lua error, 2 usage error, or the code given to Application.quit(code).
 `;
@@ -48,6 +61,28 @@ async function analyze(args: readonly string[], stderr: (text: string) => void):
   return 0;
 }
 
+/** `stingray-net platform [--port N]`: serve the emulated platforms until interrupted. */
+async function platform(args: readonly string[], stdout: (text: string) => void): Promise<number> {
+  let port = DEFAULT_PLATFORM_PORT;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== '--port') throw new UsageError(`platform: unknown option ${args[i]} (stingray-net platform [--port N])`);
+    port = Number(args[++i]);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`platform: --port must be 0..65535, got '${args[i] ?? ''}'`);
+  }
+  let server: PlatformServer;
+  try {
+    server = await PlatformServer.listen(new PlatformService(), port);
+  } catch (error) {
+    throw new UsageError(`platform: cannot listen on 127.0.0.1:${port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  stdout(`platform service listening on 127.0.0.1:${server.port} (stingray-net run ... --platform 127.0.0.1:${server.port})\n`);
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  await server.close();
+  return 0;
+}
+
 export async function main(args: readonly string[]): Promise<number> {
   const [command, ...rest] = args;
   const stdout = (text: string) => void process.stdout.write(text);
@@ -58,6 +93,8 @@ export async function main(args: readonly string[]): Promise<number> {
         return await runScripts(parseRunOptions(rest), { stdout, stderr });
       case 'analyze':
         return await analyze(rest, stderr);
+      case 'platform':
+        return await platform(rest, stdout);
       case undefined:
       case 'help':
       case '--help':

@@ -12,6 +12,8 @@ import { loadNetworkConfig, type NetworkConfig } from '../core/network_config.js
 import { NetworkNode, type NetworkEnvironment } from '../core/network_node.js';
 import { ManualClock } from '../core/clock.js';
 import { NetworkSimulator } from '../core/network_simulator.js';
+import { openPlatformLink, type PlatformAccess, type PlatformLink } from '../core/platform_link.js';
+import { PlatformService } from '../core/platform_service.js';
 import type { PeerId } from '../core/peer_id.js';
 import { Random } from '../core/random.js';
 import { Rpc } from '../core/rpc.js';
@@ -25,14 +27,19 @@ import type { LuaVm } from './lua_vm.js';
 import { NetworkValues } from './network_value.js';
 import { ScriptCallbacks } from './script_callbacks.js';
 
-/** A running network subsystem (LAN client, ...), as the Network functions drive it. */
+/** A running network subsystem (LAN client, Steam client, ...), as the Network functions drive it. */
 export interface NetworkSubsystem {
   readonly name: string;
   readonly channels: Channels;
+  /** Why the subsystem can no longer work (its platform service was lost), if so. */
+  readonly fatalError?: string | undefined;
   update(): void;
   transmit(): void;
   shutdown(): void;
 }
+
+/** How a script should start a subsystem, for errors about a missing one. */
+export const START_A_CLIENT = 'call Network.init_lan_client, init_steam_client, init_steam_server, init_psn_client or init_xboxlive_client first';
 
 /** Dispatches one kind of event into the script's callback table during Network.update*. */
 export type EventDispatcher = (L: LuaState, tableIdx: number, handlerIdx: number) => void;
@@ -44,6 +51,11 @@ export interface ScriptNetworkOptions {
   log?: NetworkLog;
   /** Load a `.network_config` by resource name. */
   loadConfig(name: string): NetworkConfig;
+  /**
+   * The platform service the Steam, PSN and Xbox Live subsystems use: one embedded in the process
+   * (shared by its peers) or a `stingray-net platform` process. Without one, this VM gets its own.
+   */
+  platform?: PlatformAccess;
 }
 
 /** What `Network.log(level)` prints, quietest first (`"info"` is accepted for messages). */
@@ -120,8 +132,14 @@ export class ScriptNetwork {
   }
 
   requireSubsystem(fn: string): NetworkSubsystem {
-    if (!this.subsystem) throw new NetworkError(`${fn}: no network client is running (call Network.init_lan_client first)`);
+    if (!this.subsystem) throw new NetworkError(`${fn}: no network client is running (${START_A_CLIENT})`);
     return this.subsystem;
+  }
+
+  /** A link to the platform service for a platform subsystem starting now. */
+  openPlatformLink(): PlatformLink {
+    this.options.platform ??= new PlatformService();
+    return openPlatformLink(this.options.platform);
   }
 
   /** Refuse a second subsystem, as the engine allows one at a time. */
@@ -306,8 +324,10 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     return 1;
   });
   define('fatal_error', (L) => {
-    // LAN play has no account or service that can fail fatally; the host socket closing is the one case.
-    bridge.pushBoolean(L, net.subsystem !== undefined && node.host === undefined);
+    // LAN play has no account or service that can fail fatally (the host socket closing is the one
+    // case); the platforms fail when their service is lost or refuses the user.
+    const subsystem = net.subsystem;
+    bridge.pushBoolean(L, subsystem !== undefined && (node.host === undefined || subsystem.fatalError !== undefined));
     return 1;
   });
 

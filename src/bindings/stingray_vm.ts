@@ -5,6 +5,7 @@
 import { installApplication, type ApplicationHost } from './application_binding.js';
 import { EngineObjects } from './engine_object.js';
 import { installLan } from './lan_binding.js';
+import { installSteam } from './steam_binding.js';
 import { LuaVm } from './lua_vm.js';
 import { installNetworkConfig } from './network_config_binding.js';
 import { installRpc } from './rpc_binding.js';
@@ -36,6 +37,7 @@ export async function createStingrayVm(options: StingrayVmOptions): Promise<Stin
   installNetwork(lua, network);
   installNetworkConfig(lua, network);
   installLan(lua, objects, network);
+  installSteam(lua, objects, network);
   installRpc(lua, network);
   installGameSession(lua, objects, network);
   installLog(lua, network);

@@ -108,6 +108,8 @@ export class GameSession {
   }
 
   join(host: PeerId): void {
+    // The host may have added this peer before its join call: joining the same host again is nothing new.
+    if (this.role === 'client' && this.host === host) return;
     if (this.role !== 'none') throw new NetworkError(`GameSession.join: already in a session (hosted by ${this.host})`);
     this.expectedHost = host;
   }

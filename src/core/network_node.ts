@@ -80,7 +80,7 @@ export class NetworkNode {
 
   /** The running host, or an error naming what the script forgot. */
   requireHost(fn: string): Host {
-    if (!this.hostInstance) throw new NetworkError(`${fn}: no network client is running (call Network.init_lan_client first)`);
+    if (!this.hostInstance) throw new NetworkError(`${fn}: no network client is running (start one with a Network.init_*_client function)`);
     return this.hostInstance;
   }
 

@@ -2,6 +2,7 @@
  * Command-line options of `stingray-net run`, parsed with errors that fit on one line.
  */
 import { statSync } from 'node:fs';
+import { parseEndpoint, type Endpoint } from '../core/datagram_socket.js';
 import { parseLinkConditions, type LinkConditions } from '../core/network_simulator.js';
 
 export class UsageError extends Error {
@@ -29,9 +30,11 @@ export interface RunOptions {
   broadcast: string;
   /** Write the network log of every peer here. */
   networkLog: string | undefined;
+  /** A `stingray-net platform` to use for Steam, PSN and Xbox Live (default: one embedded in this run). */
+  platform: Endpoint | undefined;
 }
 
-const USAGE = 'usage: stingray-net run <script.lua>... [--frames N] [--dt SECONDS] [--realtime] [--root DIR] [--peers N] [--simulate CONDITIONS] [--seed N] [--broadcast ADDR] [--network-log FILE] [-- script args]';
+const USAGE = 'usage: stingray-net run <script.lua>... [--frames N] [--dt SECONDS] [--realtime] [--root DIR] [--peers N] [--simulate CONDITIONS] [--seed N] [--broadcast ADDR] [--network-log FILE] [--platform HOST:PORT] [-- script args]';
 
 function isFile(file: string): boolean {
   try {
@@ -61,6 +64,7 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
   let seed: number | undefined;
   let broadcast = '255.255.255.255';
   let networkLog: string | undefined;
+  let platform: Endpoint | undefined;
 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -128,6 +132,12 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
         broadcast = takeValue();
         if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(broadcast)) throw new UsageError(`--broadcast must be an IPv4 address, got '${broadcast}'`);
         break;
+      case '--platform': {
+        const value = takeValue();
+        platform = parseEndpoint(value);
+        if (!platform) throw new UsageError(`--platform must be the HOST:PORT of a stingray-net platform, like 127.0.0.1:47700, got '${value}'`);
+        break;
+      }
       default:
         throw new UsageError(`unknown option ${flag}\n${USAGE}`);
     }
@@ -141,5 +151,5 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
     if (scripts.length !== 1) throw new UsageError('--peers N runs one script N times; give exactly one script');
     while (scripts.length < peers) scripts.push(scripts[0]!);
   }
-  return { scripts, frames, dt, realtime, root, scriptArgs, simulate, seed, broadcast, networkLog };
+  return { scripts, frames, dt, realtime, root, scriptArgs, simulate, seed, broadcast, networkLog, platform };
 }

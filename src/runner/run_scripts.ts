@@ -12,6 +12,7 @@ import { Random } from '../core/random.js';
 import { UdpNetwork } from '../core/udp_network.js';
 import { loadNetworkConfig } from '../core/network_config.js';
 import { NetworkLog, NetworkLogFile } from '../core/network_log.js';
+import { PlatformService } from '../core/platform_service.js';
 import { UsageError, type RunOptions } from './run_options.js';
 import { ScriptPeer } from './script_peer.js';
 
@@ -51,6 +52,8 @@ export async function runScripts(options: RunOptions, output: RunOutput): Promis
     throw new UsageError(`--network-log: cannot write ${options.networkLog}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   const network: DatagramNetwork = options.simulate ? new NetworkSimulator(clock, seed, options.simulate) : new UdpNetwork('0.0.0.0', options.broadcast);
+  // The peers of a run share one Steam / PSN / Xbox Live; --platform shares one between processes.
+  const platform = options.platform ?? new PlatformService();
 
   const peers: ScriptPeer[] = [];
   for (const [index, script] of options.scripts.entries()) {
@@ -64,6 +67,7 @@ export async function runScripts(options: RunOptions, output: RunOutput): Promis
         network: {
           environment: { network, clock, random: new Random((seed + index * 0x9e3779b9) >>> 0) },
           loadConfig: (name) => loadNetworkConfig(root, name),
+          platform,
           ...(logFile ? { log: new NetworkLog(logFile, label) } : {}),
         },
         argv: [...options.scriptArgs, '--peer-index', String(index)],

@@ -1,0 +1,590 @@
+/**
+ * The Steam subsystem's Lua surface, on the emulated platform service: `Network.init_steam_client`
+ * and its lobbies (`SteamClient`, `SteamLobby`, `SteamLobbyBrowser`, `SteamMisc`), and Steam game
+ * servers (`Network.init_steam_server`, `SteamGameServer`, `join_steam_server` and its
+ * `SteamGameServerLobby`, `SteamServerBrowser`).
+ */
+import { parseEndpoint } from '../core/datagram_socket.js';
+import type { PlatformLobby } from '../core/platform_lobby.js';
+import type { PlatformLobbyBrowser } from '../core/platform_lobby_browser.js';
+import { LOBBY_TYPES, type LobbyType, type LobbyView } from '../core/platform_protocol.js';
+import { SteamClient } from '../core/steam_client.js';
+import { SteamGameServer, type SteamServerSettings } from '../core/steam_game_server.js';
+import type { SteamGameServerLobby } from '../core/steam_game_server_lobby.js';
+import type { SteamServerBrowser } from '../core/steam_server_browser.js';
+import type { EngineObjects } from './engine_object.js';
+import { LuaArgs } from './lua_args.js';
+import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from './lua_bridge.js';
+import type { LuaVm } from './lua_vm.js';
+import type { ScriptNetwork } from './network_binding.js';
+import { PlatformSlot } from './platform_slot.js';
+import { comparisonArg, defineChannelFunctions, pushPeerList, pushStringTable, readStringTable } from './lobby_functions.js';
+import { FILTER_COMPARISONS } from '../core/lobby_filter.js';
+
+const CLIENT = 'SteamClient';
+const LOBBY = 'SteamLobby';
+const BROWSER = 'SteamLobbyBrowser';
+const SERVER = 'SteamGameServer';
+const SERVER_LOBBY = 'SteamGameServerLobby';
+const SERVER_BROWSER = 'SteamServerBrowser';
+
+/** Steam's distance filters; on one machine every lobby is close, so each keeps every lobby. */
+const DISTANCES = ['close', 'default', 'far', 'world'];
+/** What SteamServerBrowser.refresh lists. */
+const SERVER_LISTS = ['internet', 'lan', 'favorites', 'friends', 'history'];
+
+export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork): void {
+  const { bridge } = vm;
+  const args = new LuaArgs(bridge);
+  for (const kind of [CLIENT, LOBBY, BROWSER, SERVER, SERVER_LOBBY, SERVER_BROWSER]) objects.defineKind(kind);
+  for (const type of LOBBY_TYPES) vm.defineConstant('Network', `STEAM_LOBBY_${type.toUpperCase()}`, type);
+  // WotR/WotV spell it without the underscore.
+  vm.defineConstant('Network', 'STEAM_LOBBY_FRIENDSONLY', 'friends_only');
+  for (const state of ['creating', 'joining', 'joined', 'failed']) vm.defineConstant(LOBBY, state.toUpperCase(), state);
+  for (const comparison of FILTER_COMPARISONS) vm.defineConstant(BROWSER, comparison.toUpperCase(), comparison);
+  for (const distance of DISTANCES) vm.defineConstant(BROWSER, distance.toUpperCase(), distance);
+  for (const state of ['connected', 'disconnected', 'user_has_license', 'user_has_not_license']) vm.defineConstant(SERVER, state.toUpperCase(), state);
+  for (const state of ['joining', 'reserved', 'joined', 'failed', 'server_is_full', 'timeout']) vm.defineConstant(SERVER_LOBBY, state.toUpperCase(), state);
+  for (const list of SERVER_LISTS) vm.defineConstant(SERVER_BROWSER, list.toUpperCase(), list);
+
+  const clients = new PlatformSlot<SteamClient>(objects, net, args, CLIENT, 'init_steam_client');
+  const servers = new PlatformSlot<SteamGameServer>(objects, net, args, SERVER, 'init_steam_server');
+  /** Lobby data fetched with SteamLobby.request_lobby_data, by lobby id, for SteamMisc. */
+  const fetched = new Map<string, Record<string, string>>();
+  /** Servers a SteamServerBrowser knows besides what the service lists. */
+  const favorites = new Set<string>();
+  const history = new Set<string>();
+
+  const steamClient = (fn: string): SteamClient => clients.running(fn);
+  const steamServer = (fn: string): SteamGameServer => servers.running(fn);
+  const lobbyArg = (L: LuaState, fn: string): PlatformLobby => objects.check<PlatformLobby>(L, 1, LOBBY, fn);
+  const serverArg = (L: LuaState, fn: string): SteamGameServer => objects.check<SteamGameServer>(L, 1, SERVER, fn);
+  const serverLobbyArg = (L: LuaState, fn: string): SteamGameServerLobby => objects.check<SteamGameServerLobby>(L, 1, SERVER_LOBBY, fn);
+  const pushPeerOrNil = (L: LuaState, peer: string | null | undefined): number => {
+    if (peer === undefined || peer === null) bridge.pushNil(L);
+    else bridge.pushString(L, peer);
+    return 1;
+  };
+  const pushOptional = (L: LuaState, value: string | undefined): number => pushPeerOrNil(L, value);
+  /** A lobby's state, and why when it failed. */
+  const pushState = (L: LuaState, lobby: PlatformLobby): number => {
+    bridge.pushString(L, lobby.state);
+    if (lobby.failCode === undefined) return 1;
+    bridge.pushString(L, lobby.reason);
+    return 2;
+  };
+  // ---- Network: the Steam client ---------------------------------------------------------------
+  vm.defineFunction('Network', 'init_steam_client', (L) => clients.start(L, 'Network.init_steam_client', (config) => new SteamClient(net.node, config, () => net.openPlatformLink())));
+  vm.defineFunction('Network', 'shutdown_steam_client', (L) => clients.shutdown(L, 'Network.shutdown_steam_client'));
+  vm.defineFunction('Network', 'create_steam_lobby', (L) => {
+    const fn = 'Network.create_steam_lobby';
+    const type = lobbyTypeArg(L, 1, fn);
+    const maxMembers = args.count(L, 2, fn, 'max members', 1, 250);
+    objects.push(L, LOBBY, steamClient(fn).createLobby(type, maxMembers));
+    return 1;
+  });
+  vm.defineFunction('Network', 'join_steam_lobby', (L) => {
+    const fn = 'Network.join_steam_lobby';
+    const id = args.id(L, 1, fn, 'lobby id');
+    objects.push(L, LOBBY, steamClient(fn).joinLobby(id));
+    return 1;
+  });
+  vm.defineFunction('Network', 'leave_steam_lobby', (L) => {
+    const lobby = lobbyArg(L, 'Network.leave_steam_lobby');
+    lobby.leave();
+    objects.release(lobby);
+    return 0;
+  });
+
+  const lobbyTypeArg = (L: LuaState, idx: number, fn: string): LobbyType => {
+    const type = args.string(L, idx, fn, 'lobby type (a Network.STEAM_LOBBY_* constant)').toLowerCase().replace('friendsonly', 'friends_only') as LobbyType;
+    if (!LOBBY_TYPES.includes(type)) throw new LuaRaise(`bad argument #${idx} to '${fn}' (one of ${LOBBY_TYPES.join(', ')} expected, got '${type}')`);
+    return type;
+  };
+
+  // ---- SteamClient ---------------------------------------------------------------------------
+  const clientArg = (L: LuaState, fn: string): SteamClient => objects.check<SteamClient>(L, 1, CLIENT, fn);
+  vm.defineFunction(CLIENT, 'lobby_browser', (L) => {
+    objects.push(L, BROWSER, clientArg(L, 'SteamClient.lobby_browser').lobbyBrowser());
+    return 1;
+  });
+  vm.defineFunction(CLIENT, 'server_browser', (L) => {
+    objects.push(L, SERVER_BROWSER, clientArg(L, 'SteamClient.server_browser').serverBrowser());
+    return 1;
+  });
+  /** The connection to `peer` as scripts see it (ping in seconds, bytes and packets both ways). */
+  vm.defineFunction(CLIENT, 'get_connection_info', (L) => {
+    const fn = 'SteamClient.get_connection_info';
+    const c = clientArg(L, fn);
+    const peer = args.peerId(L, 2, fn);
+    const connection = c.nodeOf.host?.connectionTo(peer);
+    if (!connection) {
+      bridge.pushNil(L);
+      return 1;
+    }
+    bridge.newTable(L);
+    bridge.pushString(L, connection.state);
+    bridge.setField(L, -2, 'state');
+    bridge.pushString(L, `${connection.endpoint.address}:${connection.endpoint.port}`);
+    bridge.setField(L, -2, 'address');
+    bridge.pushNumber(L, connection.rtt);
+    bridge.setField(L, -2, 'ping');
+    for (const [key, value] of Object.entries(connection.stats)) {
+      if (typeof value !== 'number') continue;
+      bridge.pushInteger(L, value);
+      bridge.setField(L, -2, snakeCase(key));
+    }
+    return 1;
+  });
+  vm.defineFunction(CLIENT, 'write_detailed_connection_status_to_log', (L) => {
+    const fn = 'SteamClient.write_detailed_connection_status_to_log';
+    const c = clientArg(L, fn);
+    const peer = args.isNone(L, 2) ? undefined : args.peerId(L, 2, fn);
+    const connections = [...(c.nodeOf.host?.connections() ?? [])].filter((connection) => peer === undefined || connection.peer === peer);
+    if (connections.length === 0) net.writeLog(`[network] ${peer === undefined ? 'no connections' : `no connection to ${peer}`}\n`);
+    for (const connection of connections) {
+      const stats = Object.entries(connection.stats).map(([key, value]) => `${snakeCase(key)}=${value}`);
+      net.writeLog(`[network] ${connection.peer} at ${connection.endpoint.address}:${connection.endpoint.port}: ${connection.state}, ping ${Math.round(connection.rtt * 1000)} ms, ${stats.join(' ')}\n`);
+    }
+    return 0;
+  });
+
+  // ---- SteamLobby ------------------------------------------------------------------------------
+  vm.defineFunction(LOBBY, 'state', (L) => pushState(L, lobbyArg(L, 'SteamLobby.state')));
+  vm.defineFunction(LOBBY, 'id', (L) => {
+    bridge.pushString(L, lobbyArg(L, 'SteamLobby.id').id);
+    return 1;
+  });
+  vm.defineFunction(LOBBY, 'members', (L) => {
+    const ids = lobbyArg(L, 'SteamLobby.members').memberIds();
+    pushPeerList(bridge, L, ids, 2);
+    bridge.pushInteger(L, ids.length);
+    return 2;
+  });
+  vm.defineFunction(LOBBY, 'lobby_host', (L) => pushPeerOrNil(L, lobbyArg(L, 'SteamLobby.lobby_host').owner()));
+  vm.defineFunction(LOBBY, 'data', (L) => {
+    const lobby = lobbyArg(L, 'SteamLobby.data');
+    return pushOptional(L, lobby.data(args.string(L, 2, 'SteamLobby.data', 'key')));
+  });
+  vm.defineFunction(LOBBY, 'set_data', (L) => {
+    const fn = 'SteamLobby.set_data';
+    const lobby = lobbyArg(L, fn);
+    lobby.setData({ [args.string(L, 2, fn, 'key')]: args.text(L, 3, fn) }, fn);
+    return 0;
+  });
+  vm.defineFunction(LOBBY, 'set_data_table', (L) => {
+    const fn = 'SteamLobby.set_data_table';
+    const lobby = lobbyArg(L, fn);
+    lobby.setData(readStringTable(bridge, args, L, 2, fn), fn);
+    return 0;
+  });
+  vm.defineFunction(LOBBY, 'set_max_members', (L) => {
+    const fn = 'SteamLobby.set_max_members';
+    lobbyArg(L, fn).setMaxMembers(args.count(L, 2, fn, 'max members', 1, 250), fn);
+    return 0;
+  });
+  vm.defineFunction(LOBBY, 'set_lobby_type', (L) => {
+    const fn = 'SteamLobby.set_lobby_type';
+    lobbyArg(L, fn).setType(lobbyTypeArg(L, 2, fn), fn);
+    return 0;
+  });
+  vm.defineFunction(LOBBY, 'game_session_host', (L) => pushPeerOrNil(L, lobbyArg(L, 'SteamLobby.game_session_host').view?.gameSessionHost));
+  vm.defineFunction(LOBBY, 'set_game_session_host', (L) => {
+    const fn = 'SteamLobby.set_game_session_host';
+    const lobby = lobbyArg(L, fn);
+    lobby.setGameSessionHost(args.isNone(L, 2) ? null : args.peerId(L, 2, fn), fn);
+    return 0;
+  });
+  /** request_lobby_data(lobby or lobby id): fetch the data of any lobby (joined or not) for SteamMisc to read. */
+  vm.defineFunction(LOBBY, 'request_lobby_data', (L) => {
+    const fn = 'SteamLobby.request_lobby_data';
+    const lobby = objects.optional<PlatformLobby>(L, 1, LOBBY, fn);
+    const id = lobby ? lobby.id : args.id(L, 1, fn, 'SteamLobby or lobby id');
+    steamClient(fn).request({ op: 'lookup', lobby: id }, (answer) => {
+      if (answer.ok) fetched.set(id, answer.lobby!.data);
+      else fetched.delete(id);
+    });
+    return 0;
+  });
+  defineChannelFunctions(vm, args, LOBBY, lobbyArg, (fn) => steamClient(fn).channels);
+
+  // ---- SteamMisc -----------------------------------------------------------------------------
+  /** Data of a lobby: joined lobbies' own, else what request_lobby_data fetched (nil before it arrived). */
+  const lobbyData = (L: LuaState, fn: string): Record<string, string> | undefined => {
+    const id = args.id(L, 1, fn, 'lobby id');
+    for (const lobby of steamClient(fn).lobbies) if (lobby.id === id && lobby.isJoined) return lobby.view!.data;
+    return fetched.get(id);
+  };
+  vm.defineFunction('SteamMisc', 'get_lobby_data', (L) => {
+    const data = lobbyData(L, 'SteamMisc.get_lobby_data');
+    if (data) pushStringTable(bridge, L, Object.entries(data));
+    else bridge.pushNil(L);
+    return 1;
+  });
+  vm.defineFunction('SteamMisc', 'get_lobby_data_by_key', (L) => {
+    const fn = 'SteamMisc.get_lobby_data_by_key';
+    const data = lobbyData(L, fn);
+    return pushOptional(L, data?.[args.string(L, 2, fn, 'key')]);
+  });
+
+  // ---- SteamLobbyBrowser -----------------------------------------------------------------------
+  const browserArg = (L: LuaState, fn: string): PlatformLobbyBrowser => objects.check<PlatformLobbyBrowser>(L, 1, BROWSER, fn);
+  defineBrowserBasics(BROWSER, browserArg, 'num_lobbies');
+  const pushLobbyEntry = (L: LuaState, fn: string, withIdentity: boolean): number => {
+    const lobby = browserArg(L, fn).at(args.integer(L, 2, fn, 'lobby index (0-based)'));
+    if (!lobby) return pushOptional(L, undefined);
+    const identity: Record<string, string> = withIdentity ? { id: lobby.id, name: lobby.data.name ?? lobby.name } : {};
+    pushStringTable(bridge, L, Object.entries(lobby.data), identity);
+    if (withIdentity) {
+      bridge.pushInteger(L, lobby.members.length);
+      bridge.setField(L, -2, 'num_members');
+      bridge.pushInteger(L, lobby.maxMembers);
+      bridge.setField(L, -2, 'max_members');
+    }
+    return 1;
+  };
+  vm.defineFunction(BROWSER, 'lobby', (L) => pushLobbyEntry(L, 'SteamLobbyBrowser.lobby', true));
+  vm.defineFunction(BROWSER, 'data_all', (L) => pushLobbyEntry(L, 'SteamLobbyBrowser.data_all', false));
+  vm.defineFunction(BROWSER, 'add_filter', (L) => {
+    const fn = 'SteamLobbyBrowser.add_filter';
+    const browser = browserArg(L, fn);
+    browser.addFilter({ key: args.string(L, 2, fn, 'key'), value: args.text(L, 3, fn), comparison: comparisonArg(args, L, 4, fn) });
+    return 0;
+  });
+  vm.defineFunction(BROWSER, 'add_near_filter', (L) => {
+    const fn = 'SteamLobbyBrowser.add_near_filter';
+    const browser = browserArg(L, fn);
+    browser.addNearFilter(args.string(L, 2, fn, 'key'), args.number(L, 3, fn, 'value'));
+    return 0;
+  });
+  vm.defineFunction(BROWSER, 'add_slots_filter', (L) => {
+    const fn = 'SteamLobbyBrowser.add_slots_filter';
+    const browser = browserArg(L, fn);
+    browser.setSlots(args.count(L, 2, fn, 'free slots', 0, 250));
+    return 0;
+  });
+  vm.defineFunction(BROWSER, 'add_distance_filter', (L) => {
+    const fn = 'SteamLobbyBrowser.add_distance_filter';
+    browserArg(L, fn);
+    const distance = args.string(L, 2, fn, 'distance (a SteamLobbyBrowser.CLOSE/DEFAULT/FAR/WORLD constant)');
+    if (!DISTANCES.includes(distance)) throw new LuaRaise(`bad argument #2 to '${fn}' (one of ${DISTANCES.join(', ')} expected, got '${distance}')`);
+    return 0;
+  });
+  vm.defineFunction(BROWSER, 'set_max_results', (L) => {
+    const fn = 'SteamLobbyBrowser.set_max_results';
+    browserArg(L, fn).setLimit(args.count(L, 2, fn, 'max results', 1, 1000));
+    return 0;
+  });
+
+  /** refresh / is_refreshing / abort_refresh / clear_filters / the count function, common to both browsers. */
+  function defineBrowserBasics(namespace: string, arg: (L: LuaState, fn: string) => PlatformLobbyBrowser, countName: string): void {
+    vm.defineFunction(namespace, 'is_refreshing', (L) => {
+      bridge.pushBoolean(L, arg(L, `${namespace}.is_refreshing`).isRefreshing());
+      return 1;
+    });
+    vm.defineFunction(namespace, countName, (L) => {
+      bridge.pushInteger(L, arg(L, `${namespace}.${countName}`).count());
+      return 1;
+    });
+    vm.defineFunction(namespace, 'abort_refresh', (L) => {
+      arg(L, `${namespace}.abort_refresh`).abort();
+      return 0;
+    });
+    vm.defineFunction(namespace, 'clear_filters', (L) => {
+      arg(L, `${namespace}.clear_filters`).clearFilters();
+      return 0;
+    });
+  }
+  vm.defineFunction(BROWSER, 'refresh', (L) => {
+    browserArg(L, 'SteamLobbyBrowser.refresh').refresh();
+    return 0;
+  });
+
+  // ---- Network: Steam game servers -------------------------------------------------------------
+  vm.defineFunction('Network', 'init_steam_server', (L) => {
+    const fn = 'Network.init_steam_server';
+    return servers.start(L, fn, (config) => {
+      const settings = serverSettings(L, fn);
+      return new SteamGameServer(net.node, config, () => net.openPlatformLink(), settings);
+    });
+  });
+  vm.defineFunction('Network', 'shutdown_steam_server', (L) => servers.shutdown(L, 'Network.shutdown_steam_server'));
+  /** join_steam_server("ip:port"[, password]) or join_steam_server("ip", port[, password]). */
+  const serverAddress = (L: LuaState, fn: string): { address: string; password: string | undefined } => {
+    const split = bridge.type(L, 2) === LUA_TNUMBER;
+    const text = split ? `${args.string(L, 1, fn, 'server ip')}:${args.count(L, 2, fn, 'query port', 1, 65535)}` : args.string(L, 1, fn, 'server address (ip:port)');
+    if (!parseEndpoint(text)) throw new LuaRaise(`bad argument #1 to '${fn}' (an IPv4 address and query port like 127.0.0.1:27016 expected, got '${text}')`);
+    const password = args.optionalString(L, split ? 3 : 2, fn, 'password');
+    history.add(text);
+    return { address: text, password };
+  };
+  vm.defineFunction('Network', 'join_steam_server', (L) => {
+    const fn = 'Network.join_steam_server';
+    const { address, password } = serverAddress(L, fn);
+    objects.push(L, SERVER_LOBBY, steamClient(fn).joinServer(address, password, true));
+    return 1;
+  });
+  /** Reserve a slot without connecting yet; SteamGameServerLobby.join connects. */
+  vm.defineFunction('Network', 'reserve_steam_server', (L) => {
+    const fn = 'Network.reserve_steam_server';
+    const { address, password } = serverAddress(L, fn);
+    objects.push(L, SERVER_LOBBY, steamClient(fn).joinServer(address, password, false));
+    return 1;
+  });
+  vm.defineFunction('Network', 'leave_steam_server', (L) => {
+    const lobby = serverLobbyArg(L, 'Network.leave_steam_server');
+    lobby.leave();
+    objects.release(lobby);
+    return 0;
+  });
+
+  /** The network_steam_server_settings table: server_name and max_players are required. */
+  const serverSettings = (L: LuaState, fn: string): SteamServerSettings => {
+    if (bridge.type(L, 2) !== LUA_TTABLE) args.bad(L, 2, fn, 'settings table (network_steam_server_settings)');
+    const field = (key: string, kind: 'string' | 'number' | 'boolean', required = false): string | number | boolean | undefined => {
+      const type = bridge.getField(L, 2, key);
+      let value: string | number | boolean | undefined;
+      if (type === LUA_TSTRING && kind === 'string') value = bridge.toString(L, -1)!;
+      else if (type === LUA_TNUMBER && kind === 'number') value = bridge.toNumber(L, -1);
+      else if (type === LUA_TNUMBER && kind === 'string') value = bridge.toString(L, -1)!;
+      else if (kind === 'boolean' && type > 0) value = bridge.toBoolean(L, -1);
+      const got = bridge.typeName(L, -1);
+      bridge.api.lua_settop(L, -2);
+      if (value === undefined && (type > 0 || required)) throw new LuaRaise(`bad argument #2 to '${fn}' (settings.${key}: ${kind} expected, got ${got})`);
+      return value;
+    };
+    const port = (key: string, fallback: number): number => {
+      const value = (field(key, 'number') as number | undefined) ?? fallback;
+      if (!Number.isInteger(value) || value < 0 || value > 65535) throw new LuaRaise(`bad argument #2 to '${fn}' (settings.${key}: a port 0..65535 expected, got ${value})`);
+      return value;
+    };
+    const maxPlayers = field('max_players', 'number', true) as number;
+    if (!Number.isInteger(maxPlayers) || maxPlayers < 1 || maxPlayers > 65535) throw new LuaRaise(`bad argument #2 to '${fn}' (settings.max_players: an integer 1..65535 expected, got ${maxPlayers})`);
+    const ip = (field('ip_address', 'string') as string | undefined) ?? '0.0.0.0';
+    if (!parseEndpoint(`${ip}:1`)) throw new LuaRaise(`bad argument #2 to '${fn}' (settings.ip_address: an IPv4 address a.b.c.d expected, got '${ip}')`);
+    return {
+      serverName: field('server_name', 'string', true) as string,
+      maxPlayers,
+      gamePort: port('server_port', port('game_port', 0)),
+      queryPort: port('query_port', 27016),
+      ipAddress: ip,
+      map: (field('map', 'string') as string | undefined) ?? '',
+      gameDescription: (field('game_description', 'string') as string | undefined) ?? '',
+      gamedir: (field('gamedir', 'string') as string | undefined) ?? '',
+      version: (field('server_version', 'string') as string | undefined) ?? '',
+      dedicated: (field('dedicated', 'boolean') as boolean | undefined) ?? false,
+      password: (field('password', 'string') as string | undefined) ?? '',
+      appId: (field('app_id', 'number') as number | undefined) ?? 0,
+    };
+  };
+
+  // ---- SteamGameServer -----------------------------------------------------------------------
+  vm.defineFunction(SERVER, 'app_id', (L) => {
+    const running = servers.current;
+    bridge.pushInteger(L, running && !running.isShutDown ? running.settings.appId : 0);
+    return 1;
+  });
+  vm.defineFunction(SERVER, 'id', (L) => {
+    bridge.pushString(L, serverArg(L, 'SteamGameServer.id').peerId);
+    return 1;
+  });
+  vm.defineFunction(SERVER, 'state', (L) => {
+    bridge.pushString(L, serverArg(L, 'SteamGameServer.state').connected ? 'connected' : 'disconnected');
+    return 1;
+  });
+  vm.defineFunction(SERVER, 'members', (L) => {
+    const ids = serverArg(L, 'SteamGameServer.members').listing.memberIds();
+    pushPeerList(bridge, L, ids, 2);
+    bridge.pushInteger(L, ids.length);
+    return 2;
+  });
+  vm.defineFunction(SERVER, 'name', (L) => {
+    const fn = 'SteamGameServer.name';
+    const s = serverArg(L, fn);
+    const peer = args.peerId(L, 2, fn);
+    bridge.pushString(L, s.listing.members().find((m) => m.peer === peer)?.name ?? '');
+    return 1;
+  });
+  vm.defineFunction(SERVER, 'remove_member', (L) => {
+    const fn = 'SteamGameServer.remove_member';
+    const s = serverArg(L, fn);
+    const peer = args.peerId(L, 2, fn);
+    s.listing.removeMember(peer, fn);
+    s.nodeOf.host?.connectionTo(peer)?.users.delete(s.listing.tag());
+    return 0;
+  });
+  /** Take in what the service said now (Network.update does it every frame as well). */
+  vm.defineFunction(SERVER, 'run_callbacks', (L) => {
+    serverArg(L, 'SteamGameServer.run_callbacks').update();
+    return 0;
+  });
+  vm.defineFunction(SERVER, 'set_map', (L) => {
+    const fn = 'SteamGameServer.set_map';
+    serverArg(L, fn).listing.publish({ map: args.string(L, 2, fn, 'map') }, fn);
+    return 0;
+  });
+  vm.defineFunction(SERVER, 'set_game_tags', (L) => {
+    const fn = 'SteamGameServer.set_game_tags';
+    serverArg(L, fn).listing.publish({ tags: args.string(L, 2, fn, 'tags') }, fn);
+    return 0;
+  });
+  vm.defineFunction(SERVER, 'set_max_members', (L) => {
+    const fn = 'SteamGameServer.set_max_members';
+    serverArg(L, fn).listing.setMaxMembers(args.count(L, 2, fn, 'max members', 1, 65535), fn);
+    return 0;
+  });
+  vm.defineFunction(SERVER, 'data', (L) => {
+    const fn = 'SteamGameServer.data';
+    return pushOptional(L, serverArg(L, fn).listing.data(args.string(L, 2, fn, 'key')));
+  });
+  vm.defineFunction(SERVER, 'set_data', (L) => {
+    const fn = 'SteamGameServer.set_data';
+    serverArg(L, fn).listing.setData({ [args.string(L, 2, fn, 'key')]: args.text(L, 3, fn) }, fn);
+    return 0;
+  });
+  /** Every user signed in to the emulated Steam owns the game. */
+  vm.defineFunction(SERVER, 'has_license', (L) => {
+    const fn = 'SteamGameServer.has_license';
+    const s = serverArg(L, fn);
+    bridge.pushString(L, s.listing.hasMember(args.peerId(L, 2, fn)) ? 'user_has_license' : 'user_has_not_license');
+    return 1;
+  });
+  /** The country of this machine's locale (Steam geolocates the server's address; a loopback address has no country). */
+  vm.defineFunction(SERVER, 'country_code', (L) => {
+    serverArg(L, 'SteamGameServer.country_code');
+    bridge.pushString(L, new Intl.Locale(Intl.DateTimeFormat().resolvedOptions().locale).maximize().region ?? '');
+    return 1;
+  });
+  defineChannelFunctions(vm, args, SERVER, (L, fn) => serverArg(L, fn).listing, (fn) => steamServer(fn).channels);
+
+  // ---- SteamGameServerLobby --------------------------------------------------------------------
+  vm.defineFunction(SERVER_LOBBY, 'state', (L) => pushState(L, serverLobbyArg(L, 'SteamGameServerLobby.state')));
+  vm.defineFunction(SERVER_LOBBY, 'fail_reason', (L) => {
+    const lobby = serverLobbyArg(L, 'SteamGameServerLobby.fail_reason');
+    if (lobby.failCode === undefined) return pushOptional(L, undefined);
+    bridge.pushString(L, lobby.state);
+    bridge.pushString(L, lobby.reason);
+    return 2;
+  });
+  vm.defineFunction(SERVER_LOBBY, 'join', (L) => {
+    serverLobbyArg(L, 'SteamGameServerLobby.join').connect();
+    return 0;
+  });
+  vm.defineFunction(SERVER_LOBBY, 'game_session_host', (L) => {
+    const lobby = serverLobbyArg(L, 'SteamGameServerLobby.game_session_host');
+    // A dedicated server hosts the game session itself unless its listing names another host.
+    return pushPeerOrNil(L, lobby.isJoined ? (lobby.view?.gameSessionHost ?? lobby.server) : undefined);
+  });
+  vm.defineFunction(SERVER_LOBBY, 'data', (L) => {
+    const fn = 'SteamGameServerLobby.data';
+    const lobby = serverLobbyArg(L, fn);
+    return pushOptional(L, lobby.data(args.string(L, 2, fn, 'key')));
+  });
+  vm.defineFunction(SERVER_LOBBY, 'request_data', (L) => {
+    serverLobbyArg(L, 'SteamGameServerLobby.request_data').refresh();
+    return 0;
+  });
+  vm.defineFunction(SERVER_LOBBY, 'auto_update_data', (L) => {
+    serverLobbyArg(L, 'SteamGameServerLobby.auto_update_data').autoRefresh = true;
+    return 0;
+  });
+  vm.defineFunction(SERVER_LOBBY, 'game_description', (L) => pushOptional(L, serverLobbyArg(L, 'SteamGameServerLobby.game_description').view?.server?.gameDescription));
+  defineChannelFunctions(vm, args, SERVER_LOBBY, serverLobbyArg, (fn) => steamClient(fn).channels, (lobby) => (lobby as SteamGameServerLobby).server);
+
+  // ---- SteamServerBrowser ----------------------------------------------------------------------
+  const serverBrowserArg = (L: LuaState, fn: string): SteamServerBrowser => objects.check<SteamServerBrowser>(L, 1, SERVER_BROWSER, fn);
+  defineBrowserBasics(SERVER_BROWSER, serverBrowserArg, 'num_servers');
+  vm.defineFunction(SERVER_BROWSER, 'refresh', (L) => {
+    const fn = 'SteamServerBrowser.refresh';
+    const browser = serverBrowserArg(L, fn);
+    const list = args.optionalString(L, 2, fn, 'server list (a SteamServerBrowser.INTERNET/LAN/FAVORITES/FRIENDS/HISTORY constant)') ?? 'internet';
+    if (!SERVER_LISTS.includes(list)) throw new LuaRaise(`bad argument #2 to '${fn}' (one of ${SERVER_LISTS.join(', ')} expected, got '${list}')`);
+    // Favorites and history are this client's own lists; no user has Steam friends here.
+    const only = list === 'favorites' ? favorites : list === 'history' ? history : list === 'friends' ? new Set<string>() : undefined;
+    browser.refreshList(only ? (view) => only.has(view.server!.queryAddress) : undefined);
+    return 0;
+  });
+  const serverAt = (L: LuaState, fn: string): LobbyView | undefined => serverBrowserArg(L, fn).at(args.integer(L, 2, fn, 'server index (0-based)'));
+  vm.defineFunction(SERVER_BROWSER, 'server', (L) => {
+    const view = serverAt(L, 'SteamServerBrowser.server');
+    if (!view) return pushOptional(L, undefined);
+    pushServerInfo(L, view);
+    return 1;
+  });
+  vm.defineFunction(SERVER_BROWSER, 'data_all', (L) => {
+    const view = serverAt(L, 'SteamServerBrowser.data_all');
+    if (!view) return pushOptional(L, undefined);
+    pushStringTable(bridge, L, Object.entries(view.data));
+    return 1;
+  });
+  vm.defineFunction(SERVER_BROWSER, 'request_data', (L) => {
+    const fn = 'SteamServerBrowser.request_data';
+    const browser = serverBrowserArg(L, fn);
+    browser.refreshEntry(args.integer(L, 2, fn, 'server index (0-based)'));
+    return 0;
+  });
+  vm.defineFunction(SERVER_BROWSER, 'is_fetching_data', (L) => {
+    bridge.pushBoolean(L, serverBrowserArg(L, 'SteamServerBrowser.is_fetching_data').isFetching());
+    return 1;
+  });
+  /** add_filter(table) or add_filter(key, value): Steam's server filter keys (map, gamedir, dedicated, ...) or server data keys. */
+  vm.defineFunction(SERVER_BROWSER, 'add_filter', (L) => {
+    const fn = 'SteamServerBrowser.add_filter';
+    const browser = serverBrowserArg(L, fn);
+    const filters = bridge.type(L, 2) === LUA_TTABLE ? readStringTable(bridge, args, L, 2, fn) : { [args.string(L, 2, fn, 'filter key or table')]: args.text(L, 3, fn) };
+    for (const [key, value] of Object.entries(filters)) browser.addServerFilter(key, value);
+    return 0;
+  });
+  const favoriteArg = (L: LuaState, fn: string): string => {
+    serverBrowserArg(L, fn);
+    const ip = args.string(L, 2, fn, 'ip');
+    args.count(L, 3, fn, 'connection port', 0, 65535);
+    const address = `${ip}:${args.count(L, 4, fn, 'query port', 1, 65535)}`;
+    if (!parseEndpoint(address)) throw new LuaRaise(`bad argument #2 to '${fn}' (an IPv4 address a.b.c.d expected, got '${ip}')`);
+    return address;
+  };
+  vm.defineFunction(SERVER_BROWSER, 'add_favorite', (L) => {
+    favorites.add(favoriteArg(L, 'SteamServerBrowser.add_favorite'));
+    return 0;
+  });
+  vm.defineFunction(SERVER_BROWSER, 'remove_favorite', (L) => {
+    favorites.delete(favoriteArg(L, 'SteamServerBrowser.remove_favorite'));
+    return 0;
+  });
+
+  /** A steam_server_info table. */
+  const pushServerInfo = (L: LuaState, view: LobbyView): void => {
+    const info = view.server!;
+    const query = parseEndpoint(info.queryAddress)!;
+    const game = parseEndpoint(info.gameAddress);
+    bridge.newTable(L);
+    const strings: Record<string, string> = { server_name: view.name, map: info.map, game_description: info.gameDescription, tags: info.tags, steam_id: view.owner, gamedir: info.gamedir };
+    for (const [key, value] of Object.entries(strings)) {
+      bridge.pushString(L, value);
+      bridge.setField(L, -2, key);
+    }
+    const numbers: Record<string, number> = {
+      ip_address: query.address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0),
+      query_port: query.port,
+      connection_port: game?.port ?? 0,
+      max_players: view.maxMembers,
+      num_players: view.members.length,
+      num_bots: info.bots,
+      ping: 0,
+      server_version: Number.parseInt(info.version, 10) || 0,
+    };
+    for (const [key, value] of Object.entries(numbers)) {
+      bridge.pushInteger(L, value);
+      bridge.setField(L, -2, key);
+    }
+    const flags: Record<string, boolean> = { password: info.password, secure: true, dedicated: info.dedicated, favorite: favorites.has(info.queryAddress) };
+    for (const [key, value] of Object.entries(flags)) {
+      bridge.pushBoolean(L, value);
+      bridge.setField(L, -2, key);
+    }
+  };
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
