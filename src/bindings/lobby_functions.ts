@@ -37,6 +37,18 @@ export function pushStringTable(bridge: LuaBridge, L: LuaState, entries: Iterabl
   }
 }
 
+/** Push a new table of named fields (browser entries, members, job results): integers as Lua integers. */
+export function pushRecord(bridge: LuaBridge, L: LuaState, fields: Readonly<Record<string, string | number | boolean>>): void {
+  bridge.newTable(L, 0, Object.keys(fields).length);
+  for (const [key, value] of Object.entries(fields)) {
+    if (typeof value === 'string') bridge.pushString(L, value);
+    else if (typeof value === 'boolean') bridge.pushBoolean(L, value);
+    else if (Number.isInteger(value)) bridge.pushInteger(L, value);
+    else bridge.pushNumber(L, value);
+    bridge.setField(L, -2, key);
+  }
+}
+
 /** The string keys and values (numbers as LuaJIT prints them) of the table at `idx`. */
 export function readStringTable(bridge: LuaBridge, args: LuaArgs, L: LuaState, idx: number, fn: string): Record<string, string> {
   if (bridge.type(L, idx) !== LUA_TTABLE) args.bad(L, idx, fn, 'table');

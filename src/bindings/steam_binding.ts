@@ -18,7 +18,7 @@ import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from '.
 import type { LuaVm } from './lua_vm.js';
 import type { ScriptNetwork } from './network_binding.js';
 import { PlatformSlot } from './platform_slot.js';
-import { comparisonArg, defineChannelFunctions, pushPeerList, pushStringTable, readStringTable } from './lobby_functions.js';
+import { comparisonArg, defineChannelFunctions, pushPeerList, pushRecord, pushStringTable, readStringTable } from './lobby_functions.js';
 import { FILTER_COMPARISONS } from '../core/lobby_filter.js';
 
 const CLIENT = 'SteamClient';
@@ -122,18 +122,8 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
       bridge.pushNil(L);
       return 1;
     }
-    bridge.newTable(L);
-    bridge.pushString(L, connection.state);
-    bridge.setField(L, -2, 'state');
-    bridge.pushString(L, `${connection.endpoint.address}:${connection.endpoint.port}`);
-    bridge.setField(L, -2, 'address');
-    bridge.pushNumber(L, connection.rtt);
-    bridge.setField(L, -2, 'ping');
-    for (const [key, value] of Object.entries(connection.stats)) {
-      if (typeof value !== 'number') continue;
-      bridge.pushInteger(L, value);
-      bridge.setField(L, -2, snakeCase(key));
-    }
+    const stats = Object.fromEntries(Object.entries(connection.stats).filter(([, value]) => typeof value === 'number').map(([key, value]) => [snakeCase(key), value as number]));
+    pushRecord(bridge, L, { state: connection.state, address: `${connection.endpoint.address}:${connection.endpoint.port}`, ping: connection.rtt, ...stats });
     return 1;
   });
   vm.defineFunction(CLIENT, 'write_detailed_connection_status_to_log', (L) => {
@@ -556,32 +546,26 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   const pushServerInfo = (L: LuaState, view: LobbyView): void => {
     const info = view.server!;
     const query = parseEndpoint(info.queryAddress)!;
-    const game = parseEndpoint(info.gameAddress);
-    bridge.newTable(L);
-    const strings: Record<string, string> = { server_name: view.name, map: info.map, game_description: info.gameDescription, tags: info.tags, steam_id: view.owner, gamedir: info.gamedir };
-    for (const [key, value] of Object.entries(strings)) {
-      bridge.pushString(L, value);
-      bridge.setField(L, -2, key);
-    }
-    const numbers: Record<string, number> = {
+    pushRecord(bridge, L, {
+      server_name: view.name,
+      map: info.map,
+      game_description: info.gameDescription,
+      tags: info.tags,
+      steam_id: view.owner,
+      gamedir: info.gamedir,
       ip_address: query.address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0),
       query_port: query.port,
-      connection_port: game?.port ?? 0,
+      connection_port: parseEndpoint(info.gameAddress)?.port ?? 0,
       max_players: view.maxMembers,
       num_players: view.members.length,
       num_bots: info.bots,
       ping: 0,
       server_version: Number.parseInt(info.version, 10) || 0,
-    };
-    for (const [key, value] of Object.entries(numbers)) {
-      bridge.pushInteger(L, value);
-      bridge.setField(L, -2, key);
-    }
-    const flags: Record<string, boolean> = { password: info.password, secure: true, dedicated: info.dedicated, favorite: favorites.has(info.queryAddress) };
-    for (const [key, value] of Object.entries(flags)) {
-      bridge.pushBoolean(L, value);
-      bridge.setField(L, -2, key);
-    }
+      password: info.password,
+      secure: true,
+      dedicated: info.dedicated,
+      favorite: favorites.has(info.queryAddress),
+    });
   };
 }
 

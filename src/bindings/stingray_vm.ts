@@ -5,7 +5,9 @@
 import { installApplication, type ApplicationHost } from './application_binding.js';
 import { EngineObjects } from './engine_object.js';
 import { installLan } from './lan_binding.js';
+import { installPsn } from './psn_binding.js';
 import { installSteam } from './steam_binding.js';
+import { installXboxLive } from './xbox_live_binding.js';
 import { LuaVm } from './lua_vm.js';
 import { installNetworkConfig } from './network_config_binding.js';
 import { installRpc } from './rpc_binding.js';
@@ -38,6 +40,8 @@ export async function createStingrayVm(options: StingrayVmOptions): Promise<Stin
   installNetworkConfig(lua, network);
   installLan(lua, objects, network);
   installSteam(lua, objects, network);
+  installPsn(lua, objects, network);
+  installXboxLive(lua, objects, network);
   installRpc(lua, network);
   installGameSession(lua, objects, network);
   installLog(lua, network);

@@ -5,21 +5,13 @@
 import { LuaRaise } from './lua_bridge.js';
 import type { LuaVm } from './lua_vm.js';
 
-const PLATFORMS = 'the PSN and Xbox Live emulations are not built yet';
+const SMARTMATCH = 'SmartMatch matchmaking is not emulated; find sessions with Network.start_session_browsing, activities or invites';
 const RELAY = 'Steam Datagram Relay is not emulated: peers on the platform service reach each other directly';
 const UNITS = 'there is no engine world or units in a headless run';
 
 /** Namespace -> function name -> why it is unsupported. */
 export const UNSUPPORTED: Record<string, Record<string, string>> = {
   Network: {
-    ...Object.fromEntries(
-      [
-        'init_psn_client', 'shutdown_psn_client', 'create_psn_room', 'join_psn_room', 'leave_psn_room',
-        'init_xboxlive_client', 'shutdown_xboxlive_client', 'xboxlive_client_exists', 'create_multiplayer_session_host',
-        'create_multiplayer_session_client', 'free_multiplayer_session', 'start_session_browsing', 'free_session_browsing',
-        'clean_sessions', 'clear_activity', 'set_activity',
-      ].map((name) => [name, PLATFORMS]),
-    ),
     get_local_ping_location: RELAY,
     get_relay_network_status: RELAY,
     init_wan_client: "the WAN client (Darktide's backend-relayed networking) is not provided; use init_lan_client",
@@ -27,6 +19,8 @@ export const UNSUPPORTED: Record<string, Record<string, string>> = {
   },
   GameSession: { unit_synchronizer: UNITS },
   UnitSynchronizer: { set_world: UNITS },
+  PsnRoom: { pack_room_data: 'the reference does not say what it packs; set room data with PsnRoom.set_data / set_data_internal' },
+  MultiplayerSession: Object.fromEntries(['start_smartmatch', 'smartmatch_status', 'start_smartmatch_result', 'delete_smartmatch_ticket'].map((name) => [name, SMARTMATCH])),
   SteamGameServer: { set_score: "player scores for the server browser's player list are not emulated (no SteamServerBrowser.players)" },
 };
 

@@ -79,6 +79,8 @@ export interface LobbySpec {
   /** Steam game servers: what the browser shows, and the password joiners must give. */
   server?: ServerInfo;
   password?: string;
+  /** Xbox Live: xuids places are kept for. */
+  reserved?: string[];
 }
 
 /** Browse filters beyond `add_filter`: lobbies with at least `slots` free places, sorted near `near`. */
@@ -107,7 +109,8 @@ export type Request =
   | { id: number; op: 'join'; lobby: string; password?: string; xuid?: string }
   | { id: number; op: 'join_server'; address: string; password?: string }
   | { id: number; op: 'join_session'; template: string; name: string; xuid: string }
-  | { id: number; op: 'leave'; lobby: string }
+  /** Leave a lobby; on Xbox Live, `xuid` names the local user leaving (the console stays for its others). */
+  | { id: number; op: 'leave'; lobby: string; xuid?: string }
   | {
       id: number;
       op: 'update';
@@ -282,6 +285,7 @@ function lobbySpec(o: Json, where: string): LobbySpec {
   if (o.template !== undefined) spec.template = text(o, 'template', where, 256);
   if (o.keywords !== undefined) spec.keywords = strings(o, 'keywords', where, 64);
   if (o.password !== undefined) spec.password = text(o, 'password', where, 256);
+  if (o.reserved !== undefined) spec.reserved = strings(o, 'reserved', where, 100);
   if (kind === 'steam_server') spec.server = serverInfo(object(o.server, `${where}.server`), `${where}.server`, false) as ServerInfo;
   return spec;
 }
@@ -335,7 +339,11 @@ export function parseRequest(value: unknown): Request {
     }
     case 'join_session':
       return { id, op, template: text(o, 'template', w, 256), name: text(o, 'name', w, 256), xuid: text(o, 'xuid', w, 64) };
-    case 'leave':
+    case 'leave': {
+      const request: Request = { id, op, lobby: text(o, 'lobby', w, 64) };
+      if (o.xuid !== undefined) request.xuid = text(o, 'xuid', w, 64);
+      return request;
+    }
     case 'lookup':
       return { id, op, lobby: text(o, 'lobby', w, 64) };
     case 'update': {

@@ -57,6 +57,8 @@ interface Connection extends ServiceConnection {
 
 interface Lobby extends LobbyView {
   password: string | undefined;
+  /** Xbox Live: xuids with a place kept until they join. */
+  reserved: string[];
 }
 
 class RequestRefused extends Error {
@@ -167,14 +169,16 @@ export class PlatformService {
       }
       case 'leave':
         if (!user.lobbies.has(request.lobby)) throw new RequestRefused('not_member', `${user.peer} is not in lobby ${request.lobby}`);
-        this.leave(user, request.lobby, 'left');
+        this.leave(user, request.lobby, 'left', request.xuid);
         return {};
       case 'update':
         return { lobby: this.update(user, request) };
       case 'find':
         return { lobbies: this.find(user, request.query) };
-      case 'lookup':
-        return { lobby: view(this.lobbyOf(user, request.lobby)) };
+      case 'lookup': {
+        const lobby = this.lobbyOf(user, request.lobby);
+        return { lobby: user.lobbies.has(lobby.id) ? view(lobby) : withoutMembersOnlyData(view(lobby)) };
+      }
       case 'resolve': {
         const other = this.users.get(request.user);
         if (!other) throw new RequestRefused('no_user', `user ${request.user} is not signed in`);
@@ -236,7 +240,19 @@ export class PlatformService {
   private create(user: User, spec: LobbySpec, xuid: string | undefined): LobbyView {
     if (spec.kind !== LOBBY_KIND_OF[user.platform]) throw new RequestRefused('bad_request', `a ${user.platform} user cannot create a ${spec.kind}`);
     let id: string;
-    const lobby: Lobby = { id: '', kind: spec.kind, type: spec.kind === 'steam_lobby' ? spec.type : 'public', name: spec.name, owner: user.peer, maxMembers: spec.maxMembers, members: [], data: { ...spec.data }, gameSessionHost: null, password: spec.password };
+    const lobby: Lobby = {
+      id: '',
+      kind: spec.kind,
+      type: spec.kind === 'steam_lobby' ? spec.type : 'public',
+      name: spec.name,
+      owner: user.peer,
+      maxMembers: spec.maxMembers,
+      members: [],
+      data: { ...spec.data },
+      gameSessionHost: null,
+      password: spec.password,
+      reserved: spec.reserved ?? [],
+    };
     if (spec.kind === 'steam_server') {
       // A server's lobby is the server itself: its id is the server's Steam id, joined by its query address.
       if (user.lobbies.size > 0) throw new RequestRefused('bad_request', `${user.peer} already runs a game server`);
@@ -270,8 +286,10 @@ export class PlatformService {
       if (user.platform !== 'steam') throw new RequestRefused('bad_request', `only Steam clients join game servers`);
       if (lobby.password && password !== lobby.password) throw new RequestRefused('wrong_password', password === undefined ? `game server ${lobby.name} needs a password` : `wrong password for game server ${lobby.name}`);
     }
-    if (!lobby.members.some((m) => m.peer === user.peer)) {
-      if (lobby.members.length >= lobby.maxMembers) throw new RequestRefused('full', `${lobby.kind === 'steam_server' ? 'game server' : 'lobby'} ${lobby.name || lobby.id} is full (${lobby.maxMembers} members)`);
+    // On Xbox Live each local user of a console is a member of its own.
+    if (!lobby.members.some((m) => m.peer === user.peer && m.xuid === xuid)) {
+      const kept = lobby.reserved.filter((r) => r !== xuid && !lobby.members.some((m) => m.xuid === r)).length;
+      if (lobby.members.length + kept >= lobby.maxMembers) throw new RequestRefused('full', `${lobby.kind === 'steam_server' ? 'game server' : 'lobby'} ${lobby.name || lobby.id} is full (${lobby.maxMembers} members)`);
       if (xuid !== undefined) this.claimXuid(user, xuid);
       lobby.members.push(memberOf(user, xuid));
       user.lobbies.add(lobby.id);
@@ -306,7 +324,7 @@ export class PlatformService {
       (l) => l.kind === query.kind && (l.type === 'public' || l.type === 'invisible') && l.maxMembers - l.members.length >= query.slots && passesFilters(l.data, query.filters),
     );
     if (near) found.sort((a, b) => Math.abs(Number(a.data[near.key] ?? Infinity) - near.value) - Math.abs(Number(b.data[near.key] ?? Infinity) - near.value));
-    return found.slice(0, query.limit).map(view);
+    return found.slice(0, query.limit).map((lobby) => withoutMembersOnlyData(view(lobby)));
   }
 
   private activityOf(xuid: string): ActivityDetails[] {
@@ -315,15 +333,18 @@ export class PlatformService {
     return [{ xuid, handle: lobby.handle ?? lobby.id, name: lobby.name, template: lobby.template ?? '', members: lobby.members.length, maxMembers: lobby.maxMembers, closed: lobby.members.length >= lobby.maxMembers }];
   }
 
-  private leave(user: User, id: string, reason: string): void {
+  /** `user` leaves lobby `id` (only its local user `xuid`, when given). */
+  private leave(user: User, id: string, reason: string, xuid?: string): void {
     const lobby = this.lobbies.get(id);
-    user.lobbies.delete(id);
-    if (!lobby) return;
+    if (!lobby) {
+      user.lobbies.delete(id);
+      return;
+    }
     if (lobby.kind === 'steam_server' && lobby.owner === user.peer) {
       this.end(lobby, 'the game server shut down');
       return;
     }
-    this.removeMember(lobby, user);
+    this.removeMember(lobby, user, xuid);
     if (lobby.kind !== 'steam_server' && lobby.members.length === 0) {
       this.end(lobby, reason);
       return;
@@ -331,10 +352,12 @@ export class PlatformService {
     this.publish(lobby, undefined);
   }
 
-  private removeMember(lobby: Lobby, user: User): void {
-    lobby.members = lobby.members.filter((m) => m.peer !== user.peer);
+  private removeMember(lobby: Lobby, user: User, xuid?: string): void {
+    const leaving = (m: Member): boolean => m.peer === user.peer && (xuid === undefined || m.xuid === xuid);
+    for (const member of lobby.members) if (leaving(member) && member.xuid !== undefined && this.activities.get(member.xuid) === lobby.id) this.activities.delete(member.xuid);
+    lobby.members = lobby.members.filter((m) => !leaving(m));
+    if (lobby.members.some((m) => m.peer === user.peer)) return;
     user.lobbies.delete(lobby.id);
-    for (const xuid of user.xuids) if (this.activities.get(xuid) === lobby.id) this.activities.delete(xuid);
     if (lobby.gameSessionHost === user.peer) lobby.gameSessionHost = null;
     // The longest-present member takes over, as the platforms hand lobby ownership on.
     if (lobby.owner === user.peer && lobby.kind !== 'steam_server' && lobby.members.length > 0) {
@@ -373,8 +396,14 @@ function memberOf(user: User, xuid: string | undefined): Member {
 }
 
 function view(lobby: Lobby): LobbyView {
-  const { password: _password, ...rest } = lobby;
+  const { password: _password, reserved: _reserved, ...rest } = lobby;
   return structuredClone(rest);
+}
+
+/** Browsers do not see data keys starting with '@' (a PSN room's internal data): only members do. */
+function withoutMembersOnlyData(lobby: LobbyView): LobbyView {
+  for (const key of Object.keys(lobby.data)) if (key.startsWith('@')) delete lobby.data[key];
+  return lobby;
 }
 
 function hostOf(address: string): string {

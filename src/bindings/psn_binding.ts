@@ -1,0 +1,285 @@
+/**
+ * The PSN subsystem's Lua surface, on the emulated platform service: `Network.init_psn_client`,
+ * `create_psn_room`, `join_psn_room`, `leave_psn_room`, `shutdown_psn_client`, and `PsnClient`,
+ * `PsnRoom`, `PsnRoomBrowser` and `PsnRoomDataExternal`.
+ *
+ * Rooms are integer handles, as `create_psn_room` returns them: every `PsnRoom` function takes
+ * the handle first. Member and browser indices are 0-based, as the LAN and Steam browsers' are.
+ */
+import { FILTER_COMPARISONS } from '../core/lobby_filter.js';
+import { NetworkError } from '../core/network_error.js';
+import type { PlatformLobby } from '../core/platform_lobby.js';
+import type { PlatformLobbyBrowser } from '../core/platform_lobby_browser.js';
+import type { LobbyView } from '../core/platform_protocol.js';
+import { EXTERNAL_DATA_KEY, INTERNAL_DATA_KEY, MAX_ROOM_DATA_BYTES, PsnClient, PsnRoomDataExternal } from '../core/psn_client.js';
+import type { EngineObjects } from './engine_object.js';
+import { LuaArgs } from './lua_args.js';
+import { LUA_TTABLE, LuaRaise, type LuaState } from './lua_bridge.js';
+import type { LuaVm } from './lua_vm.js';
+import type { ScriptNetwork } from './network_binding.js';
+import { comparisonArg, defineChannelFunctions, pushRecord } from './lobby_functions.js';
+import { PlatformSlot } from './platform_slot.js';
+
+const CLIENT = 'PsnClient';
+const ROOM = 'PsnRoom';
+const BROWSER = 'PsnRoomBrowser';
+const EXTERNAL = 'PsnRoomDataExternal';
+/** Searchable integer attributes of a room (PsnRoom.SEARCHABLE_INTEGER_ID_1..7), filtered on by room browsers. */
+const SEARCHABLE = Array.from({ length: 7 }, (_, i) => `searchable_integer_id_${i + 1}`);
+
+export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork): void {
+  const { bridge } = vm;
+  const args = new LuaArgs(bridge);
+  for (const kind of [CLIENT, BROWSER, EXTERNAL]) objects.defineKind(kind);
+  for (const state of ['creating', 'joining', 'joined', 'failed']) vm.defineConstant(ROOM, state.toUpperCase(), state);
+  for (const id of SEARCHABLE) vm.defineConstant(ROOM, id.toUpperCase(), id);
+  for (const comparison of FILTER_COMPARISONS) vm.defineConstant(BROWSER, comparison.toUpperCase(), comparison);
+
+  const clients = new PlatformSlot<PsnClient>(objects, net, args, CLIENT, 'init_psn_client');
+  /** Room handles as scripts hold them. */
+  const rooms = new Map<number, PlatformLobby>();
+  let nextRoom = 1;
+  const addRoom = (room: PlatformLobby): number => {
+    const handle = nextRoom++;
+    rooms.set(handle, room);
+    return handle;
+  };
+  const roomArg = (L: LuaState, fn: string): PlatformLobby => {
+    const handle = args.integer(L, 1, fn, 'room (the number create_psn_room or join_psn_room returned)');
+    const room = rooms.get(handle);
+    if (!room) throw new LuaRaise(`bad argument #1 to '${fn}' (no PSN room ${handle}: never created, or left)`);
+    return room;
+  };
+  const pushOptional = (L: LuaState, value: string | null | undefined): number => {
+    if (value === undefined || value === null) bridge.pushNil(L);
+    else bridge.pushString(L, value);
+    return 1;
+  };
+
+  // ---- Network ---------------------------------------------------------------------------------
+  vm.defineFunction('Network', 'init_psn_client', (L) => clients.start(L, 'Network.init_psn_client', (config) => new PsnClient(net.node, config, () => net.openPlatformLink())));
+  vm.defineFunction('Network', 'shutdown_psn_client', (L) => {
+    const result = clients.shutdown(L, 'Network.shutdown_psn_client');
+    if (!clients.current) rooms.clear();
+    return result;
+  });
+  vm.defineFunction('Network', 'create_psn_room', (L) => {
+    const fn = 'Network.create_psn_room';
+    const name = args.string(L, 1, fn, 'room name');
+    const maxMembers = args.count(L, 2, fn, 'max members', 1, 64);
+    bridge.pushInteger(L, addRoom(clients.running(fn).createRoom(name, maxMembers)));
+    return 1;
+  });
+  vm.defineFunction('Network', 'join_psn_room', (L) => {
+    const fn = 'Network.join_psn_room';
+    const id = args.id(L, 1, fn, 'room id');
+    bridge.pushInteger(L, addRoom(clients.running(fn).joinRoom(id)));
+    return 1;
+  });
+  vm.defineFunction('Network', 'leave_psn_room', (L) => {
+    const fn = 'Network.leave_psn_room';
+    const room = roomArg(L, fn);
+    room.leave();
+    rooms.delete(args.integer(L, 1, fn));
+    return 0;
+  });
+
+  // ---- PsnClient -------------------------------------------------------------------------------
+  const clientArg = (L: LuaState, fn: string): PsnClient => objects.check<PsnClient>(L, 1, CLIENT, fn);
+  vm.defineFunction(CLIENT, 'ready', (L) => {
+    bridge.pushBoolean(L, clientArg(L, 'PsnClient.ready').signIn === 'ready');
+    return 1;
+  });
+  vm.defineFunction(CLIENT, 'failed', (L) => {
+    bridge.pushBoolean(L, clientArg(L, 'PsnClient.failed').signIn === 'failed');
+    return 1;
+  });
+  /** The network context is lost once the PSN service cannot be reached. */
+  vm.defineFunction(CLIENT, 'lost_context', (L) => {
+    bridge.pushBoolean(L, clientArg(L, 'PsnClient.lost_context').fatalError !== undefined);
+    return 1;
+  });
+  vm.defineFunction(CLIENT, 'room_browser', (L) => {
+    objects.push(L, BROWSER, clientArg(L, 'PsnClient.room_browser').roomBrowser());
+    return 1;
+  });
+  vm.defineFunction(CLIENT, 'room_data_external', (L) => {
+    objects.push(L, EXTERNAL, new PsnRoomDataExternal(clientArg(L, 'PsnClient.room_data_external')));
+    return 1;
+  });
+
+  // ---- PsnRoom ---------------------------------------------------------------------------------
+  vm.defineFunction(ROOM, 'state', (L) => {
+    const room = roomArg(L, 'PsnRoom.state');
+    bridge.pushString(L, room.state);
+    if (room.failCode === undefined) return 1;
+    bridge.pushString(L, room.reason);
+    return 2;
+  });
+  vm.defineFunction(ROOM, 'sce_np_room_id', (L) => pushOptional(L, roomArg(L, 'PsnRoom.sce_np_room_id').view?.id));
+  vm.defineFunction(ROOM, 'id', (L) => pushOptional(L, roomArg(L, 'PsnRoom.id').view?.id));
+  vm.defineFunction(ROOM, 'name', (L) => pushOptional(L, roomArg(L, 'PsnRoom.name').view?.name));
+  vm.defineFunction(ROOM, 'num_members', (L) => {
+    bridge.pushInteger(L, roomArg(L, 'PsnRoom.num_members').members().length);
+    return 1;
+  });
+  /** member(room, index): {handle, np_id, peer_id} of the member at a 0-based index, or nil. */
+  vm.defineFunction(ROOM, 'member', (L) => {
+    const fn = 'PsnRoom.member';
+    const member = roomArg(L, fn).members()[args.integer(L, 2, fn, 'member index (0-based)')];
+    if (!member) return pushOptional(L, undefined);
+    pushRecord(bridge, L, { handle: member.name, np_id: member.name, peer_id: member.peer });
+    return 1;
+  });
+  vm.defineFunction(ROOM, 'owner', (L) => pushOptional(L, roomArg(L, 'PsnRoom.owner').owner()));
+  vm.defineFunction(ROOM, 'lobby_host', (L) => pushOptional(L, roomArg(L, 'PsnRoom.lobby_host').owner()));
+  vm.defineFunction(ROOM, 'game_session_host', (L) => pushOptional(L, roomArg(L, 'PsnRoom.game_session_host').view?.gameSessionHost));
+  vm.defineFunction(ROOM, 'set_game_session_host', (L) => {
+    const fn = 'PsnRoom.set_game_session_host';
+    const room = roomArg(L, fn);
+    room.setGameSessionHost(args.isNone(L, 2) ? null : args.peerId(L, 2, fn), fn);
+    return 0;
+  });
+  /** The opaque string room browsers show (at most 255 bytes). */
+  const roomData = (key: string, fn: string) => (L: LuaState): number => {
+    const room = roomArg(L, fn);
+    const value = args.string(L, 2, fn, 'room data');
+    if (Buffer.byteLength(value) > MAX_ROOM_DATA_BYTES) throw new LuaRaise(`bad argument #2 to '${fn}' (room data is at most ${MAX_ROOM_DATA_BYTES} bytes, got ${Buffer.byteLength(value)})`);
+    room.setData({ [key]: value }, fn);
+    return 0;
+  };
+  vm.defineFunction(ROOM, 'set_data', roomData(EXTERNAL_DATA_KEY, 'PsnRoom.set_data'));
+  vm.defineFunction(ROOM, 'set_data_internal', roomData(INTERNAL_DATA_KEY, 'PsnRoom.set_data_internal'));
+  vm.defineFunction(ROOM, 'data', (L) => pushOptional(L, roomArg(L, 'PsnRoom.data').data(EXTERNAL_DATA_KEY)));
+  vm.defineFunction(ROOM, 'data_internal', (L) => pushOptional(L, roomArg(L, 'PsnRoom.data_internal').data(INTERNAL_DATA_KEY)));
+  vm.defineFunction(ROOM, 'set_name', (L) => {
+    const fn = 'PsnRoom.set_name';
+    roomArg(L, fn).setName(args.string(L, 2, fn, 'name'), fn);
+    return 0;
+  });
+  vm.defineFunction(ROOM, 'set_max_members', (L) => {
+    const fn = 'PsnRoom.set_max_members';
+    roomArg(L, fn).setMaxMembers(args.count(L, 2, fn, 'max members', 1, 64), fn);
+    return 0;
+  });
+  /** set_searchable_attribute(room, PsnRoom.SEARCHABLE_INTEGER_ID_n, value): what room browsers filter on. */
+  vm.defineFunction(ROOM, 'set_searchable_attribute', (L) => {
+    const fn = 'PsnRoom.set_searchable_attribute';
+    const room = roomArg(L, fn);
+    const id = searchableArg(L, 2, fn);
+    room.setData({ [id]: String(args.count(L, 3, fn, 'attribute value', 0, 0xffffffff)) }, fn);
+    return 0;
+  });
+  vm.defineFunction(ROOM, 'searchable_attribute', (L) => {
+    const fn = 'PsnRoom.searchable_attribute';
+    const value = roomArg(L, fn).data(searchableArg(L, 2, fn));
+    if (value === undefined) bridge.pushNil(L);
+    else bridge.pushInteger(L, Number(value));
+    return 1;
+  });
+  const searchableArg = (L: LuaState, idx: number, fn: string): string => {
+    const id = args.string(L, idx, fn, 'attribute (a PsnRoom.SEARCHABLE_INTEGER_ID_* constant)');
+    if (!SEARCHABLE.includes(id)) throw new LuaRaise(`bad argument #${idx} to '${fn}' (one of the PsnRoom.SEARCHABLE_INTEGER_ID_1..7 constants expected, got '${id}')`);
+    return id;
+  };
+  defineChannelFunctions(vm, args, ROOM, roomArg, (fn) => clients.running(fn).channels);
+
+  // ---- PsnRoomBrowser --------------------------------------------------------------------------
+  const browserArg = (L: LuaState, fn: string): PlatformLobbyBrowser => objects.check<PlatformLobbyBrowser>(L, 1, BROWSER, fn);
+  vm.defineFunction(BROWSER, 'refresh', (L) => {
+    const browser = browserArg(L, 'PsnRoomBrowser.refresh');
+    // While a refresh is under way another has no effect, as the reference says.
+    if (!browser.isRefreshing()) browser.refresh();
+    return 0;
+  });
+  vm.defineFunction(BROWSER, 'is_refreshing', (L) => {
+    bridge.pushBoolean(L, browserArg(L, 'PsnRoomBrowser.is_refreshing').isRefreshing());
+    return 1;
+  });
+  vm.defineFunction(BROWSER, 'num_rooms', (L) => {
+    bridge.pushInteger(L, browserArg(L, 'PsnRoomBrowser.num_rooms').count());
+    return 1;
+  });
+  vm.defineFunction(BROWSER, 'room', (L) => {
+    const fn = 'PsnRoomBrowser.room';
+    const room = browserArg(L, fn).at(args.integer(L, 2, fn, 'room index (0-based)'));
+    if (!room) return pushOptional(L, undefined);
+    pushRoomInfo(L, room);
+    return 1;
+  });
+  vm.defineFunction(BROWSER, 'room_owner_np_id', (L) => {
+    const fn = 'PsnRoomBrowser.room_owner_np_id';
+    const room = browserArg(L, fn).at(args.integer(L, 2, fn, 'room index (0-based)'));
+    return pushOptional(L, room?.members.find((m) => m.peer === room.owner)?.name);
+  });
+  /** add_filter(browser, PsnRoom.SEARCHABLE_INTEGER_ID_n, value[, comparison]) on a searchable integer attribute. */
+  vm.defineFunction(BROWSER, 'add_filter', (L) => {
+    const fn = 'PsnRoomBrowser.add_filter';
+    const browser = browserArg(L, fn);
+    const id = searchableArg(L, 2, fn);
+    browser.addFilter({ key: id, value: String(args.integer(L, 3, fn, 'attribute value')), comparison: comparisonArg(args, L, 4, fn) });
+    return 0;
+  });
+  vm.defineFunction(BROWSER, 'clear_filters', (L) => {
+    browserArg(L, 'PsnRoomBrowser.clear_filters').clearFilters();
+    return 0;
+  });
+
+  /** A network_psn_room_info table: id, name, data, members, owner and the searchable attributes. */
+  const pushRoomInfo = (L: LuaState, room: LobbyView): void => {
+    const owner = room.members.find((m) => m.peer === room.owner);
+    const searchable = Object.fromEntries(SEARCHABLE.filter((id) => room.data[id] !== undefined).map((id) => [id, Number(room.data[id])]));
+    pushRecord(bridge, L, {
+      id: room.id,
+      name: room.name,
+      data: room.data[EXTERNAL_DATA_KEY] ?? '',
+      owner: room.owner,
+      room_owner_np_id: owner?.name ?? '',
+      num_members: room.members.length,
+      max_members: room.maxMembers,
+      ...searchable,
+    });
+  };
+
+  // ---- PsnRoomDataExternal ---------------------------------------------------------------------
+  const externalArg = (L: LuaState, fn: string): PsnRoomDataExternal => objects.check<PsnRoomDataExternal>(L, 1, EXTERNAL, fn);
+  /** refresh(self, room_ids): fetch the external data of those rooms (ids as room browsers give them). */
+  vm.defineFunction(EXTERNAL, 'refresh', (L) => {
+    const fn = 'PsnRoomDataExternal.refresh';
+    const external = externalArg(L, fn);
+    if (bridge.type(L, 2) !== LUA_TTABLE) args.bad(L, 2, fn, 'table of room ids');
+    const ids: string[] = [];
+    for (let i = 1; i <= bridge.rawLength(L, 2); i++) {
+      bridge.rawGetIndex(L, 2, i);
+      ids.push(args.id(L, bridge.api.lua_gettop(L), fn, `room id (entry ${i})`));
+      bridge.api.lua_settop(L, -2);
+    }
+    if (ids.length > 64) throw new NetworkError(`${fn}: at most 64 rooms at a time, got ${ids.length}`);
+    external.refresh(ids);
+    return 0;
+  });
+  vm.defineFunction(EXTERNAL, 'is_refreshing', (L) => {
+    bridge.pushBoolean(L, externalArg(L, 'PsnRoomDataExternal.is_refreshing').isRefreshing());
+    return 1;
+  });
+  vm.defineFunction(EXTERNAL, 'num_entries', (L) => {
+    bridge.pushInteger(L, externalArg(L, 'PsnRoomDataExternal.num_entries').count());
+    return 1;
+  });
+  vm.defineFunction(EXTERNAL, 'entry', (L) => {
+    const fn = 'PsnRoomDataExternal.entry';
+    const room = externalArg(L, fn).at(args.integer(L, 2, fn, 'entry index (0-based)'));
+    if (!room) return pushOptional(L, undefined);
+    pushRoomInfo(L, room);
+    return 1;
+  });
+  vm.defineFunction(EXTERNAL, 'all_entries', (L) => {
+    const external = externalArg(L, 'PsnRoomDataExternal.all_entries');
+    bridge.newTable(L, external.count(), 0);
+    for (let i = 0; i < external.count(); i++) {
+      pushRoomInfo(L, external.at(i)!);
+      bridge.rawSetIndex(L, -2, i + 1);
+    }
+    return 1;
+  });
+}

@@ -1,0 +1,385 @@
+/**
+ * The Xbox Live subsystem's Lua surface, on the emulated platform service: `Network.init_xboxlive_client`
+ * and its multiplayer sessions (the `MultiplayerSession` namespace, by session id), session
+ * browsing, activities, presence, invites, and the asynchronous jobs with their
+ * `SessionJobStatus`. Local users are the integer user ids scripts pass (0..255); each has an xuid.
+ *
+ * Names the reference copy lost are this project's: `Network.send_invites`, `Network.take_invite`,
+ * `MultiplayerSession.host` / `set_custom_property_json` / `open_channel` / `close_channel`
+ * (docs/guide/platforms.md lists them).
+ */
+import { NetworkError } from '../core/network_error.js';
+import type { Success } from '../core/platform_protocol.js';
+import { JOB_STATUSES, SessionJob } from '../core/session_job.js';
+import { MAX_LOCAL_USERS, XboxLiveClient, type XboxMultiplayerSession } from '../core/xbox_live_client.js';
+import type { EngineObjects } from './engine_object.js';
+import { LuaArgs } from './lua_args.js';
+import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from './lua_bridge.js';
+import type { LuaVm } from './lua_vm.js';
+import type { ScriptNetwork } from './network_binding.js';
+import { defineChannelFunctions, pushRecord } from './lobby_functions.js';
+import { PlatformSlot } from './platform_slot.js';
+
+const SESSION = 'MultiplayerSession';
+const BROWSER = 'MultiplayerSessionBrowser';
+/** Session names, templates, keywords and handles: at most this long. */
+const MAX_NAME = 63;
+/** A template's session size when the script gives none (the reference's default). */
+const DEFAULT_MAX_MEMBERS = 100;
+
+interface SessionFound {
+  name: string;
+  template: string;
+  handle: string;
+  members: number;
+  maxMembers: number;
+  host: string;
+  keywords: string[];
+}
+
+export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork): void {
+  const { bridge } = vm;
+  const args = new LuaArgs(bridge);
+  for (const status of JOB_STATUSES) vm.defineConstant('SessionJobStatus', status.toUpperCase(), status);
+  for (const status of ['working', 'ready', 'broken', 'shutdown']) vm.defineConstant(SESSION, status.toUpperCase(), status);
+  for (const status of ['unknown', 'searching', 'found', 'expired']) vm.defineConstant('SmartMatchStatus', status.toUpperCase(), status);
+
+  const clients = new PlatformSlot<XboxLiveClient>(objects, net, args, 'XboxLiveClient', 'init_xboxlive_client');
+  const xbox = (fn: string): XboxLiveClient => clients.running(fn);
+
+  /** Jobs by kind and id; a freed or unknown id reads "not_running". */
+  const jobs = {
+    activityDetails: new Map<number, SessionJob<Success['details']>>(),
+    handles: new Map<number, SessionJob<{ name: string; template: string }>>(),
+    presence: new Map<number, SessionJob<null>>(),
+    properties: new Map<number, SessionJob<string | undefined>>(),
+    browsers: new Map<number, SessionJob<SessionFound[]>>(),
+    clearActivity: new Map<number, SessionJob<null>>(),
+  };
+  let cleanSessions: SessionJob<number> | undefined;
+  let nextJob = 1;
+  const startJob = <T>(map: Map<number, SessionJob<T>>, job: SessionJob<T>): number => {
+    const id = nextJob++;
+    map.set(id, job);
+    return id;
+  };
+  const jobStatus = <T>(map: Map<number, SessionJob<T>>, L: LuaState, fn: string, what: string): number => {
+    bridge.pushString(L, map.get(args.integer(L, 1, fn, what))?.status ?? 'not_running');
+    return 1;
+  };
+  /** A finished job's result: reading it before COMPLETE is an error, as the reference says. */
+  const completed = <T>(map: Map<number, SessionJob<T>>, L: LuaState, fn: string, what: string, statusFn: string): T => {
+    const id = args.integer(L, 1, fn, what);
+    const job = map.get(id);
+    if (!job) throw new LuaRaise(`${fn}: no job ${id} (never started, or freed)`);
+    if (job.status !== 'complete') throw new LuaRaise(`${fn}: job ${id} is ${job.status}${job.failure ? ` (${job.failure})` : ''}; read its result once ${statusFn} says COMPLETE`);
+    return job.result as T;
+  };
+  const freeJob = <T>(map: Map<number, SessionJob<T>>, L: LuaState, fn: string, what: string): number => {
+    const id = args.integer(L, 1, fn, what);
+    const job = map.get(id);
+    if (job && job.status !== 'complete' && job.status !== 'failed') throw new LuaRaise(`${fn}: job ${id} is ${job.status}; free it once it is COMPLETE or FAILED`);
+    map.delete(id);
+    return 0;
+  };
+
+  // ---- arguments --------------------------------------------------------------------------------
+  const userArg = (L: LuaState, idx: number, fn: string): number => args.count(L, idx, fn, 'user id', 0, MAX_LOCAL_USERS - 1);
+  /** Names and templates: non-empty, all lower-case, at most 63 characters. */
+  const nameArg = (L: LuaState, idx: number, fn: string, what: string): string => {
+    const name = args.string(L, idx, fn, what);
+    if (name === '' || name.length > MAX_NAME) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what} must be 1 to ${MAX_NAME} characters, got ${name.length})`);
+    if (name !== name.toLowerCase()) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what} must be all lower-case characters, got '${name}')`);
+    return name;
+  };
+  /** An optional array of strings, each non-empty and at most 63 characters. */
+  const stringsArg = (L: LuaState, idx: number, fn: string, what: string, optional: boolean): string[] => {
+    if (optional && args.isNone(L, idx)) return [];
+    if (bridge.type(L, idx) !== LUA_TTABLE) args.bad(L, idx, fn, `table of ${what}`);
+    const out: string[] = [];
+    for (let i = 1; i <= bridge.rawLength(L, idx); i++) {
+      bridge.rawGetIndex(L, idx, i);
+      const top = bridge.api.lua_gettop(L);
+      const value = bridge.type(L, top) === LUA_TNUMBER && bridge.isInteger(L, top) ? bridge.toString(L, top)! : bridge.toString(L, top);
+      bridge.api.lua_settop(L, -2);
+      if (value === undefined || value === '' || value.length > MAX_NAME) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what}[${i}] must be a non-empty string of at most ${MAX_NAME} characters)`);
+      out.push(value);
+    }
+    return out;
+  };
+  const sessionArg = (L: LuaState, idx: number, fn: string): XboxMultiplayerSession => xbox(fn).session(args.integer(L, idx, fn, 'session id'), fn);
+
+  // ---- the client -------------------------------------------------------------------------------
+  vm.defineFunction('Network', 'init_xboxlive_client', (L) => clients.start(L, 'Network.init_xboxlive_client', (config) => new XboxLiveClient(net.node, config, () => net.openPlatformLink()), false));
+  vm.defineFunction('Network', 'shutdown_xboxlive_client', (L) => {
+    clients.shutdown(L, 'Network.shutdown_xboxlive_client');
+    for (const map of Object.values(jobs)) map.clear();
+    cleanSessions = undefined;
+    return 0;
+  });
+  vm.defineFunction('Network', 'xboxlive_client_exists', (L) => {
+    bridge.pushBoolean(L, clients.current !== undefined && !clients.current.isShutDown);
+    return 1;
+  });
+
+  // ---- sessions ---------------------------------------------------------------------------------
+  const createHost = (L: LuaState, fn: string, user: number, name: string, template: string, maxMembers: number, keywords: string[], reserved: string[]): number => {
+    const client = xbox(fn);
+    const id = client.openSession(user, {
+      op: 'create',
+      lobby: { kind: 'xbox_session', type: 'public', maxMembers, name, data: {}, template, keywords, reserved },
+      xuid: client.xuid(user),
+    });
+    bridge.pushInteger(L, id);
+    return 1;
+  };
+  const joinSession = (L: LuaState, fn: string, user: number, name: string, template: string): number => {
+    const client = xbox(fn);
+    bridge.pushInteger(L, client.openSession(user, { op: 'join_session', name, template, xuid: client.xuid(user) }));
+    return 1;
+  };
+  vm.defineFunction('Network', 'create_multiplayer_session_host', (L) => {
+    const fn = 'Network.create_multiplayer_session_host';
+    const user = userArg(L, 1, fn);
+    const name = nameArg(L, 2, fn, 'session name');
+    const template = nameArg(L, 3, fn, 'session template name');
+    const min = args.isNone(L, 4) ? 0 : args.count(L, 4, fn, 'min members', 0, 100);
+    const max = (args.isNone(L, 5) ? 0 : args.count(L, 5, fn, 'max members', 0, 100)) || DEFAULT_MAX_MEMBERS;
+    if (min > max) throw new LuaRaise(`bad argument #4 to '${fn}' (min members ${min} is more than max members ${max})`);
+    return createHost(L, fn, user, name, template, max, stringsArg(L, 6, fn, 'keywords', true), stringsArg(L, 7, fn, 'reserved xbox user ids', true));
+  });
+  vm.defineFunction('Network', 'create_multiplayer_session_client', (L) => {
+    const fn = 'Network.create_multiplayer_session_client';
+    const user = userArg(L, 1, fn);
+    const name = nameArg(L, 2, fn, 'session name');
+    const template = nameArg(L, 3, fn, 'session template name');
+    stringsArg(L, 4, fn, 'reserved xbox user ids', true);
+    return joinSession(L, fn, user, name, template);
+  });
+  /** The deprecated form: host or client by a flag. */
+  vm.defineFunction('Network', 'create_multiplayer_session', (L) => {
+    const fn = 'Network.create_multiplayer_session';
+    const user = userArg(L, 1, fn);
+    const name = nameArg(L, 2, fn, 'session name');
+    const template = nameArg(L, 3, fn, 'session template name');
+    const asHost = args.boolean(L, 4, fn);
+    const keywords = stringsArg(L, 5, fn, 'keywords', true);
+    return asHost ? createHost(L, fn, user, name, template, DEFAULT_MAX_MEMBERS, keywords, []) : joinSession(L, fn, user, name, template);
+  });
+  /** Another local user joins a session this console is in. */
+  vm.defineFunction('Network', 'join_local_multiplayer_session', (L) => {
+    const fn = 'Network.join_local_multiplayer_session';
+    const user = userArg(L, 1, fn);
+    const session = sessionArg(L, 2, fn);
+    if (session.status() !== 'ready') throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}; wait until it is ready`);
+    if (session.members().some((m) => m.xuid === xbox(fn).xuid(user))) throw new NetworkError(`${fn}: user ${user} is already in multiplayer session ${session.sessionId}`);
+    return joinSession(L, fn, user, session.view!.name, session.view!.template ?? '');
+  });
+  vm.defineFunction('Network', 'free_multiplayer_session', (L) => {
+    const fn = 'Network.free_multiplayer_session';
+    const session = sessionArg(L, 1, fn);
+    const status = session.status();
+    if (status !== 'shutdown' && status !== 'broken') throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${status}; leave it (MultiplayerSession.leave) and wait for SHUTDOWN first`);
+    if (status === 'broken') session.leave();
+    xbox(fn).sessions.delete(session.sessionId);
+    return 0;
+  });
+
+  vm.defineFunction(SESSION, 'status', (L) => {
+    bridge.pushString(L, sessionArg(L, 1, 'MultiplayerSession.status').status());
+    return 1;
+  });
+  vm.defineFunction(SESSION, 'members', (L) => {
+    const members = sessionArg(L, 1, 'MultiplayerSession.members').members();
+    bridge.newTable(L, members.length, 0);
+    members.forEach((member, i) => {
+      pushRecord(bridge, L, { gamertag: member.name, peer: member.peer, xbox_user_id: member.xuid ?? '' });
+      bridge.rawSetIndex(L, -2, i + 1);
+    });
+    return 1;
+  });
+  vm.defineFunction(SESSION, 'leave', (L) => {
+    sessionArg(L, 1, 'MultiplayerSession.leave').leave();
+    return 0;
+  });
+  vm.defineFunction(SESSION, 'host', (L) => {
+    const host = sessionArg(L, 1, 'MultiplayerSession.host').owner();
+    if (host === undefined) bridge.pushNil(L);
+    else bridge.pushString(L, host);
+    return 1;
+  });
+  vm.defineFunction(SESSION, 'multiplayer_correlation_id', (L) => {
+    const handle = sessionArg(L, 1, 'MultiplayerSession.multiplayer_correlation_id').view?.handle;
+    if (handle === undefined) bridge.pushNil(L);
+    else bridge.pushString(L, handle);
+    return 1;
+  });
+  /** set_custom_property_json(session_id, key, json): the host's custom session property. */
+  vm.defineFunction(SESSION, 'set_custom_property_json', (L) => {
+    const fn = 'MultiplayerSession.set_custom_property_json';
+    const session = sessionArg(L, 1, fn);
+    const key = args.string(L, 2, fn, 'custom property key');
+    const json = args.string(L, 3, fn, 'JSON text');
+    try {
+      JSON.parse(json);
+    } catch (error) {
+      throw new LuaRaise(`bad argument #3 to '${fn}' (JSON expected: ${(error as Error).message})`);
+    }
+    session.setData({ [`custom:${key}`]: json }, fn);
+    return 0;
+  });
+  vm.defineFunction(SESSION, 'custom_property_json', (L) => {
+    const fn = 'MultiplayerSession.custom_property_json';
+    const session = sessionArg(L, 1, fn);
+    const key = `custom:${args.string(L, 2, fn, 'custom property key')}`;
+    if (!session.isJoined) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}`);
+    bridge.pushInteger(L, startJob(jobs.properties, new SessionJob(xbox(fn), { op: 'lookup', lobby: session.id }, (answer) => answer.lobby!.data[key])));
+    return 1;
+  });
+  vm.defineFunction(SESSION, 'custom_property_json_status', (L) => jobStatus(jobs.properties, L, 'MultiplayerSession.custom_property_json_status', 'session lookup id'));
+  vm.defineFunction(SESSION, 'custom_property_json_result', (L) => {
+    const json = completed(jobs.properties, L, 'MultiplayerSession.custom_property_json_result', 'session lookup id', 'MultiplayerSession.custom_property_json_status');
+    if (json === undefined) bridge.pushNil(L);
+    else bridge.pushString(L, json);
+    return 1;
+  });
+  vm.defineFunction(SESSION, 'free_custom_property_json', (L) => freeJob(jobs.properties, L, 'MultiplayerSession.free_custom_property_json', 'session lookup id'));
+  defineChannelFunctions(vm, args, SESSION, (L, fn) => sessionArg(L, 1, fn), (fn) => xbox(fn).channels);
+
+  // ---- activity, presence, invites ----------------------------------------------------------------
+  vm.defineFunction('Network', 'set_activity', (L) => {
+    const fn = 'Network.set_activity';
+    const user = userArg(L, 1, fn);
+    const session = sessionArg(L, 2, fn);
+    if (session.user !== user) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} belongs to user ${session.user}, not ${user}`);
+    session.setActivity(fn);
+    return 0;
+  });
+  vm.defineFunction('Network', 'clear_activity', (L) => {
+    const fn = 'Network.clear_activity';
+    const user = userArg(L, 1, fn);
+    const client = xbox(fn);
+    jobs.clearActivity.set(user, new SessionJob(client, { op: 'set_activity', xuid: client.xuid(user), lobby: null }, () => null));
+    return 0;
+  });
+  vm.defineFunction('Network', 'clear_activity_status', (L) => {
+    const fn = 'Network.clear_activity_status';
+    bridge.pushString(L, jobs.clearActivity.get(userArg(L, 1, fn))?.status ?? 'not_running');
+    return 1;
+  });
+  vm.defineFunction('Network', 'clean_sessions', (L) => {
+    const fn = 'Network.clean_sessions';
+    const user = userArg(L, 1, fn);
+    const client = xbox(fn);
+    cleanSessions = new SessionJob(client, { op: 'clean_sessions', xuid: client.xuid(user) }, (answer) => answer.left ?? 0);
+    return 0;
+  });
+  vm.defineFunction('Network', 'clean_sessions_status', (L) => {
+    bridge.pushString(L, cleanSessions?.status ?? 'not_running');
+    return 1;
+  });
+  vm.defineFunction('Network', 'get_activity_details', (L) => {
+    const fn = 'Network.get_activity_details';
+    userArg(L, 1, fn);
+    const xuids = stringsArg(L, 2, fn, 'xuids', false);
+    bridge.pushInteger(L, startJob(jobs.activityDetails, new SessionJob(xbox(fn), { op: 'activity_details', xuids }, (answer) => answer.details ?? [])));
+    return 1;
+  });
+  vm.defineFunction('Network', 'get_activity_details_status', (L) => jobStatus(jobs.activityDetails, L, 'Network.get_activity_details_status', 'activity details id'));
+  vm.defineFunction('Network', 'get_activity_details_result', (L) => {
+    const details = completed(jobs.activityDetails, L, 'Network.get_activity_details_result', 'activity details id', 'Network.get_activity_details_status') ?? [];
+    bridge.newTable(L, details.length, 0);
+    details.forEach((detail, i) => {
+      pushRecord(bridge, L, {
+        xbox_user_id: detail.xuid,
+        session_name: detail.name,
+        session_template_name: detail.template,
+        handle: detail.handle,
+        members: detail.members,
+        max_members: detail.maxMembers,
+        closed: detail.closed,
+      });
+      bridge.rawSetIndex(L, -2, i + 1);
+    });
+    return 1;
+  });
+  vm.defineFunction('Network', 'free_get_activity_details', (L) => freeJob(jobs.activityDetails, L, 'Network.free_get_activity_details', 'activity details id'));
+  vm.defineFunction('Network', 'handle_to_description', (L) => {
+    const fn = 'Network.handle_to_description';
+    userArg(L, 1, fn);
+    const handle = args.string(L, 2, fn, 'session handle');
+    if (handle === '' || handle.length > MAX_NAME) throw new LuaRaise(`bad argument #2 to '${fn}' (a session handle of 1 to ${MAX_NAME} characters expected, got ${handle.length})`);
+    bridge.pushInteger(L, startJob(jobs.handles, new SessionJob(xbox(fn), { op: 'describe_handle', handle }, (answer) => ({ name: answer.name ?? '', template: answer.template ?? '' }))));
+    return 1;
+  });
+  vm.defineFunction('Network', 'handle_to_description_status', (L) => jobStatus(jobs.handles, L, 'Network.handle_to_description_status', 'session lookup id'));
+  vm.defineFunction('Network', 'handle_to_description_result', (L) => {
+    const description = completed(jobs.handles, L, 'Network.handle_to_description_result', 'session lookup id', 'Network.handle_to_description_status');
+    bridge.pushString(L, description.name);
+    bridge.pushString(L, description.template);
+    return 2;
+  });
+  vm.defineFunction('Network', 'free_handle_to_description', (L) => freeJob(jobs.handles, L, 'Network.free_handle_to_description', 'session lookup id'));
+  /** set_presence(user_id, presence_id[, is_active_in_title]): a job that frees itself (NOT_RUNNING once done). */
+  vm.defineFunction('Network', 'set_presence', (L) => {
+    const fn = 'Network.set_presence';
+    const user = userArg(L, 1, fn);
+    const presence = args.string(L, 2, fn, 'presence id');
+    const active = args.isNone(L, 3) ? true : args.boolean(L, 3, fn);
+    const client = xbox(fn);
+    bridge.pushInteger(L, startJob(jobs.presence, new SessionJob(client, { op: 'presence', xuid: client.xuid(user), presence, active }, () => null, true)));
+    return 1;
+  });
+  vm.defineFunction('Network', 'set_presence_status', (L) => jobStatus(jobs.presence, L, 'Network.set_presence_status', 'set presence job id'));
+  /** send_invites(user_id, session_id, friend_xuids[, custom_invite_id]): invite those users to the session. */
+  vm.defineFunction('Network', 'send_invites', (L) => {
+    const fn = 'Network.send_invites';
+    userArg(L, 1, fn);
+    const session = sessionArg(L, 2, fn);
+    const to = stringsArg(L, 3, fn, 'friend xuids', false);
+    const custom = args.optionalString(L, 4, fn, 'custom invite id') ?? '';
+    if (!session.isJoined) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}`);
+    xbox(fn).request({ op: 'invite', lobby: session.id, to, text: custom }, (answer) => {
+      if (!answer.ok) net.log('warnings', `warning: ${fn}: ${answer.error}`);
+    });
+    return 0;
+  });
+  /** take_invite(): the oldest invite this console received, as {handle, from, custom_invite_id}, or nil. */
+  vm.defineFunction('Network', 'take_invite', (L) => {
+    const invite = xbox('Network.take_invite').takeInvite();
+    if (!invite) {
+      bridge.pushNil(L);
+      return 1;
+    }
+    pushRecord(bridge, L, { handle: invite.handle, from: invite.from, custom_invite_id: invite.text });
+    return 1;
+  });
+
+  // ---- session browsing ---------------------------------------------------------------------------
+  /** start_session_browsing(user_id, template[, keywords]): sessions of a template having every keyword. */
+  vm.defineFunction('Network', 'start_session_browsing', (L) => {
+    const fn = 'Network.start_session_browsing';
+    userArg(L, 1, fn);
+    const template = nameArg(L, 2, fn, 'session template name');
+    const keywords = stringsArg(L, 3, fn, 'keywords', true);
+    const query = { kind: 'xbox_session' as const, filters: [], near: [], slots: 0, limit: 100 };
+    const job = new SessionJob(xbox(fn), { op: 'find', query }, (answer) =>
+      answer
+        .lobbies!.filter((s) => s.template === template && keywords.every((k) => s.keywords?.includes(k)))
+        .map((s) => ({ name: s.name, template: s.template ?? '', handle: s.handle ?? '', members: s.members.length, maxMembers: s.maxMembers, host: s.owner, keywords: s.keywords ?? [] })),
+    );
+    bridge.pushInteger(L, startJob(jobs.browsers, job));
+    return 1;
+  });
+  vm.defineFunction('Network', 'free_session_browsing', (L) => freeJob(jobs.browsers, L, 'Network.free_session_browsing', 'session browser id'));
+  vm.defineFunction(BROWSER, 'status', (L) => jobStatus(jobs.browsers, L, 'MultiplayerSessionBrowser.status', 'session browser id'));
+  vm.defineFunction(BROWSER, 'result', (L) => {
+    const found = completed(jobs.browsers, L, 'MultiplayerSessionBrowser.result', 'session browser id', 'MultiplayerSessionBrowser.status');
+    bridge.newTable(L, found.length, 0);
+    found.forEach((session, i) => {
+      pushRecord(bridge, L, { session_name: session.name, session_template_name: session.template, handle: session.handle, host: session.host, members: session.members, max_members: session.maxMembers });
+      bridge.rawSetIndex(L, -2, i + 1);
+    });
+    return 1;
+  });
+}
