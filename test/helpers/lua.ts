@@ -1,7 +1,7 @@
 /**
  * Test helpers: real Lua VMs with the Stingray environment, and the real CLI as a child process.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,22 +69,65 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run `stingray-net <args>` as a real child process. */
-export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number; onStdout?: (all: string) => void } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      options.onStdout?.(stdout);
-    });
-    child.stderr.on('data', (d) => (stderr += d));
+/** A `stingray-net` child process still running: its output so far, waits on it, and its end. */
+export interface CliProcess {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** The first match of `pattern` in stdout; rejects when the process ends first or `timeoutMs` pass. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** Resolves when the process has ended (killed after `timeoutMs`, default 60 s). */
+  readonly result: Promise<CliResult>;
+}
+
+/** Start `stingray-net <args>` as a real child process. */
+export function startCli(args: string[], options: { cwd?: string; timeoutMs?: number; onStdout?: (all: string) => void } = {}): CliProcess {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT });
+  let stdout = '';
+  let stderr = '';
+  let ended = false;
+  const waiters = new Set<() => void>();
+  const wake = (): void => {
+    for (const waiter of [...waiters]) waiter();
+  };
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+    options.onStdout?.(stdout);
+    wake();
+  });
+  child.stderr!.on('data', (d) => (stderr += d));
+  const result = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      ended = true;
+      wake();
       resolve({ code, stdout, stderr });
     });
   });
+  const waitFor = (pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> =>
+    new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const check = (): void => {
+        const match = pattern.exec(stdout);
+        if (!match && !ended) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        if (match) resolve(match);
+        else reject(new Error(`the process ended without printing ${pattern}:\n${stdout}\n${stderr}`));
+      };
+      timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  return { child, stdout: () => stdout, stderr: () => stderr, waitFor, result };
+}
+
+/** Run `stingray-net <args>` as a real child process. */
+export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number; onStdout?: (all: string) => void } = {}): Promise<CliResult> {
+  return startCli(args, options).result;
 }

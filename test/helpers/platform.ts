@@ -1,0 +1,40 @@
+/**
+ * Steam test helpers: a `stingray-net platform` child process and game processes that use it, and
+ * waiting for what a link to the platform service receives.
+ */
+import type { ExecutionContext } from 'ava';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PlatformLink } from '../../src/core/platform_link.js';
+import type { ServiceMessage } from '../../src/core/platform_protocol.js';
+import { startCli, type CliProcess } from './lua.js';
+
+/** Start a CLI process that the test's teardown kills if it is still running. */
+export function startOwned(t: ExecutionContext, args: string[]): CliProcess {
+  const started = startCli(args);
+  t.teardown(() => {
+    if (started.child.exitCode === null && started.child.signalCode === null) started.child.kill('SIGKILL');
+  });
+  return started;
+}
+
+/** `stingray-net platform --port 0`, and the "127.0.0.1:PORT" it listens on. */
+export async function startPlatform(t: ExecutionContext): Promise<{ platform: CliProcess; address: string }> {
+  const platform = startOwned(t, ['platform', '--port', '0']);
+  const [, address] = await platform.waitFor(/platform service listening on (127\.0\.0\.1:\d+)/);
+  return { platform, address: address! };
+}
+
+/** `stingray-net run <script> --realtime --platform <address> -- <args>`. */
+export function startGame(t: ExecutionContext, script: string, address: string, args: string[]): CliProcess {
+  return startOwned(t, ['run', script, '--realtime', '--platform', address, '--', ...args]);
+}
+
+/** What `link` receives until `count` messages came (or the link is lost, or 10 s pass). */
+export async function receiveAll(link: PlatformLink, count: number): Promise<ServiceMessage[]> {
+  const received: ServiceMessage[] = [];
+  for (let waited = 0; waited < 1000 && received.length < count && link.lost === undefined; waited++) {
+    received.push(...link.receive());
+    if (received.length < count) await sleep(10);
+  }
+  return received;
+}
