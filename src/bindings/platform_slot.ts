@@ -40,6 +40,7 @@ export class PlatformSlot<T extends PlatformClient> {
     this.net.checkNoSubsystem(fn);
     const config = this.net.options.loadConfig(name);
     const started = create(config);
+    started.onFailure = (reason) => this.net.log('warnings', `warning: ${started.name}: ${reason}`);
     this.current = started;
     this.net.start(started, config);
     if (!push) return 0;

@@ -123,7 +123,11 @@ export class PlatformClient {
     this.signIn = 'failed';
     this.failure = reason;
     for (const lobby of this.lobbies) lobby.removed(reason);
+    this.onFailure?.(reason);
   }
+
+  /** Told once when signing in fails or the service is lost (the binding logs it). */
+  onFailure: ((reason: string) => void) | undefined;
 
   /** Forget a lobby left or failed (its userdata goes with it). */
   forget(lobby: PlatformLobby): void {
