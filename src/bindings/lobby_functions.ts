@@ -3,6 +3,7 @@
  * share on the Lua side: member lists into the script's buffer, lobby data tables, and channels.
  */
 import type { Channels } from '../core/channel.js';
+import { setDataValue } from '../core/lobby_data.js';
 import { FILTER_COMPARISONS, type FilterComparison } from '../core/lobby_filter.js';
 import { NetworkError } from '../core/network_error.js';
 import type { PeerId } from '../core/peer_id.js';
@@ -56,7 +57,7 @@ export function readStringTable(bridge: LuaBridge, args: LuaArgs, L: LuaState, i
   bridge.pushNil(L);
   while (bridge.api.lua_next(L, idx) !== 0) {
     if (bridge.type(L, -2) !== LUA_TSTRING) throw new LuaRaise(`bad argument #${idx} to '${fn}' (keys must be strings, got ${bridge.typeName(L, -2)})`);
-    out[bridge.toString(L, -2)!] = args.text(L, bridge.api.lua_gettop(L), fn);
+    setDataValue(out, bridge.toString(L, -2)!, args.text(L, bridge.api.lua_gettop(L), fn));
     bridge.api.lua_settop(L, -2);
   }
   return out;

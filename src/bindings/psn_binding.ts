@@ -6,6 +6,7 @@
  * Rooms are integer handles, as `create_psn_room` returns them: every `PsnRoom` function takes
  * the handle first. Member and browser indices are 0-based, as the LAN and Steam browsers' are.
  */
+import { dataValue } from '../core/lobby_data.js';
 import { FILTER_COMPARISONS } from '../core/lobby_filter.js';
 import { NetworkError } from '../core/network_error.js';
 import type { PlatformLobby } from '../core/platform_lobby.js';
@@ -228,11 +229,11 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   /** A network_psn_room_info table: id, name, data, members, owner and the searchable attributes. */
   const pushRoomInfo = (L: LuaState, room: LobbyView): void => {
     const owner = room.members.find((m) => m.peer === room.owner);
-    const searchable = Object.fromEntries(SEARCHABLE.filter((id) => room.data[id] !== undefined).map((id) => [id, Number(room.data[id])]));
+    const searchable = Object.fromEntries(SEARCHABLE.filter((id) => dataValue(room.data, id) !== undefined).map((id) => [id, Number(dataValue(room.data, id))]));
     pushRecord(bridge, L, {
       id: room.id,
       name: room.name,
-      data: room.data[EXTERNAL_DATA_KEY] ?? '',
+      data: dataValue(room.data, EXTERNAL_DATA_KEY) ?? '',
       owner: room.owner,
       room_owner_np_id: owner?.name ?? '',
       num_members: room.members.length,

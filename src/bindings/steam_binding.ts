@@ -5,6 +5,7 @@
  * `SteamGameServerLobby`, `SteamServerBrowser`).
  */
 import { parseEndpoint } from '../core/datagram_socket.js';
+import { dataValue } from '../core/lobby_data.js';
 import type { PlatformLobby } from '../core/platform_lobby.js';
 import type { PlatformLobbyBrowser } from '../core/platform_lobby_browser.js';
 import { LOBBY_TYPES, type LobbyType, type LobbyView } from '../core/platform_protocol.js';
@@ -223,7 +224,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   const pushLobbyEntry = (L: LuaState, fn: string, withIdentity: boolean): number => {
     const lobby = browserArg(L, fn).at(args.integer(L, 2, fn, 'lobby index (0-based)'));
     if (!lobby) return pushOptional(L, undefined);
-    const identity: Record<string, string> = withIdentity ? { id: lobby.id, name: lobby.data.name ?? lobby.name } : {};
+    const identity: Record<string, string> = withIdentity ? { id: lobby.id, name: dataValue(lobby.data, 'name') ?? lobby.name } : {};
     pushStringTable(bridge, L, Object.entries(lobby.data), identity);
     if (withIdentity) {
       bridge.pushInteger(L, lobby.members.length);

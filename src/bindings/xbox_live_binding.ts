@@ -8,6 +8,7 @@
  * `MultiplayerSession.host` / `set_custom_property_json` / `open_channel` / `close_channel`
  * (docs/guide/platforms.md lists them).
  */
+import { dataValue } from '../core/lobby_data.js';
 import { NetworkError } from '../core/network_error.js';
 import type { Success } from '../core/platform_protocol.js';
 import { JOB_STATUSES, SessionJob } from '../core/session_job.js';
@@ -233,7 +234,7 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
     const session = sessionArg(L, 1, fn);
     const key = `custom:${args.string(L, 2, fn, 'custom property key')}`;
     if (!session.isJoined) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}`);
-    bridge.pushInteger(L, startJob(jobs.properties, new SessionJob(xbox(fn), { op: 'lookup', lobby: session.id }, (answer) => answer.lobby!.data[key])));
+    bridge.pushInteger(L, startJob(jobs.properties, new SessionJob(xbox(fn), { op: 'lookup', lobby: session.id }, (answer) => dataValue(answer.lobby!.data, key))));
     return 1;
   });
   vm.defineFunction(SESSION, 'custom_property_json_status', (L) => jobStatus(jobs.properties, L, 'MultiplayerSession.custom_property_json_status', 'session lookup id'));

@@ -2,6 +2,8 @@
  * Lobby filters, as the lobby browsers of every subsystem apply them: a key of the lobby data
  * compared with a value (`add_filter`), numbers as numbers and anything else as strings.
  */
+import { dataValue, type LobbyData } from './lobby_data.js';
+
 export type FilterComparison = 'equal' | 'not_equal' | 'less' | 'less_or_equal' | 'greater' | 'greater_or_equal';
 export const FILTER_COMPARISONS: readonly FilterComparison[] = ['equal', 'not_equal', 'less', 'less_or_equal', 'greater', 'greater_or_equal'];
 
@@ -12,8 +14,8 @@ export interface LobbyFilter {
 }
 
 /** Whether lobby data passes every filter. */
-export function passesFilters(data: ReadonlyMap<string, string> | Readonly<Record<string, string>>, filters: readonly LobbyFilter[]): boolean {
-  const get = data instanceof Map ? (key: string) => data.get(key) : (key: string) => (data as Record<string, string>)[key];
+export function passesFilters(data: ReadonlyMap<string, string> | Readonly<LobbyData>, filters: readonly LobbyFilter[]): boolean {
+  const get = data instanceof Map ? (key: string) => data.get(key) : (key: string) => dataValue(data as LobbyData, key);
   return filters.every((f) => compareLobbyValue(get(f.key), f.value, f.comparison));
 }
 

@@ -9,6 +9,7 @@
  */
 import { parseEndpoint } from './datagram_socket.js';
 import { HOST_KEY } from './lan_lobby.js';
+import { assignData, dataValue } from './lobby_data.js';
 import { NetworkError } from './network_error.js';
 import type { PeerId } from './peer_id.js';
 import type { PlatformClient } from './platform_client.js';
@@ -74,7 +75,7 @@ export class PlatformLobby {
   }
 
   data(key: string): string | undefined {
-    return this.view?.data[key];
+    return this.view ? dataValue(this.view.data, key) : undefined;
   }
 
   label(): string {
@@ -91,7 +92,7 @@ export class PlatformLobby {
   setData(entries: Record<string, string>, fn: string): void {
     this.requireOwner(fn);
     if (HOST_KEY in entries && entries[HOST_KEY] !== this.self) throw new NetworkError(`${fn}: the key '${HOST_KEY}' is the lobby host's peer id, published by the platform`);
-    Object.assign(this.view!.data, entries);
+    assignData(this.view!.data, entries);
     this.change({ data: entries });
   }
 

@@ -6,6 +6,7 @@
  * server it runs). Requests come from other processes: `parseRequest` checks every field and
  * names the one that is wrong.
  */
+import { setDataValue } from './lobby_data.js';
 import { FILTER_COMPARISONS, type FilterComparison, type LobbyFilter } from './lobby_filter.js';
 import { parsePeerId, type PeerId } from './peer_id.js';
 
@@ -255,7 +256,7 @@ function dataTable(o: Json, key: string, where: string): Record<string, string> 
   for (const [k, v] of Object.entries(table)) {
     if (typeof v !== 'string') throw new ProtocolError(`${where}.${key}.${k}: a string expected`);
     bytes += k.length + v.length;
-    out[k] = v;
+    setDataValue(out, k, v);
   }
   if (bytes > 65536) throw new ProtocolError(`${where}.${key}: more than 64 KiB of data`);
   return out;

@@ -11,6 +11,7 @@
  * server's lobby ends with its server.
  */
 import { HOST_KEY } from './lan_lobby.js';
+import { assignData, dataValue } from './lobby_data.js';
 import { passesFilters } from './lobby_filter.js';
 import type { PeerId } from './peer_id.js';
 import {
@@ -301,7 +302,7 @@ export class PlatformService {
   private update(user: User, request: Extract<Request, { op: 'update' }>): LobbyView {
     const lobby = this.lobbyOf(user, request.lobby);
     if (lobby.owner !== user.peer) throw new RequestRefused('not_owner', `only the host of lobby ${lobby.id} (${lobby.owner}) can change it`);
-    if (request.data) Object.assign(lobby.data, request.data);
+    if (request.data) assignData(lobby.data, request.data);
     if (request.maxMembers !== undefined) lobby.maxMembers = request.maxMembers;
     if (request.gameSessionHost !== undefined) lobby.gameSessionHost = request.gameSessionHost;
     if (request.type !== undefined && lobby.kind === 'steam_lobby') lobby.type = request.type;
@@ -323,7 +324,8 @@ export class PlatformService {
     const found = [...this.lobbies.values()].filter(
       (l) => l.kind === query.kind && (l.type === 'public' || l.type === 'invisible') && l.maxMembers - l.members.length >= query.slots && passesFilters(l.data, query.filters),
     );
-    if (near) found.sort((a, b) => Math.abs(Number(a.data[near.key] ?? Infinity) - near.value) - Math.abs(Number(b.data[near.key] ?? Infinity) - near.value));
+    const distance = (lobby: Lobby): number => Math.abs(Number(dataValue(lobby.data, near!.key) ?? Infinity) - near!.value);
+    if (near) found.sort((a, b) => distance(a) - distance(b));
     return found.slice(0, query.limit).map((lobby) => withoutMembersOnlyData(view(lobby)));
   }
 

@@ -3,6 +3,7 @@
  * server filter keys and by list (this client's favorites and history; nobody has Steam friends
  * in the emulation, so the friends list is empty). `request_data` fetches one server's data again.
  */
+import { dataValue } from './lobby_data.js';
 import { PlatformLobbyBrowser } from './platform_lobby_browser.js';
 import type { PlatformClient } from './platform_client.js';
 import type { LobbyView } from './platform_protocol.js';
@@ -88,7 +89,7 @@ function matchesServerFilter(view: LobbyView, key: string, value: string): boole
     case 'gameaddr':
       return value.includes(':') ? info.gameAddress === value : info.gameAddress.startsWith(`${value}:`);
     default:
-      return view.data[key] === value;
+      return dataValue(view.data, key) === value;
   }
 }
 
