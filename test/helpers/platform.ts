@@ -3,10 +3,12 @@
  * waiting for what a link to the platform service receives.
  */
 import type { ExecutionContext } from 'ava';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlatformLink } from '../../src/core/platform_link.js';
 import type { ServiceMessage } from '../../src/core/platform_protocol.js';
-import { startCli, type CliProcess } from './lua.js';
+import { REPO_ROOT, startCli, type CliProcess } from './lua.js';
 
 /** Start a CLI process that the test's teardown kills if it is still running. */
 export function startOwned(t: ExecutionContext, args: string[]): CliProcess {
@@ -38,3 +40,21 @@ export async function receiveAll(link: PlatformLink, count: number): Promise<Ser
   }
   return received;
 }
+
+/** The network config of the Steam fixtures (rpc_chat in a session, rpc_text on a channel). */
+export const STEAM_CONFIG = readFileSync(path.join(REPO_ROOT, 'test/fixtures/steam/global.network_config'), 'utf8');
+
+/**
+ * Lua for in-process Steam tests: `frame` counts updates; `watch(name, lobby)` prints
+ * `frame name state[ reason]` whenever the lobby's state (and why it failed) changes.
+ */
+export const LUA_WATCH = `
+frame = 0
+local seen = {}
+function watch(name, lobby)
+  if not lobby then return end
+  local state, why = lobby:state()
+  local line = state .. (why and (" " .. why) or "")
+  if seen[name] ~= line then print(frame, name, line) seen[name] = line end
+end
+`;
