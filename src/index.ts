@@ -40,6 +40,23 @@ export { LanLobbyBrowser, type FoundLobby } from './core/lan_lobby_browser.js';
 export { FILTER_COMPARISONS, compareLobbyValue, passesFilters, type FilterComparison, type LobbyFilter } from './core/lobby_filter.js';
 export { Channel, Channels, type ChannelRequest, type ChannelState } from './core/channel.js';
 
+// Steam, PSN and Xbox Live on the emulated platform service
+export { PlatformService, type ServiceConnection } from './core/platform_service.js';
+export { PlatformServer } from './core/platform_server.js';
+export { DirectLink, TcpLink, openPlatformLink, type PlatformAccess, type PlatformLink } from './core/platform_link.js';
+export { PlatformClient, type PlatformIdentity, type SignInState } from './core/platform_client.js';
+export { PlatformLobby, type PlatformLobbyState } from './core/platform_lobby.js';
+export { PlatformLobbyBrowser } from './core/platform_lobby_browser.js';
+export { assignData, dataValue, setDataValue, type LobbyData } from './core/lobby_data.js';
+export * from './core/platform_protocol.js';
+export { SteamClient, steamUserId } from './core/steam_client.js';
+export { SteamGameServer, ServerListing, steamServerId, type SteamServerSettings } from './core/steam_game_server.js';
+export { SteamGameServerLobby, type ServerLobbyState } from './core/steam_game_server_lobby.js';
+export { SteamServerBrowser } from './core/steam_server_browser.js';
+export { PsnClient, PsnRoomDataExternal } from './core/psn_client.js';
+export { XboxLiveClient, XboxMultiplayerSession, xuidOf, type SessionStatus } from './core/xbox_live_client.js';
+export { SessionJob, type JobStatus } from './core/session_job.js';
+
 // Game sessions and RPCs
 export { GameSession, type SessionRole } from './core/game_session.js';
 export type { EncodedField, GameObject, PeerReplica } from './core/game_object.js';
