@@ -1,18 +1,5 @@
 import test from 'ava';
-import { linesOf, runPeers } from './helpers/peers.js';
-
-/** A script helper that prints a lobby's state, host and members whenever one changes. */
-const REPORT = `
-frame = 0
-local last
-function report(tag)
-  if not lobby then return end
-  local state, why = lobby:state()
-  local line = string.format("%s host=%s data.host=%s members=%s%s", state, tostring(lobby:lobby_host()),
-    tostring(lobby:data("host")), table.concat(lobby:members(), ","), why and (" why=" .. why) or "")
-  if line ~= last then print(frame, line); last = line end
-end
-`;
+import { LUA_LOBBY_REPORT as REPORT, linesOf, runPeers } from './helpers/peers.js';
 
 const HOST = `${REPORT}
 function init()

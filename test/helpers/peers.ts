@@ -60,3 +60,16 @@ function join_when_found(key)
   if entry then lobby = Network.join_lan_lobby(entry[key or "id"]) else browser:refresh(4000) end
 end
 `;
+
+/** Lua: `report()` prints `frame state host=... data.host=... members=...[ why=...]` of the global `lobby` whenever that changes (`frame` counts updates). */
+export const LUA_LOBBY_REPORT = `
+frame = 0
+local last
+function report(tag)
+  if not lobby then return end
+  local state, why = lobby:state()
+  local line = string.format("%s host=%s data.host=%s members=%s%s", state, tostring(lobby:lobby_host()),
+    tostring(lobby:data("host")), table.concat(lobby:members(), ","), why and (" why=" .. why) or "")
+  if line ~= last then print(frame, line); last = line end
+end
+`;
