@@ -1,37 +1,16 @@
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import net from 'node:net';
 import { parseEndpoint } from '../src/core/datagram_socket.js';
 import { TcpLink } from '../src/core/platform_link.js';
 import type { Answer, ServiceMessage } from '../src/core/platform_protocol.js';
-import { runCli, type CliResult } from './helpers/lua.js';
-import { receiveAll, startGame, startPlatform } from './helpers/platform.js';
+import { runCli } from './helpers/lua.js';
+import { inOrder, receiveAll, runHostAndClient, said, startGame, startPlatform } from './helpers/platform.js';
 
 const LOBBY = 'test/fixtures/steam/lobby.lua';
 const SERVER = 'test/fixtures/steam/server.lua';
 
-/** The lines `role` printed (`role: ` removed). */
-function said(result: CliResult | string, role: string): string[] {
-  const stdout = typeof result === 'string' ? result : result.stdout;
-  return stdout.split('\n').flatMap((line) => (line.startsWith(`${role}: `) ? [line.slice(role.length + 2)] : []));
-}
-
-/** `expected` appear among `lines` in this order (other lines may come between). */
-function inOrder(t: ExecutionContext, lines: string[], expected: string[]): void {
-  let at = 0;
-  for (const line of expected) {
-    const found = lines.indexOf(line, at);
-    t.true(found >= 0, `"${line}" expected after line ${at} of:\n${lines.join('\n')}`);
-    if (found >= 0) at = found + 1;
-  }
-}
-
 test('Steam lobby across processes: a platform service, a host and a client that browses with filters, joins, joins the game session, RPCs both ways', async (t) => {
-  const { address } = await startPlatform(t);
-  const host = startGame(t, LOBBY, address, ['--role', 'host']);
-  const client = startGame(t, LOBBY, address, ['--role', 'client']);
-  const [hosted, joined] = await Promise.all([host.result, client.result]);
-  t.is(hosted.code, 0, hosted.stdout + hosted.stderr);
-  t.is(joined.code, 0, joined.stdout + joined.stderr);
+  const { hosted, joined } = await runHostAndClient(t, LOBBY);
   const hostPeer = said(hosted, 'host')[0]?.replace('peer ', '');
   const clientPeer = said(joined, 'client')[0]?.replace('peer ', '');
   t.regex(hostPeer ?? '', /^110000[0-9a-f]{9}$/, 'a Steam id of an individual user');

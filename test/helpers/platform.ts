@@ -1,6 +1,7 @@
 /**
- * Steam test helpers: a `stingray-net platform` child process and game processes that use it, and
- * waiting for what a link to the platform service receives.
+ * Platform test helpers (Steam, PSN, Xbox Live): a `stingray-net platform` child process and game
+ * processes that use it, what each role printed, and waiting for what a link to the platform
+ * service receives.
  */
 import type { ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlatformLink } from '../../src/core/platform_link.js';
 import type { ServiceMessage } from '../../src/core/platform_protocol.js';
-import { REPO_ROOT, startCli, type CliProcess } from './lua.js';
+import { REPO_ROOT, startCli, type CliProcess, type CliResult } from './lua.js';
 
 /** Start a CLI process that the test's teardown kills if it is still running. */
 export function startOwned(t: ExecutionContext, args: string[]): CliProcess {
@@ -29,6 +30,33 @@ export async function startPlatform(t: ExecutionContext): Promise<{ platform: Cl
 /** `stingray-net run <script> --realtime --platform <address> -- <args>`. */
 export function startGame(t: ExecutionContext, script: string, address: string, args: string[]): CliProcess {
   return startOwned(t, ['run', script, '--realtime', '--platform', address, '--', ...args]);
+}
+
+/** A platform service process, then `script` as a host and a client process (`--role host|client`), both checked to exit 0. */
+export async function runHostAndClient(t: ExecutionContext, script: string): Promise<{ hosted: CliResult; joined: CliResult }> {
+  const { address } = await startPlatform(t);
+  const host = startGame(t, script, address, ['--role', 'host']);
+  const client = startGame(t, script, address, ['--role', 'client']);
+  const [hosted, joined] = await Promise.all([host.result, client.result]);
+  t.is(hosted.code, 0, hosted.stdout + hosted.stderr);
+  t.is(joined.code, 0, joined.stdout + joined.stderr);
+  return { hosted, joined };
+}
+
+/** The lines `role` printed (`role: ` removed). */
+export function said(result: CliResult | string, role: string): string[] {
+  const stdout = typeof result === 'string' ? result : result.stdout;
+  return stdout.split('\n').flatMap((line) => (line.startsWith(`${role}: `) ? [line.slice(role.length + 2)] : []));
+}
+
+/** `expected` appear among `lines` in this order (other lines may come between). */
+export function inOrder(t: ExecutionContext, lines: string[], expected: string[]): void {
+  let at = 0;
+  for (const line of expected) {
+    const found = lines.indexOf(line, at);
+    t.true(found >= 0, `"${line}" expected after line ${at} of:\n${lines.join('\n')}`);
+    if (found >= 0) at = found + 1;
+  }
 }
 
 /** What `link` receives until `count` messages came (or the link is lost, or 10 s pass). */

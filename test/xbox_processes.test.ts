@@ -1,0 +1,39 @@
+import test from 'ava';
+import { runCli } from './helpers/lua.js';
+import { inOrder, runHostAndClient, said } from './helpers/platform.js';
+
+const SESSION = 'test/fixtures/xbox/session.lua';
+
+test('Xbox Live across processes: a platform service, a host console with three sessions, a client console that browses by template and keyword, looks up the handle, joins, reads the host user\'s activity, is added to the game session by peer id; RPCs both ways; the host process ends and the session is the client\'s', async (t) => {
+  const { hosted, joined } = await runHostAndClient(t, SESSION);
+  const [h, c] = [said(hosted, 'host'), said(joined, 'client')].map((lines) => /^peer ([0-9a-f]+) true$/.exec(lines[0] ?? '')?.[1] ?? 'none');
+  t.regex(h!, /^9[0-9a-f]{12}$/, 'a console id: 0x0009, 40 random bits, a zero low byte for local users');
+  t.not(h, c);
+  // A local user's xuid is its console's id plus its user id, in decimal.
+  const [hx, cx] = [h!, c!].map((peer) => BigInt(`0x${peer}`).toString());
+  const handle = /^ready (\S+) true$/m.exec(said(hosted, 'host').join('\n'))?.[1] ?? 'none';
+  t.regex(handle, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a GUID-shaped session handle');
+  // The host may see the client among the members as soon as its own session is ready.
+  inOrder(t, said(hosted, 'host'), [`peer ${h} true`, `ready ${handle} true`, `members ${hx}/${h},${cx}/${c}`, `synced ${c}`, `chat ${c} thanks true`]);
+  t.deepEqual(said(joined, 'client'), [
+    `peer ${c} true`,
+    `found 1 game1 deathmatch ${h} 1/4`,
+    'session working',
+    'described game1 deathmatch',
+    'session ready',
+    `members ${hx}/${h},${cx}/${c} ${h}`,
+    `activity ${hx} game1 deathmatch true 2/4`,
+    `chat ${h} hello from host true`,
+    // The host's process ended: its connection to the service closed, and the session passed on.
+    `members ${cx}/${c} ${c}`,
+    `host now ${c} ${cx}/${c}`,
+  ]);
+});
+
+test('the Xbox Live session scenario also runs as two peers of one process, the same on every run', async (t) => {
+  const run = () => runCli(['run', SESSION, '--peers', '2', '--simulate', 'latency=20ms,jitter=5ms', '--seed', '4', '--frames', '900']);
+  const [first, second] = await Promise.all([run(), run()]);
+  t.is(first.code, 0, first.stdout + first.stderr);
+  t.is(first.stdout, second.stdout);
+  t.regex(first.stdout, /\[1:session\] client: host now ([0-9a-f]+) \d+\/\1\n/);
+});
