@@ -17,6 +17,8 @@ import { NetworkConfig, NetworkConfigError } from '../src/core/network_config.js
 import { NetworkNode, Service } from '../src/core/network_node.js';
 import { NetworkSimulator } from '../src/core/network_simulator.js';
 import { DataPacketBuilder, decodePacket, encodeConnectAccept, encodeConnectDeny, encodeConnectRequest, encodeDisconnect, PacketError, RecordKind } from '../src/core/packet.js';
+import { parseServiceMessage, ProtocolError, type ServiceMessage } from '../src/core/platform_protocol.js';
+import { PlatformService, type ServiceConnection } from '../src/core/platform_service.js';
 import { Random } from '../src/core/random.js';
 import { Rpc } from '../src/core/rpc.js';
 import type { ScriptEvent } from '../src/core/script_event.js';
@@ -43,6 +45,8 @@ interface Target {
   refusal(error: unknown): boolean;
   /** Targets that deliver inputs later (messages): called at the end, returns how many were refused. */
   finish?(): number;
+  /** A mutation that knows the input's structure (JSON targets); the byte mutation otherwise. */
+  mutate?(seed: Uint8Array, random: Random): Uint8Array;
 }
 
 const text = new TextEncoder();
@@ -122,6 +126,161 @@ function messageTarget(name: string, service: Service, seeds: Uint8Array[]): Tar
   };
 }
 
+const json = (value: unknown): Uint8Array => text.encode(JSON.stringify(value));
+
+/** Strings JSON mutations put in: object member names, empty and long ones, ids, addresses, enum values. */
+const JSON_STRINGS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', '', 'x'.repeat(5000), '0', '186000000000001', '110000100000001', '140000000000001', '127.0.0.1:27016', 'steam_lobby', 'steam_server', 'public', 'private', 'equal', 'less', 'host', 'hello', 'create', 'find', 'update'];
+const JSON_NUMBERS = [0, -1, 1, 1.5, 65535, 65536, 2 ** 32, 2 ** 53, -(2 ** 53), 1e308, 0.1];
+
+/** A random JSON value, nested at most `depth` deep. */
+function randomJson(random: Random, depth: number): unknown {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random.next() * items.length)]!;
+  const choice = random.next();
+  if (choice < 0.3) return pick(JSON_STRINGS);
+  if (choice < 0.5) return pick(JSON_NUMBERS);
+  if (choice < 0.6) return pick([true, false, null]);
+  if (depth <= 0 || choice < 0.8) return pick(JSON_STRINGS);
+  if (choice < 0.9) return Array.from({ length: Math.floor(random.next() * 4) }, () => randomJson(random, depth - 1));
+  return Object.fromEntries(Array.from({ length: Math.floor(random.next() * 4) }, () => [pick(JSON_STRINGS), randomJson(random, depth - 1)]));
+}
+
+/** Mutate a JSON text's structure: replace, delete or add members and elements anywhere in it; now and then its bytes instead. */
+function mutateJson(seed: Uint8Array, random: Random): Uint8Array {
+  if (random.next() < 0.25) return mutate(seed, random);
+  const root = JSON.parse(new TextDecoder().decode(seed)) as unknown;
+  const containers: (Record<string, unknown> | unknown[])[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    containers.push(value as Record<string, unknown>);
+    for (const child of Object.values(value)) collect(child);
+  };
+  collect(root);
+  const edits = 1 + Math.floor(random.next() * 3);
+  for (let i = 0; i < edits && containers.length > 0; i++) {
+    const target = containers[Math.floor(random.next() * containers.length)]!;
+    const keys = Object.keys(target);
+    const key = keys.length > 0 && random.next() < 0.7 ? keys[Math.floor(random.next() * keys.length)]! : JSON_STRINGS[Math.floor(random.next() * JSON_STRINGS.length)]!;
+    const choice = random.next();
+    if (Array.isArray(target)) {
+      if (choice < 0.3) target.splice(Math.floor(random.next() * (target.length + 1)), 0, randomJson(random, 2));
+      else if (choice < 0.5) target.splice(Math.floor(random.next() * target.length), 1);
+      else if (target.length > 0) target[Math.floor(random.next() * target.length)] = randomJson(random, 2);
+    } else if (choice < 0.25) {
+      delete target[key];
+    } else {
+      Object.defineProperty(target, key, { value: randomJson(random, 2), enumerable: true, configurable: true, writable: true });
+    }
+  }
+  return json(root);
+}
+
+/** Valid requests of every operation, on the lobbies and users platformTarget sets up. */
+function requestSeeds(): Uint8Array[] {
+  const steamLobby = { kind: 'steam_lobby', type: 'public', maxMembers: 4, name: 'l', data: { mode: 'ffa', level: '3' } };
+  const server = { queryAddress: '0.0.0.0:27017', gameAddress: '', map: 'dm1', gameDescription: 'd', gamedir: 'g', version: '1', dedicated: true, tags: 'a,b', password: false, appId: 0, bots: 0 };
+  const query = { kind: 'steam_lobby', filters: [{ key: 'mode', value: 'ffa', comparison: 'equal' }], near: [{ key: 'level', value: 2 }], slots: 1, limit: 10 };
+  return [
+    { id: 1, op: 'hello', platform: 'steam', user: '110000100000009', host: '127.0.0.1', port: 5009, name: 'n' },
+    { id: 2, op: 'create', lobby: steamLobby },
+    { id: 3, op: 'create', lobby: { kind: 'steam_server', type: 'public', maxMembers: 2, name: 's', data: {}, server }, password: 'p' },
+    { id: 4, op: 'join', lobby: '186000000000001', password: 'p' },
+    { id: 5, op: 'join_server', address: '127.0.0.1:27016', password: 'secret' },
+    { id: 6, op: 'leave', lobby: '186000000000001' },
+    { id: 7, op: 'update', lobby: '186000000000001', data: { mode: 'duel' }, maxMembers: 3, gameSessionHost: '110000100000001', type: 'private', name: 'n', removeMember: '110000100000002' },
+    { id: 8, op: 'update', lobby: '140000000000001', server: { map: 'dm2', tags: 'c' } },
+    { id: 9, op: 'find', query },
+    { id: 10, op: 'find', query: { ...query, kind: 'steam_server' } },
+    { id: 11, op: 'lookup', lobby: '186000000000001' },
+    { id: 12, op: 'resolve', user: '110000100000002' },
+  ].map(json);
+}
+
+/**
+ * The platform service's request parser and handler, as `stingray-net platform` runs them for
+ * every line a client sends: each input goes to one of a signed-in Steam user (host of a lobby
+ * with a member), that member, a Steam game server with a player, or a connection not signed in.
+ * Every input must get exactly one answer; refused ones are those counted as malformed. The
+ * service starts afresh every 1000 inputs, so what accepted inputs create stays bounded.
+ */
+function platformTarget(): Target {
+  let service: PlatformService;
+  let connections: { connection: ServiceConnection; answers: number }[];
+  let malformed = 0;
+  let fed = 0;
+  const reset = (): void => {
+    if (service) malformed += service.malformedRequests;
+    service = new PlatformService();
+    connections = [];
+    const open = (hello: object | undefined) => {
+      const entry = { connection: service.connect((message) => 're' in message && entry.answers++), answers: 0 };
+      if (hello) service.receive(entry.connection, JSON.stringify({ id: 0, op: 'hello', host: '127.0.0.1', name: 'fuzz', ...hello }));
+      connections.push(entry);
+      return entry.connection;
+    };
+    const host = open({ platform: 'steam', user: '110000100000001', port: 5001 });
+    const member = open({ platform: 'steam', user: '110000100000002', port: 5002 });
+    const server = open({ platform: 'steam_server', user: '140000000000001', port: 5003 });
+    open(undefined);
+    const send = (connection: ServiceConnection, request: object) => service.receive(connection, JSON.stringify({ id: 0, ...request }));
+    send(host, { op: 'create', lobby: { kind: 'steam_lobby', type: 'public', maxMembers: 4, name: 'l', data: { mode: 'ffa' } } });
+    send(member, { op: 'join', lobby: '186000000000001' });
+    send(server, { op: 'create', lobby: { kind: 'steam_server', type: 'public', maxMembers: 2, name: 's', data: {}, server: { queryAddress: '127.0.0.1:27016', gameAddress: '', map: 'dm1', gameDescription: '', gamedir: 'g', version: '1', dedicated: true, tags: '', password: true, appId: 0, bots: 0 } }, password: 'secret' });
+    send(member, { op: 'join_server', address: '127.0.0.1:27016', password: 'secret' });
+    if (service.malformedRequests !== 0) throw new Error('platform-request: the setup was refused');
+  };
+  reset();
+  return {
+    name: 'platform-request',
+    seeds: requestSeeds(),
+    mutate: mutateJson,
+    feed(input) {
+      if (fed % 1000 === 0 && fed > 0) reset();
+      const entry = connections[fed++ % connections.length]!;
+      const before = entry.answers;
+      service.receive(entry.connection, new TextDecoder().decode(input));
+      if (entry.answers !== before + 1) throw new Error(`platform-request: ${entry.answers - before} answers to one request`);
+      return true;
+    },
+    refusal: () => false,
+    finish: () => malformed + service.malformedRequests,
+  };
+}
+
+/** What the service sends a client: answers carrying lobby views, failures, pushes. */
+function serviceMessageSeeds(): Uint8Array[] {
+  const view = {
+    id: '186000000000001',
+    kind: 'steam_lobby',
+    type: 'public',
+    name: '',
+    owner: '110000100000001',
+    maxMembers: 4,
+    members: [{ peer: '110000100000001', address: '127.0.0.1:5001', name: 'a' }, { peer: '110000100000002', address: '127.0.0.1:5002', name: 'b', xuid: '2' }],
+    data: { host: '110000100000001', mode: 'ffa' },
+    gameSessionHost: null,
+  };
+  const server = { ...view, id: '140000000000001', kind: 'steam_server', owner: '140000000000001', gameSessionHost: '110000100000001', server: { queryAddress: '127.0.0.1:27016', gameAddress: '127.0.0.1:5003', map: 'dm1', gameDescription: '', gamedir: 'g', version: '1', dedicated: true, tags: '', password: true, appId: 0, bots: 0 } };
+  return [
+    { re: 1, ok: true },
+    { re: 2, ok: true, lobby: view },
+    { re: 3, ok: true, lobbies: [view, server] },
+    { re: 4, ok: false, code: 'full', error: 'lobby is full' },
+    { push: 'lobby', lobby: { ...view, template: 't', keywords: ['k'], handle: 'h' } },
+    { push: 'removed', lobby: '186000000000001', reason: 'kicked' },
+    { push: 'invite', from: '110000100000001', handle: 'h', text: 'join us' },
+  ].map(json);
+}
+
+function serviceMessageTarget(): Target {
+  return {
+    name: 'platform-message',
+    seeds: serviceMessageSeeds(),
+    mutate: mutateJson,
+    feed: (input) => (parseServiceMessage(JSON.parse(new TextDecoder().decode(input))) satisfies ServiceMessage, true),
+    refusal: (e) => e instanceof ProtocolError || e instanceof SyntaxError,
+  };
+}
+
 export function targets(): Target[] {
   const reply = encodeDiscoveryReply({ nonce: 1, lobbyId: 5n, gamePort: 4000, owner: 0xa1n, maxMembers: 4, members: 1, data: new Map([['host', 'a1']]) });
   return [
@@ -147,6 +306,8 @@ export function targets(): Target[] {
     messageTarget('session-message', Service.Session, [new Uint8Array([5, 0x03, 0x21, 0x44]), new Uint8Array([3, 1, 0, 0, 0])]),
     messageTarget('rpc-message', Service.Rpc, [new Uint8Array([0x00, 0x01, 0x02, 0x03, 0x41, 0x42])]),
     messageTarget('channel-message', Service.Channel, [new Uint8Array([1, 1, 1, 0x61, 0])]),
+    platformTarget(),
+    serviceMessageTarget(),
   ];
 }
 
@@ -175,7 +336,7 @@ export function fuzz(inputs: number, seed: number, only: readonly string[] = [])
       const input =
         random.next() < 0.3
           ? new Uint8Array(Array.from({ length: Math.floor(random.next() * 64) }, () => random.nextUint32() & 0xff))
-          : mutate(target.seeds[i % target.seeds.length]!, random);
+          : (target.mutate ?? mutate)(target.seeds[i % target.seeds.length]!, random);
       const start = performance.now();
       try {
         target.feed(input);
