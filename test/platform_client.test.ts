@@ -1,0 +1,85 @@
+import test, { type ExecutionContext } from 'ava';
+import net from 'node:net';
+import path from 'node:path';
+import { LineReader } from '../src/core/platform_protocol.js';
+import { runCli, tempProject } from './helpers/lua.js';
+import { STEAM_CONFIG } from './helpers/platform.js';
+
+/** A Steam client that creates a lobby and prints its state (and fatal_error) when it changes; errors from Network.update are printed, not raised. */
+const SCRIPT = `
+frame = 0
+function init() client = Network.init_steam_client("global") lobby = Network.create_steam_lobby(Network.STEAM_LOBBY_PUBLIC, 4) end
+function update(dt)
+  frame = frame + 1
+  local ok, err = pcall(Network.update, dt, {})
+  if not ok then print("update error", err) end
+  local state, why = lobby:state()
+  local line = state .. (why and (" (" .. why .. ")") or "") .. " fatal_error=" .. tostring(Network.fatal_error())
+  if line ~= last then print(line) last = line end
+end
+`;
+
+/** A stand-in for the platform service on loopback that answers each request line with what `answer` returns. */
+async function fakeService(t: ExecutionContext, answer: (request: Request) => string[]): Promise<string> {
+  const server = net.createServer((socket) => {
+    const lines = new LineReader();
+    socket.setEncoding('utf8');
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: string) => lines.push(chunk, (line) => socket.write(answer(JSON.parse(line) as Request).join(''))));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+}
+
+async function runAgainst(address: string): Promise<string[]> {
+  const dir = tempProject({ 'global.network_config': STEAM_CONFIG, 'client.lua': SCRIPT });
+  const result = await runCli(['run', path.join(dir, 'client.lua'), '--realtime', '--frames', '45', '--platform', address]);
+  if (result.code !== 0) throw new Error(`exit ${result.code}: ${result.stderr}`);
+  // What the script printed (the network's own warnings left out).
+  return result.stdout.trim().split('\n').filter((l) => !l.startsWith('[network] '));
+}
+
+interface Request {
+  id: number;
+  op: string;
+  user?: string;
+  host?: string;
+  port?: number;
+}
+
+const line = (message: object): string => JSON.stringify(message) + '\n';
+const LOBBY = { id: '186000000000001', kind: 'steam_lobby', type: 'public', name: '', maxMembers: 4, data: {}, gameSessionHost: null };
+
+test('a service that answers a create without the lobby: Network.update raises no error, the lobby is not joined', async (t) => {
+  const address = await fakeService(t, (request) => [line({ re: request.id, ok: true })]);
+  const lines = await runAgainst(address);
+  t.deepEqual(
+    lines.filter((l) => l.startsWith('update error')),
+    [],
+  );
+  t.false(lines.some((l) => l.startsWith('joined')), lines.join('\n'));
+});
+
+test('garbage lines and unknown pushes from the service are dropped; the answers around them still work', async (t) => {
+  let user = { peer: '', address: '', name: 'me' };
+  const address = await fakeService(t, (request) => {
+    if (request.op === 'hello') user = { peer: request.user!, address: `${request.host}:${request.port}`, name: 'me' };
+    const answer = request.op === 'hello' ? { re: request.id, ok: true } : { re: request.id, ok: true, lobby: { ...LOBBY, owner: user.peer, members: [user] } };
+    return ['not json\n', line({ push: 'weather', sky: 'grey' }), line({ re: 999, ok: true }), line({ re: request.id, ok: 'yes' }), line(answer)];
+  });
+  t.deepEqual(await runAgainst(address), ['creating fatal_error=false', 'joined fatal_error=false']);
+});
+
+test('a service that refuses the sign-in: Network.fatal_error() is true and the lobby fails with its reason', async (t) => {
+  const address = await fakeService(t, (request) => [line({ re: request.id, ok: false, code: request.op === 'hello' ? 'taken' : 'not_signed_in', error: request.op === 'hello' ? 'user taken' : 'sign in first' })]);
+  const lines = await runAgainst(address);
+  t.is(lines[0], 'creating fatal_error=false');
+  t.regex(lines.at(-1)!, /^failed \((user taken|sign in first)\) fatal_error=true$/, lines.join('\n'));
+});
+
+test('a service that sends a line over 1 MiB is dropped: fatal_error() true, the lobby fails saying why', async (t) => {
+  const address = await fakeService(t, (request) => (request.op === 'hello' ? [line({ re: request.id, ok: true }), 'x'.repeat((1 << 20) + 10)] : []));
+  const lines = await runAgainst(address);
+  t.deepEqual(lines, ['creating fatal_error=false', 'failed (the platform service sent a message over 1048576 bytes) fatal_error=true']);
+});
