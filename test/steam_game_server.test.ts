@@ -271,3 +271,18 @@ test('SteamServerBrowser lists the game servers with their steam_server_info, fi
     ],
   );
 });
+
+test('leaving a game server before the service answered the join frees the slot', async (t) => {
+  const result = await runPeers(
+    {
+      'server.lua': server('server_name = "one", max_players = 1, query_port = 27500'),
+      'quitter.lua': player(3, '"127.0.0.1:27500"', 'if frame == 3 then Network.leave_steam_server(lobby) lobby = nil end'),
+      'player.lua': player(10, '"127.0.0.1:27500"'),
+    },
+    ['--frames', '20'],
+    files,
+  );
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(events(linesOf(result.stdout, '2:player')).slice(1), ['lobby\tjoining', 'lobby\tjoined', 'text\tpong ping\ttrue']);
+  t.deepEqual(events(linesOf(result.stdout, '0:server')).slice(2), ['members\t', `members\t${peerOf(linesOf(result.stdout, '2:player'))}`, `approve\t${peerOf(linesOf(result.stdout, '2:player'))}\ttrue`, 'text\tping']);
+});

@@ -327,3 +327,23 @@ test('lobby data keys that are names of JavaScript object members read as nil un
   ]);
   t.deepEqual(linesOf(result.stdout, '1:b').slice(1), ['3\trefresh\ttrue\tnil', '5\tfound\tfalse\t0']);
 });
+
+test('a lobby left before the service answered its create or join does not stay behind: not listed, no phantom member', async (t) => {
+  const result = await runPeers(
+    {
+      'creator.lua': peer('', 'Network.leave_steam_lobby(Network.create_steam_lobby(Network.STEAM_LOBBY_PUBLIC, 4))'),
+      'a.lua': HOST(2),
+      'b.lua': peer('if frame == 3 then browser = client:lobby_browser() browser:add_filter("mode", "ffa", SteamLobbyBrowser.EQUAL) browser:refresh() end if frame == 5 then Network.leave_steam_lobby(Network.join_steam_lobby(browser:lobby(0).id)) end'),
+      'c.lua': peer(`if frame == 8 then browser = client:lobby_browser() browser:refresh() end
+        if frame == 10 then
+          for i = 0, browser:num_lobbies() - 1 do local e = browser:lobby(i) print(frame, "listed", e.mode, e.num_members) end
+          lobby = Network.join_steam_lobby(browser:lobby(0).id)
+        end`),
+    },
+    ['--frames', '14'],
+    files,
+  );
+  t.is(result.code, 0, result.stderr);
+  const [a, , c] = peerIds(result.stdout, ['1:a', '2:b', '3:c']);
+  t.deepEqual(linesOf(result.stdout, '3:c').slice(1), ['10\tlisted\tffa\t1', '10\tjoining host=nil data.host=nil members=', `11\tjoined host=${a} data.host=${a} members=${a},${c}`]);
+});

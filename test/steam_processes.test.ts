@@ -126,3 +126,32 @@ test('one client browsing with a filter on the key "constructor" does not bring 
   );
   t.is(platform.child.exitCode, null, 'the platform service still runs');
 });
+
+test('the host process killed: its lobby passes to the client process, whose host key says so', async (t) => {
+  const { address } = await startPlatform(t);
+  const host = startGame(t, LOBBY, address, ['--role', 'host', '--mode', 'hold']);
+  const client = startGame(t, LOBBY, address, ['--role', 'client', '--mode', 'hold']);
+  const [, hostPeer] = (await client.waitFor(/client: host ([0-9a-f]+) key \1\n/))!;
+  await host.waitFor(/host: members [0-9a-f]+,[0-9a-f]+\n/);
+  host.child.kill('SIGKILL');
+  await client.waitFor(/client: host me key me\n/);
+  client.child.kill('SIGKILL');
+  const lines = said(client.stdout(), 'client');
+  inOrder(t, lines, ['lobby joined', `host ${hostPeer} key ${hostPeer}`, 'host me key me']);
+  t.false(lines.some((l) => l.startsWith('lobby failed') || l === 'fatal_error true'), lines.join('\n'));
+});
+
+test('no platform service at the --platform address: Network.fatal_error() is true and the lobby fails saying why', async (t) => {
+  // A port nothing listens on: one the kernel just handed out and was closed again.
+  const free = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const result = await startGame(t, LOBBY, `127.0.0.1:${free}`, ['--role', 'host', '--mode', 'hold', '--seconds', '10']).result;
+  t.is(result.code, 0, result.stdout + result.stderr);
+  const lines = said(result, 'host');
+  t.true(lines.includes('fatal_error true'), lines.join('\n'));
+  t.is(lines.at(-1), `lobby failed (cannot reach the platform service at 127.0.0.1:${free}: ECONNREFUSED)`);
+});
