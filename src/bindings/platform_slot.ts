@@ -19,6 +19,8 @@ export class PlatformSlot<T extends PlatformClient> {
     private readonly args: LuaArgs,
     /** The userdata kind ("SteamClient"). */
     readonly kind: string,
+    /** How errors name it ("Steam client"). */
+    private readonly what: string,
     /** The init function's name, for errors ("init_steam_client"). */
     private readonly init: string,
   ) {}
@@ -26,12 +28,8 @@ export class PlatformSlot<T extends PlatformClient> {
   /** The running instance, or an error telling the script to start it. */
   running(fn: string): T {
     const current = this.current;
-    if (!current || current.isShutDown) throw new LuaRaise(`${fn}: no ${this.describe()} is running (call Network.${this.init} first)`);
+    if (!current || current.isShutDown) throw new LuaRaise(`${fn}: no ${this.what} is running (call Network.${this.init} first)`);
     return current;
-  }
-
-  private describe(): string {
-    return this.current?.name ?? this.kind.replace(/([a-z])([A-Z])/g, '$1 $2').replace('Steam Game Server', 'Steam game server');
   }
 
   /** `Network.init_*(config, ...)`: refuse a second subsystem, start what `create` makes, push it (or nothing, when `push` is false). */

@@ -36,7 +36,7 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   for (const id of SEARCHABLE) vm.defineConstant(ROOM, id.toUpperCase(), id);
   for (const comparison of FILTER_COMPARISONS) vm.defineConstant(BROWSER, comparison.toUpperCase(), comparison);
 
-  const clients = new PlatformSlot<PsnClient>(objects, net, args, CLIENT, 'init_psn_client');
+  const clients = new PlatformSlot<PsnClient>(objects, net, args, CLIENT, 'PSN client', 'init_psn_client');
   /** Room handles as scripts hold them. */
   const rooms = new Map<number, PlatformLobby>();
   let nextRoom = 1;

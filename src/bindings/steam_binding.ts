@@ -15,7 +15,7 @@ import type { SteamGameServerLobby } from '../core/steam_game_server_lobby.js';
 import type { SteamServerBrowser } from '../core/steam_server_browser.js';
 import type { EngineObjects } from './engine_object.js';
 import { LuaArgs } from './lua_args.js';
-import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from './lua_bridge.js';
+import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TUSERDATA, LuaRaise, type LuaState } from './lua_bridge.js';
 import type { LuaVm } from './lua_vm.js';
 import type { ScriptNetwork } from './network_binding.js';
 import { PlatformSlot } from './platform_slot.js';
@@ -48,8 +48,8 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   for (const state of ['joining', 'reserved', 'joined', 'failed', 'server_is_full', 'timeout']) vm.defineConstant(SERVER_LOBBY, state.toUpperCase(), state);
   for (const list of SERVER_LISTS) vm.defineConstant(SERVER_BROWSER, list.toUpperCase(), list);
 
-  const clients = new PlatformSlot<SteamClient>(objects, net, args, CLIENT, 'init_steam_client');
-  const servers = new PlatformSlot<SteamGameServer>(objects, net, args, SERVER, 'init_steam_server');
+  const clients = new PlatformSlot<SteamClient>(objects, net, args, CLIENT, 'Steam client', 'init_steam_client');
+  const servers = new PlatformSlot<SteamGameServer>(objects, net, args, SERVER, 'Steam game server', 'init_steam_server');
   /** Lobby data fetched with SteamLobby.request_lobby_data, by lobby id, for SteamMisc. */
   const fetched = new Map<string, Record<string, string>>();
   /** Servers a SteamServerBrowser knows besides what the service lists. */
@@ -189,7 +189,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   /** request_lobby_data(lobby or lobby id): fetch the data of any lobby (joined or not) for SteamMisc to read. */
   vm.defineFunction(LOBBY, 'request_lobby_data', (L) => {
     const fn = 'SteamLobby.request_lobby_data';
-    const lobby = objects.optional<PlatformLobby>(L, 1, LOBBY, fn);
+    const lobby = bridge.type(L, 1) === LUA_TUSERDATA ? lobbyArg(L, fn) : undefined;
     const id = lobby ? lobby.id : args.id(L, 1, fn, 'SteamLobby or lobby id');
     steamClient(fn).request({ op: 'lookup', lobby: id }, (answer) => {
       if (answer.ok) fetched.set(id, answer.lobby!.data);
@@ -215,7 +215,8 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   vm.defineFunction('SteamMisc', 'get_lobby_data_by_key', (L) => {
     const fn = 'SteamMisc.get_lobby_data_by_key';
     const data = lobbyData(L, fn);
-    return pushOptional(L, data?.[args.string(L, 2, fn, 'key')]);
+    const key = args.string(L, 2, fn, 'key');
+    return pushOptional(L, data ? dataValue(data, key) : undefined);
   });
 
   // ---- SteamLobbyBrowser -----------------------------------------------------------------------

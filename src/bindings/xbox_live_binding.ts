@@ -45,7 +45,7 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
   for (const status of ['working', 'ready', 'broken', 'shutdown']) vm.defineConstant(SESSION, status.toUpperCase(), status);
   for (const status of ['unknown', 'searching', 'found', 'expired']) vm.defineConstant('SmartMatchStatus', status.toUpperCase(), status);
 
-  const clients = new PlatformSlot<XboxLiveClient>(objects, net, args, 'XboxLiveClient', 'init_xboxlive_client');
+  const clients = new PlatformSlot<XboxLiveClient>(objects, net, args, 'XboxLiveClient', 'Xbox Live client', 'init_xboxlive_client');
   const xbox = (fn: string): XboxLiveClient => clients.running(fn);
 
   /** Jobs by kind and id; a freed or unknown id reads "not_running". */

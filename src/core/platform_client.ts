@@ -13,7 +13,7 @@ import type { NetworkNode, TransportConfig } from './network_node.js';
 import type { PeerId } from './peer_id.js';
 import type { PlatformLink } from './platform_link.js';
 import type { PlatformLobby } from './platform_lobby.js';
-import type { Answer, Outgoing, Platform, Push } from './platform_protocol.js';
+import { ANSWER_FIELDS, type Answer, type Op, type Outgoing, type Platform, type Push } from './platform_protocol.js';
 
 export type SignInState = 'signing_in' | 'ready' | 'failed';
 
@@ -33,7 +33,9 @@ export class PlatformClient {
   /** Pushes no lobby took (invites), for the subsystem to read. */
   readonly unclaimed: Push[] = [];
   private readonly link: PlatformLink;
-  private readonly waiting = new Map<number, (answer: Answer) => void>();
+  private readonly waiting = new Map<number, { op: Op; onAnswer: (answer: Answer) => void }>();
+  /** Answers the service sent without what their request needs, taken as failures. */
+  incompleteAnswers = 0;
   /** Requests made after the service was lost, refused at the next update. */
   private readonly refused: (() => void)[] = [];
   private shutDown = false;
@@ -90,7 +92,7 @@ export class PlatformClient {
       this.refused.push(() => onAnswer({ re: -1, ok: false, code: 'not_signed_in', error: this.failure || lost }));
       return;
     }
-    this.waiting.set(this.link.request(message), onAnswer);
+    this.waiting.set(this.link.request(message), { op: message.op, onAnswer });
   }
 
   /** Receive datagrams and what the service said, then advance lobbies. */
@@ -98,9 +100,9 @@ export class PlatformClient {
     this.node.receive();
     for (const message of this.link.receive()) {
       if ('re' in message) {
-        const onAnswer = this.waiting.get(message.re);
+        const waiting = this.waiting.get(message.re);
         this.waiting.delete(message.re);
-        onAnswer?.(message);
+        waiting?.onAnswer(this.complete(waiting.op, message));
       } else if (message.push === 'lobby') {
         for (const lobby of this.lobbies) if (lobby.id === message.lobby.id) lobby.apply(message.lobby, true);
       } else if (message.push === 'removed') {
@@ -112,6 +114,15 @@ export class PlatformClient {
     for (const refuse of this.refused.splice(0)) refuse();
     if (this.link.lost !== undefined && this.signIn !== 'failed') this.fail(this.link.lost);
     for (const lobby of this.lobbies) lobby.update();
+  }
+
+  /** A success without the fields its operation needs is a failure (the service is not ours, or broken). */
+  private complete(op: Op, answer: Answer): Answer {
+    if (!answer.ok) return answer;
+    const missing = (ANSWER_FIELDS[op] ?? []).filter((field) => answer[field] === undefined);
+    if (missing.length === 0) return answer;
+    this.incompleteAnswers++;
+    return { re: answer.re, ok: false, code: 'bad_request', error: `the platform service answered ${op} without ${missing.join(', ')}` };
   }
 
   transmit(): void {

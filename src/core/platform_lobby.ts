@@ -148,9 +148,23 @@ export class PlatformLobby {
   // ---- what the service says ------------------------------------------------------------------
 
   protected answered(answer: Answer): void {
-    if (this.left) return;
+    if (this.abandoned) {
+      // Left before the service answered: what it created or joined for us is given up now.
+      if (answer.ok) this.client.request(this.leaveRequest(answer.lobby!.id), () => undefined);
+      return;
+    }
     if (answer.ok) this.apply(answer.lobby!, false);
     else this.fail(answer.code, answer.error);
+  }
+
+  /** The request that takes this member out of lobby `id`. */
+  protected leaveRequest(id: string): Outgoing {
+    return { op: 'leave', lobby: id };
+  }
+
+  /** Left (or shut down) before the service answered the create or join: its answer is undone. */
+  protected get abandoned(): boolean {
+    return this.left;
   }
 
   /** The service's view of the lobby. A pushed view never overrides the owner's changes in flight. */
@@ -218,7 +232,7 @@ export class PlatformLobby {
   leave(): void {
     if (this.left) return;
     // A game server slot is held from the service's answer on, before the connection stands.
-    if (this.view && this.failCode === undefined) this.client.request({ op: 'leave', lobby: this.id }, () => undefined);
+    if (this.view && this.failCode === undefined) this.client.request(this.leaveRequest(this.id), () => undefined);
     for (const peer of [...this.tagged]) this.untag(peer);
     this.left = true;
     this.state = 'failed';

@@ -179,6 +179,21 @@ export type Push =
 
 export type ServiceMessage = Answer | Push;
 
+/** What a successful answer to each operation must carry, for the client to rely on it. */
+export const ANSWER_FIELDS: Partial<Record<Op, readonly (keyof Success)[]>> = {
+  create: ['lobby'],
+  join: ['lobby'],
+  join_server: ['lobby'],
+  join_session: ['lobby'],
+  update: ['lobby'],
+  lookup: ['lobby'],
+  find: ['lobbies'],
+  resolve: ['address'],
+  activity_details: ['details'],
+  describe_handle: ['name', 'template'],
+  clean_sessions: ['left'],
+};
+
 /** A request that is not one: the message names the field. */
 export class ProtocolError extends Error {
   override name = 'ProtocolError';
@@ -387,6 +402,19 @@ function member(value: unknown, where: string): Member {
   return m;
 }
 
+function activityDetails(value: unknown, where: string): ActivityDetails {
+  const o = object(value, where);
+  return {
+    xuid: text(o, 'xuid', where, 64),
+    handle: text(o, 'handle', where, 64),
+    name: text(o, 'name', where, 1024),
+    template: text(o, 'template', where, 256),
+    members: integer(o, 'members', where, 0, 65535),
+    maxMembers: integer(o, 'maxMembers', where, 0, 65535),
+    closed: flag(o, 'closed', where),
+  };
+}
+
 /** A lobby as the service describes it; throws ProtocolError naming the wrong field. */
 export function parseLobbyView(value: unknown, where = 'lobby'): LobbyView {
   const o = object(value, where);
@@ -416,12 +444,20 @@ export function parseServiceMessage(value: unknown): ServiceMessage {
   if (typeof o.re === 'number') {
     if (o.ok === false) return { re: o.re, ok: false, code: text(o, 'code', 'answer', 64) as ErrorCode, error: text(o, 'error', 'answer') };
     if (o.ok !== true) throw new ProtocolError('answer.ok: a boolean expected');
-    const answer: Success = { ...(o as unknown as Success) };
+    const answer: Success = { re: o.re, ok: true };
     if (o.lobby !== undefined) answer.lobby = parseLobbyView(o.lobby, 'answer.lobby');
     if (o.lobbies !== undefined) {
       if (!Array.isArray(o.lobbies)) throw new ProtocolError('answer.lobbies: an array expected');
       answer.lobbies = o.lobbies.map((l: unknown, i) => parseLobbyView(l, `answer.lobbies.${i}`));
     }
+    if (o.details !== undefined) {
+      if (!Array.isArray(o.details)) throw new ProtocolError('answer.details: an array expected');
+      answer.details = o.details.map((d: unknown, i) => activityDetails(d, `answer.details.${i}`));
+    }
+    if (o.address !== undefined) answer.address = text(o, 'address', 'answer', 64);
+    if (o.name !== undefined) answer.name = text(o, 'name', 'answer', 1024);
+    if (o.template !== undefined) answer.template = text(o, 'template', 'answer', 256);
+    if (o.left !== undefined) answer.left = integer(o, 'left', 'answer', 0, 65535);
     return answer;
   }
   switch (o.push) {

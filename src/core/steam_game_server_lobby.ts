@@ -64,7 +64,7 @@ export class SteamGameServerLobby extends PlatformLobby {
   }
 
   protected override answered(answer: Answer): void {
-    if (!answer.ok && answer.code === 'no_server' && this.client.nodeOf.clock.now() < this.deadline) {
+    if (!this.abandoned && !answer.ok && answer.code === 'no_server' && this.client.nodeOf.clock.now() < this.deadline) {
       this.retryAt = this.client.nodeOf.clock.now() + RETRY_INTERVAL;
       return;
     }

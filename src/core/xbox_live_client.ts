@@ -70,10 +70,18 @@ export class XboxMultiplayerSession extends PlatformLobby {
       this.release();
       return;
     }
-    this.client.request({ op: 'leave', lobby: this.id, xuid: this.xuid }, () => {
+    this.client.request(this.leaveRequest(this.id), () => {
       this.shutDown = true;
       this.release();
     });
+  }
+
+  protected override leaveRequest(id: string): Outgoing {
+    return { op: 'leave', lobby: id, xuid: this.xuid };
+  }
+
+  protected override get abandoned(): boolean {
+    return this.leaving;
   }
 
   /** Gone from the service: stop mirroring it (the script frees it with free_multiplayer_session). */
