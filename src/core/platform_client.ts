@@ -13,7 +13,7 @@ import type { NetworkNode, TransportConfig } from './network_node.js';
 import type { PeerId } from './peer_id.js';
 import type { PlatformLink } from './platform_link.js';
 import type { PlatformLobby } from './platform_lobby.js';
-import { ANSWER_FIELDS, type Answer, type Op, type Outgoing, type Platform, type Push } from './platform_protocol.js';
+import { ANSWER_FIELDS, type Answer, type LobbyView, type Op, type Outgoing, type Platform, type Push } from './platform_protocol.js';
 
 export type SignInState = 'signing_in' | 'ready' | 'failed';
 
@@ -104,9 +104,9 @@ export class PlatformClient {
         this.waiting.delete(message.re);
         waiting?.onAnswer(this.complete(waiting.op, message));
       } else if (message.push === 'lobby') {
-        for (const lobby of this.lobbies) if (lobby.id === message.lobby.id) lobby.apply(message.lobby, true);
+        this.share(message.lobby, undefined);
       } else if (message.push === 'removed') {
-        for (const lobby of this.lobbies) if (lobby.id === message.lobby) lobby.removed(message.reason);
+        for (const lobby of this.lobbies) if (lobby.id === message.lobby && lobby.isFor(message.xuid)) lobby.removed(message.reason);
       } else {
         this.unclaimed.push(message);
       }
@@ -114,6 +114,14 @@ export class PlatformClient {
     for (const refuse of this.refused.splice(0)) refuse();
     if (this.link.lost !== undefined && this.signIn !== 'failed') this.fail(this.link.lost);
     for (const lobby of this.lobbies) lobby.update();
+  }
+
+  /**
+   * The service's view of a lobby for every lobby object of it here but `from` (which has it): on
+   * Xbox Live each local user of the console holds its own object of a session they share.
+   */
+  share(view: LobbyView, from: PlatformLobby | undefined): void {
+    for (const lobby of this.lobbies) if (lobby !== from && lobby.id === view.id) lobby.apply(view, true);
   }
 
   /** A success without the fields its operation needs is a failure (the service is not ours, or broken). */

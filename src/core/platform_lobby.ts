@@ -153,8 +153,22 @@ export class PlatformLobby {
       if (answer.ok) this.client.request(this.leaveRequest(answer.lobby!.id), () => undefined);
       return;
     }
-    if (answer.ok) this.apply(answer.lobby!, false);
-    else this.fail(answer.code, answer.error);
+    if (!answer.ok) {
+      this.fail(answer.code, answer.error);
+      return;
+    }
+    this.apply(answer.lobby!, false);
+    this.client.share(answer.lobby!, this);
+  }
+
+  /** Whether this member is in the view. */
+  protected isMemberOf(view: LobbyView): boolean {
+    return view.members.some((m) => m.peer === this.self);
+  }
+
+  /** Whether a `removed` push for this lobby means this object (one local user's, on Xbox Live). */
+  isFor(_xuid: string | undefined): boolean {
+    return true;
   }
 
   /** The request that takes this member out of lobby `id`. */
@@ -175,7 +189,7 @@ export class PlatformLobby {
     }
     const before = this.members();
     this.view = view;
-    if (!view.members.some((m) => m.peer === this.self) && view.kind !== 'steam_server') {
+    if (!this.isMemberOf(view) && view.kind !== 'steam_server') {
       this.fail('not_member', `no longer a member of ${this.namespace} ${view.id}`);
       return;
     }

@@ -173,8 +173,8 @@ export type Answer = Success | Failure;
 
 export type Push =
   | { push: 'lobby'; lobby: LobbyView }
-  /** This user is no longer in the lobby: removed by a server, or the lobby ended. */
-  | { push: 'removed'; lobby: string; reason: string }
+  /** This user (only its local user `xuid`, when given) is no longer in the lobby: removed, cleaned, or the lobby ended. */
+  | { push: 'removed'; lobby: string; reason: string; xuid?: string }
   | { push: 'invite'; from: string; handle: string; text: string };
 
 export type ServiceMessage = Answer | Push;
@@ -463,8 +463,11 @@ export function parseServiceMessage(value: unknown): ServiceMessage {
   switch (o.push) {
     case 'lobby':
       return { push: 'lobby', lobby: parseLobbyView(o.lobby, 'push.lobby') };
-    case 'removed':
-      return { push: 'removed', lobby: text(o, 'lobby', 'push', 64), reason: text(o, 'reason', 'push') };
+    case 'removed': {
+      const push: Push = { push: 'removed', lobby: text(o, 'lobby', 'push', 64), reason: text(o, 'reason', 'push') };
+      if (o.xuid !== undefined) push.xuid = text(o, 'xuid', 'push', 64);
+      return push;
+    }
     case 'invite':
       return { push: 'invite', from: text(o, 'from', 'push', 64), handle: text(o, 'handle', 'push', 64), text: text(o, 'text', 'push') };
     default:

@@ -205,7 +205,10 @@ export class PlatformService {
       case 'clean_sessions': {
         this.claimXuid(user, request.xuid);
         const stale = [...user.lobbies].filter((id) => this.lobbies.get(id)?.members.some((m) => m.xuid === request.xuid));
-        for (const id of stale) this.leave(user, id, 'sessions cleaned');
+        for (const id of stale) {
+          this.leave(user, id, 'sessions cleaned', request.xuid);
+          connection.deliver({ push: 'removed', lobby: id, reason: 'the session was cleaned (Network.clean_sessions)', xuid: request.xuid });
+        }
         return { left: stale.length };
       }
       case 'presence':

@@ -13,7 +13,7 @@ import { peerIdToBigInt, type PeerId } from './peer_id.js';
 import { PlatformClient } from './platform_client.js';
 import type { PlatformLink } from './platform_link.js';
 import { PlatformLobby } from './platform_lobby.js';
-import type { Outgoing, Push } from './platform_protocol.js';
+import type { LobbyView, Outgoing, Push } from './platform_protocol.js';
 
 /** Local users per console: ids 0..255. */
 export const MAX_LOCAL_USERS = 256;
@@ -74,6 +74,14 @@ export class XboxMultiplayerSession extends PlatformLobby {
       this.shutDown = true;
       this.release();
     });
+  }
+
+  protected override isMemberOf(view: LobbyView): boolean {
+    return view.members.some((m) => m.peer === this.self && m.xuid === this.xuid);
+  }
+
+  override isFor(xuid: string | undefined): boolean {
+    return xuid === undefined || xuid === this.xuid;
   }
 
   protected override leaveRequest(id: string): Outgoing {
