@@ -51,7 +51,7 @@ export { assignData, dataValue, setDataValue, type LobbyData } from './core/lobb
 export * from './core/platform_protocol.js';
 export { SteamClient, steamUserId } from './core/steam_client.js';
 export { SteamGameServer, ServerListing, steamServerId, type SteamServerSettings } from './core/steam_game_server.js';
-export { SteamGameServerLobby, type ServerLobbyState } from './core/steam_game_server_lobby.js';
+export { SteamGameServerLobby } from './core/steam_game_server_lobby.js';
 export { SteamServerBrowser } from './core/steam_server_browser.js';
 export { PsnClient, PsnRoomDataExternal } from './core/psn_client.js';
 export { XboxLiveClient, XboxMultiplayerSession, xuidOf, type SessionStatus } from './core/xbox_live_client.js';

@@ -15,10 +15,11 @@ import type { PeerId } from './peer_id.js';
 import type { PlatformClient } from './platform_client.js';
 import type { Answer, ErrorCode, LobbyType, LobbyView, Member, Outgoing } from './platform_protocol.js';
 
-export type PlatformLobbyState = 'creating' | 'joining' | 'joined' | 'failed';
+/** A lobby's state; a Steam game server lobby also reports reserved, server_is_full and timeout. */
+export type PlatformLobbyState = 'creating' | 'joining' | 'joined' | 'failed' | 'reserved' | 'server_is_full' | 'timeout';
 
 export class PlatformLobby {
-  state: string;
+  state: PlatformLobbyState;
   /** Why the lobby failed ("" otherwise), and the service's code for it. */
   reason = '';
   failCode: ErrorCode | undefined;
@@ -229,7 +230,7 @@ export class PlatformLobby {
   }
 
   /** The state a failure leaves (game server lobbies tell timeouts and full servers apart). */
-  protected failedState(_code: ErrorCode): string {
+  protected failedState(_code: ErrorCode): PlatformLobbyState {
     return 'failed';
   }
 

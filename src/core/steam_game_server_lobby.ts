@@ -8,7 +8,7 @@
  * `auto_update_data` is on).
  */
 import { parseEndpoint } from './datagram_socket.js';
-import { PlatformLobby } from './platform_lobby.js';
+import { PlatformLobby, type PlatformLobbyState } from './platform_lobby.js';
 import type { PlatformClient } from './platform_client.js';
 import type { Answer, ErrorCode, LobbyView } from './platform_protocol.js';
 
@@ -17,7 +17,6 @@ export const SERVER_JOIN_TIMEOUT = 5;
 /** Seconds between those questions. */
 const RETRY_INTERVAL = 0.5;
 
-export type ServerLobbyState = 'joining' | 'reserved' | 'joined' | 'failed' | 'server_is_full' | 'timeout';
 /** Seconds between data refreshes once auto_update_data is on. */
 const AUTO_UPDATE_INTERVAL = 1;
 
@@ -94,7 +93,7 @@ export class SteamGameServerLobby extends PlatformLobby {
     this.tagged.add(view.owner);
   }
 
-  protected override failedState(code: ErrorCode): string {
+  protected override failedState(code: ErrorCode): PlatformLobbyState {
     if (code === 'full') return 'server_is_full';
     if (code === 'no_server') return 'timeout';
     return 'failed';
