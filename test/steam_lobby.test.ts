@@ -347,3 +347,29 @@ test('a lobby left before the service answered its create or join does not stay 
   const [a, , c] = peerIds(result.stdout, ['1:a', '2:b', '3:c']);
   t.deepEqual(linesOf(result.stdout, '3:c').slice(1), ['10\tlisted\tffa\t1', '10\tjoining host=nil data.host=nil members=', `11\tjoined host=${a} data.host=${a} members=${a},${c}`]);
 });
+
+test('SteamClient.get_connection_info describes the connection to a lobby member (nil for a stranger) and the connection status goes to the log; abort_refresh stops a refresh', async (t) => {
+  const result = await runPeers(
+    {
+      'a.lua': HOST(4, `if frame == 20 then
+          local info = client:get_connection_info(lobby:members()[2])
+          print(frame, "info", info.state, info.address:match("^127%.0%.0%.1:%d+$") ~= nil, math.type(info.packets_sent), info.packets_sent > 0, math.type(info.bytes_received), info.ping > 0)
+          print(frame, "stranger", client:get_connection_info("abc"))
+          client:write_detailed_connection_status_to_log("abc")
+        end`),
+      'b.lua': peer(`if frame == 2 then browser = client:lobby_browser() browser:refresh() browser:abort_refresh() print(frame, "aborted", browser:is_refreshing()) end
+        if frame == 4 then print(frame, "after abort", browser:num_lobbies()) end
+        join_first(5)`),
+    },
+    ['--frames', '21'],
+    files,
+  );
+  t.is(result.code, 0, result.stderr);
+  const a = linesOf(result.stdout, '0:a');
+  t.true(a.includes('20\tinfo\tconnected\ttrue\tinteger\ttrue\tinteger\ttrue'), a.join('\n'));
+  t.true(a.includes('20\tstranger\tnil'), a.join('\n'));
+  t.true(a.includes('[network] no connection to abc'), a.join('\n'));
+  const b = linesOf(result.stdout, '1:b');
+  t.deepEqual(b.slice(1, 3), ['2\taborted\tfalse', '4\tafter abort\t0']);
+  t.true(b.some((l) => /^\d+\tjoined /.test(l)), b.join('\n'));
+});
