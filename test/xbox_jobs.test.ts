@@ -242,6 +242,34 @@ test('session browsing is a job: WORKING, then COMPLETE with the sessions of the
   ]);
 });
 
+test('session browsing finds a template\'s sessions however many sessions of other templates there are', async (t) => {
+  const out = await consoleLines(
+    t,
+    XBOX_ROOT,
+    `${LUA_XBOX}${BROWSE}
+    for i = 1, 100 do Network.create_multiplayer_session_host(0, "coop" .. i, "coop", 0, 4) end
+    host("game1")
+    print(browse())
+  `,
+  );
+  t.deepEqual(out, ['game1/1']);
+});
+
+test('max members 0 or none means the default, 100', async (t) => {
+  const out = await consoleLines(
+    t,
+    XBOX_ROOT,
+    `${LUA_XBOX}
+    Network.create_multiplayer_session_host(0, "a", "deathmatch", 0, 0)
+    Network.create_multiplayer_session_host(0, "b", "deathmatch")
+    local job = Network.start_session_browsing(0, "deathmatch")
+    settle(function() return MultiplayerSessionBrowser.status(job) == "complete" end, "browse")
+    for _, s in ipairs(MultiplayerSessionBrowser.result(job)) do print(s.session_name, s.max_members) end
+  `,
+  );
+  t.deepEqual(out.sort(), ['a\t100', 'b\t100']);
+});
+
 test('custom properties: the host sets JSON, custom_property_json is a job whose result is that JSON (nil for a key never set); bad JSON is refused', async (t) => {
   const out = await consoleLines(
     t,

@@ -1,6 +1,7 @@
 import test from 'ava';
-import { runCli } from './helpers/lua.js';
-import { inOrder, runHostAndClient, said } from './helpers/platform.js';
+import { runCli, tempProject } from './helpers/lua.js';
+import { TEST_NETWORK_CONFIG } from './helpers/peers.js';
+import { inOrder, runHostAndClient, said, startOwned, startPlatform } from './helpers/platform.js';
 
 const SESSION = 'test/fixtures/xbox/session.lua';
 
@@ -36,4 +37,39 @@ test('the Xbox Live session scenario also runs as two peers of one process, the 
   t.is(first.code, 0, first.stdout + first.stderr);
   t.is(first.stdout, second.stdout);
   t.regex(first.stdout, /\[1:session\] client: host now ([0-9a-f]+) \d+\/\1\n/);
+});
+
+test('the platform service killed: the Xbox Live session turns BROKEN, Network.fatal_error() true, and a job started afterwards FAILS saying why', async (t) => {
+  const dir = tempProject({
+    'global.network_config': TEST_NETWORK_CONFIG,
+    'lost.lua': `
+      local last, job, time = nil, nil, 0
+      function init() Network.init_xboxlive_client("global") sid = Network.create_multiplayer_session_host(0, "game1", "deathmatch", 0, 4) end
+      function update(dt)
+        time = time + dt
+        Network.update(dt, {})
+        local line = MultiplayerSession.status(sid) .. " " .. tostring(Network.fatal_error())
+        if line ~= last then print(line) last = line end
+        if Network.fatal_error() and not job then job = Network.handle_to_description(0, "some-handle") end
+        if job and Network.handle_to_description_status(job) ~= "working" then
+          print(Network.handle_to_description_status(job), select(2, pcall(Network.handle_to_description_result, job)))
+          Application.quit()
+        end
+        if time > 20 then print("timeout") Application.quit(3) end
+      end`,
+  });
+  const { platform, address } = await startPlatform(t);
+  const game = startOwned(t, ['run', `${dir}/lost.lua`, '--realtime', '--platform', address]);
+  await game.waitFor(/^ready false$/m);
+  platform.child.kill('SIGKILL');
+  const result = await game.result;
+  t.is(result.code, 0, result.stdout + result.stderr);
+  const lost = `the platform service at ${address} closed the connection`;
+  t.deepEqual(result.stdout.trimEnd().split('\n'), [
+    'working false',
+    'ready false',
+    `[network] warning: Xbox Live client: ${lost}`,
+    'broken true',
+    `failed\tNetwork.handle_to_description_result: job 1 is failed (${lost}); read its result once Network.handle_to_description_status says COMPLETE`,
+  ]);
 });

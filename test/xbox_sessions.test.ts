@@ -165,7 +165,8 @@ const INVITES = {
       local members = MultiplayerSession.members(lobby)
       if #members == 2 and not game then
         guest = members[2].xbox_user_id
-        game = ${HOST}(0, "game2", "deathmatch", 0, 2, {}, { guest })
+        -- An xuid reserved as the integer the reference names.
+        game = ${HOST}(0, "game2", "deathmatch", 0, 2, {}, { math.tointeger(tonumber(guest)) })
       end
       if #members == 3 and not invited then
         invited = true
