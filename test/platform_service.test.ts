@@ -1,7 +1,7 @@
 import test from 'ava';
 import { DirectLink } from '../src/core/platform_link.js';
 import type { Answer, Failure, LobbyView, Outgoing, Platform, Push, ServiceMessage, Success } from '../src/core/platform_protocol.js';
-import { PlatformService } from '../src/core/platform_service.js';
+import { MAX_LOBBIES_PER_USER, PlatformService } from '../src/core/platform_service.js';
 
 /** A client of the service through a DirectLink: every answer returned, pushes kept in order. */
 class Client {
@@ -163,7 +163,19 @@ test('lobbies: the creator is the host and the host key names it; a member joini
   b.link.close();
   t.like(seen(c), { owner: C, data: { host: C }, members: [{ peer: C }] });
   c.ok({ op: 'leave', lobby: created.id });
-  t.deepEqual(a.refused({ op: 'lookup', lobby: created.id }), { code: 'no_lobby', error: `no steam lobby ${created.id}` });
+  t.deepEqual(a.refused({ op: 'lookup', lobby: created.id }), { code: 'no_lobby', error: `no Steam lobby ${created.id}` });
+});
+
+test('one user is in at most MAX_LOBBIES_PER_USER lobbies: more creates or joins are refused until it leaves one', (t) => {
+  const service = new PlatformService();
+  const a = signedIn(service, A);
+  const b = signedIn(service, B);
+  const created = Array.from({ length: MAX_LOBBIES_PER_USER }, () => a.ok(steamLobby()).lobby!.id);
+  t.deepEqual(a.refused(steamLobby()), { code: 'full', error: `${A} is in ${MAX_LOBBIES_PER_USER} lobbies already; leave one first` });
+  const other = b.ok(steamLobby()).lobby!.id;
+  t.is(a.refused({ op: 'join', lobby: other }).code, 'full');
+  a.ok({ op: 'leave', lobby: created[0]! });
+  t.is(a.ok({ op: 'join', lobby: other }).lobby!.members.length, 2);
 });
 
 test('a lobby refuses members beyond its maximum; a failed join changes nothing', (t) => {
@@ -171,7 +183,7 @@ test('a lobby refuses members beyond its maximum; a failed join changes nothing'
   const [a, b, c] = [signedIn(service, A), signedIn(service, B), signedIn(service, C)];
   const id = a.ok(steamLobby(2)).lobby!.id;
   b.ok({ op: 'join', lobby: id });
-  t.deepEqual(c.refused({ op: 'join', lobby: id }), { code: 'full', error: `lobby ${id} is full (2 members)` });
+  t.deepEqual(c.refused({ op: 'join', lobby: id }), { code: 'full', error: `Steam lobby ${id} is full (2 members)` });
   t.deepEqual(c.ok({ op: 'lookup', lobby: id }).lobby!.members.map((m) => m.peer), [A, B]);
   t.deepEqual(b.ok({ op: 'join', lobby: id }).lobby!.members.map((m) => m.peer), [A, B], 'joining again is not a second place');
 });

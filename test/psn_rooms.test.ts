@@ -172,7 +172,7 @@ test('room states: CREATING, then JOINED with an id, a name, this peer as owner 
     'joined\ttrue\tarena\t1\ttrue\ttrue\tnil',
     'arena 2\ttrue',
     'joining',
-    'failed\tno psn room 4000000000099',
+    'failed\tno PSN room 4000000000099',
     "error: @: bad argument #1 to 'PsnRoom.num_members' (no PSN room 1: never created, or left)",
   ]);
 });

@@ -272,6 +272,19 @@ test('SteamServerBrowser lists the game servers with their steam_server_info, fi
   );
 });
 
+test('a second game server on a query port another one answers at cannot be listed: it stays disconnected, says why, and Network.fatal_error() is true', async (t) => {
+  const report = 'if frame == 5 then print(frame, "fatal", Network.fatal_error()) end';
+  const result = await runPeers({ 'first.lua': server('server_name = "one", max_players = 2', report), 'second.lua': server('server_name = "two", max_players = 2', report) }, ['--frames', '6'], files);
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(events(linesOf(result.stdout, '0:first')).slice(1), ['state\tconnected', 'members\t', 'fatal\tfalse']);
+  t.deepEqual(events(linesOf(result.stdout, '1:second')).slice(1), [
+    '[network] warning: Steam game server: the game server could not be listed: a game server already answers at 127.0.0.1:27016',
+    'state\tdisconnected',
+    'members\t',
+    'fatal\ttrue',
+  ]);
+});
+
 test('leaving a game server before the service answered the join frees the slot', async (t) => {
   const result = await runPeers(
     {

@@ -99,7 +99,7 @@ test('a full lobby refuses a join (state failed, with why); raising set_max_memb
   const cLines = linesOf(result.stdout, '2:c').map((l) => l.replace(/^\d+\t/, ''));
   t.deepEqual(cLines.slice(1), [
     'joining host=nil data.host=nil members=',
-    'failed host=nil data.host=nil members= why=lobby 186000000000001 is full (2 members)',
+    'failed host=nil data.host=nil members= why=Steam lobby 186000000000001 is full (2 members)',
     'joining host=nil data.host=nil members=',
     `joined host=${a} data.host=${a} members=${a},${b},${c}`,
   ]);

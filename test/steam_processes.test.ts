@@ -33,6 +33,14 @@ test('Steam lobby across processes: a platform service, a host and a client that
   ]);
 });
 
+test('two processes run with the same --seed sign in as different Steam users and play together', async (t) => {
+  const { hosted, joined } = await runHostAndClient(t, LOBBY, ['--seed', '3']);
+  const hostPeer = said(hosted, 'host')[0];
+  const clientPeer = said(joined, 'client')[0];
+  t.not(hostPeer, clientPeer);
+  t.true(said(joined, 'client').some((l) => l.startsWith('chat ') && l.endsWith(' hello from host true')), joined.stdout);
+});
+
 test('the Steam lobby scenario also runs as two peers of one process, the same on every run', async (t) => {
   const run = () => runCli(['run', LOBBY, '--peers', '2', '--simulate', 'latency=20ms,jitter=5ms', '--seed', '4', '--frames', '900']);
   const [first, second] = await Promise.all([run(), run()]);

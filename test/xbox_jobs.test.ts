@@ -34,7 +34,7 @@ test('handle_to_description: NOT_RUNNING before, WORKING right after the call, C
     'done\tcomplete\tgame1\tdeathmatch',
     'again\tgame1\tdeathmatch',
     'freed\tnot_running\terror: @: Network.handle_to_description_result: no job 1 (never started, or freed)',
-    'free twice',
+    'free twice\terror: @: Network.free_handle_to_description: no job 1 (never started, or freed already)',
   ]);
 });
 

@@ -136,6 +136,16 @@ export class ScriptNetwork {
     return this.subsystem;
   }
 
+  /**
+   * Where a platform subsystem draws its user's id: this peer's seeded generator, mixed with the
+   * process id when the service is shared between processes (runs with the same --seed would
+   * otherwise sign in twice as the same user).
+   */
+  platformIds(): Random {
+    const random = this.node.environment.random;
+    return this.options.platform === undefined || this.options.platform instanceof PlatformService ? random : new Random((random.nextUint32() ^ process.pid) >>> 0);
+  }
+
   /** A link to the platform service for a platform subsystem starting now. */
   openPlatformLink(): PlatformLink {
     this.options.platform ??= new PlatformService();
@@ -144,7 +154,8 @@ export class ScriptNetwork {
 
   /** Refuse a second subsystem, as the engine allows one at a time. */
   checkNoSubsystem(fn: string): void {
-    if (this.subsystem) throw new NetworkError(`${fn}: a ${this.subsystem.name} is already running; only one network subsystem at a time (shut it down first)`);
+    const running = this.subsystem?.name;
+    if (running) throw new NetworkError(`${fn}: ${/^[aeiou]/i.test(running) ? 'an' : 'a'} ${running} is already running; only one network subsystem at a time (shut it down first)`);
   }
 
   channel(id: number, fn: string): Channel {

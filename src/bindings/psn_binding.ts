@@ -58,7 +58,7 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   };
 
   // ---- Network ---------------------------------------------------------------------------------
-  vm.defineFunction('Network', 'init_psn_client', (L) => clients.start(L, 'Network.init_psn_client', (config) => new PsnClient(net.node, config, () => net.openPlatformLink())));
+  vm.defineFunction('Network', 'init_psn_client', (L) => clients.start(L, 'Network.init_psn_client', (config) => new PsnClient(net.node, config, () => net.openPlatformLink(), net.platformIds())));
   vm.defineFunction('Network', 'shutdown_psn_client', (L) => {
     const result = clients.shutdown(L, 'Network.shutdown_psn_client');
     if (!clients.current) rooms.clear();

@@ -75,7 +75,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     return 2;
   };
   // ---- Network: the Steam client ---------------------------------------------------------------
-  vm.defineFunction('Network', 'init_steam_client', (L) => clients.start(L, 'Network.init_steam_client', (config) => new SteamClient(net.node, config, () => net.openPlatformLink())));
+  vm.defineFunction('Network', 'init_steam_client', (L) => clients.start(L, 'Network.init_steam_client', (config) => new SteamClient(net.node, config, () => net.openPlatformLink(), net.platformIds())));
   vm.defineFunction('Network', 'shutdown_steam_client', (L) => clients.shutdown(L, 'Network.shutdown_steam_client'));
   vm.defineFunction('Network', 'create_steam_lobby', (L) => {
     const fn = 'Network.create_steam_lobby';
@@ -297,7 +297,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     const fn = 'Network.init_steam_server';
     return servers.start(L, fn, (config) => {
       const settings = serverSettings(L, fn);
-      return new SteamGameServer(net.node, config, () => net.openPlatformLink(), settings);
+      return new SteamGameServer(net.node, config, () => net.openPlatformLink(), settings, net.platformIds());
     });
   });
   vm.defineFunction('Network', 'shutdown_steam_server', (L) => servers.shutdown(L, 'Network.shutdown_steam_server'));

@@ -35,7 +35,6 @@ interface SessionFound {
   members: number;
   maxMembers: number;
   host: string;
-  keywords: string[];
 }
 
 export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork): void {
@@ -79,7 +78,8 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
   const freeJob = <T>(map: Map<number, SessionJob<T>>, L: LuaState, fn: string, what: string): number => {
     const id = args.integer(L, 1, fn, what);
     const job = map.get(id);
-    if (job && job.status !== 'complete' && job.status !== 'failed') throw new LuaRaise(`${fn}: job ${id} is ${job.status}; free it once it is COMPLETE or FAILED`);
+    if (!job) throw new LuaRaise(`${fn}: no job ${id} (never started, or freed already)`);
+    if (job.status !== 'complete' && job.status !== 'failed') throw new LuaRaise(`${fn}: job ${id} is ${job.status}; free it once it is COMPLETE or FAILED`);
     map.delete(id);
     return 0;
   };
@@ -111,7 +111,7 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
   const sessionArg = (L: LuaState, idx: number, fn: string): XboxMultiplayerSession => xbox(fn).session(args.integer(L, idx, fn, 'session id'), fn);
 
   // ---- the client -------------------------------------------------------------------------------
-  vm.defineFunction('Network', 'init_xboxlive_client', (L) => clients.start(L, 'Network.init_xboxlive_client', (config) => new XboxLiveClient(net.node, config, () => net.openPlatformLink()), false));
+  vm.defineFunction('Network', 'init_xboxlive_client', (L) => clients.start(L, 'Network.init_xboxlive_client', (config) => new XboxLiveClient(net.node, config, () => net.openPlatformLink(), net.platformIds()), false));
   vm.defineFunction('Network', 'shutdown_xboxlive_client', (L) => {
     clients.shutdown(L, 'Network.shutdown_xboxlive_client');
     for (const map of Object.values(jobs)) map.clear();
@@ -363,11 +363,9 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
     userArg(L, 1, fn);
     const template = nameArg(L, 2, fn, 'session template name');
     const keywords = stringsArg(L, 3, fn, 'keywords', true);
-    const query = { kind: 'xbox_session' as const, filters: [], near: [], slots: 0, limit: 100 };
+    const query = { kind: 'xbox_session' as const, filters: [], near: [], slots: 0, limit: 100, template, keywords };
     const job = new SessionJob(xbox(fn), { op: 'find', query }, (answer) =>
-      answer
-        .lobbies!.filter((s) => s.template === template && keywords.every((k) => s.keywords?.includes(k)))
-        .map((s) => ({ name: s.name, template: s.template ?? '', handle: s.handle ?? '', members: s.members.length, maxMembers: s.maxMembers, host: s.owner, keywords: s.keywords ?? [] })),
+      answer.lobbies!.map((s) => ({ name: s.name, template: s.template ?? '', handle: s.handle ?? '', members: s.members.length, maxMembers: s.maxMembers, host: s.owner })),
     );
     bridge.pushInteger(L, startJob(jobs.browsers, job));
     return 1;

@@ -59,7 +59,7 @@ export class PlatformClient {
     });
     this.request({ op: 'hello', platform: identity.platform, user: identity.peer, host: reachableHost(host), port: host.port, name: identity.name }, (answer) => {
       if (answer.ok) this.signIn = 'ready';
-      else this.fail(answer.error);
+      else this.lose(answer.error);
     });
   }
 
@@ -112,7 +112,7 @@ export class PlatformClient {
       }
     }
     for (const refuse of this.refused.splice(0)) refuse();
-    if (this.link.lost !== undefined && this.signIn !== 'failed') this.fail(this.link.lost);
+    if (this.link.lost !== undefined) this.lose(this.link.lost);
     for (const lobby of this.lobbies) lobby.update();
   }
 
@@ -137,8 +137,9 @@ export class PlatformClient {
     this.node.transmit();
   }
 
-  /** Signing in was refused or the service went away: every lobby fails with it. */
-  private fail(reason: string): void {
+  /** Signing in was refused, the service went away, or what the subsystem is for failed: every lobby fails with it. */
+  lose(reason: string): void {
+    if (this.signIn === 'failed') return;
     this.signIn = 'failed';
     this.failure = reason;
     for (const lobby of this.lobbies) lobby.removed(reason);

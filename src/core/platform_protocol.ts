@@ -91,6 +91,9 @@ export interface FindQuery {
   near: { key: string; value: number }[];
   slots: number;
   limit: number;
+  /** Xbox Live session browsing: the template, and keywords every session found has. */
+  template?: string;
+  keywords?: string[];
 }
 
 export interface ActivityDetails {
@@ -311,7 +314,7 @@ function findQuery(o: Json, where: string): FindQuery {
   const near = o.near;
   if (!Array.isArray(filters) || filters.length > 64) throw new ProtocolError(`${where}.filters: an array of at most 64 filters expected`);
   if (!Array.isArray(near) || near.length > 64) throw new ProtocolError(`${where}.near: an array of at most 64 filters expected`);
-  return {
+  const query: FindQuery = {
     kind: oneOf(o, 'kind', where, LOBBY_KINDS),
     filters: filters.map((f: unknown, i) => {
       const filter = object(f, `${where}.filters.${i}`);
@@ -326,6 +329,9 @@ function findQuery(o: Json, where: string): FindQuery {
     slots: integer(o, 'slots', where, 0, 65535),
     limit: integer(o, 'limit', where, 1, 1000),
   };
+  if (o.template !== undefined) query.template = text(o, 'template', where, 256);
+  if (o.keywords !== undefined) query.keywords = strings(o, 'keywords', where, 64);
+  return query;
 }
 
 /** A request from its JSON value; throws ProtocolError naming the wrong field. */

@@ -71,6 +71,12 @@ class RequestRefused extends Error {
   }
 }
 
+/** Lobbies one user may be in (or run) at a time. */
+export const MAX_LOBBIES_PER_USER = 256;
+
+/** How messages name each kind of lobby. */
+const NOUNS: Record<LobbyKind, string> = { steam_lobby: 'Steam lobby', psn_room: 'PSN room', xbox_session: 'multiplayer session', steam_server: 'game server' };
+
 /** Lobby ids shaped like each platform's: a Steam chat-lobby id, a PSN room id, an opaque number. */
 const ID_BASES: Record<Exclude<LobbyKind, 'steam_server'>, bigint> = {
   steam_lobby: 0x0186_0000_0000_0000n,
@@ -237,12 +243,18 @@ export class PlatformService {
 
   private lobbyOf(user: User, id: string): Lobby {
     const lobby = this.lobbies.get(id.toLowerCase());
-    if (!lobby || (lobby.kind !== LOBBY_KIND_OF[user.platform] && lobby.kind !== 'steam_server')) throw new RequestRefused('no_lobby', `no ${LOBBY_KIND_OF[user.platform].replace('_', ' ')} ${id}`);
+    if (!lobby || (lobby.kind !== LOBBY_KIND_OF[user.platform] && lobby.kind !== 'steam_server')) throw new RequestRefused('no_lobby', `no ${NOUNS[LOBBY_KIND_OF[user.platform]]} ${id}`);
     return lobby;
+  }
+
+  /** One user's lobbies are bounded, so one client cannot grow the shared service without end. */
+  private checkLobbyCount(user: User): void {
+    if (user.lobbies.size >= MAX_LOBBIES_PER_USER) throw new RequestRefused('full', `${user.peer} is in ${MAX_LOBBIES_PER_USER} lobbies already; leave one first`);
   }
 
   private create(user: User, spec: LobbySpec, xuid: string | undefined): LobbyView {
     if (spec.kind !== LOBBY_KIND_OF[user.platform]) throw new RequestRefused('bad_request', `a ${user.platform} user cannot create a ${spec.kind}`);
+    this.checkLobbyCount(user);
     let id: string;
     const lobby: Lobby = {
       id: '',
@@ -293,7 +305,8 @@ export class PlatformService {
     // On Xbox Live each local user of a console is a member of its own.
     if (!lobby.members.some((m) => m.peer === user.peer && m.xuid === xuid)) {
       const kept = lobby.reserved.filter((r) => r !== xuid && !lobby.members.some((m) => m.xuid === r)).length;
-      if (lobby.members.length + kept >= lobby.maxMembers) throw new RequestRefused('full', `${lobby.kind === 'steam_server' ? 'game server' : 'lobby'} ${lobby.name || lobby.id} is full (${lobby.maxMembers} members)`);
+      if (lobby.members.length + kept >= lobby.maxMembers) throw new RequestRefused('full', `${NOUNS[lobby.kind]} ${lobby.name || lobby.id} is full (${lobby.maxMembers} members)`);
+      this.checkLobbyCount(user);
       if (xuid !== undefined) this.claimXuid(user, xuid);
       lobby.members.push(memberOf(user, xuid));
       user.lobbies.add(lobby.id);
@@ -325,7 +338,13 @@ export class PlatformService {
     if (query.kind !== LOBBY_KIND_OF[user.platform] && query.kind !== 'steam_server') throw new RequestRefused('bad_request', `a ${user.platform} user cannot browse ${query.kind}s`);
     const near = query.near[0];
     const found = [...this.lobbies.values()].filter(
-      (l) => l.kind === query.kind && (l.type === 'public' || l.type === 'invisible') && l.maxMembers - l.members.length >= query.slots && passesFilters(l.data, query.filters),
+      (l) =>
+        l.kind === query.kind &&
+        (l.type === 'public' || l.type === 'invisible') &&
+        l.maxMembers - l.members.length >= query.slots &&
+        passesFilters(l.data, query.filters) &&
+        (query.template === undefined || l.template === query.template) &&
+        (query.keywords ?? []).every((k) => l.keywords?.includes(k)),
     );
     const distance = (lobby: Lobby): number => Math.abs(Number(dataValue(lobby.data, near!.key) ?? Infinity) - near!.value);
     if (near) found.sort((a, b) => distance(a) - distance(b));

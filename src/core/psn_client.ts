@@ -10,6 +10,7 @@ import { PlatformLobby } from './platform_lobby.js';
 import { PlatformLobbyBrowser } from './platform_lobby_browser.js';
 import type { LobbyView } from './platform_protocol.js';
 import { randomId } from './peer_id.js';
+import type { Random } from './random.js';
 
 /** Room data keys members set that browsers do not see (PsnRoom.set_data_internal). */
 export const INTERNAL_DATA_KEY = '@internal';
@@ -20,8 +21,9 @@ export const MAX_ROOM_DATA_BYTES = 255;
 export class PsnClient extends PlatformClient {
   private browser: PlatformLobbyBrowser | undefined;
 
-  constructor(node: NetworkNode, config: TransportConfig, openLink: () => PlatformLink) {
-    const peer = randomId(node.environment.random);
+  /** `ids` draws this user's account id. */
+  constructor(node: NetworkNode, config: TransportConfig, openLink: () => PlatformLink, ids: Random) {
+    const peer = randomId(ids);
     super('PSN client', node, config, 0, { platform: 'psn', peer, name: `psn_${peer.slice(-6)}` }, openLink);
   }
 

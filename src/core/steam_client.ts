@@ -28,8 +28,9 @@ export class SteamClient extends PlatformClient {
   private browser: PlatformLobbyBrowser | undefined;
   private servers: SteamServerBrowser | undefined;
 
-  constructor(node: NetworkNode, config: TransportConfig, openLink: () => PlatformLink) {
-    const account = randomAccount(node.environment.random);
+  /** `ids` draws this user's account number. */
+  constructor(node: NetworkNode, config: TransportConfig, openLink: () => PlatformLink, ids: Random) {
+    const account = randomAccount(ids);
     super('Steam client', node, config, 0, { platform: 'steam', peer: steamUserId(account), name: `player ${account}` }, openLink);
   }
 

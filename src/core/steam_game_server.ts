@@ -9,7 +9,8 @@ import type { PeerId } from './peer_id.js';
 import { PlatformClient } from './platform_client.js';
 import type { PlatformLink } from './platform_link.js';
 import { PlatformLobby } from './platform_lobby.js';
-import type { Member, ServerInfo } from './platform_protocol.js';
+import type { ErrorCode, Member, ServerInfo } from './platform_protocol.js';
+import type { Random } from './random.js';
 import { randomAccount } from './steam_client.js';
 
 /** A Steam id of a game server: universe 1, account type 4 (anonymous game server). */
@@ -42,6 +43,12 @@ export class ServerListing extends PlatformLobby {
     super.connectMembers(before, false);
   }
 
+  /** A server nobody can find (its query address taken, say) cannot work: the subsystem fails with it. */
+  protected override fail(code: ErrorCode, reason: string): void {
+    super.fail(code, reason);
+    this.client.lose(`the game server could not be listed: ${reason}`);
+  }
+
   /** Change what the server browser shows. */
   publish(server: Partial<ServerInfo>, fn: string): void {
     this.requireOwner(fn);
@@ -58,8 +65,9 @@ export class SteamGameServer extends PlatformClient {
     config: TransportConfig,
     openLink: () => PlatformLink,
     readonly settings: SteamServerSettings,
+    ids: Random,
   ) {
-    super('Steam game server', node, config, settings.gamePort, { platform: 'steam_server', peer: steamServerId(randomAccount(node.environment.random)), name: settings.serverName }, openLink);
+    super('Steam game server', node, config, settings.gamePort, { platform: 'steam_server', peer: steamServerId(randomAccount(ids)), name: settings.serverName }, openLink);
     const server: ServerInfo = {
       queryAddress: `${settings.ipAddress}:${settings.queryPort}`,
       gameAddress: '',

@@ -12,6 +12,7 @@ import type { NetworkNode, TransportConfig } from './network_node.js';
 import { peerIdToBigInt, type PeerId } from './peer_id.js';
 import { PlatformClient } from './platform_client.js';
 import type { PlatformLink } from './platform_link.js';
+import type { Random } from './random.js';
 import { PlatformLobby } from './platform_lobby.js';
 import type { LobbyView, Outgoing, Push } from './platform_protocol.js';
 
@@ -103,11 +104,11 @@ export class XboxLiveClient extends PlatformClient {
   readonly sessions = new Map<number, XboxMultiplayerSession>();
   private nextSession = 1;
 
-  constructor(node: NetworkNode, config: TransportConfig, openLink: () => PlatformLink) {
-    const random = node.environment.random;
+  /** `ids` draws the console's id. */
+  constructor(node: NetworkNode, config: TransportConfig, openLink: () => PlatformLink, ids: Random) {
     // 0x0009 and 40 random bits, the low byte left for local users.
-    const high = (random.nextUint32() & 0xff) | 0x0009_00;
-    const peer = ((BigInt(high) << 40n) | (BigInt(random.nextUint32()) << 8n)).toString(16);
+    const high = (ids.nextUint32() & 0xff) | 0x0009_00;
+    const peer = ((BigInt(high) << 40n) | (BigInt(ids.nextUint32()) << 8n)).toString(16);
     super('Xbox Live client', node, config, 0, { platform: 'xbox', peer, name: `xbox ${peer.slice(-6)}` }, openLink);
   }
 

@@ -28,15 +28,15 @@ export async function startPlatform(t: ExecutionContext): Promise<{ platform: Cl
 }
 
 /** `stingray-net run <script> --realtime --platform <address> -- <args>`. */
-export function startGame(t: ExecutionContext, script: string, address: string, args: string[]): CliProcess {
-  return startOwned(t, ['run', script, '--realtime', '--platform', address, '--', ...args]);
+export function startGame(t: ExecutionContext, script: string, address: string, args: string[], runOptions: string[] = []): CliProcess {
+  return startOwned(t, ['run', script, '--realtime', '--platform', address, ...runOptions, '--', ...args]);
 }
 
 /** A platform service process, then `script` as a host and a client process (`--role host|client`), both checked to exit 0. */
-export async function runHostAndClient(t: ExecutionContext, script: string): Promise<{ hosted: CliResult; joined: CliResult }> {
+export async function runHostAndClient(t: ExecutionContext, script: string, runOptions: string[] = []): Promise<{ hosted: CliResult; joined: CliResult }> {
   const { address } = await startPlatform(t);
-  const host = startGame(t, script, address, ['--role', 'host']);
-  const client = startGame(t, script, address, ['--role', 'client']);
+  const host = startGame(t, script, address, ['--role', 'host'], runOptions);
+  const client = startGame(t, script, address, ['--role', 'client'], runOptions);
   const [hosted, joined] = await Promise.all([host.result, client.result]);
   t.is(hosted.code, 0, hosted.stdout + hosted.stderr);
   t.is(joined.code, 0, joined.stdout + joined.stderr);
