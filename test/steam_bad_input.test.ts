@@ -1,11 +1,6 @@
 import test from 'ava';
-import { ManualClock } from '../src/core/clock.js';
-import { loadNetworkConfig } from '../src/core/network_config.js';
-import { NetworkSimulator } from '../src/core/network_simulator.js';
-import { PlatformService } from '../src/core/platform_service.js';
-import { Random } from '../src/core/random.js';
-import { createTestVm, tempProject, type TestVm } from './helpers/lua.js';
-import { STEAM_CONFIG } from './helpers/platform.js';
+import { tempProject, type TestVm } from './helpers/lua.js';
+import { platformVms, STEAM_CONFIG } from './helpers/platform.js';
 import { luaSweep, sweepResult } from './helpers/sweep.js';
 
 /**
@@ -23,18 +18,8 @@ const SWEEP = luaSweep({
 
 /** A Steam client VM and a Steam game server VM on one simulated network and platform service. */
 async function steamVms(): Promise<{ client: TestVm; server: TestVm; frames: (n: number) => void }> {
-  const root = tempProject({ 'global.network_config': STEAM_CONFIG });
-  const clock = new ManualClock();
-  const network = new NetworkSimulator(clock, 1);
-  const platform = new PlatformService();
-  const vm = (seed: number) => createTestVm({ root, network: { environment: { network, clock, random: new Random(seed) }, loadConfig: (name) => loadNetworkConfig(root, name), platform } });
-  const [client, server] = await Promise.all([vm(1), vm(2)]);
-  const frames = (n: number): void => {
-    for (let i = 0; i < n; i++) {
-      clock.advance(1 / 30);
-      for (const v of [server, client]) v.run('Network.update(1/30, {})');
-    }
-  };
+  const { vms, frames } = await platformVms(tempProject({ 'global.network_config': STEAM_CONFIG }), 2);
+  const [client, server] = vms as [TestVm, TestVm];
   return { client, server, frames };
 }
 

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { createTestVm, tempProject } from './helpers/lua.js';
+import { createTestVm, tempProject, type TestVm } from './helpers/lua.js';
 import { LUA_LOBBY_REPORT, linesOf, runPeers } from './helpers/peers.js';
-import { STEAM_CONFIG } from './helpers/platform.js';
+import { platformVms, STEAM_CONFIG } from './helpers/platform.js';
 
 const files = { 'global.network_config': STEAM_CONFIG };
 
@@ -372,4 +372,18 @@ test('SteamClient.get_connection_info describes the connection to a lobby member
   const b = linesOf(result.stdout, '1:b');
   t.deepEqual(b.slice(1, 3), ['2\taborted\tfalse', '4\tafter abort\t0']);
   t.true(b.some((l) => /^\d+\tjoined /.test(l)), b.join('\n'));
+});
+
+test('Network.create_connection reaches any signed-in Steam user by id, with no lobby between them; an id nobody signed in with ends broken', async (t) => {
+  const { vms, frames } = await platformVms(tempProject({ 'global.network_config': STEAM_CONFIG }), 2);
+  const [a, b] = vms as [TestVm, TestVm];
+  t.teardown(() => vms.forEach((v) => v.vm.close()));
+  const peerA = a.run('Network.init_steam_client("global") print(Network.peer_id())').trim();
+  b.run(`Network.init_steam_client("global")
+    Network.set_explicit_connections()
+    Network.create_connection("${peerA}")
+    Network.create_connection("110000100000042")`);
+  frames(30);
+  t.deepEqual(b.run(`print(Network.ping("${peerA}") > 0, Network.is_broken("${peerA}"), Network.is_broken("110000100000042"))`).trim(), 'true\tfalse\ttrue');
+  t.regex(a.run('print(table.concat(Network.connections(), ","))'), new RegExp(`^${b.run('print(Network.peer_id())').trim()}\\n$`));
 });

@@ -33,6 +33,8 @@ export interface NetworkSubsystem {
   readonly channels: Channels;
   /** Why the subsystem can no longer work (its platform service was lost), if so. */
   readonly fatalError?: string | undefined;
+  /** Learn where any user is (Steam connects to users by id); `done` gets undefined once `node.addresses` has it, else why not. */
+  resolvePeer?(peer: PeerId, done: (failure: string | undefined) => void): void;
   update(): void;
   transmit(): void;
   shutdown(): void;
@@ -409,10 +411,17 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     const fn = 'Network.create_connection';
     const peer = peerArg(L, fn);
     node.requireHost(fn);
-    if (!node.addresses.has(peer)) throw new LuaRaise(`${fn}: the address of peer ${peer} is not known (it must be a member of a lobby this peer is in)`);
+    const resolve = net.subsystem?.resolvePeer;
+    if (!node.addresses.has(peer) && !resolve) throw new LuaRaise(`${fn}: the address of peer ${peer} is not known (it must be a member of a lobby this peer is in)`);
     node.broken.delete(peer);
     node.scriptConnections.add(peer);
-    node.connect(peer);
+    if (node.addresses.has(peer)) node.connect(peer);
+    // Steam reaches any signed-in user by id: ask the service where, then connect.
+    else
+      resolve!.call(net.subsystem, peer, (reason) => {
+        if (reason === undefined) node.connect(peer);
+        else node.broken.set(peer, reason);
+      });
     return 0;
   });
   define('destroy_connection', (L) => {

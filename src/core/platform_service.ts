@@ -141,11 +141,6 @@ export class PlatformService {
     this.users.delete(user.peer);
   }
 
-  /** Where a user's game traffic goes, for tests and tools. */
-  userAddress(peer: PeerId): string | undefined {
-    return this.users.get(peer)?.address;
-  }
-
   private handle(connection: Connection, request: Request): Omit<Success, 're' | 'ok'> {
     if (request.op === 'hello') {
       if (connection.user) throw new RequestRefused('bad_request', `already signed in as ${connection.user.peer}`);

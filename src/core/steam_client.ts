@@ -3,6 +3,7 @@
  * user with a Steam id for its peer id, Steam lobbies (create, join, browse), and joining Steam
  * game servers.
  */
+import { parseEndpoint } from './datagram_socket.js';
 import type { NetworkNode, TransportConfig } from './network_node.js';
 import type { PeerId } from './peer_id.js';
 import { PlatformClient } from './platform_client.js';
@@ -32,6 +33,15 @@ export class SteamClient extends PlatformClient {
   constructor(node: NetworkNode, config: TransportConfig, openLink: () => PlatformLink, ids: Random) {
     const account = randomAccount(ids);
     super('Steam client', node, config, 0, { platform: 'steam', peer: steamUserId(account), name: `player ${account}` }, openLink);
+  }
+
+  /** Where a signed-in Steam user's game socket is (Network.create_connection to a user by id). */
+  resolvePeer(peer: PeerId, done: (failure: string | undefined) => void): void {
+    this.request({ op: 'resolve', user: peer }, (answer) => {
+      const endpoint = answer.ok ? parseEndpoint(answer.address!) : undefined;
+      if (endpoint) this.nodeOf.addresses.set(peer, endpoint);
+      done(endpoint ? undefined : answer.ok ? `the platform service gave no address for ${peer}` : answer.error);
+    });
   }
 
   createLobby(type: LobbyType, maxMembers: number): PlatformLobby {

@@ -9,7 +9,29 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PlatformLink } from '../../src/core/platform_link.js';
 import type { ServiceMessage } from '../../src/core/platform_protocol.js';
-import { REPO_ROOT, startCli, type CliProcess, type CliResult } from './lua.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { loadNetworkConfig } from '../../src/core/network_config.js';
+import { NetworkSimulator } from '../../src/core/network_simulator.js';
+import { PlatformService } from '../../src/core/platform_service.js';
+import { Random } from '../../src/core/random.js';
+import { createTestVm, REPO_ROOT, startCli, type CliProcess, type CliResult, type TestVm } from './lua.js';
+
+/** VMs of one simulated network and one platform service (seeds 1, 2, ...), and `frames(n)` to update them all n times. */
+export async function platformVms(root: string, count: number): Promise<{ vms: TestVm[]; frames: (n: number, update?: string) => void }> {
+  const clock = new ManualClock();
+  const network = new NetworkSimulator(clock, 1);
+  const platform = new PlatformService();
+  const vms = await Promise.all(
+    Array.from({ length: count }, (_, i) => createTestVm({ root, network: { environment: { network, clock, random: new Random(i + 1) }, loadConfig: (name) => loadNetworkConfig(root, name), platform } })),
+  );
+  const frames = (n: number, update = 'Network.update(1/30, {})'): void => {
+    for (let i = 0; i < n; i++) {
+      clock.advance(1 / 30);
+      for (const vm of vms) vm.run(update);
+    }
+  };
+  return { vms, frames };
+}
 
 /** Start a CLI process that the test's teardown kills if it is still running. */
 export function startOwned(t: ExecutionContext, args: string[]): CliProcess {
