@@ -3,6 +3,7 @@
  * (quantized), plus what each other peer still needs to be sent.
  */
 import { BitWriter } from './bit_writer.js';
+import type { GameObjectWatcher } from './game_objects.js';
 import type { ObjectType, WireValue } from './network_config.js';
 import type { PeerId } from './peer_id.js';
 
@@ -47,6 +48,7 @@ export interface EncodedField {
 const scratch = new BitWriter(64);
 
 export class GameObject {
+  /** Field values in field order: change them with `setValue`, which tells the watcher. */
   readonly values: WireValue[];
   private readonly encoded: (EncodedField | undefined)[];
   /** Per field: ordinal of the received packet that last set it, so older updates are ignored. */
@@ -59,22 +61,36 @@ export class GameObject {
   accumulated = 0;
   priority: number;
   destroyed = false;
+  /** Told of value and owner changes while the object is in a session's GameObjects. */
+  watcher: GameObjectWatcher | undefined;
+  private currentOwner: PeerId;
 
   constructor(
     readonly id: number,
     readonly type: ObjectType,
-    public owner: PeerId,
+    owner: PeerId,
     values: WireValue[],
   ) {
+    this.currentOwner = owner;
     this.values = values;
     this.encoded = new Array<EncodedField | undefined>(type.fields.length);
     this.updatedBy = new Float64Array(type.fields.length).fill(-Infinity);
     this.priority = type.priority;
   }
 
+  get owner(): PeerId {
+    return this.currentOwner;
+  }
+
+  set owner(peer: PeerId) {
+    this.currentOwner = peer;
+    this.watcher?.ownerChanged(this);
+  }
+
   setValue(index: number, value: WireValue): void {
     this.values[index] = value;
     this.encoded[index] = undefined;
+    this.watcher?.changed(this, index);
   }
 
   /** Field `index` encoded (cached until the value changes). */
