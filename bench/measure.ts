@@ -19,6 +19,43 @@ export function nsPerOp(run: (n: number) => void, n: number, repeats = 5): numbe
   return median(samples);
 }
 
+/** An operation to time: `run(n)` performs it n times. */
+export interface Timed {
+  run(n: number): void;
+  n: number;
+}
+
+/**
+ * Nanoseconds per operation of each of `runs`, measured in turns over `rounds` rounds after a
+ * warm-up: samples of one round were taken moments apart, so their ratios stand up to a machine
+ * whose speed drifts (see `ratio`).
+ */
+export function nsPerOpInTurns<K extends string>(runs: Record<K, Timed>, rounds = 9): Record<K, number[]> {
+  const names = Object.keys(runs) as K[];
+  for (const name of names) runs[name].run(Math.max(1, runs[name].n >> 3));
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  for (let round = 0; round < rounds; round++) {
+    for (const name of names) {
+      const { run, n } = runs[name];
+      const start = performance.now();
+      run(n);
+      samples[name].push(((performance.now() - start) * 1e6) / n);
+    }
+  }
+  return samples;
+}
+
+/** The median over rounds of a[i] / b[i], and the lowest and highest of them. */
+export function ratio(a: number[], b: number[]): { median: number; low: number; high: number } {
+  const ratios = a.map((x, i) => x / b[i]!);
+  return { median: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) };
+}
+
+/** `6.0× (5.1–7.2)`: a ratio with its spread over rounds. */
+export function formatRatio(r: { median: number; low: number; high: number }, digits = 2): string {
+  return `${r.median.toFixed(digits)}× (${r.low.toFixed(digits)}–${r.high.toFixed(digits)})`;
+}
+
 export function formatNs(ns: number): string {
   return ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`;
 }
