@@ -58,10 +58,10 @@ export class BitWriter {
     }
   }
 
-  /** What was written, as 32-bit words (the last one partial). */
-  words(): Uint32Array {
+  /** What was written, as 32-bit words (the last one partial): in `into` when it is long enough. */
+  words(into?: Uint32Array): Uint32Array {
     const count = (this.length >> 2) + (this.accBits > 0 ? 1 : 0);
-    const out = new Uint32Array(count);
+    const out = into && into.length >= count ? into : new Uint32Array(count);
     const b = this.buffer;
     for (let i = 0; i < this.length >> 2; i++) out[i] = (b[4 * i]! | (b[4 * i + 1]! << 8) | (b[4 * i + 2]! << 16) | (b[4 * i + 3]! << 24)) >>> 0;
     if (this.accBits > 0) out[count - 1] = this.acc;

@@ -50,7 +50,8 @@ const scratch = new BitWriter(64);
 export class GameObject {
   /** Field values in field order: change them with `setValue`, which tells the watcher. */
   readonly values: WireValue[];
-  private readonly encoded: (EncodedField | undefined)[];
+  /** Per field, its encoding, kept (and its words reused) across changes. */
+  private readonly encoded: ({ words: Uint32Array; bits: number; current: boolean } | undefined)[];
   /** Per field: ordinal of the received packet that last set it, so older updates are ignored. */
   readonly updatedBy: Float64Array;
   /** Per remote peer that holds a copy (owner's side and the host's relay side). */
@@ -73,7 +74,7 @@ export class GameObject {
   ) {
     this.currentOwner = owner;
     this.values = values;
-    this.encoded = new Array<EncodedField | undefined>(type.fields.length);
+    this.encoded = new Array(type.fields.length);
     this.updatedBy = new Float64Array(type.fields.length).fill(-Infinity);
     this.priority = type.priority;
   }
@@ -89,18 +90,21 @@ export class GameObject {
 
   setValue(index: number, value: WireValue): void {
     this.values[index] = value;
-    this.encoded[index] = undefined;
+    const encoded = this.encoded[index];
+    if (encoded) encoded.current = false;
     this.watcher?.changed(this, index);
   }
 
   /** Field `index` encoded (cached until the value changes). */
   encodedField(index: number): EncodedField {
     let field = this.encoded[index];
-    if (!field) {
+    if (!field) this.encoded[index] = field = { words: new Uint32Array(0), bits: 0, current: false };
+    if (!field.current) {
       scratch.reset();
       this.type.fields[index]!.type.encode(scratch, this.values[index]!);
-      field = { words: scratch.words(), bits: scratch.bitLength };
-      this.encoded[index] = field;
+      field.words = scratch.words(field.words);
+      field.bits = scratch.bitLength;
+      field.current = true;
     }
     return field;
   }
