@@ -45,10 +45,14 @@ export function nsPerOpInTurns<K extends string>(runs: Record<K, Timed>, rounds 
   return samples;
 }
 
-/** The median over rounds of a[i] / b[i], and the lowest and highest of them. */
-export function ratio(a: number[], b: number[]): { median: number; low: number; high: number } {
-  const ratios = a.map((x, i) => x / b[i]!);
-  return { median: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) };
+/**
+ * The median of a[i] / b[i], with the spread: the lowest and highest of them, or with `quantile`
+ * (for many samples, where one slow one says little) those at that quantile from either end.
+ */
+export function ratio(a: number[], b: number[], quantile = 0): { median: number; low: number; high: number } {
+  const ratios = a.map((x, i) => x / b[i]!).sort((x, y) => x - y);
+  const at = (q: number): number => ratios[Math.round(q * (ratios.length - 1))]!;
+  return { median: median(ratios), low: at(quantile), high: at(1 - quantile) };
 }
 
 /** `6.0× (5.1–7.2)`: a ratio with its spread over rounds. */

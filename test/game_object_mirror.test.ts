@@ -21,9 +21,10 @@ function update(dt)
   Network.update_receive(dt, events)
   if frame < 200 then
     for i, id in ipairs(units) do
-      if GameSession.game_object_owned(session, id) and GameSession.game_object_is_type(session, id, "unit") and (i + frame) % 3 == 0 then
+      -- Some change two fields, some one: update messages mix field masks.
+      if GameSession.game_object_owned(session, id) and GameSession.game_object_is_type(session, id, "unit") and (i + frame) % 3 ~= 2 then
         GameSession.set_game_object_field(session, id, "health", (i * 7 + frame) % 256)
-        GameSession.set_game_object_field(session, id, "go_type", 1 + (i + frame) % 9)
+        if (i + frame) % 3 == 0 then GameSession.set_game_object_field(session, id, "go_type", 1 + (i + frame) % 9) end
       end
     end
   end

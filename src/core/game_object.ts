@@ -30,12 +30,17 @@ export class PeerReplica {
     }
   }
 
-  clear(index: number): void {
-    if (this.dirty[index] === 1) {
-      this.dirty[index] = 0;
-      this.dirtyCount--;
+  /** Every marked field goes out in the message of send generation `generation`. */
+  sent(generation: number): void {
+    const dirty = this.dirty;
+    for (let i = 0; i < dirty.length; i++) {
+      if (dirty[i] === 0) continue;
+      dirty[i] = 0;
+      this.inFlight[i] = generation;
     }
+    this.dirtyCount = 0;
   }
+
 }
 
 /** A field value as it travels: its bits, encoded once however many peers it goes to. */

@@ -3,9 +3,10 @@
  * messages carrying only the fields that changed, bit-packed.
  *
  * Update message body (after the session message byte), bit-packed: the entry count + 1
- * (Elias-gamma), then per entry the object id (the first in idBits, then the gap to the previous,
- * Elias-gamma coded), the field mask (one bit per field; after the first entry a single 1 bit means
- * "the previous entry's mask"), and each masked field's value.
+ * (Elias-gamma), a 1 bit if every entry has the same field mask, then per entry the object id (the
+ * first in idBits, then the gap to the previous, Elias-gamma coded), the field mask (one bit per
+ * field; given by the first entry only when they all share it, otherwise after the first entry a
+ * single 1 bit means "the previous entry's mask"), and each masked field's value.
  * Updates are unreliable. A lost one re-marks its fields as changed unless a newer update of the
  * field is already in flight; the receiver ignores updates older (by packet) than what it applied.
  *
@@ -69,6 +70,7 @@ export class ObjectReplicator {
   applyUpdate(bytes: Uint8Array, ordinal: number, lookup: (id: number) => GameObject | undefined, onApplied: (object: GameObject, index: number) => void): void {
     const r = new BitReader(bytes);
     const count = r.readGamma() - 1;
+    const oneMask = r.readBits(1) === 1;
     let id = -1;
     let present = new Uint8Array(0);
     for (let entry = 0; entry < count; entry++) {
@@ -77,7 +79,7 @@ export class ObjectReplicator {
       if (!object) throw new MalformedError(`update for object ${id}, which the sender may not change or does not exist here`);
       const fields = object.type.fields;
       // The mask (one bit per field) is left out when it repeats the previous entry's.
-      if (entry === 0 || r.readBits(1) === 0) {
+      if (entry === 0 || (!oneMask && r.readBits(1) === 0)) {
         present = new Uint8Array(fields.length);
         for (let i = 0; i < fields.length; i++) present[i] = r.readBits(1);
       } else if (present.length !== fields.length) {
@@ -214,6 +216,8 @@ export class ObjectReplicator {
     w.reset();
     w.writeBits(SessionMessage.Update, 8);
     w.writeGamma(entries.length + 1);
+    const oneMask = sameMasks(replicas, entries);
+    w.writeBits(oneMask ? 1 : 0, 1);
     let previous = -1;
     let previousFields = -1;
     const type = objects[entries[0]!]!.type;
@@ -225,10 +229,15 @@ export class ObjectReplicator {
       if (previous < 0) w.writeBits(object.id, this.idBits);
       else w.writeGamma(object.id - previous);
       const fields = object.type.fields;
-      let same = previous >= 0 && previousFields === fields.length;
-      for (let i = 0; same && i < fields.length; i++) same = dirty[i] === this.mask[i];
-      if (previous >= 0) w.writeBits(same ? 1 : 0, 1);
-      if (!same) {
+      // The first entry's mask, then none when all share it, else 1 bit for "the previous entry's".
+      let writeMask = previous < 0;
+      if (!writeMask && !oneMask) {
+        let same = previousFields === fields.length;
+        for (let i = 0; same && i < fields.length; i++) same = dirty[i] === this.mask[i];
+        w.writeBits(same ? 1 : 0, 1);
+        writeMask = !same;
+      }
+      if (writeMask) {
         if (this.mask.length < fields.length) this.mask = new Uint8Array(fields.length);
         for (let i = 0; i < fields.length; i++) {
           w.writeBits(dirty[i]!, 1);
@@ -250,14 +259,7 @@ export class ObjectReplicator {
     const body = w.finish();
     const tag = oneType ? `objects: ${type.name}` : 'objects';
     for (const work of group) {
-      for (const k of entries) {
-        const replica = work.replicas[k]!;
-        for (let i = 0; i < replica.dirty.length; i++) {
-          if (replica.dirty[i] === 0) continue;
-          replica.clear(i);
-          replica.inFlight[i] = generation;
-        }
-      }
+      for (const k of entries) work.replicas[k]!.sent(generation);
       this.node.send(work.peer, Service.Session, body, false, tag, (delivered) => {
         if (delivered) return;
         // Lost: send again what no newer message carries.
@@ -285,6 +287,17 @@ function entryBits(object: GameObject, replica: PeerReplica, idBits: number, cac
     if (replica.dirty[i]) bits += cached ? object.encodedField(i).bits : fields[i]!.type.bitsFor(object.values[i]!);
   }
   return bits;
+}
+
+/** Whether the entries' copies all need the same fields (a message then gives its mask once). */
+function sameMasks(replicas: readonly PeerReplica[], entries: readonly number[]): boolean {
+  const first = replicas[entries[0]!]!.dirty;
+  for (const k of entries) {
+    const dirty = replicas[k]!.dirty;
+    if (dirty.length !== first.length) return false;
+    for (let i = 0; i < dirty.length; i++) if (dirty[i] !== first[i]) return false;
+  }
+  return true;
 }
 
 /** Update messages of the same work to one or more peers. */
