@@ -25,6 +25,7 @@ function update(dt)
       if GameSession.game_object_owned(session, id) and GameSession.game_object_is_type(session, id, "unit") and (i + frame) % 3 ~= 2 then
         GameSession.set_game_object_field(session, id, "health", (i * 7 + frame) % 256)
         if (i + frame) % 3 == 0 then GameSession.set_game_object_field(session, id, "go_type", 1 + (i + frame) % 9) end
+        if (i + frame) % 4 == 0 then GameSession.set_game_object_field(session, id, "position", Vector3(i, frame % 50, -i)) end
       end
     end
   end

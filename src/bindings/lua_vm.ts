@@ -216,6 +216,11 @@ export class LuaVm {
     return this.hasMetatable(L, idx, this.quaternionMetatableRef);
   }
 
+  /** Push the metatable Vector3 values (or with `quaternion`, Quaternion values) have. */
+  pushValueTypeMetatable(L: LuaState, quaternion: boolean): void {
+    this.pushRef(quaternion ? this.quaternionMetatableRef : this.vector3MetatableRef, L);
+  }
+
   /** Push a new Vector3 value. */
   pushVector3(L: LuaState, x: number, y: number, z: number): void {
     this.pushComponents(L, this.vector3MetatableRef, [x, y, z]);

@@ -72,22 +72,27 @@ end
 /**
  * `check_fields(session, max_id)`: compare what `GameSession.game_object_field` answers (from the
  * Lua-side copy when it can) with `game_object_fields` (always answered by TypeScript), for every
- * non-table field of ids 1..max_id; an id that does not exist must fail to read. Counts into
- * `checked` and `mismatches`, printing each mismatch.
+ * field of ids 1..max_id (Vector3 and Quaternion values by type and components, and a new one per
+ * read); an id that does not exist must fail to read. Counts into `checked` and `mismatches`,
+ * printing each mismatch.
  */
 export const LUA_FIELD_CHECK = `
 checked, mismatches = 0, 0
-local SCALARS = { unit = { "go_type", "health", "owner" }, pickup = { "go_type", "flag" } }
+local FIELDS = { unit = { "go_type", "position", "rotation", "health", "owner" }, pickup = { "go_type", "flag" } }
+local function same(a, b)
+  if type(a) ~= "table" then return a == b and math.type(a) == math.type(b) end
+  return Script.type_name(a) == Script.type_name(b) and a.x == b.x and a.y == b.y and a.z == b.z and a.w == b.w
+end
 function check_fields(session, max_id)
   for id = 1, max_id do
     local ok, value = pcall(GameSession.game_object_field, session, id, "go_type")
     if GameSession.game_object_exists(session, id) then
       local all = GameSession.game_object_fields(session, id, {})
-      local names = GameSession.game_object_is_type(session, id, "unit") and SCALARS.unit or SCALARS.pickup
+      local names = GameSession.game_object_is_type(session, id, "unit") and FIELDS.unit or FIELDS.pickup
       for _, name in ipairs(names) do
         local read = GameSession.game_object_field(session, id, name)
         checked = checked + 1
-        if read ~= all[name] or math.type(read) ~= math.type(all[name]) then
+        if not same(read, all[name]) or (type(read) == "table" and rawequal(read, GameSession.game_object_field(session, id, name))) then
           mismatches = mismatches + 1
           print("mismatch", id, name, read, all[name])
         end
