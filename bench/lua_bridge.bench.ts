@@ -7,12 +7,12 @@ import { LuaRaise } from '../src/bindings/lua_bridge.js';
 import { isolatedNetworkOptions } from '../src/bindings/network_binding.js';
 import { ScriptCallbacks } from '../src/bindings/script_callbacks.js';
 import { createStingrayVm } from '../src/bindings/stingray_vm.js';
-import { formatNs, nsPerOp, printTable } from './measure.js';
+import { formatNs, formatRatio, median, nsPerOpInTurns, printTable, ratio } from './measure.js';
 
 const CALLS = 1_000_000;
 const HIGH_LEVEL_CALLS = 50_000;
 
-export async function benchLuaBridge(): Promise<Record<string, number>> {
+export async function benchLuaBridge(): Promise<void> {
   const stingray = await createStingrayVm({
     root: process.cwd(),
     network: isolatedNetworkOptions(process.cwd()),
@@ -26,17 +26,16 @@ export async function benchLuaBridge(): Promise<Record<string, number>> {
     return 1;
   });
   const callbacks = new ScriptCallbacks(lua);
-  // Bench.dispatch(tbl, n): n events tbl.on_event(tbl, i, i), as Network.update dispatches them.
+  // Bench.dispatch(tbl, n): n events tbl.on_event(tbl, id, id), the way Network.update dispatches
+  // them (ids as game object ids are: below 65536).
   lua.defineFunction('Bench', 'dispatch', (L) => {
     const n = bridge.toNumber(L, 2);
     const handler = callbacks.pushHandler(L);
     for (let i = 0; i < n; i++) {
-      const outcome = callbacks.call(L, 1, handler, 'on_event', (L) => {
-        bridge.pushInteger(L, i);
-        bridge.pushInteger(L, i);
-        return 2;
-      });
-      if (outcome.missing) throw new LuaRaise('on_event missing');
+      if (!callbacks.prepare(L, 1, 'on_event')) throw new LuaRaise('on_event missing');
+      bridge.pushInteger(L, i & 0xffff);
+      bridge.pushInteger(L, i & 0xffff);
+      callbacks.invoke(L, handler, 2);
     }
     return 0;
   });
@@ -64,31 +63,41 @@ export async function benchLuaBridge(): Promise<Record<string, number>> {
   const call = (name: string) => (n: number) => {
     lua.runString(`${name}(${n})`, '=bench');
   };
-  const pure = nsPerOp(call('bench_pure'), CALLS);
-  const viaBridge = nsPerOp(call('bench_bridge'), CALLS);
-  const highLevel = nsPerOp((n) => highLevelRun(n), HIGH_LEVEL_CALLS);
-  const dispatchPure = nsPerOp(call('bench_pure_dispatch'), CALLS);
-  const dispatchBridge = nsPerOp(call('bench_dispatch'), CALLS / 4);
-  const dispatchHighLevel = nsPerOp((n) => {
-    for (let i = 0; i < n; i++) highLevelTable.on_event(highLevelTable, i, i);
-  }, HIGH_LEVEL_CALLS / 5);
+  const runs = {
+    pure: { run: call('bench_pure'), n: CALLS },
+    viaBridge: { run: call('bench_bridge'), n: CALLS },
+    highLevel: { run: (n: number) => highLevelRun(n), n: HIGH_LEVEL_CALLS },
+    dispatchPure: { run: call('bench_pure_dispatch'), n: CALLS },
+    dispatchBridge: { run: call('bench_dispatch'), n: CALLS / 4 },
+    dispatchHighLevel: {
+      run: (n: number) => {
+        for (let i = 0; i < n; i++) highLevelTable.on_event(highLevelTable, i, i);
+      },
+      n: HIGH_LEVEL_CALLS / 5,
+    },
+  };
+  // In separate turns: the high-level API's garbage would otherwise be collected during the Lua runs.
+  const { pure, viaBridge, dispatchPure, dispatchBridge } = runs;
+  const t = nsPerOpInTurns({ pure, viaBridge, dispatchPure, dispatchBridge });
+  const { highLevel, dispatchHighLevel } = runs;
+  const h = nsPerOpInTurns({ viaBridge, highLevel, dispatchBridge, dispatchHighLevel });
+  const ns = (samples: number[]): string => formatNs(median(samples));
 
   printTable(
-    'Lua ↔ TypeScript boundary (per call; lower is better)',
+    'Lua ↔ TypeScript boundary (per call, median of rounds; lower is better)',
     ['path', 'Lua calls TS f(a,b,c)', 'TS calls tbl[name](tbl,a,b)'],
     [
-      ['pure Lua (Lua → Lua)', formatNs(pure), formatNs(dispatchPure)],
-      ['stingray-network bridge', formatNs(viaBridge), formatNs(dispatchBridge)],
-      ["wasmoon high-level API", formatNs(highLevel), formatNs(dispatchHighLevel)],
+      ['pure Lua (Lua → Lua)', ns(t.pure), ns(t.dispatchPure)],
+      ['stingray-network bridge', ns(t.viaBridge), ns(t.dispatchBridge)],
+      ["wasmoon high-level API", ns(h.highLevel), ns(h.dispatchHighLevel)],
     ],
   );
   console.log(
-    `bridge vs high-level: ${(highLevel / viaBridge).toFixed(1)}× faster (calls), ${(dispatchHighLevel / dispatchBridge).toFixed(1)}× faster (callbacks); target ≥ 20×`,
+    `bridge vs high-level: ${formatRatio(ratio(h.highLevel, h.viaBridge), 1)} faster (calls), ${formatRatio(ratio(h.dispatchHighLevel, h.dispatchBridge), 1)} faster (callbacks); target ≥ 20×`,
   );
   console.log(
-    `bridge vs pure Lua: ${(viaBridge / pure).toFixed(2)}× (calls), ${(dispatchBridge / dispatchPure).toFixed(2)}× (callbacks, the same tbl.on_event(tbl, a, b) called from Lua); target ≤ 6×`,
+    `bridge vs pure Lua: ${formatRatio(ratio(t.viaBridge, t.pure))} (calls), ${formatRatio(ratio(t.dispatchBridge, t.dispatchPure))} (callbacks, the same tbl.on_event(tbl, a, b) called from Lua); target ≤ 6×`,
   );
   stingray.close();
   engine.global.close();
-  return { pure, viaBridge, highLevel, dispatchPure, dispatchBridge, dispatchHighLevel };
 }

@@ -11,6 +11,7 @@ import { NetworkConfig, type ObjectType } from '../src/core/network_config.js';
 import { NetworkNode } from '../src/core/network_node.js';
 import { NetworkSimulator } from '../src/core/network_simulator.js';
 import { Random } from '../src/core/random.js';
+import type { QuaternionValue, Vector3Value } from '../src/core/network_type.js';
 import type { ScriptEvent } from '../src/core/script_event.js';
 
 export const SCENE_CONFIG = new NetworkConfig(
@@ -33,6 +34,13 @@ export const UNIT: ObjectType = SCENE_CONFIG.objects.get('unit')!;
 /** Declared bits of the fields that change each frame: position and rotation. */
 export const CHANGED_BITS = UNIT.fields[0]!.type.bits! + UNIT.fields[1]!.type.bits!;
 export const FRAME = 1 / 30;
+
+/** One object's move in a frame: which (its index in `objects`), and where to. */
+export interface Move {
+  index: number;
+  position: Vector3Value;
+  rotation: QuaternionValue;
+}
 
 export interface ScenePeer {
   node: NetworkNode;
@@ -92,17 +100,25 @@ export class Scene {
     );
   }
 
-  /** Move `share` of the objects (position and rotation), as a game frame would. */
-  move(share: number): number {
-    let moved = 0;
-    for (const object of this.objects) {
+  /**
+   * Move `share` of the objects anywhere in 3D (position and rotation), as a game frame would;
+   * returns what moved, with the values given (before quantization).
+   */
+  move(share: number): Move[] {
+    const moves: Move[] = [];
+    for (const [index, object] of this.objects.entries()) {
       if (this.random.next() >= share) continue;
-      moved++;
-      const angle = this.random.next() * Math.PI * 2;
-      this.host.session.setField(object, 0, UNIT.fields[0]!.type.quantize([this.random.next() * 1200 - 600, this.random.next() * 100, 0]));
-      this.host.session.setField(object, 1, UNIT.fields[1]!.type.quantize([0, 0, Math.sin(angle / 2), Math.cos(angle / 2)]));
+      const position: Vector3Value = [this.random.next() * 1200 - 600, this.random.next() * 100, this.random.next() * 25];
+      // A uniformly random rotation (Shoemake's method).
+      const [u, v, w] = [this.random.next(), this.random.next(), this.random.next()];
+      const a = Math.sqrt(1 - u);
+      const b = Math.sqrt(u);
+      const rotation: QuaternionValue = [a * Math.sin(2 * Math.PI * v), a * Math.cos(2 * Math.PI * v), b * Math.sin(2 * Math.PI * w), b * Math.cos(2 * Math.PI * w)];
+      this.host.session.setField(object, 0, UNIT.fields[0]!.type.quantize(position));
+      this.host.session.setField(object, 1, UNIT.fields[1]!.type.quantize(rotation));
+      moves.push({ index, position, rotation });
     }
-    return moved;
+    return moves;
   }
 
   /** One frame for everyone; returns the host's times in ms: its whole update, and replication encoding alone. */

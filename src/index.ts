@@ -60,6 +60,7 @@ export { SessionJob, type JobStatus } from './core/session_job.js';
 // Game sessions and RPCs
 export { GameSession, type SessionRole } from './core/game_session.js';
 export type { EncodedField, GameObject, PeerReplica } from './core/game_object.js';
+export { GameObjects, type GameObjectWatcher } from './core/game_objects.js';
 export { Rpc, type RpcTarget } from './core/rpc.js';
 export type { ScriptEvent } from './core/script_event.js';
 

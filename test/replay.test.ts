@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseRunOptions } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
 import { linesOf } from './helpers/peers.js';
-import { LUA_SESSION, SESSION_CONFIG } from './helpers/session.js';
+import { LUA_FIELD_CHECK, LUA_SESSION, SESSION_CONFIG } from './helpers/session.js';
 import { tempProject } from './helpers/lua.js';
 
 /** A callback table that prints every callback it gets, with what it can read of the object. */
@@ -58,7 +58,7 @@ end`;
   t.true(liveEvents.some((l) => l.startsWith('event game_object_created')), live);
   t.true(liveEvents.some((l) => l.startsWith('event rpc_note')) && liveEvents.some((l) => l.startsWith('event game_object_destroyed')));
 
-  const replayer = `${PRINTING}
+  const replayer = `${PRINTING}${LUA_FIELD_CHECK}
 function init()
   Network.init_lan_client("global")
   session = Network.create_replay_session(${JSON.stringify(log)}, "b2")
@@ -66,7 +66,10 @@ function init()
 end
 function update(dt)
   Network.update(dt, printing)
-end`;
+  -- Field reads answered on the Lua side agree with the engine's, frame by frame.
+  check_fields(session, 4)
+end
+function shutdown() print("checked", checked > 100, mismatches) end`;
   const replayDir = tempProject({ 'global.network_config': SESSION_CONFIG, 'replay.lua': replayer });
   let replayed = '';
   const options = parseRunOptions([path.join(replayDir, 'replay.lua'), '--root', replayDir, '--simulate', 'perfect', '--frames', '200']);
@@ -74,4 +77,5 @@ end`;
   const lines = replayed.trim().split('\n');
   t.is(lines[0], 'false\tGameSession.set_game_object_field: a replay session only plays back what was recorded');
   t.deepEqual(lines.slice(1).filter((l) => l.startsWith('event ')), liveEvents);
+  t.is(lines.at(-1), 'checked\ttrue\t0');
 });

@@ -11,6 +11,7 @@ import type { ObjectType } from '../core/network_config.js';
 import type { WireValue } from '../core/network_type.js';
 import type { PeerId } from '../core/peer_id.js';
 import type { EngineObjects } from './engine_object.js';
+import { GameObjectMirror, type SessionMirror } from './game_object_mirror.js';
 import { LuaArgs } from './lua_args.js';
 import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from './lua_bridge.js';
 import type { LuaVm } from './lua_vm.js';
@@ -36,6 +37,18 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
   const readable = (L: LuaState, fn: string): GameSession | ReplaySession => objects.check<GameSession | ReplaySession>(L, 1, KIND, fn);
 
   // ---- Network ---------------------------------------------------------------------------------
+  /** Each live session's userdata, and the Lua-side copy of its fields. */
+  const mirrors = new Map<GameSession | ReplaySession, SessionMirror>();
+  const pushSession = (L: LuaState, s: GameSession | ReplaySession): void => {
+    objects.push(L, KIND, s);
+    mirrors.set(s, mirror.attach(L, -1, s.objects));
+  };
+  const release = (s: GameSession | ReplaySession): void => {
+    objects.release(s);
+    const copy = mirrors.get(s);
+    if (copy) mirror.detach(copy);
+    mirrors.delete(s);
+  };
   vm.defineFunction('Network', 'create_game_session', (L) => {
     const fn = 'Network.create_game_session';
     net.requireSubsystem(fn);
@@ -44,7 +57,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     created.onRemoteChange = (object, index) =>
       net.networkLog?.event(net.node.clock.now(), { event: 'field', id: object.id, field: object.type.fields[index]!.name, value: object.values[index] });
     net.session = created;
-    objects.push(L, KIND, net.session);
+    pushSession(L, created);
     return 1;
   });
   vm.defineFunction('Network', 'create_replay_session', (L) => {
@@ -52,9 +65,9 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     const file = args.string(L, 1, fn, 'network log file');
     const peer = args.isNone(L, 2) ? undefined : args.peerId(L, 2, fn);
     if (!net.config) throw new LuaRaise(`${fn}: start a network client with the recorded config first (Network.init_lan_client)`);
-    if (net.replay) objects.release(net.replay);
+    if (net.replay) release(net.replay);
     net.replay = new ReplaySession(path.resolve(file), net.config, net.events, peer);
-    objects.push(L, KIND, net.replay);
+    pushSession(L, net.replay);
     return 1;
   });
 
@@ -66,13 +79,13 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
   vm.defineFunction('Network', 'shutdown_game_session', () => {
     const current = net.session;
     if (!current) return 0;
+    release(current);
     current.close();
-    objects.release(current);
     net.session = undefined;
     return 0;
   });
   net.onStop.push(() => {
-    if (net.session) objects.release(net.session);
+    if (net.session) release(net.session);
   });
 
   // ---- arguments ---------------------------------------------------------------------------------
@@ -228,22 +241,26 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     s.destroyObject(objectArg(L, s, 'GameSession.destroy_game_object'));
     return 0;
   });
-  define('game_object_field', (L) => {
-    const fn = 'GameSession.game_object_field';
-    const s = readable(L, fn);
-    const object = objectArg(L, s, fn);
-    const index = fieldArg(L, 3, object, fn);
-    values.push(L, object.type.fields[index]!.type, object.values[index]!);
-    return 1;
-  });
-  define('set_game_object_field', (L) => {
-    const fn = 'GameSession.set_game_object_field';
-    const s = session(L, fn);
-    const object = objectArg(L, s, fn);
-    ownObject(s, object, fn);
-    const index = fieldArg(L, 3, object, fn);
-    s.setField(object, index, readField(L, 4, object, index, fn));
-    return 0;
+  // Answered on the Lua side from the mirror when they can be; these run for the rest.
+  const mirror = new GameObjectMirror(vm, values, KIND, {
+    field: (L) => {
+      const fn = 'GameSession.game_object_field';
+      const s = readable(L, fn);
+      const object = objectArg(L, s, fn);
+      const index = fieldArg(L, 3, object, fn);
+      values.push(L, object.type.fields[index]!.type, object.values[index]!);
+      return 1;
+    },
+    setField: (L) => {
+      const fn = 'GameSession.set_game_object_field';
+      const s = session(L, fn);
+      const object = objectArg(L, s, fn);
+      ownObject(s, object, fn);
+      const index = fieldArg(L, 3, object, fn);
+      s.setField(object, index, readField(L, 4, object, index, fn));
+      mirrors.get(s)?.setByScript(L, object, index, 4);
+      return 0;
+    },
   });
   define('set_game_object_fields', (L) => {
     const fn = 'GameSession.set_game_object_fields';

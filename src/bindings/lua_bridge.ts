@@ -145,6 +145,7 @@ export class LuaBridge {
   /** @internal The raw Lua C API exports of the WebAssembly module. */
   readonly api: LuaExports;
   private readonly handlers: LuaCFunction[] = [];
+  private readonly callerLevels: number[] = [];
   private readonly trampoline: number;
   private heap: Uint8Array;
   private heap32: Uint32Array;
@@ -165,30 +166,35 @@ export class LuaBridge {
   }
 
   private dispatch(L: LuaState): number {
-    const handler = this.handlers[this.api.lua_touserdata(L, upvalueIndex(1))]!;
+    const id = this.api.lua_touserdata(L, upvalueIndex(1));
     let failure: unknown;
     try {
-      return handler(L);
+      return this.handlers[id]!(L);
     } catch (error) {
       if (error === LONGJMP) throw error; // a Lua error already unwinding: let it pass
       failure = error;
     }
     // Outside the catch so the longjmp of lua_error is not caught by it.
-    return this.raise(L, describeFailure(failure));
+    return this.raise(L, describeFailure(failure), this.callerLevels[id]);
   }
 
-  /** Raise a Lua error carrying `message`, prefixed with the calling script's file:line. */
-  raise(L: LuaState, message: string): never {
-    this.api.luaL_where(L, 1);
+  /** Raise a Lua error carrying `message`, prefixed with the file:line of the Lua function `level` calls up. */
+  raise(L: LuaState, message: string, level = 1): never {
+    this.api.luaL_where(L, level);
     this.pushString(L, message);
     this.api.lua_concat(L, 2);
     this.api.lua_error(L);
     throw new Error('unreachable: lua_error returned');
   }
 
-  /** Register a handler once; returns the id to push it with `pushFunction`. */
-  registerFunction(fn: LuaCFunction): number {
+  /**
+   * Register a handler once; returns the id to push it with `pushFunction`. Its errors name the
+   * line that called it, or with `callerLevel` 2 the line that called the Lua function calling it
+   * (a Lua wrapper that answers what it can and calls TypeScript for the rest).
+   */
+  registerFunction(fn: LuaCFunction, callerLevel = 1): number {
     this.handlers.push(fn);
+    this.callerLevels.push(callerLevel);
     return this.handlers.length - 1;
   }
 

@@ -125,9 +125,14 @@ export class LuaVm {
   // ---- registry and namespaces ----------------------------------------------------------------
 
   /** Run `push` (which leaves one value on the stack, or uses one already there) and keep that value in the registry. */
-  private newRef(push: () => void): number {
+  newRef(push: () => void): number {
     push();
     return this.bridge.api.luaL_ref(this.L, LUA_REGISTRYINDEX);
+  }
+
+  /** Let the registry forget a value kept with `newRef`. */
+  dropRef(ref: number): void {
+    this.bridge.api.luaL_unref(this.L, LUA_REGISTRYINDEX, ref);
   }
 
   /** Push a value kept with `newRef` (onto `L`, the state or coroutine a bridged function runs on). */
@@ -209,6 +214,11 @@ export class LuaVm {
 
   isQuaternion(L: LuaState, idx: number): boolean {
     return this.hasMetatable(L, idx, this.quaternionMetatableRef);
+  }
+
+  /** Push the metatable Vector3 values (or with `quaternion`, Quaternion values) have. */
+  pushValueTypeMetatable(L: LuaState, quaternion: boolean): void {
+    this.pushRef(quaternion ? this.quaternionMetatableRef : this.vector3MetatableRef, L);
   }
 
   /** Push a new Vector3 value. */
@@ -323,14 +333,21 @@ export class LuaVm {
 
   /** Run a file of lua/ with the host table as its `...`; leaves `nresults` results on the stack. */
   private runPreludeChunk(file: string, hostRef: number, nresults: number): void {
+    this.runLuaFile(file, nresults, () => {
+      this.pushRef(hostRef);
+      return 1;
+    });
+  }
+
+  /** Run a file of lua/ with what `pushArgs` pushes (it returns the count) as its `...`; leaves `nresults` results on the stack. */
+  runLuaFile(file: string, nresults: number, pushArgs: () => number): void {
     const { bridge, L } = this;
     const base = bridge.api.lua_gettop(L);
     const source = readFileSync(path.join(LUA_DIR, file));
     if (!bridge.load(L, source, chunkNameOf(path.join(LUA_DIR, file)))) {
       throw new Error(`lua/${file} does not compile: ${bridge.toString(L, -1)}`);
     }
-    this.pushRef(hostRef);
-    if (!bridge.pcall(L, 1, nresults, 0)) {
+    if (!bridge.pcall(L, pushArgs(), nresults, 0)) {
       throw new Error(`lua/${file} failed: ${bridge.toString(L, -1)}`);
     }
     // pcall without a handler leaves exactly the results above base

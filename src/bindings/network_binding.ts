@@ -227,6 +227,13 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
   /** Session and RPC events, in arrival order. A callback that fails leaves the later events for the next update. */
   const values = new NetworkValues(vm);
   const unhandled = new Set<string>();
+  /** `tbl[name](tbl, id, peer)`: the shape of every object event. */
+  const objectCallback = (L: LuaState, tableIdx: number, handlerIdx: number, name: string, id: number, peer: PeerId): void => {
+    if (!callbacks.prepare(L, tableIdx, name)) return;
+    bridge.pushInteger(L, id);
+    callbacks.pushString(L, handlerIdx, peer);
+    callbacks.invoke(L, handlerIdx, 2);
+  };
   net.dispatchers.push((L, tableIdx, handlerIdx) => {
     const events = net.events;
     let next = 0;
@@ -234,32 +241,44 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
       while (next < events.length) {
         const event = events[next++]!;
         if (net.networkLog && !net.replay) record(event);
-        if (event.name === 'rpc') {
-          const message = net.config?.messages.get(event.message);
-          if (!message) continue;
-          if (!net.ignoredRpcs.has(event.message)) net.log('spew', `received ${event.message} from ${event.from}`);
-          const outcome = callbacks.call(L, tableIdx, handlerIdx, event.message, (L) => {
+        switch (event.name) {
+          case 'rpc': {
+            const message = net.config?.messages.get(event.message);
+            if (!message) break;
+            if (!net.ignoredRpcs.has(event.message)) net.log('spew', `received ${event.message} from ${event.from}`);
+            if (!callbacks.prepare(L, tableIdx, event.message)) {
+              if (!unhandled.has(event.message)) {
+                // Said once per message: a script may well ignore some messages on purpose.
+                unhandled.add(event.message);
+                net.log('warnings', `warning: the callback table has no handler for RPC '${event.message}'; dropped`);
+              }
+              break;
+            }
             if (typeof event.from === 'number') bridge.pushInteger(L, event.from);
-            else bridge.pushString(L, event.from);
-            message.args.forEach((type, i) => values.push(L, type, event.args[i]!));
-            return 1 + message.args.length;
-          });
-          if (outcome.missing && !unhandled.has(event.message)) {
-            // Said once per message: a script may well ignore some messages on purpose.
-            unhandled.add(event.message);
-            net.log('warnings', `warning: the callback table has no handler for RPC '${event.message}'; dropped`);
+            else callbacks.pushString(L, handlerIdx, event.from);
+            const types = message.args;
+            for (let i = 0; i < types.length; i++) values.push(L, types[i]!, event.args[i]!);
+            callbacks.invoke(L, handlerIdx, 1 + types.length);
+            break;
           }
-          continue;
-        }
-        try {
-          callbacks.call(L, tableIdx, handlerIdx, event.name, (L) => {
-            if ('id' in event) bridge.pushInteger(L, event.id);
-            if ('owner' in event) bridge.pushString(L, event.owner);
-            else bridge.pushString(L, event.peer);
-            return 'id' in event ? 2 : 1;
-          });
-        } finally {
-          if (event.name === 'game_object_destroyed') event.release();
+          case 'game_object_created':
+            objectCallback(L, tableIdx, handlerIdx, event.name, event.id, event.owner);
+            break;
+          case 'game_object_destroyed':
+            try {
+              objectCallback(L, tableIdx, handlerIdx, event.name, event.id, event.peer);
+            } finally {
+              event.release();
+            }
+            break;
+          case 'game_object_migrated_to_me':
+          case 'game_object_migrated_away':
+            objectCallback(L, tableIdx, handlerIdx, event.name, event.id, event.peer);
+            break;
+          default:
+            if (!callbacks.prepare(L, tableIdx, event.name)) break;
+            callbacks.pushString(L, handlerIdx, event.peer);
+            callbacks.invoke(L, handlerIdx, 1);
         }
       }
     } finally {

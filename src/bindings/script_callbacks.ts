@@ -2,6 +2,10 @@
  * Calling into the script's callback table: `tbl[name](tbl, ...)`, looked up with ordinary indexing
  * (the table's `__index` is honoured, as the shipped event delegates rely on) and called protected,
  * with the traceback handler, so a failing callback never leaves the engine half-way.
+ *
+ * Frames dispatch many events, so the parts of a call are separate (`prepare`, push the arguments,
+ * `invoke`) and allocate nothing; peer ids come from a Lua-side cache of strings, as copying a
+ * string into Lua costs more than the rest of the call.
  */
 import { LUA_TFUNCTION, LUA_TNIL, LuaRaise, type LuaState } from './lua_bridge.js';
 import type { LuaVm } from './lua_vm.js';
@@ -9,13 +13,82 @@ import type { LuaVm } from './lua_vm.js';
 /** A callback raised a Lua error; its message carries the callback's traceback. */
 export class CallbackError extends LuaRaise {}
 
-export class ScriptCallbacks {
-  constructor(private readonly vm: LuaVm) {}
+/** Strings kept in the cache, at most (it starts over when full). */
+const CACHED_STRINGS = 1024;
 
-  /** Push the traceback message handler; returns its absolute index (pop it with lua_settop when done). */
+export class ScriptCallbacks {
+  /** Registry table of cached strings by their index in `cached`. */
+  private readonly stringsRef: number;
+  private readonly cached = new Map<string, number>();
+
+  constructor(private readonly vm: LuaVm) {
+    this.stringsRef = vm.newRef(() => vm.bridge.newTable(vm.L, CACHED_STRINGS, 0));
+  }
+
+  /**
+   * Push the traceback message handler (and, above it, the string cache); returns the handler's
+   * absolute index, which the other functions take. Pop both with `lua_settop(L, handlerIdx - 1)`.
+   */
   pushHandler(L: LuaState): number {
     this.vm.pushTraceback(L);
-    return this.vm.bridge.api.lua_gettop(L);
+    this.vm.pushRef(this.stringsRef, L);
+    return this.vm.bridge.api.lua_gettop(L) - 1;
+  }
+
+  /** Push `s`, a string callbacks get again and again (a peer id), from the cache. */
+  pushString(L: LuaState, handlerIdx: number, s: string): void {
+    const { bridge } = this.vm;
+    const strings = handlerIdx + 1;
+    let index = this.cached.get(s);
+    if (index !== undefined) {
+      bridge.rawGetIndex(L, strings, index);
+      return;
+    }
+    if (this.cached.size >= CACHED_STRINGS) this.cached.clear();
+    index = this.cached.size + 1;
+    this.cached.set(s, index);
+    bridge.pushString(L, s);
+    bridge.api.lua_pushvalue(L, -1);
+    bridge.rawSetIndex(L, strings, index);
+  }
+
+  /**
+   * Push `tbl[name]` and `tbl` (the table at absolute index `tableIdx`), ready for the arguments;
+   * false, with nothing pushed, when `tbl[name]` is nil. Throws CallbackError when it cannot be called.
+   */
+  prepare(L: LuaState, tableIdx: number, name: string): boolean {
+    const { bridge } = this.vm;
+    const api = bridge.api;
+    const type = bridge.getField(L, tableIdx, name);
+    if (type === LUA_TNIL) {
+      api.lua_settop(L, -2);
+      return false;
+    }
+    if (type !== LUA_TFUNCTION && !callable(this.vm, L)) {
+      const got = bridge.typeName(L, -1);
+      api.lua_settop(L, -2);
+      throw new CallbackError(`callback '${name}' is a ${got} value, not a function`);
+    }
+    api.lua_pushvalue(L, tableIdx);
+    return true;
+  }
+
+  /**
+   * Call what `prepare` pushed with the `nargs` arguments pushed since, leaving the stack as it was
+   * before `prepare`; returns the callback's first result if `withResult` (`true`/`false` for
+   * booleans, undefined if none or nil). Throws CallbackError if the callback fails.
+   */
+  invoke(L: LuaState, handlerIdx: number, nargs: number, withResult = false): boolean | undefined {
+    const { bridge } = this.vm;
+    if (!bridge.pcall(L, 1 + nargs, withResult ? 1 : 0, handlerIdx)) {
+      const message = bridge.toString(L, -1) ?? `(error object is a ${bridge.typeName(L, -1)} value)`;
+      bridge.api.lua_settop(L, -2);
+      throw new CallbackError(message);
+    }
+    if (!withResult) return undefined;
+    const result = bridge.type(L, -1) === LUA_TNIL ? undefined : bridge.toBoolean(L, -1);
+    bridge.api.lua_settop(L, -2);
+    return result;
   }
 
   /**
@@ -31,30 +104,8 @@ export class ScriptCallbacks {
     name: string,
     pushArgs: (L: LuaState) => number,
   ): { missing: true } | { missing: false; result: boolean | undefined } {
-    const { bridge } = this.vm;
-    const api = bridge.api;
-    const top = api.lua_gettop(L);
-    const type = bridge.getField(L, tableIdx, name);
-    if (type === LUA_TNIL) {
-      api.lua_settop(L, top);
-      return { missing: true };
-    }
-    if (type !== LUA_TFUNCTION && !callable(this.vm, L)) {
-      const got = bridge.typeName(L, -1);
-      api.lua_settop(L, top);
-      throw new CallbackError(`callback '${name}' is a ${got} value, not a function`);
-    }
-    api.lua_pushvalue(L, tableIdx);
-    const nargs = 1 + pushArgs(L);
-    if (!bridge.pcall(L, nargs, 1, handlerIdx)) {
-      const message = bridge.toString(L, -1) ?? `(error object is a ${bridge.typeName(L, -1)} value)`;
-      api.lua_settop(L, top);
-      throw new CallbackError(message);
-    }
-    const resultType = bridge.type(L, -1);
-    const result = resultType === LUA_TNIL ? undefined : bridge.toBoolean(L, -1);
-    api.lua_settop(L, top);
-    return { missing: false, result };
+    if (!this.prepare(L, tableIdx, name)) return { missing: true };
+    return { missing: false, result: this.invoke(L, handlerIdx, pushArgs(L), true) };
   }
 }
 

@@ -58,10 +58,10 @@ export class BitWriter {
     }
   }
 
-  /** What was written, as 32-bit words (the last one partial). */
-  words(): Uint32Array {
+  /** What was written, as 32-bit words (the last one partial): in `into` when it is long enough. */
+  words(into?: Uint32Array): Uint32Array {
     const count = (this.length >> 2) + (this.accBits > 0 ? 1 : 0);
-    const out = new Uint32Array(count);
+    const out = into && into.length >= count ? into : new Uint32Array(count);
     const b = this.buffer;
     for (let i = 0; i < this.length >> 2; i++) out[i] = (b[4 * i]! | (b[4 * i + 1]! << 8) | (b[4 * i + 2]! << 16) | (b[4 * i + 3]! << 24)) >>> 0;
     if (this.accBits > 0) out[count - 1] = this.acc;
@@ -84,9 +84,16 @@ export class BitWriter {
   /** Elias-gamma code of n >= 1: small numbers in few bits (1 in 1 bit, 2–3 in 3, 4–7 in 5...). */
   writeGamma(n: number): void {
     const length = 32 - Math.clz32(n);
+    // length - 1 zeros, then the leading 1 and the rest from the top, so the reader can stop at
+    // the 1: n's bits reversed, after the zeros (one write when it fits a word).
+    let reversed = 0;
+    for (let bit = 0; bit < length; bit++) reversed = (reversed << 1) | ((n >>> bit) & 1);
+    if (length <= 16) {
+      this.writeBits(reversed << (length - 1), 2 * length - 1);
+      return;
+    }
     this.writeBits(0, length - 1);
-    // The leading 1 first, then the rest from the top, so the reader can stop at the 1.
-    for (let bit = length - 1; bit >= 0; bit--) this.writeBits((n >>> bit) & 1, 1);
+    this.writeBits(reversed >>> 0, length);
   }
 
   private grow(): void {

@@ -3,6 +3,7 @@
  * (quantized), plus what each other peer still needs to be sent.
  */
 import { BitWriter } from './bit_writer.js';
+import type { GameObjectWatcher } from './game_objects.js';
 import type { ObjectType, WireValue } from './network_config.js';
 import type { PeerId } from './peer_id.js';
 
@@ -29,12 +30,17 @@ export class PeerReplica {
     }
   }
 
-  clear(index: number): void {
-    if (this.dirty[index] === 1) {
-      this.dirty[index] = 0;
-      this.dirtyCount--;
+  /** Every marked field goes out in the message of send generation `generation`. */
+  sent(generation: number): void {
+    const dirty = this.dirty;
+    for (let i = 0; i < dirty.length; i++) {
+      if (dirty[i] === 0) continue;
+      dirty[i] = 0;
+      this.inFlight[i] = generation;
     }
+    this.dirtyCount = 0;
   }
+
 }
 
 /** A field value as it travels: its bits, encoded once however many peers it goes to. */
@@ -47,8 +53,10 @@ export interface EncodedField {
 const scratch = new BitWriter(64);
 
 export class GameObject {
+  /** Field values in field order: change them with `setValue`, which tells the watcher. */
   readonly values: WireValue[];
-  private readonly encoded: (EncodedField | undefined)[];
+  /** Per field, its encoding, kept (and its words reused) across changes. */
+  private readonly encoded: ({ words: Uint32Array; bits: number; current: boolean } | undefined)[];
   /** Per field: ordinal of the received packet that last set it, so older updates are ignored. */
   readonly updatedBy: Float64Array;
   /** Per remote peer that holds a copy (owner's side and the host's relay side). */
@@ -59,32 +67,49 @@ export class GameObject {
   accumulated = 0;
   priority: number;
   destroyed = false;
+  /** Told of value and owner changes while the object is in a session's GameObjects. */
+  watcher: GameObjectWatcher | undefined;
+  private currentOwner: PeerId;
 
   constructor(
     readonly id: number,
     readonly type: ObjectType,
-    public owner: PeerId,
+    owner: PeerId,
     values: WireValue[],
   ) {
+    this.currentOwner = owner;
     this.values = values;
-    this.encoded = new Array<EncodedField | undefined>(type.fields.length);
+    this.encoded = new Array(type.fields.length);
     this.updatedBy = new Float64Array(type.fields.length).fill(-Infinity);
     this.priority = type.priority;
   }
 
+  get owner(): PeerId {
+    return this.currentOwner;
+  }
+
+  set owner(peer: PeerId) {
+    this.currentOwner = peer;
+    this.watcher?.ownerChanged(this);
+  }
+
   setValue(index: number, value: WireValue): void {
     this.values[index] = value;
-    this.encoded[index] = undefined;
+    const encoded = this.encoded[index];
+    if (encoded) encoded.current = false;
+    this.watcher?.changed(this, index);
   }
 
   /** Field `index` encoded (cached until the value changes). */
   encodedField(index: number): EncodedField {
     let field = this.encoded[index];
-    if (!field) {
+    if (!field) this.encoded[index] = field = { words: new Uint32Array(0), bits: 0, current: false };
+    if (!field.current) {
       scratch.reset();
       this.type.fields[index]!.type.encode(scratch, this.values[index]!);
-      field = { words: scratch.words(), bits: scratch.bitLength };
-      this.encoded[index] = field;
+      field.words = scratch.words(field.words);
+      field.bits = scratch.bitLength;
+      field.current = true;
     }
     return field;
   }

@@ -13,6 +13,7 @@ import { ByteReader, MalformedError } from './byte_reader.js';
 import { ByteWriter } from './byte_writer.js';
 import type { Connection } from './connection.js';
 import { GameObject } from './game_object.js';
+import { GameObjects } from './game_objects.js';
 import type { NetworkConfig, ObjectType, WireValue } from './network_config.js';
 import { NetworkError } from './network_error.js';
 import { Service, type NetworkNode } from './network_node.js';
@@ -46,7 +47,7 @@ export class GameSession {
   host: PeerId | undefined;
   /** Client side: the host this peer joined (`join(session, channel)`), if said. */
   expectedHost: PeerId | undefined;
-  readonly objects = new Map<number, GameObject>();
+  readonly objects = new GameObjects();
   /** Host: admitted peers. Client: the session's other peers as the host lists them. */
   private readonly members = new Map<PeerId, Member>();
   private clientPeers: PeerId[] = [];

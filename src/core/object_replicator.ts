@@ -3,9 +3,10 @@
  * messages carrying only the fields that changed, bit-packed.
  *
  * Update message body (after the session message byte), bit-packed: the entry count + 1
- * (Elias-gamma), then per entry the object id (the first in idBits, then the gap to the previous,
- * Elias-gamma coded), the field mask (one bit per field; after the first entry a single 1 bit means
- * "the previous entry's mask"), and each masked field's value.
+ * (Elias-gamma), a 1 bit if every entry has the same field mask, then per entry the object id (the
+ * first in idBits, then the gap to the previous, Elias-gamma coded), the field mask (one bit per
+ * field; given by the first entry only when they all share it, otherwise after the first entry a
+ * single 1 bit means "the previous entry's mask"), and each masked field's value.
  * Updates are unreliable. A lost one re-marks its fields as changed unless a newer update of the
  * field is already in flight; the receiver ignores updates older (by packet) than what it applied.
  *
@@ -27,10 +28,10 @@ export class ObjectReplicator {
   private readonly idBits: number;
   /** Numbers each update message, so a loss only re-sends fields no newer message carries. */
   private generation = 0;
-  /** Size of the update messages being written (their writers start that large). */
-  private messageBytes = 256;
   /** The field mask of the previous entry in the message being written. */
   private mask = new Uint8Array(32);
+  /** Writes every update message (their bytes are copied out). */
+  private readonly writer = new BitWriter(256);
 
   constructor(
     private readonly node: NetworkNode,
@@ -69,6 +70,7 @@ export class ObjectReplicator {
   applyUpdate(bytes: Uint8Array, ordinal: number, lookup: (id: number) => GameObject | undefined, onApplied: (object: GameObject, index: number) => void): void {
     const r = new BitReader(bytes);
     const count = r.readGamma() - 1;
+    const oneMask = r.readBits(1) === 1;
     let id = -1;
     let present = new Uint8Array(0);
     for (let entry = 0; entry < count; entry++) {
@@ -77,7 +79,7 @@ export class ObjectReplicator {
       if (!object) throw new MalformedError(`update for object ${id}, which the sender may not change or does not exist here`);
       const fields = object.type.fields;
       // The mask (one bit per field) is left out when it repeats the previous entry's.
-      if (entry === 0 || r.readBits(1) === 0) {
+      if (entry === 0 || (!oneMask && r.readBits(1) === 0)) {
         present = new Uint8Array(fields.length);
         for (let i = 0; i < fields.length; i++) present[i] = r.readBits(1);
       } else if (present.length !== fields.length) {
@@ -97,35 +99,71 @@ export class ObjectReplicator {
   /** Objects some peer's copy of which needs fields sent (GameObject.markDirty adds to it). */
   readonly pending = new Set<GameObject>();
 
-  /** Queue the changed fields of pending objects for every peer holding copies, as much as fits this transmit. */
+  /**
+   * Queue the changed fields of pending objects for every peer holding copies, as much as fits
+   * this transmit. Peers that need the very same fields of the very same objects (the usual case:
+   * every client of a host watches the same world) share one encoding of the messages.
+   */
   transmit(): void {
     const host = this.node.host;
     if (!host) return;
     const now = this.node.clock.now();
-    const byPeer = new Map<PeerId, GameObject[]>();
+    const waiting: GameObject[] = [];
     for (const object of this.pending) {
       if (object.destroyed) {
         this.pending.delete(object);
         continue;
       }
-      let waiting = false;
+      if (!this.anyReady(object)) continue;
+      object.accumulated += object.priority / object.type.updateRate;
+      waiting.push(object);
+    }
+    // Sorted once for every peer: ids ascend within a message (gaps are cheap to code).
+    waiting.sort(byId);
+    const works = new Map<PeerId, PeerWork>();
+    // Objects mostly list the same peers in the same order: the work of the j-th replica is
+    // usually the one the previous object's j-th replica had.
+    const recent: PeerWork[] = [];
+    for (const object of waiting) {
+      let j = 0;
       for (const [peer, replica] of object.replicas) {
         if (!replica.created || replica.dirtyCount === 0) continue;
-        waiting = true;
-        let list = byPeer.get(peer);
-        if (!list) byPeer.set(peer, (list = []));
-        list.push(object);
+        let work = recent[j];
+        if (work?.peer !== peer) {
+          work = works.get(peer);
+          if (!work) works.set(peer, (work = { peer, objects: [], replicas: [], signature: 0 }));
+          recent[j] = work;
+        }
+        j++;
+        work.objects.push(object);
+        work.replicas.push(replica);
+        work.signature = signatureOf(work.signature, object, replica);
       }
-      if (waiting) object.accumulated += object.priority / object.type.updateRate;
     }
-    for (const [peer, list] of byPeer) {
-      const connection = host.connectionTo(peer);
+    // Peers with the same work form one send; bandwidth-limited peers each go alone.
+    const sends: Send[] = [];
+    const shared = new Map<string, Send>();
+    for (const work of works.values()) {
+      const connection = host.connectionTo(work.peer);
       if (!connection || connection.state !== 'connected' || !connection.canTransmit(now)) continue;
-      // Without a bandwidth limit everything goes this transmit: priority order does not matter.
-      const limited = connection.rateLimiter !== UNLIMITED;
-      list.sort(limited ? (a, b) => b.accumulated - a.accumulated || a.id - b.id : (a, b) => a.id - b.id);
-      this.sendUpdates(peer, list, connection.maxMessageBytes - 1, limited);
+      const maxBytes = connection.maxMessageBytes - 1;
+      if (connection.rateLimiter !== UNLIMITED) {
+        // Bandwidth is short: the objects waiting longest (by accumulated priority) go first.
+        sortByPriority(work);
+        sends.push({ group: [work], maxBytes, byPriority: true });
+        continue;
+      }
+      const key = `${work.signature}:${work.objects.length}:${maxBytes}`;
+      const send = shared.get(key);
+      if (send && sameWork(send.group[0]!, work)) {
+        send.group.push(work);
+        continue;
+      }
+      sends.push({ group: [work], maxBytes, byPriority: false });
+      if (!send) shared.set(key, sends.at(-1)!);
     }
+    // A field going out in several sends is encoded once (GameObject caches it); in one, directly.
+    for (const send of sends) this.sendUpdates(send, sends.length > 1);
     for (const object of this.pending) {
       if (this.anyDirtyLeft(object)) continue;
       object.accumulated = 0;
@@ -133,58 +171,73 @@ export class ObjectReplicator {
     }
   }
 
+  /** Whether some peer's copy of `object` is waiting for fields. */
+  private anyReady(object: GameObject): boolean {
+    for (const replica of object.replicas.values()) if (replica.created && replica.dirtyCount > 0) return true;
+    return false;
+  }
+
   private anyDirtyLeft(object: GameObject): boolean {
     for (const replica of object.replicas.values()) if (replica.dirtyCount > 0) return true;
     return false;
   }
 
-  /** Pack `objects` (in priority order, or id order when `byPriority` is false) into update messages of at most `maxBytes`. */
-  private sendUpdates(peer: PeerId, objects: GameObject[], maxBytes: number, byPriority: boolean): void {
-    this.messageBytes = maxBytes;
-    // Ids ascend within a message (gaps are cheap to code): take a message's worth in priority order, then sort it.
+  /**
+   * Pack the objects of the send (in priority order, or id order) into update messages of at most
+   * its `maxBytes`, each encoded once for all its peers; `cached`: field encodings through the
+   * objects' cache.
+   */
+  private sendUpdates({ group, maxBytes, byPriority }: Send, cached: boolean): void {
+    const { objects, replicas } = group[0]!;
+    // Take a message's worth in order, then sort it by id (it already is when not by priority).
     let start = 0;
     while (start < objects.length) {
       let bits = 8 + 2 * 16;
       let end = start;
       while (end < objects.length) {
-        const cost = this.entryBits(objects[end]!, peer);
+        const cost = entryBits(objects[end]!, replicas[end]!, this.idBits, cached);
         if (end > start && bits + cost > maxBytes * 8) break;
         bits += cost;
         end++;
       }
-      const chunk = objects.slice(start, end);
-      this.sendMessage(peer, byPriority ? chunk.sort((a, b) => a.id - b.id) : chunk);
+      const entries: number[] = [];
+      for (let k = start; k < end; k++) entries.push(k);
+      if (byPriority) entries.sort((a, b) => objects[a]!.id - objects[b]!.id);
+      this.sendMessage(group, entries, cached);
       start = end;
     }
   }
 
-  /** Upper bound of an entry's bits (the id counted at full width). */
-  private entryBits(object: GameObject, peer: PeerId): number {
-    const replica = object.replicas.get(peer)!;
-    let bits = this.idBits + 1 + object.type.fields.length;
-    for (let i = 0; i < object.type.fields.length; i++) if (replica.dirty[i]) bits += object.encodedField(i).bits;
-    return bits;
-  }
-
-  private sendMessage(peer: PeerId, objects: GameObject[]): void {
+  /** One update message of the entries (indices into the work lists, ids ascending) to every peer of `group`. */
+  private sendMessage(group: PeerWork[], entries: number[], cached: boolean): void {
     const generation = ++this.generation;
-    // Object, replica and field index, flat: what a loss re-marks.
-    const carried: (GameObject | PeerReplica | number)[] = [];
-    const w = new BitWriter(this.messageBytes);
+    const { objects, replicas } = group[0]!;
+    const w = this.writer;
+    w.reset();
     w.writeBits(SessionMessage.Update, 8);
-    w.writeGamma(objects.length + 1);
+    w.writeGamma(entries.length + 1);
+    const oneMask = sameMasks(replicas, entries);
+    w.writeBits(oneMask ? 1 : 0, 1);
     let previous = -1;
     let previousFields = -1;
-    for (const object of objects) {
-      const replica = object.replicas.get(peer)!;
+    const type = objects[entries[0]!]!.type;
+    let oneType = true;
+    for (const k of entries) {
+      const object = objects[k]!;
+      const dirty = replicas[k]!.dirty;
+      oneType &&= object.type === type;
       if (previous < 0) w.writeBits(object.id, this.idBits);
       else w.writeGamma(object.id - previous);
       const fields = object.type.fields;
-      const dirty = replica.dirty;
-      let same = previous >= 0 && previousFields === fields.length;
-      for (let i = 0; same && i < fields.length; i++) same = dirty[i] === this.mask[i];
-      if (previous >= 0) w.writeBits(same ? 1 : 0, 1);
-      if (!same) {
+      // The first entry's mask, then none when all share it, else 1 bit for "the previous entry's".
+      let writeMask = previous < 0;
+      if (!writeMask && !oneMask) {
+        let same = previousFields === fields.length;
+        for (let i = 0; same && i < fields.length; i++) same = dirty[i] === this.mask[i];
+        w.writeBits(same ? 1 : 0, 1);
+        writeMask = !same;
+      }
+      if (writeMask) {
         if (this.mask.length < fields.length) this.mask = new Uint8Array(fields.length);
         for (let i = 0; i < fields.length; i++) {
           w.writeBits(dirty[i]!, 1);
@@ -195,25 +248,99 @@ export class ObjectReplicator {
       previousFields = fields.length;
       for (let i = 0; i < fields.length; i++) {
         if (dirty[i] === 0) continue;
-        const field = object.encodedField(i);
-        w.writeWords(field.words, field.bits);
-        replica.clear(i);
-        replica.inFlight[i] = generation;
-        carried.push(object, replica, i);
+        if (cached) {
+          const field = object.encodedField(i);
+          w.writeWords(field.words, field.bits);
+        } else {
+          fields[i]!.type.encode(w, object.values[i]!);
+        }
       }
     }
-    const type = objects[0]!.type.name;
-    const tag = objects.every((o) => o.type.name === type) ? `objects: ${type}` : 'objects';
-    this.node.send(peer, Service.Session, w.finish(), false, tag, (delivered) => {
-      if (delivered) return;
-      for (let k = 0; k < carried.length; k += 3) {
-        const replica = carried[k + 1] as PeerReplica;
-        const index = carried[k + 2] as number;
-        if (replica.inFlight[index] !== generation) continue;
-        replica.mark(index);
-        this.pending.add(carried[k] as GameObject);
-      }
-    });
+    const body = w.finish();
+    const tag = oneType ? `objects: ${type.name}` : 'objects';
+    for (const work of group) {
+      for (const k of entries) work.replicas[k]!.sent(generation);
+      this.node.send(work.peer, Service.Session, body, false, tag, (delivered) => {
+        if (delivered) return;
+        // Lost: send again what no newer message carries.
+        for (const k of entries) {
+          const replica = work.replicas[k]!;
+          const fields = work.objects[k]!.type.fields.length;
+          let marked = false;
+          for (let i = 0; i < fields; i++) {
+            if (replica.inFlight[i] !== generation) continue;
+            replica.mark(i);
+            marked = true;
+          }
+          if (marked) this.pending.add(work.objects[k]!);
+        }
+      });
+    }
   }
 }
 
+/** Upper bound of an entry's bits (the id counted at full width). */
+function entryBits(object: GameObject, replica: PeerReplica, idBits: number, cached: boolean): number {
+  const fields = object.type.fields;
+  let bits = idBits + 1 + fields.length;
+  for (let i = 0; i < fields.length; i++) {
+    if (replica.dirty[i]) bits += cached ? object.encodedField(i).bits : fields[i]!.type.bitsFor(object.values[i]!);
+  }
+  return bits;
+}
+
+/** Whether the entries' copies all need the same fields (a message then gives its mask once). */
+function sameMasks(replicas: readonly PeerReplica[], entries: readonly number[]): boolean {
+  const first = replicas[entries[0]!]!.dirty;
+  for (const k of entries) {
+    const dirty = replicas[k]!.dirty;
+    if (dirty.length !== first.length) return false;
+    for (let i = 0; i < dirty.length; i++) if (dirty[i] !== first[i]) return false;
+  }
+  return true;
+}
+
+/** Update messages of the same work to one or more peers. */
+interface Send {
+  readonly group: PeerWork[];
+  readonly maxBytes: number;
+  readonly byPriority: boolean;
+}
+
+/** What one peer needs this transmit: objects in sending order, with that peer's copies of them. */
+interface PeerWork {
+  readonly peer: PeerId;
+  readonly objects: GameObject[];
+  readonly replicas: PeerReplica[];
+  /** A hash of the objects and their changed fields, to find peers with the same work. */
+  signature: number;
+}
+
+const byId = (a: GameObject, b: GameObject): number => a.id - b.id;
+
+function signatureOf(signature: number, object: GameObject, replica: PeerReplica): number {
+  let h = Math.imul(signature ^ object.id, 0x9e3779b1);
+  for (let i = 0; i < replica.dirty.length; i++) h = Math.imul(h ^ replica.dirty[i]!, 0x85ebca6b) + i;
+  return h | 0;
+}
+
+/** Whether `a` and `b` need the same fields of the same objects. */
+function sameWork(a: PeerWork, b: PeerWork): boolean {
+  if (a.objects.length !== b.objects.length) return false;
+  for (let k = 0; k < a.objects.length; k++) {
+    if (a.objects[k] !== b.objects[k]) return false;
+    const x = a.replicas[k]!.dirty;
+    const y = b.replicas[k]!.dirty;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  }
+  return true;
+}
+
+/** Order a peer's work by accumulated priority, most waited first. */
+function sortByPriority(work: PeerWork): void {
+  const order = work.objects.map((_, k) => k).sort((a, b) => work.objects[b]!.accumulated - work.objects[a]!.accumulated || work.objects[a]!.id - work.objects[b]!.id);
+  const objects = order.map((k) => work.objects[k]!);
+  const replicas = order.map((k) => work.replicas[k]!);
+  work.objects.splice(0, objects.length, ...objects);
+  work.replicas.splice(0, replicas.length, ...replicas);
+}

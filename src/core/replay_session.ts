@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { GameObject } from './game_object.js';
+import { GameObjects } from './game_objects.js';
 import type { NetworkConfig, WireValue } from './network_config.js';
 import { NetworkError } from './network_error.js';
 import type { PeerId } from './peer_id.js';
@@ -18,7 +19,7 @@ interface RecordedEvent {
 }
 
 export class ReplaySession {
-  readonly objects = new Map<number, GameObject>();
+  readonly objects = new GameObjects();
   readonly host: PeerId | undefined;
   /** The peer whose session this was. */
   readonly self: PeerId;

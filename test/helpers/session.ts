@@ -68,3 +68,39 @@ function unit_fields(x)
   return { go_type = 1, position = Vector3(x, 0, 0), rotation = Quaternion.identity(), health = 100, owner = Network.peer_id() }
 end
 `;
+
+/**
+ * `check_fields(session, max_id)`: compare what `GameSession.game_object_field` answers (from the
+ * Lua-side copy when it can) with `game_object_fields` (always answered by TypeScript), for every
+ * field of ids 1..max_id (Vector3 and Quaternion values by type and components, and a new one per
+ * read); an id that does not exist must fail to read. Counts into `checked` and `mismatches`,
+ * printing each mismatch.
+ */
+export const LUA_FIELD_CHECK = `
+checked, mismatches = 0, 0
+local FIELDS = { unit = { "go_type", "position", "rotation", "health", "owner" }, pickup = { "go_type", "flag" } }
+local function same(a, b)
+  if type(a) ~= "table" then return a == b and math.type(a) == math.type(b) end
+  return Script.type_name(a) == Script.type_name(b) and a.x == b.x and a.y == b.y and a.z == b.z and a.w == b.w
+end
+function check_fields(session, max_id)
+  for id = 1, max_id do
+    local ok, value = pcall(GameSession.game_object_field, session, id, "go_type")
+    if GameSession.game_object_exists(session, id) then
+      local all = GameSession.game_object_fields(session, id, {})
+      local names = GameSession.game_object_is_type(session, id, "unit") and FIELDS.unit or FIELDS.pickup
+      for _, name in ipairs(names) do
+        local read = GameSession.game_object_field(session, id, name)
+        checked = checked + 1
+        if not same(read, all[name]) or (type(read) == "table" and rawequal(read, GameSession.game_object_field(session, id, name))) then
+          mismatches = mismatches + 1
+          print("mismatch", id, name, read, all[name])
+        end
+      end
+    elseif ok or not tostring(value):find("no game object " .. id, 1, true) then
+      mismatches = mismatches + 1
+      print("stale", id, ok, value)
+    end
+  end
+end
+`;
