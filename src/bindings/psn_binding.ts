@@ -249,13 +249,14 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     const fn = 'PsnRoomDataExternal.refresh';
     const external = externalArg(L, fn);
     if (bridge.type(L, 2) !== LUA_TTABLE) args.bad(L, 2, fn, 'table of room ids');
+    const count = bridge.rawLength(L, 2);
+    if (count > 64) throw new NetworkError(`${fn}: at most 64 rooms at a time, got ${count}`);
     const ids: string[] = [];
-    for (let i = 1; i <= bridge.rawLength(L, 2); i++) {
+    for (let i = 1; i <= count; i++) {
       bridge.rawGetIndex(L, 2, i);
       ids.push(args.id(L, bridge.api.lua_gettop(L), fn, `room id (entry ${i})`));
       bridge.api.lua_settop(L, -2);
     }
-    if (ids.length > 64) throw new NetworkError(`${fn}: at most 64 rooms at a time, got ${ids.length}`);
     external.refresh(ids);
     return 0;
   });
