@@ -163,10 +163,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     return 0;
   });
   define('game_session_host', (L) => {
-    const host = readable(L, 'GameSession.game_session_host').host;
-    if (host === undefined) bridge.pushNil(L);
-    else bridge.pushString(L, host);
-    return 1;
+    return bridge.pushStringOrNil(L, readable(L, 'GameSession.game_session_host').host);
   });
   define('join', (L) => {
     const s = session(L, 'GameSession.join');
@@ -209,13 +206,8 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     session(L, 'GameSession.shutdown_game_session_host').shutdownHost();
     return 0;
   });
-  const pushPeerOrNil = (L: LuaState, peer: PeerId | undefined): number => {
-    if (peer === undefined) bridge.pushNil(L);
-    else bridge.pushString(L, peer);
-    return 1;
-  };
-  define('wants_to_leave', (L) => pushPeerOrNil(L, session(L, 'GameSession.wants_to_leave').takeWantsToLeave()));
-  define('broken_connection', (L) => pushPeerOrNil(L, session(L, 'GameSession.broken_connection').takeBrokenConnection()));
+  define('wants_to_leave', (L) => bridge.pushStringOrNil(L, session(L, 'GameSession.wants_to_leave').takeWantsToLeave()));
+  define('broken_connection', (L) => bridge.pushStringOrNil(L, session(L, 'GameSession.broken_connection').takeBrokenConnection()));
   define('peers', (L) => {
     pushPeers(L, readable(L, 'GameSession.peers').peers());
     return 1;

@@ -151,10 +151,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   });
   vm.defineFunction(LOBBY, 'data', (L) => {
     const lobby = lobbyArg(L, 'LanLobby.data');
-    const value = lobby.data.get(args.string(L, 2, 'LanLobby.data', 'key'));
-    if (value === undefined) bridge.pushNil(L);
-    else bridge.pushString(L, value);
-    return 1;
+    return bridge.pushStringOrNil(L, lobby.data.get(args.string(L, 2, 'LanLobby.data', 'key')));
   });
   vm.defineFunction(LOBBY, 'set_data', (L) => {
     const fn = 'LanLobby.set_data';
@@ -179,10 +176,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     return 0;
   });
   vm.defineFunction(LOBBY, 'game_session_host', (L) => {
-    const host = lobbyArg(L, 'LanLobby.game_session_host').gameSessionHost;
-    if (host === undefined) bridge.pushNil(L);
-    else bridge.pushString(L, host);
-    return 1;
+    return bridge.pushStringOrNil(L, lobbyArg(L, 'LanLobby.game_session_host').gameSessionHost);
   });
   vm.defineFunction(LOBBY, 'set_game_session_host', (L) => {
     const lobby = lobbyArg(L, 'LanLobby.set_game_session_host');

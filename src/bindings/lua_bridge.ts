@@ -340,6 +340,13 @@ export class LuaBridge {
     this.api.lua_pushboolean(L, b ? 1 : 0);
   }
 
+  /** Push a string, or nil when there is none; returns 1, the count of results a Lua function gives. */
+  pushStringOrNil(L: LuaState, s: string | null | undefined): number {
+    if (s === undefined || s === null) this.pushNil(L);
+    else this.pushString(L, s);
+    return 1;
+  }
+
   pushString(L: LuaState, s: string): void {
     const n = s.length;
     let ascii = true;

@@ -51,11 +51,6 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     if (!room) throw new LuaRaise(`bad argument #1 to '${fn}' (no PSN room ${handle}: never created, or left)`);
     return room;
   };
-  const pushOptional = (L: LuaState, value: string | null | undefined): number => {
-    if (value === undefined || value === null) bridge.pushNil(L);
-    else bridge.pushString(L, value);
-    return 1;
-  };
 
   // ---- Network ---------------------------------------------------------------------------------
   vm.defineFunction('Network', 'init_psn_client', (L) => clients.start(L, 'Network.init_psn_client', (config) => new PsnClient(net.node, config, () => net.openPlatformLink(), net.platformIds())));
@@ -117,9 +112,9 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     bridge.pushString(L, room.reason);
     return 2;
   });
-  vm.defineFunction(ROOM, 'sce_np_room_id', (L) => pushOptional(L, roomArg(L, 'PsnRoom.sce_np_room_id').view?.id));
-  vm.defineFunction(ROOM, 'id', (L) => pushOptional(L, roomArg(L, 'PsnRoom.id').view?.id));
-  vm.defineFunction(ROOM, 'name', (L) => pushOptional(L, roomArg(L, 'PsnRoom.name').view?.name));
+  vm.defineFunction(ROOM, 'sce_np_room_id', (L) => bridge.pushStringOrNil(L, roomArg(L, 'PsnRoom.sce_np_room_id').view?.id));
+  vm.defineFunction(ROOM, 'id', (L) => bridge.pushStringOrNil(L, roomArg(L, 'PsnRoom.id').view?.id));
+  vm.defineFunction(ROOM, 'name', (L) => bridge.pushStringOrNil(L, roomArg(L, 'PsnRoom.name').view?.name));
   vm.defineFunction(ROOM, 'num_members', (L) => {
     bridge.pushInteger(L, roomArg(L, 'PsnRoom.num_members').members().length);
     return 1;
@@ -128,13 +123,13 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   vm.defineFunction(ROOM, 'member', (L) => {
     const fn = 'PsnRoom.member';
     const member = roomArg(L, fn).members()[args.integer(L, 2, fn, 'member index (0-based)')];
-    if (!member) return pushOptional(L, undefined);
+    if (!member) return bridge.pushStringOrNil(L, undefined);
     pushRecord(bridge, L, { handle: member.name, np_id: member.name, peer_id: member.peer });
     return 1;
   });
-  vm.defineFunction(ROOM, 'owner', (L) => pushOptional(L, roomArg(L, 'PsnRoom.owner').owner()));
-  vm.defineFunction(ROOM, 'lobby_host', (L) => pushOptional(L, roomArg(L, 'PsnRoom.lobby_host').owner()));
-  vm.defineFunction(ROOM, 'game_session_host', (L) => pushOptional(L, roomArg(L, 'PsnRoom.game_session_host').view?.gameSessionHost));
+  vm.defineFunction(ROOM, 'owner', (L) => bridge.pushStringOrNil(L, roomArg(L, 'PsnRoom.owner').owner()));
+  vm.defineFunction(ROOM, 'lobby_host', (L) => bridge.pushStringOrNil(L, roomArg(L, 'PsnRoom.lobby_host').owner()));
+  vm.defineFunction(ROOM, 'game_session_host', (L) => bridge.pushStringOrNil(L, roomArg(L, 'PsnRoom.game_session_host').view?.gameSessionHost));
   vm.defineFunction(ROOM, 'set_game_session_host', (L) => {
     const fn = 'PsnRoom.set_game_session_host';
     const room = roomArg(L, fn);
@@ -151,8 +146,8 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   };
   vm.defineFunction(ROOM, 'set_data', roomData(EXTERNAL_DATA_KEY, 'PsnRoom.set_data'));
   vm.defineFunction(ROOM, 'set_data_internal', roomData(INTERNAL_DATA_KEY, 'PsnRoom.set_data_internal'));
-  vm.defineFunction(ROOM, 'data', (L) => pushOptional(L, roomArg(L, 'PsnRoom.data').data(EXTERNAL_DATA_KEY)));
-  vm.defineFunction(ROOM, 'data_internal', (L) => pushOptional(L, roomArg(L, 'PsnRoom.data_internal').data(INTERNAL_DATA_KEY)));
+  vm.defineFunction(ROOM, 'data', (L) => bridge.pushStringOrNil(L, roomArg(L, 'PsnRoom.data').data(EXTERNAL_DATA_KEY)));
+  vm.defineFunction(ROOM, 'data_internal', (L) => bridge.pushStringOrNil(L, roomArg(L, 'PsnRoom.data_internal').data(INTERNAL_DATA_KEY)));
   vm.defineFunction(ROOM, 'set_name', (L) => {
     const fn = 'PsnRoom.set_name';
     roomArg(L, fn).setName(args.string(L, 2, fn, 'name'), fn);
@@ -204,14 +199,14 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   vm.defineFunction(BROWSER, 'room', (L) => {
     const fn = 'PsnRoomBrowser.room';
     const room = browserArg(L, fn).at(args.integer(L, 2, fn, 'room index (0-based)'));
-    if (!room) return pushOptional(L, undefined);
+    if (!room) return bridge.pushStringOrNil(L, undefined);
     pushRoomInfo(L, room);
     return 1;
   });
   vm.defineFunction(BROWSER, 'room_owner_np_id', (L) => {
     const fn = 'PsnRoomBrowser.room_owner_np_id';
     const room = browserArg(L, fn).at(args.integer(L, 2, fn, 'room index (0-based)'));
-    return pushOptional(L, room?.members.find((m) => m.peer === room.owner)?.name);
+    return bridge.pushStringOrNil(L, room?.members.find((m) => m.peer === room.owner)?.name);
   });
   /** add_filter(browser, PsnRoom.SEARCHABLE_INTEGER_ID_n, value[, comparison]) on a searchable integer attribute. */
   vm.defineFunction(BROWSER, 'add_filter', (L) => {
@@ -271,7 +266,7 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   vm.defineFunction(EXTERNAL, 'entry', (L) => {
     const fn = 'PsnRoomDataExternal.entry';
     const room = externalArg(L, fn).at(args.integer(L, 2, fn, 'entry index (0-based)'));
-    if (!room) return pushOptional(L, undefined);
+    if (!room) return bridge.pushStringOrNil(L, undefined);
     pushRoomInfo(L, room);
     return 1;
   });

@@ -61,12 +61,6 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   const lobbyArg = (L: LuaState, fn: string): PlatformLobby => objects.check<PlatformLobby>(L, 1, LOBBY, fn);
   const serverArg = (L: LuaState, fn: string): SteamGameServer => objects.check<SteamGameServer>(L, 1, SERVER, fn);
   const serverLobbyArg = (L: LuaState, fn: string): SteamGameServerLobby => objects.check<SteamGameServerLobby>(L, 1, SERVER_LOBBY, fn);
-  const pushPeerOrNil = (L: LuaState, peer: string | null | undefined): number => {
-    if (peer === undefined || peer === null) bridge.pushNil(L);
-    else bridge.pushString(L, peer);
-    return 1;
-  };
-  const pushOptional = (L: LuaState, value: string | undefined): number => pushPeerOrNil(L, value);
   /** A lobby's state, and why when it failed. */
   const pushState = (L: LuaState, lobby: PlatformLobby): number => {
     bridge.pushString(L, lobby.state);
@@ -152,10 +146,10 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     bridge.pushInteger(L, ids.length);
     return 2;
   });
-  vm.defineFunction(LOBBY, 'lobby_host', (L) => pushPeerOrNil(L, lobbyArg(L, 'SteamLobby.lobby_host').owner()));
+  vm.defineFunction(LOBBY, 'lobby_host', (L) => bridge.pushStringOrNil(L, lobbyArg(L, 'SteamLobby.lobby_host').owner()));
   vm.defineFunction(LOBBY, 'data', (L) => {
     const lobby = lobbyArg(L, 'SteamLobby.data');
-    return pushOptional(L, lobby.data(args.string(L, 2, 'SteamLobby.data', 'key')));
+    return bridge.pushStringOrNil(L, lobby.data(args.string(L, 2, 'SteamLobby.data', 'key')));
   });
   vm.defineFunction(LOBBY, 'set_data', (L) => {
     const fn = 'SteamLobby.set_data';
@@ -179,7 +173,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     lobbyArg(L, fn).setType(lobbyTypeArg(L, 2, fn), fn);
     return 0;
   });
-  vm.defineFunction(LOBBY, 'game_session_host', (L) => pushPeerOrNil(L, lobbyArg(L, 'SteamLobby.game_session_host').view?.gameSessionHost));
+  vm.defineFunction(LOBBY, 'game_session_host', (L) => bridge.pushStringOrNil(L, lobbyArg(L, 'SteamLobby.game_session_host').view?.gameSessionHost));
   vm.defineFunction(LOBBY, 'set_game_session_host', (L) => {
     const fn = 'SteamLobby.set_game_session_host';
     const lobby = lobbyArg(L, fn);
@@ -216,7 +210,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     const fn = 'SteamMisc.get_lobby_data_by_key';
     const data = lobbyData(L, fn);
     const key = args.string(L, 2, fn, 'key');
-    return pushOptional(L, data ? dataValue(data, key) : undefined);
+    return bridge.pushStringOrNil(L, data ? dataValue(data, key) : undefined);
   });
 
   // ---- SteamLobbyBrowser -----------------------------------------------------------------------
@@ -224,7 +218,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   defineBrowserBasics(BROWSER, browserArg, 'num_lobbies');
   const pushLobbyEntry = (L: LuaState, fn: string, withIdentity: boolean): number => {
     const lobby = browserArg(L, fn).at(args.integer(L, 2, fn, 'lobby index (0-based)'));
-    if (!lobby) return pushOptional(L, undefined);
+    if (!lobby) return bridge.pushStringOrNil(L, undefined);
     const identity: Record<string, string> = withIdentity ? { id: lobby.id, name: dataValue(lobby.data, 'name') ?? lobby.name } : {};
     pushStringTable(bridge, L, Object.entries(lobby.data), identity);
     if (withIdentity) {
@@ -427,7 +421,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   });
   vm.defineFunction(SERVER, 'data', (L) => {
     const fn = 'SteamGameServer.data';
-    return pushOptional(L, serverArg(L, fn).listing.data(args.string(L, 2, fn, 'key')));
+    return bridge.pushStringOrNil(L, serverArg(L, fn).listing.data(args.string(L, 2, fn, 'key')));
   });
   vm.defineFunction(SERVER, 'set_data', (L) => {
     const fn = 'SteamGameServer.set_data';
@@ -453,7 +447,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   vm.defineFunction(SERVER_LOBBY, 'state', (L) => pushState(L, serverLobbyArg(L, 'SteamGameServerLobby.state')));
   vm.defineFunction(SERVER_LOBBY, 'fail_reason', (L) => {
     const lobby = serverLobbyArg(L, 'SteamGameServerLobby.fail_reason');
-    if (lobby.failCode === undefined) return pushOptional(L, undefined);
+    if (lobby.failCode === undefined) return bridge.pushStringOrNil(L, undefined);
     bridge.pushString(L, lobby.state);
     bridge.pushString(L, lobby.reason);
     return 2;
@@ -465,12 +459,12 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   vm.defineFunction(SERVER_LOBBY, 'game_session_host', (L) => {
     const lobby = serverLobbyArg(L, 'SteamGameServerLobby.game_session_host');
     // A dedicated server hosts the game session itself unless its listing names another host.
-    return pushPeerOrNil(L, lobby.isJoined ? (lobby.view?.gameSessionHost ?? lobby.server) : undefined);
+    return bridge.pushStringOrNil(L, lobby.isJoined ? (lobby.view?.gameSessionHost ?? lobby.server) : undefined);
   });
   vm.defineFunction(SERVER_LOBBY, 'data', (L) => {
     const fn = 'SteamGameServerLobby.data';
     const lobby = serverLobbyArg(L, fn);
-    return pushOptional(L, lobby.data(args.string(L, 2, fn, 'key')));
+    return bridge.pushStringOrNil(L, lobby.data(args.string(L, 2, fn, 'key')));
   });
   vm.defineFunction(SERVER_LOBBY, 'request_data', (L) => {
     serverLobbyArg(L, 'SteamGameServerLobby.request_data').refresh();
@@ -480,7 +474,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     serverLobbyArg(L, 'SteamGameServerLobby.auto_update_data').autoRefresh = true;
     return 0;
   });
-  vm.defineFunction(SERVER_LOBBY, 'game_description', (L) => pushOptional(L, serverLobbyArg(L, 'SteamGameServerLobby.game_description').view?.server?.gameDescription));
+  vm.defineFunction(SERVER_LOBBY, 'game_description', (L) => bridge.pushStringOrNil(L, serverLobbyArg(L, 'SteamGameServerLobby.game_description').view?.server?.gameDescription));
   defineChannelFunctions(vm, args, SERVER_LOBBY, serverLobbyArg, (fn) => steamClient(fn).channels, (lobby) => (lobby as SteamGameServerLobby).server);
 
   // ---- SteamServerBrowser ----------------------------------------------------------------------
@@ -499,13 +493,13 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   const serverAt = (L: LuaState, fn: string): LobbyView | undefined => serverBrowserArg(L, fn).at(args.integer(L, 2, fn, 'server index (0-based)'));
   vm.defineFunction(SERVER_BROWSER, 'server', (L) => {
     const view = serverAt(L, 'SteamServerBrowser.server');
-    if (!view) return pushOptional(L, undefined);
+    if (!view) return bridge.pushStringOrNil(L, undefined);
     pushServerInfo(L, view);
     return 1;
   });
   vm.defineFunction(SERVER_BROWSER, 'data_all', (L) => {
     const view = serverAt(L, 'SteamServerBrowser.data_all');
-    if (!view) return pushOptional(L, undefined);
+    if (!view) return bridge.pushStringOrNil(L, undefined);
     pushStringTable(bridge, L, Object.entries(view.data));
     return 1;
   });

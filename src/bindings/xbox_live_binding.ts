@@ -204,16 +204,10 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
     return 0;
   });
   vm.defineFunction(SESSION, 'host', (L) => {
-    const host = sessionArg(L, 1, 'MultiplayerSession.host').owner();
-    if (host === undefined) bridge.pushNil(L);
-    else bridge.pushString(L, host);
-    return 1;
+    return bridge.pushStringOrNil(L, sessionArg(L, 1, 'MultiplayerSession.host').owner());
   });
   vm.defineFunction(SESSION, 'multiplayer_correlation_id', (L) => {
-    const handle = sessionArg(L, 1, 'MultiplayerSession.multiplayer_correlation_id').view?.handle;
-    if (handle === undefined) bridge.pushNil(L);
-    else bridge.pushString(L, handle);
-    return 1;
+    return bridge.pushStringOrNil(L, sessionArg(L, 1, 'MultiplayerSession.multiplayer_correlation_id').view?.handle);
   });
   /** set_custom_property_json(session_id, key, json): the host's custom session property. */
   vm.defineFunction(SESSION, 'set_custom_property_json', (L) => {
@@ -240,9 +234,7 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
   vm.defineFunction(SESSION, 'custom_property_json_status', (L) => jobStatus(jobs.properties, L, 'MultiplayerSession.custom_property_json_status', 'session lookup id'));
   vm.defineFunction(SESSION, 'custom_property_json_result', (L) => {
     const json = completed(jobs.properties, L, 'MultiplayerSession.custom_property_json_result', 'session lookup id', 'MultiplayerSession.custom_property_json_status');
-    if (json === undefined) bridge.pushNil(L);
-    else bridge.pushString(L, json);
-    return 1;
+    return bridge.pushStringOrNil(L, json);
   });
   vm.defineFunction(SESSION, 'free_custom_property_json', (L) => freeJob(jobs.properties, L, 'MultiplayerSession.free_custom_property_json', 'session lookup id'));
   defineChannelFunctions(vm, args, SESSION, (L, fn) => sessionArg(L, 1, fn), (fn) => xbox(fn).channels);
