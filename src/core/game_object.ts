@@ -13,12 +13,17 @@ export class PeerReplica {
   readonly dirty: Uint8Array;
   /** How many fields are marked: the replicator skips clean replicas without looking at fields. */
   dirtyCount = 0;
+  /** Bit i % 32 set when field i is marked: compares masks in one step for up to 32 fields. */
+  dirtyBits = 0;
   /** Per field: the send generation of the latest update in flight (0: none). */
   readonly inFlight: Uint32Array;
   /** The creation message was acknowledged: updates may follow. */
   created = false;
 
-  constructor(fieldCount: number) {
+  constructor(
+    readonly peer: PeerId,
+    fieldCount: number,
+  ) {
     this.dirty = new Uint8Array(fieldCount);
     this.inFlight = new Uint32Array(fieldCount);
   }
@@ -27,7 +32,17 @@ export class PeerReplica {
     if (this.dirty[index] === 0) {
       this.dirty[index] = 1;
       this.dirtyCount++;
+      this.dirtyBits |= 1 << (index & 31);
     }
+  }
+
+  /** Whether `other` has the same fields marked (both of objects with the same field count). */
+  sameDirty(other: PeerReplica): boolean {
+    if (this.dirtyBits !== other.dirtyBits) return false;
+    const dirty = this.dirty;
+    if (dirty.length <= 32) return true;
+    for (let i = 32; i < dirty.length; i++) if (dirty[i] !== other.dirty[i]) return false;
+    return true;
   }
 
   /** Every marked field goes out in the message of send generation `generation`. */
@@ -39,6 +54,7 @@ export class PeerReplica {
       this.inFlight[i] = generation;
     }
     this.dirtyCount = 0;
+    this.dirtyBits = 0;
   }
 
 }
@@ -59,8 +75,11 @@ export class GameObject {
   private readonly encoded: ({ words: Uint32Array; bits: number; current: boolean } | undefined)[];
   /** Per field: ordinal of the received packet that last set it, so older updates are ignored. */
   readonly updatedBy: Float64Array;
-  /** Per remote peer that holds a copy (owner's side and the host's relay side). */
-  readonly replicas = new Map<PeerId, PeerReplica>();
+  /**
+   * One per remote peer that holds a copy (owner's side and the host's relay side), in the order
+   * they were added: an array, because the replicator walks it for every changed object.
+   */
+  readonly replicas: PeerReplica[] = [];
   /** Where the object goes when a peer's copy needs fields sent (the replicator's work list). */
   pending: Set<GameObject> | undefined;
   /** Priority accumulated while waiting for bandwidth (see object_replicator.ts). */
@@ -115,18 +134,25 @@ export class GameObject {
   }
 
   replicaFor(peer: PeerId): PeerReplica {
-    let replica = this.replicas.get(peer);
+    let replica = this.replicas.find((r) => r.peer === peer);
     if (!replica) {
-      replica = new PeerReplica(this.type.fields.length);
-      this.replicas.set(peer, replica);
+      replica = new PeerReplica(peer, this.type.fields.length);
+      this.replicas.push(replica);
     }
     return replica;
   }
 
+  dropReplica(peer: PeerId): void {
+    const at = this.replicas.findIndex((r) => r.peer === peer);
+    if (at >= 0) this.replicas.splice(at, 1);
+  }
+
   /** Mark field `index` changed for every peer holding a copy except `except` (where it came from). */
   markDirty(index: number, except?: PeerId): void {
-    for (const [peer, replica] of this.replicas) {
-      if (peer === except) continue;
+    const replicas = this.replicas;
+    for (let r = 0; r < replicas.length; r++) {
+      const replica = replicas[r]!;
+      if (replica.peer === except) continue;
       replica.mark(index);
       this.pending?.add(this);
     }

@@ -143,7 +143,7 @@ export class GameSession {
     this.send(peer, SessionMessage.Removed, (w) => w.text('removed by the host'));
     const destroyed: GameObject[] = [];
     for (const object of this.objects.values()) {
-      object.replicas.delete(peer);
+      object.dropReplica(peer);
       if (object.owner !== peer) continue;
       this.broadcastDestroy(object, peer, undefined);
       destroyed.push(object);
@@ -294,7 +294,7 @@ export class GameSession {
     object.owner = owner;
     object.updatedBy.fill(-Infinity);
     // The new owner sends updates; everyone else only receives them (the host relays).
-    object.replicas.clear();
+    object.replicas.length = 0;
     for (const peer of this.replicaPeers(object)) object.replicaFor(peer).created = true;
   }
 

@@ -169,20 +169,26 @@ export class NetworkNode {
   /**
    * Queue a message for `peer`. Reliable messages that overflow the send buffer end the
    * connection (with a reason) and return false, as does a peer without a connection.
-   */
-  /**
    * `notify` hears whether the message arrived: for reliable ones once acknowledged (true), for
    * unreliable ones true when its packet was acknowledged, false when lost or not sent.
    */
   send(peer: PeerId, service: Service, payload: Uint8Array, reliable: boolean, tag: string, notify?: (delivered: boolean) => void): boolean {
+    const body = new Uint8Array(payload.length + 1);
+    body[0] = service;
+    body.set(payload, 1);
+    return this.sendFramed(peer, body, reliable, tag, notify);
+  }
+
+  /**
+   * `send` of a body that already starts with its service byte: one body can go to several
+   * peers (the connections only read it).
+   */
+  sendFramed(peer: PeerId, body: Uint8Array, reliable: boolean, tag: string, notify?: (delivered: boolean) => void): boolean {
     const connection = this.hostInstance?.connectionTo(peer);
     if (!connection || connection.state !== 'connected') {
       if (!reliable) notify?.(false);
       return false;
     }
-    const body = new Uint8Array(payload.length + 1);
-    body[0] = service;
-    body.set(payload, 1);
     if (reliable) return connection.sendReliable(body, tag, notify && (() => notify(true)));
     connection.sendUnreliable(body, tag, notify);
     return true;

@@ -382,7 +382,11 @@ export class Vector3Type extends NetworkType {
   }
 
   encode(w: BitWriter, value: WireValue): void {
-    for (const c of value as Vector3Value) this.q.encode(w, c);
+    // Indexed, not for-of: the iterator is not optimized away on this per-frame path.
+    const v = value as Vector3Value;
+    this.q.encode(w, v[0]);
+    this.q.encode(w, v[1]);
+    this.q.encode(w, v[2]);
   }
 
   decode(r: BitReader): Vector3Value {

@@ -28,8 +28,6 @@ export class ObjectReplicator {
   private readonly idBits: number;
   /** Numbers each update message, so a loss only re-sends fields no newer message carries. */
   private generation = 0;
-  /** The field mask of the previous entry in the message being written. */
-  private mask = new Uint8Array(32);
   /** Writes every update message (their bytes are copied out). */
   private readonly writer = new BitWriter(256);
 
@@ -126,8 +124,11 @@ export class ObjectReplicator {
     const recent: PeerWork[] = [];
     for (const object of waiting) {
       let j = 0;
-      for (const [peer, replica] of object.replicas) {
+      const replicas = object.replicas;
+      for (let r = 0; r < replicas.length; r++) {
+        const replica = replicas[r]!;
         if (!replica.created || replica.dirtyCount === 0) continue;
+        const peer = replica.peer;
         let work = recent[j];
         if (work?.peer !== peer) {
           work = works.get(peer);
@@ -146,7 +147,7 @@ export class ObjectReplicator {
     for (const work of works.values()) {
       const connection = host.connectionTo(work.peer);
       if (!connection || connection.state !== 'connected' || !connection.canTransmit(now)) continue;
-      const maxBytes = connection.maxMessageBytes - 1;
+      const maxBytes = connection.maxMessageBytes;
       if (connection.rateLimiter !== UNLIMITED) {
         // Bandwidth is short: the objects waiting longest (by accumulated priority) go first.
         sortByPriority(work);
@@ -164,21 +165,26 @@ export class ObjectReplicator {
     }
     // A field going out in several sends is encoded once (GameObject caches it); in one, directly.
     for (const send of sends) this.sendUpdates(send, sends.length > 1);
+    // Usually every object went out: rebuilding the set beats deleting them one by one.
+    const left: GameObject[] = [];
     for (const object of this.pending) {
-      if (this.anyDirtyLeft(object)) continue;
-      object.accumulated = 0;
-      this.pending.delete(object);
+      if (this.anyDirtyLeft(object)) left.push(object);
+      else object.accumulated = 0;
     }
+    this.pending.clear();
+    for (const object of left) this.pending.add(object);
   }
 
   /** Whether some peer's copy of `object` is waiting for fields. */
   private anyReady(object: GameObject): boolean {
-    for (const replica of object.replicas.values()) if (replica.created && replica.dirtyCount > 0) return true;
+    const replicas = object.replicas;
+    for (let r = 0; r < replicas.length; r++) if (replicas[r]!.created && replicas[r]!.dirtyCount > 0) return true;
     return false;
   }
 
   private anyDirtyLeft(object: GameObject): boolean {
-    for (const replica of object.replicas.values()) if (replica.dirtyCount > 0) return true;
+    const replicas = object.replicas;
+    for (let r = 0; r < replicas.length; r++) if (replicas[r]!.dirtyCount > 0) return true;
     return false;
   }
 
@@ -192,7 +198,7 @@ export class ObjectReplicator {
     // Take a message's worth in order, then sort it by id (it already is when not by priority).
     let start = 0;
     while (start < objects.length) {
-      let bits = 8 + 2 * 16;
+      let bits = 16 + 2 * 16;
       let end = start;
       while (end < objects.length) {
         const cost = entryBits(objects[end]!, replicas[end]!, this.idBits, cached);
@@ -214,38 +220,38 @@ export class ObjectReplicator {
     const { objects, replicas } = group[0]!;
     const w = this.writer;
     w.reset();
+    w.writeBits(Service.Session, 8);
     w.writeBits(SessionMessage.Update, 8);
     w.writeGamma(entries.length + 1);
     const oneMask = sameMasks(replicas, entries);
     w.writeBits(oneMask ? 1 : 0, 1);
-    let previous = -1;
-    let previousFields = -1;
+    let previous: GameObject | undefined;
+    let previousReplica: PeerReplica | undefined;
     const type = objects[entries[0]!]!.type;
     let oneType = true;
     for (const k of entries) {
       const object = objects[k]!;
-      const dirty = replicas[k]!.dirty;
+      const replica = replicas[k]!;
+      const dirty = replica.dirty;
       oneType &&= object.type === type;
-      if (previous < 0) w.writeBits(object.id, this.idBits);
-      else w.writeGamma(object.id - previous);
       const fields = object.type.fields;
       // The first entry's mask, then none when all share it, else 1 bit for "the previous entry's".
-      let writeMask = previous < 0;
-      if (!writeMask && !oneMask) {
-        let same = previousFields === fields.length;
-        for (let i = 0; same && i < fields.length; i++) same = dirty[i] === this.mask[i];
-        w.writeBits(same ? 1 : 0, 1);
-        writeMask = !same;
-      }
-      if (writeMask) {
-        if (this.mask.length < fields.length) this.mask = new Uint8Array(fields.length);
-        for (let i = 0; i < fields.length; i++) {
-          w.writeBits(dirty[i]!, 1);
-          this.mask[i] = dirty[i]!;
+      let writeMask = true;
+      if (!previous) {
+        w.writeBits(object.id, this.idBits);
+      } else {
+        w.writeGamma(object.id - previous.id);
+        if (oneMask) {
+          writeMask = false;
+        } else {
+          const same = previous.type.fields.length === fields.length && replica.sameDirty(previousReplica!);
+          w.writeBits(same ? 1 : 0, 1);
+          writeMask = !same;
         }
       }
-      previous = object.id;
-      previousFields = fields.length;
+      if (writeMask) for (let i = 0; i < fields.length; i++) w.writeBits(dirty[i]!, 1);
+      previous = object;
+      previousReplica = replica;
       for (let i = 0; i < fields.length; i++) {
         if (dirty[i] === 0) continue;
         if (cached) {
@@ -260,7 +266,7 @@ export class ObjectReplicator {
     const tag = oneType ? `objects: ${type.name}` : 'objects';
     for (const work of group) {
       for (const k of entries) work.replicas[k]!.sent(generation);
-      this.node.send(work.peer, Service.Session, body, false, tag, (delivered) => {
+      this.node.sendFramed(work.peer, body, false, tag, (delivered) => {
         if (delivered) return;
         // Lost: send again what no newer message carries.
         for (const k of entries) {
@@ -291,11 +297,10 @@ function entryBits(object: GameObject, replica: PeerReplica, idBits: number, cac
 
 /** Whether the entries' copies all need the same fields (a message then gives its mask once). */
 function sameMasks(replicas: readonly PeerReplica[], entries: readonly number[]): boolean {
-  const first = replicas[entries[0]!]!.dirty;
+  const first = replicas[entries[0]!]!;
   for (const k of entries) {
-    const dirty = replicas[k]!.dirty;
-    if (dirty.length !== first.length) return false;
-    for (let i = 0; i < dirty.length; i++) if (dirty[i] !== first[i]) return false;
+    const replica = replicas[k]!;
+    if (replica.dirty.length !== first.dirty.length || !replica.sameDirty(first)) return false;
   }
   return true;
 }
@@ -319,19 +324,14 @@ interface PeerWork {
 const byId = (a: GameObject, b: GameObject): number => a.id - b.id;
 
 function signatureOf(signature: number, object: GameObject, replica: PeerReplica): number {
-  let h = Math.imul(signature ^ object.id, 0x9e3779b1);
-  for (let i = 0; i < replica.dirty.length; i++) h = Math.imul(h ^ replica.dirty[i]!, 0x85ebca6b) + i;
-  return h | 0;
+  return Math.imul(Math.imul(signature ^ object.id, 0x9e3779b1) ^ replica.dirtyBits, 0x85ebca6b) | 0;
 }
 
 /** Whether `a` and `b` need the same fields of the same objects. */
 function sameWork(a: PeerWork, b: PeerWork): boolean {
   if (a.objects.length !== b.objects.length) return false;
   for (let k = 0; k < a.objects.length; k++) {
-    if (a.objects[k] !== b.objects[k]) return false;
-    const x = a.replicas[k]!.dirty;
-    const y = b.replicas[k]!.dirty;
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    if (a.objects[k] !== b.objects[k] || !a.replicas[k]!.sameDirty(b.replicas[k]!)) return false;
   }
   return true;
 }
