@@ -83,6 +83,8 @@ export class Connection {
   private lastTransmitTime = -Infinity;
 
   private sequence = 0;
+  /** No packet before this sequence is still waiting for its ack: the loss check starts here. */
+  private oldestUnresolved = 0;
   private readonly sent: (SentPacket | undefined)[] = new Array(SENT_PACKET_WINDOW);
   /**
    * Latest sequence received. Both sides number data packets from 0, so starting at 65535 (the
@@ -278,9 +280,15 @@ export class Connection {
       this.close(`timed out: nothing received from ${this.peer} for ${this.settings.receiverLostTime} s`);
       return;
     }
+    // Packets were sent in sequence order, so they turn lost in that order too.
     const lostBefore = now - this.resendAfter();
-    for (const packet of this.sent) {
-      if (packet && !packet.resolved && packet.sentAt < lostBefore) this.resolve(packet, false);
+    while (this.oldestUnresolved !== this.sequence) {
+      const packet = this.sent[this.oldestUnresolved % SENT_PACKET_WINDOW];
+      if (packet && packet.sequence === this.oldestUnresolved && !packet.resolved) {
+        if (packet.sentAt >= lostBefore) break;
+        this.resolve(packet, false);
+      }
+      this.oldestUnresolved = sequenceNext(this.oldestUnresolved);
     }
   }
 

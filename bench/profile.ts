@@ -1,0 +1,70 @@
+/**
+ * `npm run profile`: where the replication scene of the bench spends its CPU, by function and by
+ * source line. The sources are compiled with tsc first: under tsx a module is one line, so a
+ * profile of it cannot name lines.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { printTable } from './measure.js';
+
+const FRAMES = 4000;
+const SHOWN = 20;
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  positionTicks?: { line: number; ticks: number }[];
+}
+
+/** In the compiled copy: run the bench's scene for `FRAMES` frames under the profiler. */
+async function runScene(): Promise<void> {
+  const { Scene } = await import('./scene.js');
+  const scene = new Scene(3, 1000);
+  for (let frame = 0; frame < FRAMES; frame++) {
+    scene.move(0.3);
+    scene.frame();
+  }
+}
+
+function profile(): void {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stingray-profile-'));
+  const tsc = spawnSync('npx', ['tsc', '--noEmit', 'false', '--allowImportingTsExtensions', 'false', '--sourceMap', 'false', '--outDir', out, '-p', root], { stdio: 'inherit' });
+  if (tsc.status !== 0) throw new Error('tsc failed: see above');
+  fs.writeFileSync(path.join(out, 'package.json'), '{ "type": "module" }');
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(out, 'node_modules'));
+  const profiles = path.join(out, 'profiles');
+  const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, path.join(out, 'bench', 'profile.js'), '--run'], { stdio: 'inherit' });
+  if (run.status !== 0) throw new Error(`the profiled run failed with status ${run.status}`);
+  const file = fs.readdirSync(profiles)[0]!;
+  const { nodes, samples } = JSON.parse(fs.readFileSync(path.join(profiles, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[] };
+  const hits = new Map<number, number>();
+  for (const id of samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  const share = (n: number) => `${((n / samples.length) * 100).toFixed(1)}%`;
+  const where = (url: string) => (url.startsWith('file://') ? path.relative(out, fileURLToPath(url)) : url);
+
+  const byFunction = new Map<string, number>();
+  const byLine = new Map<string, { ticks: number; file: string; line: number }>();
+  for (const node of nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'}  ${where(url)}:${lineNumber + 1}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + (hits.get(node.id) ?? 0));
+    if (!where(url).startsWith('src')) continue;
+    for (const { line, ticks } of node.positionTicks ?? []) {
+      const lineKey = `${where(url)}:${line}`;
+      const entry = byLine.get(lineKey) ?? { ticks: 0, file: fileURLToPath(url), line };
+      entry.ticks += ticks;
+      byLine.set(lineKey, entry);
+    }
+  }
+  const top = <T>(map: Map<string, T>, ticks: (v: T) => number) => [...map].sort((a, b) => ticks(b[1]) - ticks(a[1])).slice(0, SHOWN);
+  printTable(`Replication scene (bench/scene.ts), ${FRAMES} frames: self time by function`, ['share', 'function  compiled file:line'], top(byFunction, (n) => n).map(([key, n]) => [share(n), key]));
+  printTable('Self time by line of src/ (lines of the compiled JavaScript)', ['share', 'where', 'line'], top(byLine, (e) => e.ticks).map(([key, e]) => [share(e.ticks), key, (fs.readFileSync(e.file, 'utf8').split('\n')[e.line - 1] ?? `(line ${e.line})`).trim().slice(0, 100)]));
+  fs.rmSync(out, { recursive: true, force: true });
+}
+
+if (process.argv.includes('--run')) await runScene();
+else profile();
