@@ -382,7 +382,8 @@ class ConfigBuilder {
   }
 }
 
-function byName(a: { name: string }, b: { name: string }): number {
+/** Name order: what peers number things by, as the config hash sees them (not declaration order). */
+export function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 

@@ -270,12 +270,27 @@ class Quantizer {
     return this.valueAt(this.index(v));
   }
 
+  /** Whether values travel as codes on a grid (not as float32 bit patterns, nor as nothing). */
+  get gridded(): boolean {
+    return this.bits < FULL_FLOAT && this.step !== 0;
+  }
+
+  /** A gridded value's code, 0 .. 2^bits - 1. */
+  code(v: number): number {
+    return this.index(v) - this.low;
+  }
+
+  /** The value of a gridded code; codes past the range's end give its end. */
+  valueOf(code: number): number {
+    return this.valueAt(Math.min(this.high, this.low + code));
+  }
+
   encode(w: BitWriter, v: number): void {
     if (this.bits >= FULL_FLOAT) {
       float32Scratch[0] = this.float32(v);
       w.writeBits(float32Bits[0]!, 32);
     } else {
-      w.writeBits(this.step === 0 ? 0 : this.index(v) - this.low, this.bits);
+      w.writeBits(this.step === 0 ? 0 : this.code(v), this.bits);
     }
   }
 
@@ -288,7 +303,7 @@ class Quantizer {
     }
     const code = r.readBits(this.bits);
     if (this.step === 0) return this.min;
-    return this.valueAt(Math.min(this.high, this.low + code));
+    return this.valueOf(code);
   }
 }
 
@@ -391,6 +406,31 @@ export class Vector3Type extends NetworkType {
 
   decode(r: BitReader): Vector3Value {
     return [this.q.decode(r), this.q.decode(r), this.q.decode(r)];
+  }
+
+  /**
+   * Vectors on a grid can be framed: in an update message the values of one Vector3 type share,
+   * per component, a lowest code and a width (see object_replicator.ts). One range serves all
+   * three components in a config, while a level is usually much flatter than it is wide.
+   * Codes are grid indices, 0 .. 2^componentBits - 1.
+   */
+  get framable(): boolean {
+    return this.q.gridded;
+  }
+
+  /** Bits of one component's code. */
+  get componentBits(): number {
+    return this.q.bits;
+  }
+
+  /** The code of component `c` (0, 1, 2) of a framable type's value. */
+  componentCode(value: WireValue, c: number): number {
+    return this.q.code((value as Vector3Value)[c]!);
+  }
+
+  /** The value of a framable type's component codes. */
+  fromCodes(x: number, y: number, z: number): Vector3Value {
+    return [this.q.valueOf(x), this.q.valueOf(y), this.q.valueOf(z)];
   }
 
   override equalWithinTolerance(a: WireValue, b: WireValue): boolean {

@@ -3,10 +3,14 @@
  * messages carrying only the fields that changed, bit-packed.
  *
  * Update message body (after the session message byte), bit-packed: the entry count + 1
- * (Elias-gamma), a 1 bit if every entry has the same field mask, then per entry the object id (the
- * first in idBits, then the gap to the previous, Elias-gamma coded), the field mask (one bit per
- * field; given by the first entry only when they all share it, otherwise after the first entry a
- * single 1 bit means "the previous entry's mask"), and each masked field's value.
+ * (Elias-gamma), a 1 bit if every entry has the same field mask, the frames, then per entry the
+ * object id (the first in idBits, then the gap to the previous, Elias-gamma coded), the field mask
+ * (one bit per field; given by the first entry only when they all share it, otherwise after the
+ * first entry a single 1 bit means "the previous entry's mask"), and each masked field's value.
+ * Frames: for each framable Vector3 type of the config, in name order, a 1 bit if the message
+ * frames it, then per component the lowest code of the message's values of that type (in the
+ * component's bits) and a width (5 bits); each value of the type then gives, per component, its
+ * code minus that lowest code in that width. The encoder frames a type when that saves bits.
  * Updates are unreliable. A lost one re-marks its fields as changed unless a newer update of the
  * field is already in flight; the receiver ignores updates older (by packet) than what it applied.
  *
@@ -17,7 +21,8 @@ import { BitReader } from './bit_reader.js';
 import { BitWriter } from './bit_writer.js';
 import { MalformedError } from './byte_reader.js';
 import { GameObject, type PeerReplica } from './game_object.js';
-import type { NetworkConfig, WireValue } from './network_config.js';
+import { byName, type NetworkConfig, type ObjectType, type WireValue } from './network_config.js';
+import { Vector3Type } from './network_type.js';
 import { Service, type NetworkNode } from './network_node.js';
 import { UNLIMITED } from './qos.js';
 import { peerIdFromBigInt, peerIdToBigInt, type PeerId } from './peer_id.js';
@@ -30,12 +35,41 @@ export class ObjectReplicator {
   private generation = 0;
   /** Writes every update message (their bytes are copied out). */
   private readonly writer = new BitWriter(256);
+  /** The config's Vector3 types that messages may frame, in name order. */
+  private readonly framable: Vector3Type[];
+  /** The most bits the frames of a message take. */
+  private readonly frameBits: number;
+  /** Per object type, per field: its type's place in `framable`, or -1. */
+  private readonly frameSlots = new Map<ObjectType, Int16Array>();
+  /**
+   * The frames of the message being written or read: per framable type, per component, the lowest
+   * code and the width (a width of -1 at the first component: not framed). While writing, first
+   * the lowest and highest code.
+   */
+  private readonly frame: Int32Array;
+  /** While writing: how many values of each framable type the message carries. */
+  private readonly frameCounts: Int32Array;
+  /** While writing: the component codes of the message's framable values, in writing order. */
+  private codes = new Int32Array(768);
 
   constructor(
     private readonly node: NetworkNode,
     private readonly config: NetworkConfig,
   ) {
     this.idBits = Math.max(1, Math.ceil(Math.log2(config.objectIdLimit + 1)));
+    this.framable = [...config.types.values()].filter((t): t is Vector3Type => t instanceof Vector3Type && t.framable).sort(byName);
+    this.frameBits = this.framable.reduce((bits, t) => bits + 1 + 3 * (t.componentBits + WIDTH_BITS), 0);
+    this.frame = new Int32Array(this.framable.length * 6);
+    this.frameCounts = new Int32Array(this.framable.length);
+  }
+
+  private slotsOf(type: ObjectType): Int16Array {
+    let slots = this.frameSlots.get(type);
+    if (!slots) {
+      slots = Int16Array.from(type.fields, (field) => this.framable.indexOf(field.type as Vector3Type));
+      this.frameSlots.set(type, slots);
+    }
+    return slots;
   }
 
   // ---- creation -------------------------------------------------------------------------------
@@ -69,6 +103,19 @@ export class ObjectReplicator {
     const r = new BitReader(bytes);
     const count = r.readGamma() - 1;
     const oneMask = r.readBits(1) === 1;
+    const frame = this.frame;
+    this.framable.forEach((type, slot) => {
+      const at = slot * 6;
+      if (r.readBits(1) === 0) {
+        frame[at + 1] = -1;
+        return;
+      }
+      for (let c = 0; c < 6; c += 2) {
+        frame[at + c] = r.readBits(type.componentBits);
+        frame[at + c + 1] = r.readBits(WIDTH_BITS);
+        if (frame[at + c + 1]! > type.componentBits) throw new MalformedError(`update frames ${type.name} wider than its ${type.componentBits} bits`);
+      }
+    });
     let id = -1;
     let present = new Uint8Array(0);
     for (let entry = 0; entry < count; entry++) {
@@ -76,6 +123,7 @@ export class ObjectReplicator {
       const object = lookup(id);
       if (!object) throw new MalformedError(`update for object ${id}, which the sender may not change or does not exist here`);
       const fields = object.type.fields;
+      const slots = this.slotsOf(object.type);
       // The mask (one bit per field) is left out when it repeats the previous entry's.
       if (entry === 0 || (!oneMask && r.readBits(1) === 0)) {
         present = new Uint8Array(fields.length);
@@ -85,7 +133,12 @@ export class ObjectReplicator {
       }
       for (let i = 0; i < fields.length; i++) {
         if (present[i] === 0) continue;
-        const value = fields[i]!.type.decode(r);
+        const slot = slots[i]!;
+        const at = slot * 6;
+        const value =
+          slot >= 0 && frame[at + 1]! >= 0
+            ? this.framable[slot]!.fromCodes(frame[at]! + r.readBits(frame[at + 1]!), frame[at + 2]! + r.readBits(frame[at + 3]!), frame[at + 4]! + r.readBits(frame[at + 5]!))
+            : fields[i]!.type.decode(r);
         if (ordinal <= object.updatedBy[i]!) continue;
         object.updatedBy[i] = ordinal;
         object.setValue(i, value);
@@ -198,7 +251,7 @@ export class ObjectReplicator {
     // Take a message's worth in order, then sort it by id (it already is when not by priority).
     let start = 0;
     while (start < objects.length) {
-      let bits = 16 + 2 * 16;
+      let bits = 16 + 2 * 16 + this.frameBits;
       let end = start;
       while (end < objects.length) {
         const cost = entryBits(objects[end]!, replicas[end]!, this.idBits, cached);
@@ -214,6 +267,54 @@ export class ObjectReplicator {
     }
   }
 
+  /** Find and write the frames of a message of these entries (see the file comment). */
+  private writeFrames(objects: readonly GameObject[], replicas: readonly PeerReplica[], entries: readonly number[]): void {
+    const frame = this.frame;
+    const counts = this.frameCounts;
+    if (counts.length === 0) return;
+    counts.fill(0);
+    let n = 0;
+    for (const k of entries) {
+      const object = objects[k]!;
+      const dirty = replicas[k]!.dirty;
+      const slots = this.slotsOf(object.type);
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i]!;
+        if (slot < 0 || dirty[i] === 0) continue;
+        const type = this.framable[slot]!;
+        const value = object.values[i]!;
+        const first = counts[slot] === 0;
+        counts[slot]!++;
+        if (n + 3 > this.codes.length) this.codes = growCodes(this.codes);
+        for (let c = 0, at = slot * 6; c < 3; c++, at += 2) {
+          const code = type.componentCode(value, c);
+          this.codes[n++] = code;
+          if (first || code < frame[at]!) frame[at] = code;
+          if (first || code > frame[at + 1]!) frame[at + 1] = code;
+        }
+      }
+    }
+    const w = this.writer;
+    this.framable.forEach((type, slot) => {
+      const at = slot * 6;
+      const bits = type.componentBits;
+      let saved = 0;
+      for (let c = 0; c < 6; c += 2) saved += counts[slot]! * (bits - (32 - Math.clz32(frame[at + c + 1]! - frame[at + c]!)));
+      if (saved <= 3 * (bits + WIDTH_BITS)) {
+        w.writeBits(0, 1);
+        frame[at + 1] = -1;
+        return;
+      }
+      w.writeBits(1, 1);
+      for (let c = 0; c < 6; c += 2) {
+        const width = 32 - Math.clz32(frame[at + c + 1]! - frame[at + c]!);
+        w.writeBits(frame[at + c]!, bits);
+        w.writeBits(width, WIDTH_BITS);
+        frame[at + c + 1] = width;
+      }
+    });
+  }
+
   /** One update message of the entries (indices into the work lists, ids ascending) to every peer of `group`. */
   private sendMessage(group: PeerWork[], entries: number[], cached: boolean): void {
     const generation = ++this.generation;
@@ -225,6 +326,9 @@ export class ObjectReplicator {
     w.writeGamma(entries.length + 1);
     const oneMask = sameMasks(replicas, entries);
     w.writeBits(oneMask ? 1 : 0, 1);
+    this.writeFrames(objects, replicas, entries);
+    const { frame, codes } = this;
+    let n = 0;
     let previous: GameObject | undefined;
     let previousReplica: PeerReplica | undefined;
     const type = objects[entries[0]!]!.type;
@@ -252,9 +356,17 @@ export class ObjectReplicator {
       if (writeMask) for (let i = 0; i < fields.length; i++) w.writeBits(dirty[i]!, 1);
       previous = object;
       previousReplica = replica;
+      const slots = this.slotsOf(object.type);
       for (let i = 0; i < fields.length; i++) {
         if (dirty[i] === 0) continue;
-        if (cached) {
+        const slot = slots[i]!;
+        if (slot >= 0 && frame[slot * 6 + 1]! >= 0) {
+          for (let at = slot * 6; at < slot * 6 + 6; at += 2) w.writeBits(codes[n++]! - frame[at]!, frame[at + 1]!);
+        } else if (slot >= 0) {
+          // Not framed: the codes in full, as the type itself writes them.
+          const bits = this.framable[slot]!.componentBits;
+          for (let c = 0; c < 3; c++) w.writeBits(codes[n++]!, bits);
+        } else if (cached) {
           const field = object.encodedField(i);
           w.writeWords(field.words, field.bits);
         } else {
@@ -322,6 +434,15 @@ interface PeerWork {
 }
 
 const byId = (a: GameObject, b: GameObject): number => a.id - b.id;
+
+/** Bits of a frame's width: component codes are at most 31 bits. */
+const WIDTH_BITS = 5;
+
+function growCodes(codes: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(codes.length * 2);
+  grown.set(codes);
+  return grown;
+}
 
 function signatureOf(signature: number, object: GameObject, replica: PeerReplica): number {
   return Math.imul(Math.imul(signature ^ object.id, 0x9e3779b1) ^ replica.dirtyBits, 0x85ebca6b) | 0;
