@@ -102,13 +102,16 @@ export class Scene {
 
   /**
    * Move `share` of the objects anywhere in 3D (position and rotation), as a game frame would;
-   * returns what moved, with the values given (before quantization).
+   * returns what moved, with the values given (before quantization). Anywhere in a level 1200 m
+   * wide, 100 m deep and 25 m high, or with `wholeRange` anywhere in the declared ±655.35 m cube.
    */
-  move(share: number): Move[] {
+  move(share: number, wholeRange = false): Move[] {
     const moves: Move[] = [];
+    const [width, depth, height] = wholeRange ? [1310.7, 1310.7, 1310.7] : [1200, 100, 25];
+    const [x0, y0, z0] = wholeRange ? [-655.35, -655.35, -655.35] : [-600, 0, 0];
     for (const [index, object] of this.objects.entries()) {
       if (this.random.next() >= share) continue;
-      const position: Vector3Value = [this.random.next() * 1200 - 600, this.random.next() * 100, this.random.next() * 25];
+      const position: Vector3Value = [x0 + this.random.next() * width, y0 + this.random.next() * depth, z0 + this.random.next() * height];
       // A uniformly random rotation (Shoemake's method).
       const [u, v, w] = [this.random.next(), this.random.next(), this.random.next()];
       const a = Math.sqrt(1 - u);

@@ -48,10 +48,19 @@ export class PeerReplica {
   /** Every marked field goes out in the message of send generation `generation`. */
   sent(generation: number): void {
     const dirty = this.dirty;
-    for (let i = 0; i < dirty.length; i++) {
-      if (dirty[i] === 0) continue;
-      dirty[i] = 0;
-      this.inFlight[i] = generation;
+    if (dirty.length <= 32) {
+      // Only the marked fields, by their bits.
+      for (let bits = this.dirtyBits; bits !== 0; bits &= bits - 1) {
+        const i = 31 - Math.clz32(bits & -bits);
+        dirty[i] = 0;
+        this.inFlight[i] = generation;
+      }
+    } else {
+      for (let i = 0; i < dirty.length; i++) {
+        if (dirty[i] === 0) continue;
+        dirty[i] = 0;
+        this.inFlight[i] = generation;
+      }
     }
     this.dirtyCount = 0;
     this.dirtyBits = 0;

@@ -39,8 +39,8 @@ export class ObjectReplicator {
   private readonly framable: Vector3Type[];
   /** The most bits the frames of a message take. */
   private readonly frameBits: number;
-  /** Per object type, per field: its type's place in `framable`, or -1. */
-  private readonly frameSlots = new Map<ObjectType, Int16Array>();
+  /** Per object type, what the encoder needs of its fields. */
+  private readonly layouts = new Map<ObjectType, FieldLayout>();
   /**
    * The frames of the message being written or read: per framable type, per component, the lowest
    * code and the width (a width of -1 at the first component: not framed). While writing, first
@@ -63,13 +63,16 @@ export class ObjectReplicator {
     this.frameCounts = new Int32Array(this.framable.length);
   }
 
-  private slotsOf(type: ObjectType): Int16Array {
-    let slots = this.frameSlots.get(type);
-    if (!slots) {
-      slots = Int16Array.from(type.fields, (field) => this.framable.indexOf(field.type as Vector3Type));
-      this.frameSlots.set(type, slots);
+  private layoutOf(type: ObjectType): FieldLayout {
+    let layout = this.layouts.get(type);
+    if (!layout) {
+      layout = {
+        slots: Int16Array.from(type.fields, (field) => this.framable.indexOf(field.type as Vector3Type)),
+        bits: Int32Array.from(type.fields, (field) => field.type.bits ?? -1),
+      };
+      this.layouts.set(type, layout);
     }
-    return slots;
+    return layout;
   }
 
   // ---- creation -------------------------------------------------------------------------------
@@ -123,7 +126,7 @@ export class ObjectReplicator {
       const object = lookup(id);
       if (!object) throw new MalformedError(`update for object ${id}, which the sender may not change or does not exist here`);
       const fields = object.type.fields;
-      const slots = this.slotsOf(object.type);
+      const slots = this.layoutOf(object.type).slots;
       // The mask (one bit per field) is left out when it repeats the previous entry's.
       if (entry === 0 || (!oneMask && r.readBits(1) === 0)) {
         present = new Uint8Array(fields.length);
@@ -149,6 +152,9 @@ export class ObjectReplicator {
 
   /** Objects some peer's copy of which needs fields sent (GameObject.markDirty adds to it). */
   readonly pending = new Set<GameObject>();
+  /** Kept from transmit to transmit, so their arrays are not built anew every frame. */
+  private readonly waiting: GameObject[] = [];
+  private readonly works = new Map<PeerId, PeerWork>();
 
   /**
    * Queue the changed fields of pending objects for every peer holding copies, as much as fits
@@ -159,7 +165,15 @@ export class ObjectReplicator {
     const host = this.node.host;
     if (!host) return;
     const now = this.node.clock.now();
-    const waiting: GameObject[] = [];
+    const { waiting, works } = this;
+    waiting.length = 0;
+    for (const [peer, work] of works) {
+      // A peer without work last time may be gone: forget it.
+      if (work.objects.length === 0) works.delete(peer);
+      work.objects.length = 0;
+      work.replicas.length = 0;
+      work.signature = 0;
+    }
     for (const object of this.pending) {
       if (object.destroyed) {
         this.pending.delete(object);
@@ -171,7 +185,6 @@ export class ObjectReplicator {
     }
     // Sorted once for every peer: ids ascend within a message (gaps are cheap to code).
     waiting.sort(byId);
-    const works = new Map<PeerId, PeerWork>();
     // Objects mostly list the same peers in the same order: the work of the j-th replica is
     // usually the one the previous object's j-th replica had.
     const recent: PeerWork[] = [];
@@ -254,7 +267,8 @@ export class ObjectReplicator {
       let bits = 16 + 2 * 16 + this.frameBits;
       let end = start;
       while (end < objects.length) {
-        const cost = entryBits(objects[end]!, replicas[end]!, this.idBits, cached);
+        const object = objects[end]!;
+        const cost = entryBits(object, replicas[end]!, this.layoutOf(object.type).bits, this.idBits, cached);
         if (end > start && bits + cost > maxBytes * 8) break;
         bits += cost;
         end++;
@@ -277,7 +291,7 @@ export class ObjectReplicator {
     for (const k of entries) {
       const object = objects[k]!;
       const dirty = replicas[k]!.dirty;
-      const slots = this.slotsOf(object.type);
+      const slots = this.layoutOf(object.type).slots;
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
         if (slot < 0 || dirty[i] === 0) continue;
@@ -286,12 +300,10 @@ export class ObjectReplicator {
         const first = counts[slot] === 0;
         counts[slot]!++;
         if (n + 3 > this.codes.length) this.codes = growCodes(this.codes);
-        for (let c = 0, at = slot * 6; c < 3; c++, at += 2) {
-          const code = type.componentCode(value, c);
-          this.codes[n++] = code;
-          if (first || code < frame[at]!) frame[at] = code;
-          if (first || code > frame[at + 1]!) frame[at + 1] = code;
-        }
+        const at = slot * 6;
+        this.codes[n++] = extend(frame, at, type.componentCode(value, 0), first);
+        this.codes[n++] = extend(frame, at + 2, type.componentCode(value, 1), first);
+        this.codes[n++] = extend(frame, at + 4, type.componentCode(value, 2), first);
       }
     }
     const w = this.writer;
@@ -356,7 +368,7 @@ export class ObjectReplicator {
       if (writeMask) for (let i = 0; i < fields.length; i++) w.writeBits(dirty[i]!, 1);
       previous = object;
       previousReplica = replica;
-      const slots = this.slotsOf(object.type);
+      const slots = this.layoutOf(object.type).slots;
       for (let i = 0; i < fields.length; i++) {
         if (dirty[i] === 0) continue;
         const slot = slots[i]!;
@@ -376,35 +388,50 @@ export class ObjectReplicator {
     }
     const body = w.finish();
     const tag = oneType ? `objects: ${type.name}` : 'objects';
+    // What the loss handlers need, apart from the work lists (which the next transmit reuses).
+    const carried = entries.map((k) => objects[k]!);
     for (const work of group) {
       for (const k of entries) work.replicas[k]!.sent(generation);
-      this.node.sendFramed(work.peer, body, false, tag, (delivered) => {
-        if (delivered) return;
-        // Lost: send again what no newer message carries.
-        for (const k of entries) {
-          const replica = work.replicas[k]!;
-          const fields = work.objects[k]!.type.fields.length;
-          let marked = false;
-          for (let i = 0; i < fields; i++) {
-            if (replica.inFlight[i] !== generation) continue;
-            replica.mark(i);
-            marked = true;
-          }
-          if (marked) this.pending.add(work.objects[k]!);
-        }
+      const peer = work.peer;
+      this.node.sendFramed(peer, body, false, tag, (delivered) => {
+        if (!delivered) this.resend(carried, peer, generation);
       });
+    }
+  }
+
+  /** An update message was lost: mark again what of it no newer message carries. */
+  private resend(objects: readonly GameObject[], peer: PeerId, generation: number): void {
+    for (const object of objects) {
+      const replica = object.replicas.find((r) => r.peer === peer);
+      if (!replica) continue;
+      let marked = false;
+      for (let i = 0; i < replica.inFlight.length; i++) {
+        if (replica.inFlight[i] !== generation) continue;
+        replica.mark(i);
+        marked = true;
+      }
+      if (marked) this.pending.add(object);
     }
   }
 }
 
 /** Upper bound of an entry's bits (the id counted at full width). */
-function entryBits(object: GameObject, replica: PeerReplica, idBits: number, cached: boolean): number {
+function entryBits(object: GameObject, replica: PeerReplica, fieldBits: Int32Array, idBits: number, cached: boolean): number {
   const fields = object.type.fields;
+  const dirty = replica.dirty;
   let bits = idBits + 1 + fields.length;
   for (let i = 0; i < fields.length; i++) {
-    if (replica.dirty[i]) bits += cached ? object.encodedField(i).bits : fields[i]!.type.bitsFor(object.values[i]!);
+    if (dirty[i] === 0) continue;
+    const fixed = fieldBits[i]!;
+    bits += cached ? object.encodedField(i).bits : fixed >= 0 ? fixed : fields[i]!.type.bitsFor(object.values[i]!);
   }
   return bits;
+}
+
+/** Of each field of an object type: its type's place among the framable ones (or -1), its fixed bits (or -1). */
+interface FieldLayout {
+  readonly slots: Int16Array;
+  readonly bits: Int32Array;
 }
 
 /** Whether the entries' copies all need the same fields (a message then gives its mask once). */
@@ -437,6 +464,13 @@ const byId = (a: GameObject, b: GameObject): number => a.id - b.id;
 
 /** Bits of a frame's width: component codes are at most 31 bits. */
 const WIDTH_BITS = 5;
+
+/** Widen the lowest and highest code at `at` to take in `code` (or start them at it); returns `code`. */
+function extend(frame: Int32Array, at: number, code: number, first: boolean): number {
+  if (first || code < frame[at]!) frame[at] = code;
+  if (first || code > frame[at + 1]!) frame[at + 1] = code;
+  return code;
+}
 
 function growCodes(codes: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const grown = new Int32Array(codes.length * 2);
