@@ -23,6 +23,7 @@ import { MalformedError } from './byte_reader.js';
 import { GameObject, type PeerReplica } from './game_object.js';
 import { byName, type NetworkConfig, type ObjectType, type WireValue } from './network_config.js';
 import { Vector3Type } from './network_type.js';
+import type { Host } from './host.js';
 import { Service, type NetworkNode } from './network_node.js';
 import { UNLIMITED } from './qos.js';
 import { peerIdFromBigInt, peerIdToBigInt, type PeerId } from './peer_id.js';
@@ -185,6 +186,59 @@ export class ObjectReplicator {
     }
     // Sorted once for every peer: ids ascend within a message (gaps are cheap to code).
     waiting.sort(byId);
+    const sends = this.uniformSend(host, now) ?? this.groupedSends(host, now);
+    // A field going out in several sends is encoded once (GameObject caches it); in one, directly.
+    for (const send of sends) this.sendUpdates(send, sends.length > 1);
+    // Usually every object went out: rebuilding the set beats deleting them one by one.
+    const left: GameObject[] = [];
+    for (const object of this.pending) {
+      if (this.anyDirtyLeft(object)) left.push(object);
+      else object.accumulated = 0;
+    }
+    this.pending.clear();
+    for (const object of left) this.pending.add(object);
+  }
+
+  /**
+   * The usual case, found without hashing or comparing work: every waiting object has copies at
+   * the same peers in the same order, all created and needing the same fields, and every peer can
+   * take them now at the same message size, without a bandwidth limit. One send then; else none.
+   */
+  private uniformSend(host: Host, now: number): Send[] | undefined {
+    const { waiting, works } = this;
+    const peers = waiting[0]?.replicas;
+    if (!peers || peers.length === 0) return undefined;
+    for (const object of waiting) {
+      const replicas = object.replicas;
+      if (replicas.length !== peers.length) return undefined;
+      const first = replicas[0]!;
+      for (let r = 0; r < replicas.length; r++) {
+        const replica = replicas[r]!;
+        if (replica.peer !== peers[r]!.peer || !replica.created || replica.dirtyCount === 0 || !replica.sameDirty(first)) return undefined;
+      }
+    }
+    let maxBytes = 0;
+    for (const { peer } of peers) {
+      const connection = host.connectionTo(peer);
+      if (!connection || connection.state !== 'connected' || !connection.canTransmit(now) || connection.rateLimiter !== UNLIMITED) return undefined;
+      if (maxBytes !== 0 && connection.maxMessageBytes !== maxBytes) return undefined;
+      maxBytes = connection.maxMessageBytes;
+    }
+    const group = peers.map(({ peer }, r) => {
+      let work = works.get(peer);
+      if (!work) works.set(peer, (work = { peer, objects: [], replicas: [], signature: 0 }));
+      for (const object of waiting) {
+        work.objects.push(object);
+        work.replicas.push(object.replicas[r]!);
+      }
+      return work;
+    });
+    return [{ group, maxBytes, byPriority: false }];
+  }
+
+  /** Each peer's work, then one send per set of peers with the same work; bandwidth-limited peers each go alone. */
+  private groupedSends(host: Host, now: number): Send[] {
+    const { waiting, works } = this;
     // Objects mostly list the same peers in the same order: the work of the j-th replica is
     // usually the one the previous object's j-th replica had.
     const recent: PeerWork[] = [];
@@ -207,10 +261,10 @@ export class ObjectReplicator {
         work.signature = signatureOf(work.signature, object, replica);
       }
     }
-    // Peers with the same work form one send; bandwidth-limited peers each go alone.
     const sends: Send[] = [];
     const shared = new Map<string, Send>();
     for (const work of works.values()) {
+      if (work.objects.length === 0) continue;
       const connection = host.connectionTo(work.peer);
       if (!connection || connection.state !== 'connected' || !connection.canTransmit(now)) continue;
       const maxBytes = connection.maxMessageBytes;
@@ -229,16 +283,7 @@ export class ObjectReplicator {
       sends.push({ group: [work], maxBytes, byPriority: false });
       if (!send) shared.set(key, sends.at(-1)!);
     }
-    // A field going out in several sends is encoded once (GameObject caches it); in one, directly.
-    for (const send of sends) this.sendUpdates(send, sends.length > 1);
-    // Usually every object went out: rebuilding the set beats deleting them one by one.
-    const left: GameObject[] = [];
-    for (const object of this.pending) {
-      if (this.anyDirtyLeft(object)) left.push(object);
-      else object.accumulated = 0;
-    }
-    this.pending.clear();
-    for (const object of left) this.pending.add(object);
+    return sends;
   }
 
   /** Whether some peer's copy of `object` is waiting for fields. */
