@@ -6,7 +6,7 @@ import { ByteReader, MalformedError, MalformedError as PacketError } from './byt
 import { ByteWriter } from './byte_writer.js';
 import { sequenceNext } from './sequence_number.js';
 
-export const PROTOCOL_MAGIC = 0x314e5253; // "SRN1" read little-endian: 'S' 'R' 'N' '1'
+export const PROTOCOL_MAGIC = 0x324e5253; // "SRN2" read little-endian: 'S' 'R' 'N' '2'; the 2: framed update messages
 
 export const enum PacketType {
   ConnectRequest = 1,
