@@ -23,6 +23,7 @@ import { MalformedError } from './byte_reader.js';
 import { GameObject, type PeerReplica } from './game_object.js';
 import { byName, type NetworkConfig, type ObjectType, type WireValue } from './network_config.js';
 import { Vector3Type } from './network_type.js';
+import type { Connection } from './connection.js';
 import type { Host } from './host.js';
 import { Service, type NetworkNode } from './network_node.js';
 import { UNLIMITED } from './qos.js';
@@ -205,7 +206,7 @@ export class ObjectReplicator {
    * take them now at the same message size, without a bandwidth limit. One send then; else none.
    */
   private uniformSend(host: Host, now: number): Send[] | undefined {
-    const { waiting, works } = this;
+    const waiting = this.waiting;
     const peers = waiting[0]?.replicas;
     if (!peers || peers.length === 0) return undefined;
     for (const object of waiting) {
@@ -219,14 +220,13 @@ export class ObjectReplicator {
     }
     let maxBytes = 0;
     for (const { peer } of peers) {
-      const connection = host.connectionTo(peer);
-      if (!connection || connection.state !== 'connected' || !connection.canTransmit(now) || connection.rateLimiter !== UNLIMITED) return undefined;
+      const connection = readyConnection(host, peer, now);
+      if (!connection || connection.rateLimiter !== UNLIMITED) return undefined;
       if (maxBytes !== 0 && connection.maxMessageBytes !== maxBytes) return undefined;
       maxBytes = connection.maxMessageBytes;
     }
     const group = peers.map(({ peer }, r) => {
-      let work = works.get(peer);
-      if (!work) works.set(peer, (work = { peer, objects: [], replicas: [], signature: 0 }));
+      const work = this.workFor(peer);
       for (const object of waiting) {
         work.objects.push(object);
         work.replicas.push(object.replicas[r]!);
@@ -234,6 +234,13 @@ export class ObjectReplicator {
       return work;
     });
     return [{ group, maxBytes, byPriority: false }];
+  }
+
+  /** The work list of `peer` (kept across transmits, emptied at each start). */
+  private workFor(peer: PeerId): PeerWork {
+    let work = this.works.get(peer);
+    if (!work) this.works.set(peer, (work = { peer, objects: [], replicas: [], signature: 0 }));
+    return work;
   }
 
   /** Each peer's work, then one send per set of peers with the same work; bandwidth-limited peers each go alone. */
@@ -250,11 +257,7 @@ export class ObjectReplicator {
         if (!replica.created || replica.dirtyCount === 0) continue;
         const peer = replica.peer;
         let work = recent[j];
-        if (work?.peer !== peer) {
-          work = works.get(peer);
-          if (!work) works.set(peer, (work = { peer, objects: [], replicas: [], signature: 0 }));
-          recent[j] = work;
-        }
+        if (work?.peer !== peer) recent[j] = work = this.workFor(peer);
         j++;
         work.objects.push(object);
         work.replicas.push(replica);
@@ -265,8 +268,8 @@ export class ObjectReplicator {
     const shared = new Map<string, Send>();
     for (const work of works.values()) {
       if (work.objects.length === 0) continue;
-      const connection = host.connectionTo(work.peer);
-      if (!connection || connection.state !== 'connected' || !connection.canTransmit(now)) continue;
+      const connection = readyConnection(host, work.peer, now);
+      if (!connection) continue;
       const maxBytes = connection.maxMessageBytes;
       if (connection.rateLimiter !== UNLIMITED) {
         // Bandwidth is short: the objects waiting longest (by accumulated priority) go first.
@@ -355,19 +358,21 @@ export class ObjectReplicator {
     this.framable.forEach((type, slot) => {
       const at = slot * 6;
       const bits = type.componentBits;
+      // The highest code becomes the width the spread from the lowest needs.
       let saved = 0;
-      for (let c = 0; c < 6; c += 2) saved += counts[slot]! * (bits - (32 - Math.clz32(frame[at + c + 1]! - frame[at + c]!)));
+      for (let c = at; c < at + 6; c += 2) {
+        frame[c + 1] = 32 - Math.clz32(frame[c + 1]! - frame[c]!);
+        saved += counts[slot]! * (bits - frame[c + 1]!);
+      }
       if (saved <= 3 * (bits + WIDTH_BITS)) {
         w.writeBits(0, 1);
         frame[at + 1] = -1;
         return;
       }
       w.writeBits(1, 1);
-      for (let c = 0; c < 6; c += 2) {
-        const width = 32 - Math.clz32(frame[at + c + 1]! - frame[at + c]!);
-        w.writeBits(frame[at + c]!, bits);
-        w.writeBits(width, WIDTH_BITS);
-        frame[at + c + 1] = width;
+      for (let c = at; c < at + 6; c += 2) {
+        w.writeBits(frame[c]!, bits);
+        w.writeBits(frame[c + 1]!, WIDTH_BITS);
       }
     });
   }
@@ -458,6 +463,12 @@ export class ObjectReplicator {
       if (marked) this.pending.add(object);
     }
   }
+}
+
+/** The connection to `peer` if it is up and may transmit now. */
+function readyConnection(host: Host, peer: PeerId, now: number): Connection | undefined {
+  const connection = host.connectionTo(peer);
+  return connection && connection.state === 'connected' && connection.canTransmit(now) ? connection : undefined;
 }
 
 /** Upper bound of an entry's bits (the id counted at full width). */
