@@ -8,17 +8,11 @@ const at = (line: number): string => `host.lua:${LUA_SESSION.split('\n').length 
 
 /** A client that joins the host's session and, once in it, sends in one frame `rpc_count` 1..5 and two `rpc_note`s. */
 const SENDER = `${LUA_SESSION}
-function init() client_start("b2") end
-function update(dt)
-  frame = frame + 1
-  Network.update(dt, {})
-  if client_step() and not sent then
-    sent = true
-    for i = 1, 5 do RPC.rpc_count(channel, i) end
-    RPC.rpc_note(channel, "first")
-    RPC.rpc_note(channel, "second")
-  end
-end`;
+client_sending_once("b2", function()
+  for i = 1, 5 do RPC.rpc_count(channel, i) end
+  RPC.rpc_note(channel, "first")
+  RPC.rpc_note(channel, "second")
+end)`;
 
 test('a failing callback ends the update with its traceback; the events after it arrive in the next update, in order', async (t) => {
   const host = `${LUA_SESSION}

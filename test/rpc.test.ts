@@ -35,20 +35,14 @@ function update(dt)
   end
 end`;
   const client = `${LUA_SESSION}
-function init() client_start("b2") end
-function update(dt)
-  frame = frame + 1
-  Network.update(dt, {})
-  if client_step() and not sent then
-    sent = true
-    for i = 0, 99 do
-      RPC.rpc_everything(channel, 65535, i, Vector3(1.25, -2, 655.35), Quaternion(Vector3(0, 0, 1), 0.5), 10.25, -1.5,
-        i % 2 == 0, "110000100000000", "héllo", "deadbeef00000001", { 1, 2, 3 })
-    end
-    -- Older scripts name the peer instead of a channel.
-    RPC.rpc_note(lobby:lobby_host(), "by peer id")
+client_sending_once("b2", function()
+  for i = 0, 99 do
+    RPC.rpc_everything(channel, 65535, i, Vector3(1.25, -2, 655.35), Quaternion(Vector3(0, 0, 1), 0.5), 10.25, -1.5,
+      i % 2 == 0, "110000100000000", "héllo", "deadbeef00000001", { 1, 2, 3 })
   end
-end`;
+  -- Older scripts name the peer instead of a channel.
+  RPC.rpc_note(lobby:lobby_host(), "by peer id")
+end)`;
   const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '81'], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(

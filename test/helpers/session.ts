@@ -64,6 +64,18 @@ function client_step()
   end
   return session ~= nil and GameSession.in_session(session)
 end
+-- A whole client script: join the session as peer, then in the first frame in it call send().
+function client_sending_once(peer, send)
+  function init() client_start(peer) end
+  function update(dt)
+    frame = frame + 1
+    Network.update(dt, {})
+    if client_step() and not sent then
+      sent = true
+      send()
+    end
+  end
+end
 function unit_fields(x)
   return { go_type = 1, position = Vector3(x, 0, 0), rotation = Quaternion.identity(), health = 100, owner = Network.peer_id() }
 end
