@@ -6,7 +6,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readNetworkLog, renderReport } from '../src/analyzer/network_log_report.js';
-import { NetworkLog, NetworkLogFile } from '../src/core/network_log.js';
+import { NetworkLog, NetworkLogFile } from '../src/core/transport/network_log.js';
 import { printTable } from './measure.js';
 
 export async function benchAnalyzer(): Promise<void> {

@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LARGE_CONFIG_FILE } from '../scripts/generate_network_config_fixture.js';
-import { BitReader } from '../src/core/bit_reader.js';
-import { BitWriter } from '../src/core/bit_writer.js';
-import { NetworkConfig } from '../src/core/network_config.js';
-import type { WireValue } from '../src/core/network_type.js';
-import { parseSjson } from '../src/core/sjson.js';
+import { BitReader } from '../src/core/wire/bit_reader.js';
+import { BitWriter } from '../src/core/wire/bit_writer.js';
+import { NetworkConfig } from '../src/core/config/network_config.js';
+import type { WireValue } from '../src/core/config/network_type.js';
+import { parseSjson } from '../src/core/config/sjson.js';
 import { formatNs, median, nsPerOp, printTable } from './measure.js';
 
 const RUNS = 15;

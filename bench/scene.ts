@@ -3,16 +3,16 @@
  * rotation, two ints) owned by a host, replicated to client peers over the network simulator,
  * driven from TypeScript (the same core the Lua bindings drive).
  */
-import { ManualClock } from '../src/core/clock.js';
-import type { GameObject } from '../src/core/game_object.js';
-import { GameSession } from '../src/core/game_session.js';
-import { LanClient } from '../src/core/lan_client.js';
-import { NetworkConfig, type ObjectType } from '../src/core/network_config.js';
-import { NetworkNode } from '../src/core/network_node.js';
-import { NetworkSimulator } from '../src/core/network_simulator.js';
-import { Random } from '../src/core/random.js';
-import type { QuaternionValue, Vector3Value } from '../src/core/network_type.js';
-import type { ScriptEvent } from '../src/core/script_event.js';
+import { ManualClock } from '../src/core/base/clock.js';
+import type { GameObject } from '../src/core/session/game_object.js';
+import { GameSession } from '../src/core/session/game_session.js';
+import { LanClient } from '../src/core/lobby/lan_client.js';
+import { NetworkConfig, type ObjectType } from '../src/core/config/network_config.js';
+import { NetworkNode } from '../src/core/transport/network_node.js';
+import { NetworkSimulator } from '../src/core/transport/network_simulator.js';
+import { Random } from '../src/core/base/random.js';
+import type { QuaternionValue, Vector3Value } from '../src/core/config/network_type.js';
+import type { ScriptEvent } from '../src/core/session/script_event.js';
 
 export const SCENE_CONFIG = new NetworkConfig(
   'scene',

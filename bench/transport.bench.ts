@@ -3,13 +3,13 @@
  * real loopback UDP in one process and through the network simulator.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { ManualClock, WallClock, type Clock } from '../src/core/clock.js';
-import type { DatagramNetwork } from '../src/core/datagram_socket.js';
-import { Host, defaultQosSettings } from '../src/core/host.js';
-import { NetworkSimulator } from '../src/core/network_simulator.js';
-import { Random } from '../src/core/random.js';
-import { defaultTransportSettings } from '../src/core/transport_settings.js';
-import { UdpNetwork } from '../src/core/udp_network.js';
+import { ManualClock, WallClock, type Clock } from '../src/core/base/clock.js';
+import type { DatagramNetwork } from '../src/core/transport/datagram_socket.js';
+import { Host, defaultQosSettings } from '../src/core/transport/host.js';
+import { NetworkSimulator } from '../src/core/transport/network_simulator.js';
+import { Random } from '../src/core/base/random.js';
+import { defaultTransportSettings } from '../src/core/transport/transport_settings.js';
+import { UdpNetwork } from '../src/core/transport/udp_network.js';
 import { printTable } from './measure.js';
 
 function pair(network: DatagramNetwork, clock: Clock): [Host, Host] {

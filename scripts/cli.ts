@@ -8,8 +8,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readNetworkLog, renderReport } from '../src/analyzer/network_log_report.js';
-import { PlatformServer } from '../src/core/platform_server.js';
-import { PlatformService } from '../src/core/platform_service.js';
+import { PlatformServer } from '../src/core/platform/platform_server.js';
+import { PlatformService } from '../src/core/platform/platform_service.js';
 import { parseRunOptions, UsageError } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
 

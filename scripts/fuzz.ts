@@ -7,22 +7,22 @@
  *   node --import=tsx scripts/fuzz.ts [inputs per target, default 1000000] [seed] [target...]
  */
 import { fileURLToPath } from 'node:url';
-import { BitReader } from '../src/core/bit_reader.js';
-import { MalformedError } from '../src/core/byte_reader.js';
-import { ManualClock } from '../src/core/clock.js';
-import { GameSession } from '../src/core/game_session.js';
-import { LanClient } from '../src/core/lan_client.js';
-import { decodeDiscovery, encodeDiscoveryQuery, encodeDiscoveryReply } from '../src/core/lan_discovery.js';
-import { NetworkConfig, NetworkConfigError } from '../src/core/network_config.js';
-import { NetworkNode, Service } from '../src/core/network_node.js';
-import { NetworkSimulator } from '../src/core/network_simulator.js';
-import { DataPacketBuilder, decodePacket, encodeConnectAccept, encodeConnectDeny, encodeConnectRequest, encodeDisconnect, PacketError, RecordKind } from '../src/core/packet.js';
-import { parseServiceMessage, ProtocolError, type ServiceMessage } from '../src/core/platform_protocol.js';
-import { PlatformService, type ServiceConnection } from '../src/core/platform_service.js';
-import { Random } from '../src/core/random.js';
-import { Rpc } from '../src/core/rpc.js';
-import type { ScriptEvent } from '../src/core/script_event.js';
-import { SjsonError } from '../src/core/sjson.js';
+import { BitReader } from '../src/core/wire/bit_reader.js';
+import { MalformedError } from '../src/core/wire/byte_reader.js';
+import { ManualClock } from '../src/core/base/clock.js';
+import { GameSession } from '../src/core/session/game_session.js';
+import { LanClient } from '../src/core/lobby/lan_client.js';
+import { decodeDiscovery, encodeDiscoveryQuery, encodeDiscoveryReply } from '../src/core/lobby/lan_discovery.js';
+import { NetworkConfig, NetworkConfigError } from '../src/core/config/network_config.js';
+import { NetworkNode, Service } from '../src/core/transport/network_node.js';
+import { NetworkSimulator } from '../src/core/transport/network_simulator.js';
+import { DataPacketBuilder, decodePacket, encodeConnectAccept, encodeConnectDeny, encodeConnectRequest, encodeDisconnect, PacketError, RecordKind } from '../src/core/transport/packet.js';
+import { parseServiceMessage, ProtocolError, type ServiceMessage } from '../src/core/platform/platform_protocol.js';
+import { PlatformService, type ServiceConnection } from '../src/core/platform/platform_service.js';
+import { Random } from '../src/core/base/random.js';
+import { Rpc } from '../src/core/session/rpc.js';
+import type { ScriptEvent } from '../src/core/session/script_event.js';
+import { SjsonError } from '../src/core/config/sjson.js';
 
 /** An input taking longer than this counts as a hang. */
 const SLOW_MS = 250;

@@ -10,7 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Random } from '../src/core/random.js';
+import { Random } from '../src/core/base/random.js';
 
 export const LARGE_CONFIG_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/fixtures/large.network_config');
 

@@ -8,12 +8,12 @@
  *   node --import=tsx scripts/soak_transport.ts [virtual minutes, default 10] [seed] [conditions]
  */
 import { fileURLToPath } from 'node:url';
-import { ManualClock } from '../src/core/clock.js';
-import type { Connection } from '../src/core/connection.js';
-import { Host, defaultQosSettings } from '../src/core/host.js';
-import { NetworkSimulator, parseLinkConditions } from '../src/core/network_simulator.js';
-import { Random } from '../src/core/random.js';
-import { defaultTransportSettings } from '../src/core/transport_settings.js';
+import { ManualClock } from '../src/core/base/clock.js';
+import type { Connection } from '../src/core/transport/connection.js';
+import { Host, defaultQosSettings } from '../src/core/transport/host.js';
+import { NetworkSimulator, parseLinkConditions } from '../src/core/transport/network_simulator.js';
+import { Random } from '../src/core/base/random.js';
+import { defaultTransportSettings } from '../src/core/transport/transport_settings.js';
 
 export interface SoakResult {
   seconds: number;

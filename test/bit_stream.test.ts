@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { BitReader } from '../src/core/bit_reader.js';
-import { BitWriter } from '../src/core/bit_writer.js';
+import { BitReader } from '../src/core/wire/bit_reader.js';
+import { BitWriter } from '../src/core/wire/bit_writer.js';
 
 test('Elias-gamma numbers and plain bits read back as written, in 2·log2(n) + 1 bits each (property)', (t) => {
   const item = fc.oneof(

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { BitWriter } from '../src/core/bit_writer.js';
-import { MAX_CONNECTIONS } from '../src/core/host.js';
-import { encodeConnectRequest } from '../src/core/packet.js';
+import { BitWriter } from '../src/core/wire/bit_writer.js';
+import { MAX_CONNECTIONS } from '../src/core/transport/host.js';
+import { encodeConnectRequest } from '../src/core/transport/packet.js';
 import { numbered, numberOf, SimulatedPeers } from './helpers/transport.js';
 
 test('replayed and truncated packets are dropped and counted; nothing is delivered twice', (t) => {
@@ -59,12 +59,12 @@ test('a flood of connection requests is capped; the peers already connected are 
 });
 
 test('a peer sending an RPC with an array longer than its max_size, or garbage for a session, is dropped and counted', async (t) => {
-  const { NetworkNode } = await import('../src/core/network_node.js');
-  const { LanClient } = await import('../src/core/lan_client.js');
-  const { GameSession } = await import('../src/core/game_session.js');
-  const { NetworkConfig } = await import('../src/core/network_config.js');
-  const { Random } = await import('../src/core/random.js');
-  const { Rpc } = await import('../src/core/rpc.js');
+  const { NetworkNode } = await import('../src/core/transport/network_node.js');
+  const { LanClient } = await import('../src/core/lobby/lan_client.js');
+  const { GameSession } = await import('../src/core/session/game_session.js');
+  const { NetworkConfig } = await import('../src/core/config/network_config.js');
+  const { Random } = await import('../src/core/base/random.js');
+  const { Rpc } = await import('../src/core/session/rpc.js');
   const config = new NetworkConfig(
     'x',
     `reliable_send_buffer_size = 32768
@@ -76,7 +76,7 @@ test('a peer sending an RPC with an array longer than its max_size, or garbage f
   const make = (id: string, seed: number) => {
     const node = new NetworkNode({ network: peers.network, clock: peers.clock, random: new Random(seed) });
     const client = new LanClient(node, config, 0, id);
-    const events: import('../src/core/script_event.js').ScriptEvent[] = [];
+    const events: import('../src/core/session/script_event.js').ScriptEvent[] = [];
     return { node, client, events, session: new GameSession(node, config, events), rpc: new Rpc(node, config, client.channels, events, () => false) };
   };
   const victim = make('a1', 1);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { LuaScriptError } from '../src/bindings/lua_vm.js';
+import { LuaScriptError } from '../src/bridge/lua_vm.js';
 import { createTestVm, runCli, tempProject } from './helpers/lua.js';
 
 test('a runtime error names the chunk and line and carries a traceback', async (t) => {

@@ -2,8 +2,8 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LARGE_CONFIG_FILE, largeNetworkConfigText } from '../scripts/generate_network_config_fixture.js';
-import { loadNetworkConfig, NetworkConfig, NetworkConfigError } from '../src/core/network_config.js';
-import { TYPE_KINDS } from '../src/core/network_type.js';
+import { loadNetworkConfig, NetworkConfig, NetworkConfigError } from '../src/core/config/network_config.js';
+import { TYPE_KINDS } from '../src/core/config/network_type.js';
 import { REPO_ROOT, runCli, tempProject } from './helpers/lua.js';
 
 const FIXTURES = path.join(REPO_ROOT, 'test/fixtures');

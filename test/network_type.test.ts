@@ -6,11 +6,11 @@ import test from 'ava';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BitReader } from '../src/core/bit_reader.js';
-import { BitWriter } from '../src/core/bit_writer.js';
-import { MalformedError } from '../src/core/byte_reader.js';
-import { NetworkConfig } from '../src/core/network_config.js';
-import { ArrayType, MAX_STRING_BYTES, ValueError, type NetworkType, type QuaternionValue, type TypeKind, type WireValue } from '../src/core/network_type.js';
+import { BitReader } from '../src/core/wire/bit_reader.js';
+import { BitWriter } from '../src/core/wire/bit_writer.js';
+import { MalformedError } from '../src/core/wire/byte_reader.js';
+import { NetworkConfig } from '../src/core/config/network_config.js';
+import { ArrayType, MAX_STRING_BYTES, ValueError, type NetworkType, type QuaternionValue, type TypeKind, type WireValue } from '../src/core/config/network_type.js';
 import { REPO_ROOT } from './helpers/lua.js';
 
 const edges = new NetworkConfig(

@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { decodeDiscovery, encodeDiscoveryQuery, encodeDiscoveryReply } from '../src/core/lan_discovery.js';
+import { decodeDiscovery, encodeDiscoveryQuery, encodeDiscoveryReply } from '../src/core/lobby/lan_discovery.js';
 import {
   DataPacketBuilder,
   decodePacket,
@@ -10,8 +10,8 @@ import {
   encodeDisconnect,
   PacketError,
   RecordKind,
-} from '../src/core/packet.js';
-import { sequenceDistance, sequenceNewer, sequenceNext } from '../src/core/sequence_number.js';
+} from '../src/core/transport/packet.js';
+import { sequenceDistance, sequenceNewer, sequenceNext } from '../src/core/transport/sequence_number.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'));

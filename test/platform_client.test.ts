@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import net from 'node:net';
 import path from 'node:path';
-import { LineReader } from '../src/core/platform_protocol.js';
+import { LineReader } from '../src/core/platform/platform_protocol.js';
 import { runCli, tempProject } from './helpers/lua.js';
 import { STEAM_CONFIG } from './helpers/platform.js';
 

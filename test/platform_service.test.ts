@@ -1,7 +1,7 @@
 import test from 'ava';
-import { DirectLink } from '../src/core/platform_link.js';
-import type { Answer, Failure, LobbyView, Outgoing, Platform, Push, ServiceMessage, Success } from '../src/core/platform_protocol.js';
-import { MAX_LOBBIES_PER_USER, PlatformService } from '../src/core/platform_service.js';
+import { DirectLink } from '../src/core/platform/platform_link.js';
+import type { Answer, Failure, LobbyView, Outgoing, Platform, Push, ServiceMessage, Success } from '../src/core/platform/platform_protocol.js';
+import { MAX_LOBBIES_PER_USER, PlatformService } from '../src/core/platform/platform_service.js';
 
 /** A client of the service through a DirectLink: every answer returned, pushes kept in order. */
 class Client {

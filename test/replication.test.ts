@@ -1,14 +1,14 @@
 import test from 'ava';
-import { BitWriter } from '../src/core/bit_writer.js';
-import { ManualClock } from '../src/core/clock.js';
-import { GameSession } from '../src/core/game_session.js';
-import { LanClient } from '../src/core/lan_client.js';
-import { NetworkConfig, type WireValue } from '../src/core/network_config.js';
-import { NetworkNode, Service } from '../src/core/network_node.js';
-import { NetworkSimulator, parseLinkConditions } from '../src/core/network_simulator.js';
-import { Random } from '../src/core/random.js';
-import type { ScriptEvent } from '../src/core/script_event.js';
-import { SessionMessage } from '../src/core/session_message.js';
+import { BitWriter } from '../src/core/wire/bit_writer.js';
+import { ManualClock } from '../src/core/base/clock.js';
+import { GameSession } from '../src/core/session/game_session.js';
+import { LanClient } from '../src/core/lobby/lan_client.js';
+import { NetworkConfig, type WireValue } from '../src/core/config/network_config.js';
+import { NetworkNode, Service } from '../src/core/transport/network_node.js';
+import { NetworkSimulator, parseLinkConditions } from '../src/core/transport/network_simulator.js';
+import { Random } from '../src/core/base/random.js';
+import type { ScriptEvent } from '../src/core/session/script_event.js';
+import { SessionMessage } from '../src/core/session/session_message.js';
 
 /** A host and `clients` in one session on the simulator, with `count` objects of `type` created before they join. */
 function startSession(config: NetworkConfig, typeName: string, values: WireValue[], count: number, clientCount: number, conditions = '') {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import path from 'node:path';
-import { ScriptExit } from '../src/bindings/lua_vm.js';
+import { ScriptExit } from '../src/bridge/lua_vm.js';
 import { parseRunOptions, UsageError } from '../src/runner/run_options.js';
 import { createTestVm, luaOutput, runCli, tempProject } from './helpers/lua.js';
 

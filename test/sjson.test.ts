@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parseSjson, SjsonError, type SjsonValue } from '../src/core/sjson.js';
+import { parseSjson, SjsonError, type SjsonValue } from '../src/core/config/sjson.js';
 
 /** The parsed value as plain data, for comparisons. */
 function plain(value: SjsonValue): unknown {

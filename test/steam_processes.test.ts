@@ -1,8 +1,8 @@
 import test from 'ava';
 import net from 'node:net';
-import { parseEndpoint } from '../src/core/datagram_socket.js';
-import { TcpLink } from '../src/core/platform_link.js';
-import type { Answer, ServiceMessage } from '../src/core/platform_protocol.js';
+import { parseEndpoint } from '../src/core/transport/datagram_socket.js';
+import { TcpLink } from '../src/core/platform/platform_link.js';
+import type { Answer, ServiceMessage } from '../src/core/platform/platform_protocol.js';
 import { runCli } from './helpers/lua.js';
 import { inOrder, receiveAll, runHostAndClient, said, startGame, startPlatform } from './helpers/platform.js';
 

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { DataPacketBuilder } from '../src/core/packet.js';
-import { Random } from '../src/core/random.js';
+import { DataPacketBuilder } from '../src/core/transport/packet.js';
+import { Random } from '../src/core/base/random.js';
 import { FRAME, intact, numbered, numberOf, SimulatedPeers } from './helpers/transport.js';
 
 /** Message sizes a game sends: mostly small, some of several MTUs. */

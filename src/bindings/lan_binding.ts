@@ -2,16 +2,16 @@
  * The LAN subsystem's Lua surface: `Network.init_lan_client` / `shutdown_lan_client` / lobby
  * functions, and the `LanClient`, `LanLobby` and `LanLobbyBrowser` objects.
  */
-import { BindError } from '../core/datagram_socket.js';
-import { LanClient } from '../core/lan_client.js';
-import type { LanLobby } from '../core/lan_lobby.js';
-import type { LanLobbyBrowser } from '../core/lan_lobby_browser.js';
-import { FILTER_COMPARISONS } from '../core/lobby_filter.js';
-import { randomId } from '../core/peer_id.js';
-import type { EngineObjects } from './engine_object.js';
-import { LuaArgs } from './lua_args.js';
-import { LUA_TNUMBER, LuaRaise, type LuaState } from './lua_bridge.js';
-import type { LuaVm } from './lua_vm.js';
+import { BindError } from '../core/transport/datagram_socket.js';
+import { LanClient } from '../core/lobby/lan_client.js';
+import type { LanLobby } from '../core/lobby/lan_lobby.js';
+import type { LanLobbyBrowser } from '../core/lobby/lan_lobby_browser.js';
+import { FILTER_COMPARISONS } from '../core/lobby/lobby_filter.js';
+import { randomId } from '../core/base/peer_id.js';
+import type { EngineObjects } from '../bridge/engine_object.js';
+import { LuaArgs } from '../bridge/lua_args.js';
+import { LUA_TNUMBER, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
+import type { LuaVm } from '../bridge/lua_vm.js';
 import { comparisonArg, defineChannelFunctions, pushPeerList, readStringTable } from './lobby_functions.js';
 import type { ScriptNetwork } from './network_binding.js';
 

@@ -4,23 +4,23 @@
  * servers (`Network.init_steam_server`, `SteamGameServer`, `join_steam_server` and its
  * `SteamGameServerLobby`, `SteamServerBrowser`).
  */
-import { parseEndpoint } from '../core/datagram_socket.js';
-import { dataValue } from '../core/lobby_data.js';
-import type { PlatformLobby } from '../core/platform_lobby.js';
-import type { PlatformLobbyBrowser } from '../core/platform_lobby_browser.js';
-import { LOBBY_TYPES, type LobbyType, type LobbyView } from '../core/platform_protocol.js';
-import { SteamClient } from '../core/steam_client.js';
-import { SteamGameServer, type SteamServerSettings } from '../core/steam_game_server.js';
-import type { SteamGameServerLobby } from '../core/steam_game_server_lobby.js';
-import type { SteamServerBrowser } from '../core/steam_server_browser.js';
-import type { EngineObjects } from './engine_object.js';
-import { LuaArgs } from './lua_args.js';
-import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TUSERDATA, LuaRaise, type LuaState } from './lua_bridge.js';
-import type { LuaVm } from './lua_vm.js';
+import { parseEndpoint } from '../core/transport/datagram_socket.js';
+import { dataValue } from '../core/lobby/lobby_data.js';
+import type { PlatformLobby } from '../core/platform/platform_lobby.js';
+import type { PlatformLobbyBrowser } from '../core/platform/platform_lobby_browser.js';
+import { LOBBY_TYPES, type LobbyType, type LobbyView } from '../core/platform/platform_protocol.js';
+import { SteamClient } from '../core/platform/steam_client.js';
+import { SteamGameServer, type SteamServerSettings } from '../core/platform/steam_game_server.js';
+import type { SteamGameServerLobby } from '../core/platform/steam_game_server_lobby.js';
+import type { SteamServerBrowser } from '../core/platform/steam_server_browser.js';
+import type { EngineObjects } from '../bridge/engine_object.js';
+import { LuaArgs } from '../bridge/lua_args.js';
+import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TUSERDATA, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
+import type { LuaVm } from '../bridge/lua_vm.js';
 import type { ScriptNetwork } from './network_binding.js';
 import { PlatformSlot } from './platform_slot.js';
 import { comparisonArg, defineChannelFunctions, pushPeerList, pushRecord, pushStringTable, readStringTable } from './lobby_functions.js';
-import { FILTER_COMPARISONS } from '../core/lobby_filter.js';
+import { FILTER_COMPARISONS } from '../core/lobby/lobby_filter.js';
 
 const CLIENT = 'SteamClient';
 const LOBBY = 'SteamLobby';

@@ -3,12 +3,12 @@
  * namespaces of every subsystem this project implements.
  */
 import { installApplication, type ApplicationHost } from './application_binding.js';
-import { EngineObjects } from './engine_object.js';
+import { EngineObjects } from '../bridge/engine_object.js';
 import { installLan } from './lan_binding.js';
 import { installPsn } from './psn_binding.js';
 import { installSteam } from './steam_binding.js';
 import { installXboxLive } from './xbox_live_binding.js';
-import { LuaVm } from './lua_vm.js';
+import { LuaVm } from '../bridge/lua_vm.js';
 import { installNetworkConfig } from './network_config_binding.js';
 import { installRpc } from './rpc_binding.js';
 import { installGameSession } from './game_session_binding.js';

@@ -2,8 +2,8 @@
  * Engine functions this project does not provide yet, or cannot: each raises a Lua error saying it
  * is unsupported and why, instead of being nil ("attempt to call a nil value") or doing nothing.
  */
-import { LuaRaise } from './lua_bridge.js';
-import type { LuaVm } from './lua_vm.js';
+import { LuaRaise } from '../bridge/lua_bridge.js';
+import type { LuaVm } from '../bridge/lua_vm.js';
 
 const SMARTMATCH = 'SmartMatch matchmaking is not emulated; find sessions with Network.start_session_browsing, activities or invites';
 const RELAY = 'Steam Datagram Relay is not emulated: peers on the platform service reach each other directly';

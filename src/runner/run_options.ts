@@ -2,8 +2,8 @@
  * Command-line options of `stingray-net run`, parsed with errors that fit on one line.
  */
 import { statSync } from 'node:fs';
-import { parseEndpoint, type Endpoint } from '../core/datagram_socket.js';
-import { parseLinkConditions, type LinkConditions } from '../core/network_simulator.js';
+import { parseEndpoint, type Endpoint } from '../core/transport/datagram_socket.js';
+import { parseLinkConditions, type LinkConditions } from '../core/transport/network_simulator.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';

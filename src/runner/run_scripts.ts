@@ -5,14 +5,14 @@
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import { randomInt } from 'node:crypto';
-import { ManualClock, WallClock, type Clock } from '../core/clock.js';
-import type { DatagramNetwork } from '../core/datagram_socket.js';
-import { NetworkSimulator } from '../core/network_simulator.js';
-import { Random } from '../core/random.js';
-import { UdpNetwork } from '../core/udp_network.js';
-import { loadNetworkConfig } from '../core/network_config.js';
-import { NetworkLog, NetworkLogFile } from '../core/network_log.js';
-import { PlatformService } from '../core/platform_service.js';
+import { ManualClock, WallClock, type Clock } from '../core/base/clock.js';
+import type { DatagramNetwork } from '../core/transport/datagram_socket.js';
+import { NetworkSimulator } from '../core/transport/network_simulator.js';
+import { Random } from '../core/base/random.js';
+import { UdpNetwork } from '../core/transport/udp_network.js';
+import { loadNetworkConfig } from '../core/config/network_config.js';
+import { NetworkLog, NetworkLogFile } from '../core/transport/network_log.js';
+import { PlatformService } from '../core/platform/platform_service.js';
 import { UsageError, type RunOptions } from './run_options.js';
 import { ScriptPeer } from './script_peer.js';
 

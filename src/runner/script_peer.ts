@@ -3,10 +3,10 @@
  * lifecycle (main chunk, init, update(dt) per frame, shutdown).
  */
 import path from 'node:path';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../core/base/clock.js';
 import type { ScriptNetworkOptions } from '../bindings/network_binding.js';
 import { createStingrayVm, type StingrayVm } from '../bindings/stingray_vm.js';
-import { LuaScriptError, ScriptExit } from '../bindings/lua_vm.js';
+import { LuaScriptError, ScriptExit } from '../bridge/lua_vm.js';
 
 export interface ScriptPeerOptions {
   script: string;

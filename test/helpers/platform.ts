@@ -7,13 +7,13 @@ import type { ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PlatformLink } from '../../src/core/platform_link.js';
-import type { ServiceMessage } from '../../src/core/platform_protocol.js';
-import { ManualClock } from '../../src/core/clock.js';
-import { loadNetworkConfig } from '../../src/core/network_config.js';
-import { NetworkSimulator } from '../../src/core/network_simulator.js';
-import { PlatformService } from '../../src/core/platform_service.js';
-import { Random } from '../../src/core/random.js';
+import type { PlatformLink } from '../../src/core/platform/platform_link.js';
+import type { ServiceMessage } from '../../src/core/platform/platform_protocol.js';
+import { ManualClock } from '../../src/core/base/clock.js';
+import { loadNetworkConfig } from '../../src/core/config/network_config.js';
+import { NetworkSimulator } from '../../src/core/transport/network_simulator.js';
+import { PlatformService } from '../../src/core/platform/platform_service.js';
+import { Random } from '../../src/core/base/random.js';
 import { createTestVm, REPO_ROOT, startCli, type CliProcess, type CliResult, type TestVm } from './lua.js';
 
 /** VMs of one simulated network and one platform service (seeds 1, 2, ...), and `frames(n)` to update them all n times. */

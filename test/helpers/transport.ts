@@ -1,13 +1,13 @@
 /**
  * Two (or more) transport hosts on the network simulator, driven frame by frame on a virtual clock.
  */
-import { ManualClock } from '../../src/core/clock.js';
-import type { Connection } from '../../src/core/connection.js';
-import type { DatagramNetwork, DatagramSocket, BindOptions } from '../../src/core/datagram_socket.js';
-import { Host, defaultQosSettings, type HostEvent, type QosSettings } from '../../src/core/host.js';
-import { NetworkSimulator, parseLinkConditions } from '../../src/core/network_simulator.js';
-import { Random } from '../../src/core/random.js';
-import { defaultTransportSettings, type TransportSettings } from '../../src/core/transport_settings.js';
+import { ManualClock } from '../../src/core/base/clock.js';
+import type { Connection } from '../../src/core/transport/connection.js';
+import type { DatagramNetwork, DatagramSocket, BindOptions } from '../../src/core/transport/datagram_socket.js';
+import { Host, defaultQosSettings, type HostEvent, type QosSettings } from '../../src/core/transport/host.js';
+import { NetworkSimulator, parseLinkConditions } from '../../src/core/transport/network_simulator.js';
+import { Random } from '../../src/core/base/random.js';
+import { defaultTransportSettings, type TransportSettings } from '../../src/core/transport/transport_settings.js';
 
 export const FRAME = 1 / 30;
 

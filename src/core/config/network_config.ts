@@ -1,0 +1,415 @@
+/**
+ * A `.network_config`: the types, game object types and RPC messages peers may exchange, and the
+ * reliable buffer sizes. Built once per file (and cached by path and content), validated with errors
+ * that name the file, line and key path, with O(1) lookups by name for the per-frame paths.
+ *
+ * Top level: `reliable_send_buffer_size`, `reliable_receive_buffer_size`, optional `network_type`,
+ * `types = { name = { type = "<kind>", ...parameters } }`,
+ * `objects = { name = { fields = [{ name = "..." type = "..." }], priority, update_rate } }`,
+ * `messages = { name = { args = ["type", ...], session_bound = true, reliable = true, priority } }`.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { murmurHash64Hex } from '../wire/murmur_hash.js';
+import { NetworkError } from '../base/network_error.js';
+import {
+  ArrayType,
+  BoolType,
+  FloatType,
+  HexIdType,
+  IntType,
+  NetworkType,
+  QuaternionType,
+  StringType,
+  TYPE_KINDS,
+  Vector3Type,
+  type TypeKind,
+} from './network_type.js';
+import { ResourceResolver } from './resource_resolver.js';
+import { parseSjson, SjsonError, type SjsonEntry, type SjsonObject, type SjsonValue } from './sjson.js';
+
+export type { WireValue } from './network_type.js';
+
+export interface ObjectField {
+  readonly name: string;
+  readonly type: NetworkType;
+}
+
+export interface ObjectType {
+  readonly name: string;
+  /** Wire index: position in name order, so peers agree whatever order their files list them in. */
+  index: number;
+  readonly fields: readonly ObjectField[];
+  readonly fieldIndex: ReadonlyMap<string, number>;
+  readonly priority: number;
+  /** Seconds; orders objects when bandwidth is short (see object_replicator.ts). */
+  readonly updateRate: number;
+}
+
+export interface MessageType {
+  readonly name: string;
+  /** Wire index, in name order like object indices. */
+  index: number;
+  readonly args: readonly NetworkType[];
+  readonly sessionBound: boolean;
+  readonly reliable: boolean;
+  readonly priority: number;
+}
+
+/** A config that cannot be used; the message starts with `file:line:`. */
+export class NetworkConfigError extends NetworkError {
+  override name = 'NetworkConfigError';
+}
+
+/** Object ids when the config has no `game_object_id` type to bound them. */
+const DEFAULT_OBJECT_ID_LIMIT = 65535;
+
+export class NetworkConfig {
+  /** 16 hex digits over the config's meaning: whitespace, comments and key order do not change it. */
+  readonly hash: string;
+  readonly reliableSendBufferSize: number;
+  readonly reliableReceiveBufferSize: number;
+  readonly networkType: string | undefined;
+  readonly types = new Map<string, NetworkType>();
+  readonly objects = new Map<string, ObjectType>();
+  readonly messages = new Map<string, MessageType>();
+  private readonly typeList: NetworkType[] = [];
+  private readonly objectList: ObjectType[] = [];
+  private readonly messageList: MessageType[] = [];
+  /** Object ids are below this: `type_info("game_object_id").max` is the "no object" sentinel. */
+  readonly objectIdLimit: number;
+  readonly objectTypeIndexBits: number;
+  readonly messageIndexBits: number;
+
+  constructor(
+    readonly file: string,
+    text: string,
+  ) {
+    const builder = new ConfigBuilder(file, parseSjson(text, file));
+    this.reliableSendBufferSize = builder.bufferSize('reliable_send_buffer_size');
+    this.reliableReceiveBufferSize = builder.bufferSize('reliable_receive_buffer_size');
+    this.networkType = builder.optionalString('network_type');
+    builder.buildTypes(this.types, this.typeList);
+    builder.buildObjects(this.types, this.objects, this.objectList);
+    builder.buildMessages(this.types, this.messages, this.messageList);
+    indexByName(this.objectList);
+    indexByName(this.messageList);
+    builder.rejectUnknownTopLevel();
+    const idType = this.types.get('game_object_id');
+    this.objectIdLimit = idType instanceof IntType ? idType.max : DEFAULT_OBJECT_ID_LIMIT;
+    this.objectTypeIndexBits = Math.max(1, Math.ceil(Math.log2(this.objectList.length + 1)));
+    this.messageIndexBits = Math.max(1, Math.ceil(Math.log2(this.messageList.length + 1)));
+    this.hash = murmurHash64Hex(this.canonicalText());
+  }
+
+  typeAt(index: number): NetworkType | undefined {
+    return this.typeList[index];
+  }
+
+  objectTypeAt(index: number): ObjectType | undefined {
+    return this.objectList[index];
+  }
+
+  messageAt(index: number): MessageType | undefined {
+    return this.messageList[index];
+  }
+
+  /** Everything that shapes the wire, in a fixed order. */
+  private canonicalText(): string {
+    return JSON.stringify({
+      buffers: [this.reliableSendBufferSize, this.reliableReceiveBufferSize, this.networkType ?? null],
+      types: [...this.types.values()].sort(byName).map((t) => [t.name, t.info]),
+      objects: this.objectList.map((o) => [o.name, o.priority, o.updateRate, o.fields.map((f) => [f.name, f.type.name])]),
+      messages: this.messageList.map((m) => [m.name, m.sessionBound, m.reliable, m.priority, m.args.map((a) => a.name)]),
+    });
+  }
+}
+
+/** Reads the SJSON tree, refusing anything malformed with `file:line: key.path: what is wrong`. */
+class ConfigBuilder {
+  private readonly top: Map<string, SjsonEntry>;
+
+  constructor(
+    private readonly file: string,
+    document: SjsonObject,
+  ) {
+    this.top = this.entries(document, '');
+  }
+
+  private fail(at: { line: number }, path: string, reason: string): never {
+    throw new NetworkConfigError(`${this.file}:${at.line}: ${path}: ${reason}`);
+  }
+
+  /** The entries of an object by key; a key given twice is an error. */
+  private entries(value: SjsonObject, path: string): Map<string, SjsonEntry> {
+    const map = new Map<string, SjsonEntry>();
+    for (const entry of value.entries) {
+      const key = path === '' ? entry.key : `${path}.${entry.key}`;
+      if (map.has(entry.key)) this.fail(entry, key, `defined twice (first on line ${map.get(entry.key)!.line})`);
+      map.set(entry.key, entry);
+    }
+    return map;
+  }
+
+  private object(value: SjsonValue, path: string): SjsonObject {
+    if (value.kind !== 'object') this.fail(value, path, `expected a { } table, got ${value.kind}`);
+    return value;
+  }
+
+  private number(value: SjsonValue, path: string): number {
+    if (value.kind !== 'number') this.fail(value, path, `expected a number, got ${value.kind === 'string' ? `"${value.value}"` : value.kind}`);
+    return value.value;
+  }
+
+  private string(value: SjsonValue, path: string): string {
+    if (value.kind !== 'string') this.fail(value, path, `expected a string, got ${value.kind}`);
+    return value.value;
+  }
+
+  private boolean(value: SjsonValue, path: string): boolean {
+    if (value.kind !== 'boolean') this.fail(value, path, `expected true or false, got ${value.kind}`);
+    return value.value;
+  }
+
+  bufferSize(key: string): number {
+    const entry = this.top.get(key);
+    if (!entry) throw new NetworkConfigError(`${this.file}:1: ${key}: missing (the reliable buffer size in bytes)`);
+    const size = this.number(entry.value, key);
+    if (!Number.isInteger(size) || size < 1024 || size > 64 * 1024 * 1024) this.fail(entry.value, key, `expected a whole number of bytes from 1024 to 67108864, got ${size}`);
+    return size;
+  }
+
+  optionalString(key: string): string | undefined {
+    const entry = this.top.get(key);
+    return entry ? this.string(entry.value, key) : undefined;
+  }
+
+  rejectUnknownTopLevel(): void {
+    const known = new Set(['reliable_send_buffer_size', 'reliable_receive_buffer_size', 'network_type', 'types', 'objects', 'messages']);
+    for (const [key, entry] of this.top) if (!known.has(key)) this.fail(entry, key, `unknown key (expected one of ${[...known].join(', ')})`);
+  }
+
+  private section(key: string): Map<string, SjsonEntry> {
+    const entry = this.top.get(key);
+    return entry ? this.entries(this.object(entry.value, key), key) : new Map();
+  }
+
+  buildTypes(types: Map<string, NetworkType>, list: NetworkType[]): void {
+    const declarations = this.section('types');
+    // Arrays name their element type, which may be declared later: resolve names on demand.
+    const building = new Set<string>();
+    const build = (name: string, referencedAt: { line: number }, referencePath: string): NetworkType => {
+      const existing = types.get(name);
+      if (existing) return existing;
+      const entry = declarations.get(name);
+      if (!entry) this.fail(referencedAt, referencePath, `unknown type '${name}'`);
+      if (building.has(name)) this.fail(entry, `types.${name}`, 'an array that contains itself');
+      building.add(name);
+      const type = this.buildType(name, entry, build);
+      building.delete(name);
+      types.set(name, type);
+      return type;
+    };
+    for (const [name, entry] of declarations) build(name, entry, `types.${name}`);
+    // Indices follow declaration order, so Network.type_index is stable for a given file.
+    for (const name of declarations.keys()) {
+      const type = types.get(name)!;
+      type.index = list.length;
+      list.push(type);
+    }
+  }
+
+  private buildType(name: string, entry: SjsonEntry, resolve: (name: string, at: { line: number }, path: string) => NetworkType): NetworkType {
+    const path = `types.${name}`;
+    const params = this.entries(this.object(entry.value, path), path);
+    const kindEntry = params.get('type');
+    if (!kindEntry) this.fail(entry, `${path}.type`, `missing (one of ${TYPE_KINDS.join(', ')})`);
+    const kind = this.string(kindEntry.value, `${path}.type`) as TypeKind;
+    if (!TYPE_KINDS.includes(kind)) this.fail(kindEntry.value, `${path}.type`, `unknown type kind '${kind}' (expected one of ${TYPE_KINDS.join(', ')})`);
+    const allowed: Record<TypeKind, string[]> = {
+      int: ['min', 'max', 'bits'],
+      float: ['min', 'max', 'bits', 'tolerance'],
+      vector3: ['min', 'max', 'bits', 'tolerance'],
+      quaternion: ['bits', 'tolerance'],
+      array: ['element', 'max_size'],
+      int64: [],
+      uint64: [],
+      bool: [],
+      string: [],
+      idstring32: [],
+      idstring64: [],
+      resource_id: [],
+    };
+    for (const [key, param] of params) {
+      if (key !== 'type' && !allowed[kind].includes(key)) this.fail(param, `${path}.${key}`, `not a parameter of ${kind} types${allowed[kind].length ? ` (expected ${allowed[kind].join(', ')})` : ''}`);
+    }
+    const num = (key: string): number | undefined => {
+      const param = params.get(key);
+      if (!param) return undefined;
+      // vector3 ranges may be given per component as [x y z]: the widest bounds apply.
+      if (param.value.kind === 'array' && kind === 'vector3' && (key === 'min' || key === 'max')) {
+        const parts = param.value.items.map((item, i) => this.number(item, `${path}.${key}[${i + 1}]`));
+        if (parts.length !== 3) this.fail(param.value, `${path}.${key}`, `expected 3 components, got ${parts.length}`);
+        return key === 'min' ? Math.min(...parts) : Math.max(...parts);
+      }
+      return this.number(param.value, `${path}.${key}`);
+    };
+    const at = (key: string): { line: number } => params.get(key)?.value ?? entry;
+    const bits = num('bits');
+    const maxBits = kind === 'int' ? 52 : 32;
+    if (bits !== undefined && (!Number.isInteger(bits) || bits < 1 || bits > maxBits)) this.fail(at('bits'), `${path}.bits`, `expected a whole number of bits from 1 to ${maxBits}, got ${bits}`);
+    const tolerance = num('tolerance') ?? 0;
+    if (tolerance < 0) this.fail(at('tolerance'), `${path}.tolerance`, `must not be negative, got ${tolerance}`);
+    const range = (defaultMin: number | undefined, defaultMax: number | undefined): [number, number] => {
+      const min = num('min') ?? defaultMin;
+      const max = num('max') ?? defaultMax;
+      if (min === undefined) this.fail(entry, `${path}.min`, 'missing');
+      if (max === undefined) this.fail(entry, `${path}.max`, 'missing');
+      if (!Number.isFinite(min) || !Number.isFinite(max)) this.fail(at('min'), path, 'min and max must be finite numbers');
+      if (min > max) this.fail(at('min'), `${path}.min`, `min ${min} is greater than max ${max}`);
+      return [min, max];
+    };
+    switch (kind) {
+      case 'int': {
+        // Without a range, `bits` gives a signed range; without either, a signed 32-bit integer.
+        const width = bits ?? 32;
+        const [min, max] = range(params.has('max') ? 0 : -(2 ** (width - 1)), 2 ** (width - 1) - 1);
+        if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max)) this.fail(at('min'), path, 'int min and max must be whole numbers');
+        const needed = max === min ? 0 : Math.ceil(Math.log2(max - min + 1));
+        if (bits !== undefined && bits < needed) this.fail(at('bits'), `${path}.bits`, `${bits} bits cannot hold ${min}..${max} (needs ${needed})`);
+        if (needed > maxBits) this.fail(at('min'), path, `the range ${min}..${max} needs ${needed} bits, more than ${maxBits}`);
+        return new IntType(name, min, max, bits);
+      }
+      case 'float': {
+        const [min, max] = range(undefined, undefined);
+        return new FloatType(name, min, max, bits, tolerance);
+      }
+      case 'vector3': {
+        const [min, max] = range(undefined, undefined);
+        return new Vector3Type(name, min, max, bits, tolerance);
+      }
+      case 'quaternion':
+        return new QuaternionType(name, bits, tolerance);
+      case 'bool':
+        return new BoolType(name);
+      case 'string':
+        return new StringType(name);
+      case 'int64':
+      case 'uint64':
+      case 'idstring64':
+      case 'resource_id':
+        return new HexIdType(name, kind, 64);
+      case 'idstring32':
+        return new HexIdType(name, kind, 32);
+      case 'array': {
+        const elementEntry = params.get('element');
+        if (!elementEntry) this.fail(entry, `${path}.element`, 'missing (the name of the element type)');
+        const element = resolve(this.string(elementEntry.value, `${path}.element`), elementEntry.value, `${path}.element`);
+        if (element instanceof ArrayType) this.fail(elementEntry.value, `${path}.element`, `arrays of arrays are not supported ('${element.name}' is an array)`);
+        const maxSize = num('max_size');
+        if (maxSize === undefined) this.fail(entry, `${path}.max_size`, 'missing');
+        if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > 65535) this.fail(at('max_size'), `${path}.max_size`, `expected a whole number from 1 to 65535, got ${maxSize}`);
+        return new ArrayType(name, element, maxSize);
+      }
+    }
+  }
+
+  buildObjects(types: Map<string, NetworkType>, objects: Map<string, ObjectType>, list: ObjectType[]): void {
+    for (const [name, entry] of this.section('objects')) {
+      const path = `objects.${name}`;
+      const params = this.entries(this.object(entry.value, path), path);
+      for (const [key, param] of params) if (!['fields', 'priority', 'update_rate'].includes(key)) this.fail(param, `${path}.${key}`, 'unknown key (expected fields, priority, update_rate)');
+      const fieldsEntry = params.get('fields');
+      if (!fieldsEntry) this.fail(entry, `${path}.fields`, 'missing');
+      if (fieldsEntry.value.kind !== 'array') this.fail(fieldsEntry.value, `${path}.fields`, `expected an array of { name type }, got ${fieldsEntry.value.kind}`);
+      const fields: ObjectField[] = [];
+      const fieldIndex = new Map<string, number>();
+      fieldsEntry.value.items.forEach((item, i) => {
+        const fieldPath = `${path}.fields[${i + 1}]`;
+        const field = this.entries(this.object(item, fieldPath), fieldPath);
+        for (const [key, param] of field) if (key !== 'name' && key !== 'type') this.fail(param, `${fieldPath}.${key}`, 'unknown key (expected name, type)');
+        const nameEntry = field.get('name');
+        const typeEntry = field.get('type');
+        if (!nameEntry) this.fail(item, `${fieldPath}.name`, 'missing');
+        if (!typeEntry) this.fail(item, `${fieldPath}.type`, 'missing');
+        const fieldName = this.string(nameEntry.value, `${fieldPath}.name`);
+        const typeName = this.string(typeEntry.value, `${fieldPath}.type`);
+        const type = types.get(typeName);
+        if (!type) this.fail(typeEntry.value, `${fieldPath}.type`, `unknown type '${typeName}'`);
+        if (fieldIndex.has(fieldName)) this.fail(nameEntry.value, `${fieldPath}.name`, `field '${fieldName}' defined twice`);
+        fieldIndex.set(fieldName, fields.length);
+        fields.push({ name: fieldName, type });
+      });
+      const priority = params.has('priority') ? this.number(params.get('priority')!.value, `${path}.priority`) : 1;
+      const updateRate = params.has('update_rate') ? this.number(params.get('update_rate')!.value, `${path}.update_rate`) : 1;
+      if (!(priority > 0)) this.fail(params.get('priority')!.value, `${path}.priority`, `must be positive, got ${priority}`);
+      if (!(updateRate > 0)) this.fail(params.get('update_rate')!.value, `${path}.update_rate`, `must be positive, got ${updateRate}`);
+      const object: ObjectType = { name, index: list.length, fields, fieldIndex, priority, updateRate };
+      objects.set(name, object);
+      list.push(object);
+    }
+  }
+
+  buildMessages(types: Map<string, NetworkType>, messages: Map<string, MessageType>, list: MessageType[]): void {
+    for (const [name, entry] of this.section('messages')) {
+      const path = `messages.${name}`;
+      const params = this.entries(this.object(entry.value, path), path);
+      for (const [key, param] of params) {
+        if (!['args', 'session_bound', 'reliable', 'priority'].includes(key)) this.fail(param, `${path}.${key}`, 'unknown key (expected args, session_bound, reliable, priority)');
+      }
+      const argsEntry = params.get('args');
+      const args: NetworkType[] = [];
+      if (argsEntry) {
+        if (argsEntry.value.kind !== 'array') this.fail(argsEntry.value, `${path}.args`, `expected an array of type names, got ${argsEntry.value.kind}`);
+        argsEntry.value.items.forEach((item, i) => {
+          const typeName = this.string(item, `${path}.args[${i + 1}]`);
+          const type = types.get(typeName);
+          if (!type) this.fail(item, `${path}.args[${i + 1}]`, `unknown type '${typeName}'`);
+          args.push(type);
+        });
+      }
+      const flag = (key: string, fallback: boolean): boolean => (params.has(key) ? this.boolean(params.get(key)!.value, `${path}.${key}`) : fallback);
+      const message: MessageType = {
+        name,
+        index: list.length,
+        args,
+        sessionBound: flag('session_bound', true),
+        reliable: flag('reliable', true),
+        priority: params.has('priority') ? this.number(params.get('priority')!.value, `${path}.priority`) : 1,
+      };
+      messages.set(name, message);
+      list.push(message);
+    }
+  }
+}
+
+/** Name order: what peers number things by, as the config hash sees them (not declaration order). */
+export function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Sort in place by name and number the entries in that order. */
+function indexByName(list: { name: string; index: number }[]): void {
+  list.sort(byName);
+  list.forEach((entry, i) => (entry.index = i));
+}
+
+/** Configs by file, reparsed only when the file changes: several VMs of one process share them. */
+const cache = new Map<string, { mtimeMs: number; size: number; config: NetworkConfig }>();
+
+/** Load the `.network_config` resource `name` ("global", "application_settings/global") under `root`. */
+export function loadNetworkConfig(root: string, name: string): NetworkConfig {
+  const found = new ResourceResolver(root).findResource(name, '.network_config');
+  if (!found.file) throw new NetworkConfigError(`network config ${found.error}`);
+  const stat = statSync(found.file);
+  const cached = cache.get(found.file);
+  if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return cached.config;
+  let config: NetworkConfig;
+  try {
+    config = new NetworkConfig(found.file, readFileSync(found.file, 'utf8'));
+  } catch (error) {
+    if (error instanceof SjsonError) throw new NetworkConfigError(error.message);
+    throw error;
+  }
+  cache.set(found.file, { mtimeMs: stat.mtimeMs, size: stat.size, config });
+  return config;
+}

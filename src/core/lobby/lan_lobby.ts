@@ -1,0 +1,401 @@
+/**
+ * A LAN lobby: a group of peers with shared key/value data, owned by one of them (the lobby host).
+ *
+ * The owner keeps the authoritative member list (owner first, then in join order) and data, and
+ * sends a full snapshot to every member whenever either changes. Members connect to each other (a
+ * full mesh, so channels can open between any two) and, when the owner leaves or is lost, the
+ * longest-present remaining member takes over: every member computes the same successor from the
+ * same list. The owner answers discovery queries with the lobby's id, its game port and data, and
+ * publishes its own peer id under the data key `host`.
+ *
+ * States change only while the client updates, never in the call that caused them.
+ */
+import { NetworkError } from '../base/network_error.js';
+import { ByteReader, MalformedError } from '../wire/byte_reader.js';
+import { ByteWriter } from '../wire/byte_writer.js';
+import type { Connection } from '../transport/connection.js';
+import { endpointKey, parseEndpoint, type Datagram, type DatagramSocket, type Endpoint } from '../transport/datagram_socket.js';
+import { decodeDiscovery, encodeDiscoveryReply, MAX_DISCOVERY_REPLY_BYTES } from './lan_discovery.js';
+import { Service, type NetworkNode } from '../transport/network_node.js';
+import { NO_PEER, peerIdFromBigInt, peerIdToBigInt, type PeerId } from '../base/peer_id.js';
+
+export type LobbyState = 'creating' | 'joining' | 'joined' | 'failed';
+
+export const enum LobbyMessage {
+  JoinRequest = 1,
+  JoinDeny = 2,
+  Snapshot = 3,
+  Leave = 4,
+  Kick = 5,
+}
+
+/** The data key under which the owner's peer id is published. */
+export const HOST_KEY = 'host';
+
+interface Member {
+  peer: PeerId;
+  /** Game endpoint as the owner sees it ("" for the owner itself). */
+  address: string;
+}
+
+export class LanLobby {
+  state: LobbyState;
+  /** Why the lobby failed ("" otherwise). */
+  reason = '';
+  /** A 64-bit id as lowercase hex; "0" until a peer joining by address learns it. */
+  id: string;
+  owner: PeerId | undefined;
+  maxMembers: number;
+  gameSessionHost: PeerId | undefined;
+  readonly data = new Map<string, string>();
+  private members: Member[] = [];
+  private snapshotDue = false;
+  private joinRequested = false;
+  private left = false;
+
+  /** The public lobby port the owner answers discovery on (0: its game port); a new owner takes it over. */
+  private lobbyPort: number;
+
+  private constructor(
+    private readonly node: NetworkNode,
+    state: LobbyState,
+    id: string,
+    maxMembers: number,
+    /** A socket on the shared lobby port, or undefined to answer discovery on the game port. */
+    private discoverySocket: DatagramSocket | undefined,
+    /** Where a joiner sends its join request. */
+    private readonly joinTarget: Endpoint | undefined,
+    /** Binds the shared lobby port (a member that becomes the owner keeps the lobby findable there). */
+    private readonly bindLobbyPort: (port: number) => DatagramSocket,
+  ) {
+    this.lobbyPort = discoverySocket?.local.port ?? 0;
+    this.state = state;
+    this.id = id;
+    this.maxMembers = maxMembers;
+  }
+
+  static create(node: NetworkNode, id: string, maxMembers: number, discoverySocket: DatagramSocket | undefined, bindLobbyPort: (port: number) => DatagramSocket): LanLobby {
+    const lobby = new LanLobby(node, 'creating', id, maxMembers, discoverySocket, undefined, bindLobbyPort);
+    const self = node.requireHost('create_lan_lobby').peerId;
+    lobby.owner = self;
+    lobby.members = [{ peer: self, address: '' }];
+    lobby.data.set(HOST_KEY, self);
+    return lobby;
+  }
+
+  static join(node: NetworkNode, target: Endpoint, lobbyId: string, discoverySocket: DatagramSocket | undefined, bindLobbyPort: (port: number) => DatagramSocket): LanLobby {
+    const lobby = new LanLobby(node, 'joining', lobbyId, 0, discoverySocket, target, bindLobbyPort);
+    node.requireHost('join_lan_lobby').connect(target);
+    return lobby;
+  }
+
+  get self(): PeerId {
+    return this.node.requireHost('LanLobby').peerId;
+  }
+
+  get isOwner(): boolean {
+    return this.state === 'joined' && this.owner === this.self;
+  }
+
+  /** Member peer ids, self included once joined; a kicked member still sees the others, without itself. */
+  memberIds(): PeerId[] {
+    return this.state === 'joined' || this.state === 'failed' ? this.members.map((m) => m.peer) : [];
+  }
+
+  hasMember(peer: PeerId): boolean {
+    return this.memberIds().includes(peer);
+  }
+
+  get hasDiscoverySocket(): boolean {
+    return this.discoverySocket !== undefined;
+  }
+
+  /** Whether this lobby is joining through the owner at `endpoint` ("ip:port"). */
+  joinsVia(endpoint: string): boolean {
+    return this.joinTarget !== undefined && endpointKey(this.joinTarget) === endpoint;
+  }
+
+  label(): string {
+    return `${this.id}, ${this.state}`;
+  }
+
+  // ---- script requests (owner only where the engine allows only the host) -----------------
+
+  setData(key: string, value: string): void {
+    this.requireOwner('set_data');
+    if (key === HOST_KEY && value !== this.self) throw new NetworkError(`LanLobby.set_data: the key '${HOST_KEY}' is the lobby host's peer id, published by the engine`);
+    this.data.set(key, value);
+    this.checkDataSize();
+    this.snapshotDue = true;
+  }
+
+  setMaxMembers(count: number): void {
+    this.requireOwner('set_max_members');
+    this.maxMembers = count;
+    this.snapshotDue = true;
+  }
+
+  setGameSessionHost(peer: PeerId): void {
+    this.requireOwner('set_game_session_host');
+    this.gameSessionHost = peer;
+    this.snapshotDue = true;
+  }
+
+  kick(peer: PeerId): void {
+    this.requireOwner('kick');
+    if (peer === this.self) throw new NetworkError('LanLobby.kick: the lobby host cannot kick itself');
+    const at = this.members.findIndex((m) => m.peer === peer);
+    if (at < 0) throw new NetworkError(`LanLobby.kick: peer ${peer} is not a member of lobby ${this.id}`);
+    this.members.splice(at, 1);
+    this.sendTo(peer, LobbyMessage.Kick, (w) => w.text('kicked by the lobby host'));
+    this.snapshotDue = true;
+  }
+
+  private requireOwner(fn: string): void {
+    if (!this.isOwner) {
+      const who = this.state === 'joined' ? `the lobby host is ${this.owner}` : `the lobby is ${this.state}`;
+      throw new NetworkError(`LanLobby.${fn}: only the lobby host can do this (${who})`);
+    }
+  }
+
+  private checkDataSize(): void {
+    let bytes = 64;
+    for (const [k, v] of this.data) bytes += Buffer.byteLength(k) + Buffer.byteLength(v) + 8;
+    if (bytes > MAX_DISCOVERY_REPLY_BYTES) throw new NetworkError(`LanLobby.set_data: lobby data would take ${bytes} bytes; at most ${MAX_DISCOVERY_REPLY_BYTES} fit in a discovery reply`);
+  }
+
+  /** Leave: tell the owner, or as owner tell everyone (a member takes over). */
+  leave(): void {
+    if (this.left) return;
+    this.left = true;
+    if (this.state === 'joined') {
+      for (const member of this.members) if (member.peer !== this.self) this.sendTo(member.peer, LobbyMessage.Leave, () => undefined);
+    }
+    this.discoverySocket?.close();
+    this.state = 'failed';
+    this.reason = 'left';
+  }
+
+  // ---- protocol ---------------------------------------------------------------------------
+
+  /** Once per update, after the client received: advance states, answer discovery, send snapshots. */
+  update(): void {
+    if (this.left) return;
+    if (this.state === 'creating') {
+      this.state = 'joined';
+      this.snapshotDue = true;
+    }
+    if (this.state === 'joining' && this.joinTarget && !this.node.host!.isConnecting(this.joinTarget)) {
+      const connected = [...this.node.host!.connections()].find((c) => endpointKey(c.endpoint) === endpointKey(this.joinTarget!));
+      if (connected && !this.joinRequested) {
+        this.joinRequested = true;
+        this.sendTo(connected.peer, LobbyMessage.JoinRequest, () => undefined);
+      }
+    }
+    if (this.discoverySocket) for (const datagram of this.discoverySocket.receive()) this.onDiscovery(datagram, this.discoverySocket);
+    if (this.isOwner && this.snapshotDue) {
+      this.snapshotDue = false;
+      for (const member of this.members) if (member.peer !== this.self) this.sendSnapshot(member.peer);
+    }
+  }
+
+  /** A discovery query reached us (on the lobby port or the game port). */
+  onDiscovery(datagram: Datagram, socket: DatagramSocket): void {
+    let query;
+    try {
+      query = decodeDiscovery(datagram.data);
+    } catch (error) {
+      if (!(error instanceof MalformedError)) throw error;
+      this.node.malformedMessages++;
+      return;
+    }
+    if (query.kind !== 'query' || !this.isOwner) return;
+    const reply = encodeDiscoveryReply({
+      nonce: query.nonce,
+      lobbyId: peerIdToBigInt(this.id),
+      gamePort: this.node.host!.port,
+      owner: peerIdToBigInt(this.self),
+      maxMembers: this.maxMembers,
+      members: this.members.length,
+      data: this.data,
+    });
+    socket.send(reply, datagram.from);
+  }
+
+  /** The connection to the join target failed. */
+  onRefused(endpoint: Endpoint, reason: string): void {
+    if (this.state === 'joining' && this.joinTarget && endpointKey(endpoint) === endpointKey(this.joinTarget)) this.fail(`cannot reach the lobby host at ${endpointKey(endpoint)}: ${reason}`);
+  }
+
+  /** A connection to a peer was lost. */
+  onDisconnected(connection: Connection): void {
+    const peer = connection.peer;
+    if (this.state === 'joining' && this.joinTarget && endpointKey(connection.endpoint) === endpointKey(this.joinTarget)) {
+      this.fail(`lost the connection to the lobby host: ${connection.reason}`);
+      return;
+    }
+    if (this.state !== 'joined' || !this.members.some((m) => m.peer === peer)) return;
+    this.removeMember(peer);
+  }
+
+  /** Does a join request name this lobby? (id 0: whatever lobby the owner runs.) */
+  matches(lobbyId: bigint): boolean {
+    return lobbyId === 0n || lobbyId === peerIdToBigInt(this.id);
+  }
+
+  onMessage(connection: Connection, type: LobbyMessage, lobbyId: bigint, r: ByteReader): void {
+    const peer = connection.peer;
+    switch (type) {
+      case LobbyMessage.JoinRequest: {
+        r.end();
+        if (!this.isOwner) {
+          this.sendTo(peer, LobbyMessage.JoinDeny, (w) => w.text(`${this.self} is not the host of lobby ${this.id}`));
+          return;
+        }
+        if (this.members.some((m) => m.peer === peer)) return;
+        if (this.members.length >= this.maxMembers) {
+          this.sendTo(peer, LobbyMessage.JoinDeny, (w) => w.text(`lobby ${this.id} is full (${this.maxMembers} members)`));
+          return;
+        }
+        this.members.push({ peer, address: endpointKey(connection.endpoint) });
+        connection.users.add(`lobby ${this.id}`);
+        this.snapshotDue = true;
+        return;
+      }
+      case LobbyMessage.JoinDeny: {
+        const reason = r.text();
+        r.end();
+        if (this.state === 'joining') this.fail(reason);
+        return;
+      }
+      case LobbyMessage.Snapshot:
+        this.onSnapshot(connection, lobbyId, r);
+        return;
+      case LobbyMessage.Leave:
+        r.end();
+        if (this.state === 'joined') this.removeMember(peer);
+        return;
+      case LobbyMessage.Kick: {
+        const reason = r.text();
+        r.end();
+        if (this.state === 'joined' && peer === this.owner) {
+          this.members = this.members.filter((m) => m.peer !== this.self);
+          this.fail(reason);
+        }
+        return;
+      }
+      default:
+        throw new MalformedError(`unknown lobby message ${type as number}`);
+    }
+  }
+
+  private onSnapshot(connection: Connection, lobbyId: bigint, r: ByteReader): void {
+    const lobbyPort = r.u16();
+    const maxMembers = r.u16();
+    const sessionHost = peerIdFromBigInt(r.u64());
+    const members: Member[] = [];
+    for (let i = r.varint(); i > 0; i--) members.push({ peer: peerIdFromBigInt(r.u64()), address: r.text() });
+    const data = new Map<string, string>();
+    for (let i = r.varint(); i > 0; i--) data.set(r.longText(), r.longText());
+    r.end();
+    if (this.left || (this.state !== 'joining' && this.state !== 'joined')) return;
+    // Only the owner's snapshots count: after a migration, late ones from the old owner are ignored.
+    if (this.state === 'joined' && connection.peer !== this.owner) return;
+    const self = this.self;
+    if (!members.some((m) => m.peer === self)) return;
+    this.id = peerIdFromBigInt(lobbyId);
+    this.owner = connection.peer;
+    this.lobbyPort = lobbyPort;
+    this.maxMembers = maxMembers;
+    this.gameSessionHost = sessionHost === NO_PEER ? undefined : sessionHost;
+    this.data.clear();
+    for (const [k, v] of data) this.data.set(k, v);
+    members[0] = { peer: connection.peer, address: endpointKey(connection.endpoint) };
+    this.members = members;
+    connection.users.add(`lobby ${this.id}`);
+    this.state = 'joined';
+    this.meshConnect();
+  }
+
+  /** Connect to the members that joined before us (they accept; later ones connect to us). */
+  private meshConnect(): void {
+    const self = this.self;
+    for (const member of this.members) {
+      if (member.peer === self) break;
+      const endpoint = parseEndpoint(member.address);
+      if (!endpoint) continue;
+      this.node.addresses.set(member.peer, endpoint);
+      this.node.connect(member.peer);
+    }
+    for (const member of this.members) {
+      const endpoint = parseEndpoint(member.address);
+      if (endpoint && member.peer !== self) this.node.addresses.set(member.peer, endpoint);
+    }
+  }
+
+  private removeMember(peer: PeerId): void {
+    const wasOwner = peer === this.owner;
+    this.members = this.members.filter((m) => m.peer !== peer);
+    if (this.gameSessionHost === peer) this.gameSessionHost = undefined;
+    if (!wasOwner) {
+      if (this.isOwner) this.snapshotDue = true;
+      return;
+    }
+    // Migration: the longest-present remaining member becomes the owner.
+    const successor = this.members[0]?.peer;
+    this.owner = successor;
+    if (successor === undefined) return;
+    this.data.set(HOST_KEY, successor);
+    if (successor === this.self) this.takeOver();
+    else this.node.connect(successor);
+  }
+
+  /** This member is the owner now: answer discovery on the lobby's public port, send the new snapshot. */
+  private takeOver(): void {
+    this.snapshotDue = true;
+    if (this.discoverySocket || this.lobbyPort === 0) return;
+    try {
+      this.discoverySocket = this.bindLobbyPort(this.lobbyPort);
+    } catch (error) {
+      // The lobby stays reachable by address and on the game port; browsers on the public port miss it.
+      if (!(error instanceof NetworkError)) throw error;
+    }
+  }
+
+  private fail(reason: string): void {
+    if (this.state !== 'joined') this.members = [];
+    this.state = 'failed';
+    this.reason = reason;
+  }
+
+  private sendSnapshot(peer: PeerId): void {
+    this.sendTo(peer, LobbyMessage.Snapshot, (w) => {
+      w.u16(this.lobbyPort);
+      w.u16(this.maxMembers);
+      w.u64(peerIdToBigInt(this.gameSessionHost ?? NO_PEER));
+      w.varint(this.members.length);
+      for (const member of this.members) {
+        w.u64(peerIdToBigInt(member.peer));
+        w.text(member.address);
+      }
+      w.varint(this.data.size);
+      for (const [k, v] of this.data) {
+        w.longText(k);
+        w.longText(v);
+      }
+    });
+  }
+
+  private sendTo(peer: PeerId, type: LobbyMessage, body: (w: ByteWriter) => void): void {
+    const w = new ByteWriter();
+    w.u8(type);
+    w.u64(peerIdToBigInt(this.id));
+    body(w);
+    this.node.send(peer, Service.Lobby, w.done(), true, 'lobby');
+  }
+}
+
+/** Read the header every lobby message starts with. */
+export function readLobbyHeader(r: ByteReader): { type: LobbyMessage; lobbyId: bigint } {
+  return { type: r.u8() as LobbyMessage, lobbyId: r.u64() };
+}

@@ -1,0 +1,482 @@
+/**
+ * The platform service's protocol: JSON messages, one per line over TCP, or handed over as values
+ * when the service is embedded in the process. A client sends requests `{id, op, ...}`; the service
+ * answers each, in order, with `{re: id, ok: true, ...}` or `{re: id, ok: false, code, error}`, and
+ * pushes `{push: ...}` when something changes that the client is part of (a lobby it is in, a
+ * server it runs). Requests come from other processes: `parseRequest` checks every field and
+ * names the one that is wrong.
+ */
+import { setDataValue } from '../lobby/lobby_data.js';
+import { FILTER_COMPARISONS, type FilterComparison, type LobbyFilter } from '../lobby/lobby_filter.js';
+import { parsePeerId, type PeerId } from '../base/peer_id.js';
+
+/** Who a user is on the service: a player on one of the platforms, or a Steam game server. */
+export type Platform = 'steam' | 'psn' | 'xbox' | 'steam_server';
+export const PLATFORMS: readonly Platform[] = ['steam', 'psn', 'xbox', 'steam_server'];
+
+/** What the service keeps groups of players in. */
+export type LobbyKind = 'steam_lobby' | 'psn_room' | 'xbox_session' | 'steam_server';
+export const LOBBY_KINDS: readonly LobbyKind[] = ['steam_lobby', 'psn_room', 'xbox_session', 'steam_server'];
+
+/** Steam lobby types; other kinds are always 'public'. */
+export type LobbyType = 'public' | 'private' | 'friends_only' | 'invisible';
+export const LOBBY_TYPES: readonly LobbyType[] = ['public', 'private', 'friends_only', 'invisible'];
+
+/** What a Steam game server publishes about itself (the server browser's columns). */
+export interface ServerInfo {
+  /** "ip:port" clients join by (Network.join_steam_server). */
+  queryAddress: string;
+  /** "ip:port" of the server's game socket (set by the service). */
+  gameAddress: string;
+  map: string;
+  gameDescription: string;
+  gamedir: string;
+  version: string;
+  dedicated: boolean;
+  tags: string;
+  /** Whether joining needs a password (the password itself never leaves the service). */
+  password: boolean;
+  appId: number;
+  bots: number;
+}
+
+export interface Member {
+  peer: PeerId;
+  /** The member's game endpoint, "ip:port": peers connect there for channels and sessions. */
+  address: string;
+  /** Persona name / online id / gamertag. */
+  name: string;
+  /** Xbox Live: the signed-in user's xuid. */
+  xuid?: string;
+}
+
+export interface LobbyView {
+  id: string;
+  kind: LobbyKind;
+  type: LobbyType;
+  name: string;
+  /** The lobby host (a game server's own id for a server). */
+  owner: PeerId;
+  maxMembers: number;
+  /** In join order; a server's members are its players, not itself. */
+  members: Member[];
+  data: Record<string, string>;
+  gameSessionHost: PeerId | null;
+  /** Xbox Live sessions: template, keywords and the handle invites and activities carry. */
+  template?: string;
+  keywords?: string[];
+  handle?: string;
+  server?: ServerInfo;
+}
+
+export interface LobbySpec {
+  kind: LobbyKind;
+  type: LobbyType;
+  maxMembers: number;
+  name: string;
+  data: Record<string, string>;
+  template?: string;
+  keywords?: string[];
+  /** Steam game servers: what the browser shows, and the password joiners must give. */
+  server?: ServerInfo;
+  password?: string;
+  /** Xbox Live: xuids places are kept for. */
+  reserved?: string[];
+}
+
+/** Browse filters beyond `add_filter`: lobbies with at least `slots` free places, sorted near `near`. */
+export interface FindQuery {
+  kind: LobbyKind;
+  filters: LobbyFilter[];
+  near: { key: string; value: number }[];
+  slots: number;
+  limit: number;
+  /** Xbox Live session browsing: the template, and keywords every session found has. */
+  template?: string;
+  keywords?: string[];
+}
+
+export interface ActivityDetails {
+  xuid: string;
+  handle: string;
+  name: string;
+  template: string;
+  members: number;
+  maxMembers: number;
+  closed: boolean;
+}
+
+export type Request =
+  /** Sign in: `host:port` is where this user's game socket listens (the TCP server puts the address it sees). */
+  | { id: number; op: 'hello'; platform: Platform; user: PeerId; host: string; port: number; name: string }
+  | { id: number; op: 'create'; lobby: LobbySpec; xuid?: string }
+  | { id: number; op: 'join'; lobby: string; password?: string; xuid?: string }
+  | { id: number; op: 'join_server'; address: string; password?: string }
+  | { id: number; op: 'join_session'; template: string; name: string; xuid: string }
+  /** Leave a lobby; on Xbox Live, `xuid` names the local user leaving (the console stays for its others). */
+  | { id: number; op: 'leave'; lobby: string; xuid?: string }
+  | {
+      id: number;
+      op: 'update';
+      lobby: string;
+      data?: Record<string, string>;
+      maxMembers?: number;
+      gameSessionHost?: PeerId | null;
+      type?: LobbyType;
+      name?: string;
+      removeMember?: PeerId;
+      server?: Partial<ServerInfo>;
+    }
+  | { id: number; op: 'find'; query: FindQuery }
+  | { id: number; op: 'lookup'; lobby: string }
+  | { id: number; op: 'resolve'; user: PeerId }
+  | { id: number; op: 'set_activity'; xuid: string; lobby: string | null }
+  | { id: number; op: 'activity_details'; xuids: string[] }
+  | { id: number; op: 'describe_handle'; handle: string }
+  | { id: number; op: 'clean_sessions'; xuid: string }
+  | { id: number; op: 'presence'; xuid: string; presence: string; active: boolean }
+  | { id: number; op: 'invite'; lobby: string; to: string[]; text: string };
+
+export type Op = Request['op'];
+/** A request as a client writes it: the link numbers it. */
+export type Outgoing = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+
+/** Why a request failed, for the client to map onto the engine's states. */
+export type ErrorCode =
+  | 'bad_request'
+  | 'not_signed_in'
+  | 'taken'
+  | 'no_lobby'
+  | 'no_server'
+  | 'full'
+  | 'wrong_password'
+  | 'not_owner'
+  | 'not_member'
+  | 'no_user'
+  | 'no_handle';
+
+export interface Success {
+  re: number;
+  ok: true;
+  lobby?: LobbyView;
+  lobbies?: LobbyView[];
+  address?: string;
+  details?: ActivityDetails[];
+  name?: string;
+  template?: string;
+  left?: number;
+}
+export interface Failure {
+  re: number;
+  ok: false;
+  code: ErrorCode;
+  error: string;
+}
+export type Answer = Success | Failure;
+
+export type Push =
+  | { push: 'lobby'; lobby: LobbyView }
+  /** This user (only its local user `xuid`, when given) is no longer in the lobby: removed, cleaned, or the lobby ended. */
+  | { push: 'removed'; lobby: string; reason: string; xuid?: string }
+  | { push: 'invite'; from: string; handle: string; text: string };
+
+export type ServiceMessage = Answer | Push;
+
+/** What a successful answer to each operation must carry, for the client to rely on it. */
+export const ANSWER_FIELDS: Partial<Record<Op, readonly (keyof Success)[]>> = {
+  create: ['lobby'],
+  join: ['lobby'],
+  join_server: ['lobby'],
+  join_session: ['lobby'],
+  update: ['lobby'],
+  lookup: ['lobby'],
+  find: ['lobbies'],
+  resolve: ['address'],
+  activity_details: ['details'],
+  describe_handle: ['name', 'template'],
+  clean_sessions: ['left'],
+};
+
+/** A request that is not one: the message names the field. */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+}
+
+/** The longest line either side accepts; longer ones end the connection. */
+export const MAX_MESSAGE_BYTES = 1 << 20;
+
+/** Cuts a TCP stream into message lines. */
+export class LineReader {
+  private pending = '';
+
+  /** Hand each complete line of `chunk` to `onLine`; false once a line grows past MAX_MESSAGE_BYTES. */
+  push(chunk: string, onLine: (line: string) => void): boolean {
+    this.pending += chunk;
+    let end: number;
+    while ((end = this.pending.indexOf('\n')) >= 0) {
+      const line = this.pending.slice(0, end);
+      this.pending = this.pending.slice(end + 1);
+      onLine(line);
+    }
+    return this.pending.length <= MAX_MESSAGE_BYTES;
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function object(value: unknown, where: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ProtocolError(`${where}: an object expected`);
+  return value as Json;
+}
+
+function text(o: Json, key: string, where: string, max = 4096): string {
+  const value = o[key];
+  if (typeof value !== 'string') throw new ProtocolError(`${where}.${key}: a string expected`);
+  if (value.length > max) throw new ProtocolError(`${where}.${key}: longer than ${max} characters`);
+  return value;
+}
+
+function integer(o: Json, key: string, where: string, min: number, max: number): number {
+  const value = o[key];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new ProtocolError(`${where}.${key}: an integer in ${min}..${max} expected`);
+  return value;
+}
+
+function flag(o: Json, key: string, where: string): boolean {
+  const value = o[key];
+  if (typeof value !== 'boolean') throw new ProtocolError(`${where}.${key}: a boolean expected`);
+  return value;
+}
+
+function oneOf<T extends string>(o: Json, key: string, where: string, options: readonly T[]): T {
+  const value = text(o, key, where);
+  if (!(options as readonly string[]).includes(value)) throw new ProtocolError(`${where}.${key}: one of ${options.join(', ')} expected`);
+  return value as T;
+}
+
+function peer(o: Json, key: string, where: string): PeerId {
+  const id = parsePeerId(text(o, key, where));
+  if (id === undefined || id === '0') throw new ProtocolError(`${where}.${key}: a non-zero 64-bit hex id expected`);
+  return id;
+}
+
+function strings(o: Json, key: string, where: string, maxCount: number): string[] {
+  const value = o[key];
+  if (!Array.isArray(value) || value.length > maxCount) throw new ProtocolError(`${where}.${key}: an array of at most ${maxCount} strings expected`);
+  return value.map((_, i) => text(value as unknown as Json, String(i), `${where}.${key}`));
+}
+
+/** Lobby data: string keys to string values, 64 KiB at most in all. */
+function dataTable(o: Json, key: string, where: string): Record<string, string> {
+  const table = object(o[key], `${where}.${key}`);
+  const out: Record<string, string> = {};
+  let bytes = 0;
+  for (const [k, v] of Object.entries(table)) {
+    if (typeof v !== 'string') throw new ProtocolError(`${where}.${key}.${k}: a string expected`);
+    bytes += k.length + v.length;
+    setDataValue(out, k, v);
+  }
+  if (bytes > 65536) throw new ProtocolError(`${where}.${key}: more than 64 KiB of data`);
+  return out;
+}
+
+const SERVER_TEXT_KEYS = ['queryAddress', 'gameAddress', 'map', 'gameDescription', 'gamedir', 'version', 'tags'] as const;
+
+function serverInfo(o: Json, where: string, partial: boolean): Partial<ServerInfo> {
+  const out: Partial<ServerInfo> = {};
+  for (const key of SERVER_TEXT_KEYS) if (!partial || o[key] !== undefined) out[key] = text(o, key, where, 1024);
+  if (!partial || o.dedicated !== undefined) out.dedicated = flag(o, 'dedicated', where);
+  if (!partial || o.password !== undefined) out.password = flag(o, 'password', where);
+  if (!partial || o.appId !== undefined) out.appId = integer(o, 'appId', where, 0, 2 ** 32 - 1);
+  if (!partial || o.bots !== undefined) out.bots = integer(o, 'bots', where, 0, 65535);
+  return out;
+}
+
+function lobbySpec(o: Json, where: string): LobbySpec {
+  const kind = oneOf(o, 'kind', where, LOBBY_KINDS);
+  const spec: LobbySpec = {
+    kind,
+    type: oneOf(o, 'type', where, LOBBY_TYPES),
+    maxMembers: integer(o, 'maxMembers', where, 1, 65535),
+    name: text(o, 'name', where, 1024),
+    data: dataTable(o, 'data', where),
+  };
+  if (o.template !== undefined) spec.template = text(o, 'template', where, 256);
+  if (o.keywords !== undefined) spec.keywords = strings(o, 'keywords', where, 64);
+  if (o.password !== undefined) spec.password = text(o, 'password', where, 256);
+  if (o.reserved !== undefined) spec.reserved = strings(o, 'reserved', where, 100);
+  if (kind === 'steam_server') spec.server = serverInfo(object(o.server, `${where}.server`), `${where}.server`, false) as ServerInfo;
+  return spec;
+}
+
+function findQuery(o: Json, where: string): FindQuery {
+  const filters = o.filters;
+  const near = o.near;
+  if (!Array.isArray(filters) || filters.length > 64) throw new ProtocolError(`${where}.filters: an array of at most 64 filters expected`);
+  if (!Array.isArray(near) || near.length > 64) throw new ProtocolError(`${where}.near: an array of at most 64 filters expected`);
+  const query: FindQuery = {
+    kind: oneOf(o, 'kind', where, LOBBY_KINDS),
+    filters: filters.map((f: unknown, i) => {
+      const filter = object(f, `${where}.filters.${i}`);
+      return { key: text(filter, 'key', `${where}.filters.${i}`), value: text(filter, 'value', `${where}.filters.${i}`), comparison: oneOf<FilterComparison>(filter, 'comparison', `${where}.filters.${i}`, FILTER_COMPARISONS) };
+    }),
+    near: near.map((f: unknown, i) => {
+      const filter = object(f, `${where}.near.${i}`);
+      const value = filter.value;
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new ProtocolError(`${where}.near.${i}.value: a number expected`);
+      return { key: text(filter, 'key', `${where}.near.${i}`), value };
+    }),
+    slots: integer(o, 'slots', where, 0, 65535),
+    limit: integer(o, 'limit', where, 1, 1000),
+  };
+  if (o.template !== undefined) query.template = text(o, 'template', where, 256);
+  if (o.keywords !== undefined) query.keywords = strings(o, 'keywords', where, 64);
+  return query;
+}
+
+/** A request from its JSON value; throws ProtocolError naming the wrong field. */
+export function parseRequest(value: unknown): Request {
+  const o = object(value, 'request');
+  const id = integer(o, 'id', 'request', 0, Number.MAX_SAFE_INTEGER);
+  const op = text(o, 'op', 'request', 64);
+  const w = `request ${op}`;
+  switch (op) {
+    case 'hello':
+      return { id, op, platform: oneOf(o, 'platform', w, PLATFORMS), user: peer(o, 'user', w), host: text(o, 'host', w, 64), port: integer(o, 'port', w, 1, 65535), name: text(o, 'name', w, 256) };
+    case 'create': {
+      const request: Request = { id, op, lobby: lobbySpec(object(o.lobby, `${w}.lobby`), `${w}.lobby`) };
+      if (o.xuid !== undefined) request.xuid = text(o, 'xuid', w, 64);
+      return request;
+    }
+    case 'join': {
+      const request: Request = { id, op, lobby: text(o, 'lobby', w, 64) };
+      if (o.password !== undefined) request.password = text(o, 'password', w, 256);
+      if (o.xuid !== undefined) request.xuid = text(o, 'xuid', w, 64);
+      return request;
+    }
+    case 'join_server': {
+      const request: Request = { id, op, address: text(o, 'address', w, 64) };
+      if (o.password !== undefined) request.password = text(o, 'password', w, 256);
+      return request;
+    }
+    case 'join_session':
+      return { id, op, template: text(o, 'template', w, 256), name: text(o, 'name', w, 256), xuid: text(o, 'xuid', w, 64) };
+    case 'leave': {
+      const request: Request = { id, op, lobby: text(o, 'lobby', w, 64) };
+      if (o.xuid !== undefined) request.xuid = text(o, 'xuid', w, 64);
+      return request;
+    }
+    case 'lookup':
+      return { id, op, lobby: text(o, 'lobby', w, 64) };
+    case 'update': {
+      const request: Extract<Request, { op: 'update' }> = { id, op, lobby: text(o, 'lobby', w, 64) };
+      if (o.data !== undefined) request.data = dataTable(o, 'data', w);
+      if (o.maxMembers !== undefined) request.maxMembers = integer(o, 'maxMembers', w, 1, 65535);
+      if (o.gameSessionHost === null) request.gameSessionHost = null;
+      else if (o.gameSessionHost !== undefined) request.gameSessionHost = peer(o, 'gameSessionHost', w);
+      if (o.type !== undefined) request.type = oneOf(o, 'type', w, LOBBY_TYPES);
+      if (o.name !== undefined) request.name = text(o, 'name', w, 1024);
+      if (o.removeMember !== undefined) request.removeMember = peer(o, 'removeMember', w);
+      if (o.server !== undefined) request.server = serverInfo(object(o.server, `${w}.server`), `${w}.server`, true);
+      return request;
+    }
+    case 'find':
+      return { id, op, query: findQuery(object(o.query, `${w}.query`), `${w}.query`) };
+    case 'resolve':
+      return { id, op, user: peer(o, 'user', w) };
+    case 'set_activity':
+      return { id, op, xuid: text(o, 'xuid', w, 64), lobby: o.lobby === null ? null : text(o, 'lobby', w, 64) };
+    case 'activity_details':
+      return { id, op, xuids: strings(o, 'xuids', w, 100) };
+    case 'describe_handle':
+      return { id, op, handle: text(o, 'handle', w, 64) };
+    case 'clean_sessions':
+      return { id, op, xuid: text(o, 'xuid', w, 64) };
+    case 'presence':
+      return { id, op, xuid: text(o, 'xuid', w, 64), presence: text(o, 'presence', w, 256), active: flag(o, 'active', w) };
+    case 'invite':
+      return { id, op, lobby: text(o, 'lobby', w, 64), to: strings(o, 'to', w, 100), text: text(o, 'text', w, 1024) };
+    default:
+      throw new ProtocolError(`request.op: unknown operation '${op}'`);
+  }
+}
+
+function member(value: unknown, where: string): Member {
+  const o = object(value, where);
+  const m: Member = { peer: peer(o, 'peer', where), address: text(o, 'address', where, 64), name: text(o, 'name', where, 256) };
+  if (o.xuid !== undefined) m.xuid = text(o, 'xuid', where, 64);
+  return m;
+}
+
+function activityDetails(value: unknown, where: string): ActivityDetails {
+  const o = object(value, where);
+  return {
+    xuid: text(o, 'xuid', where, 64),
+    handle: text(o, 'handle', where, 64),
+    name: text(o, 'name', where, 1024),
+    template: text(o, 'template', where, 256),
+    members: integer(o, 'members', where, 0, 65535),
+    maxMembers: integer(o, 'maxMembers', where, 0, 65535),
+    closed: flag(o, 'closed', where),
+  };
+}
+
+/** A lobby as the service describes it; throws ProtocolError naming the wrong field. */
+export function parseLobbyView(value: unknown, where = 'lobby'): LobbyView {
+  const o = object(value, where);
+  const members = o.members;
+  if (!Array.isArray(members) || members.length > 65535) throw new ProtocolError(`${where}.members: an array expected`);
+  const view: LobbyView = {
+    id: text(o, 'id', where, 64),
+    kind: oneOf(o, 'kind', where, LOBBY_KINDS),
+    type: oneOf(o, 'type', where, LOBBY_TYPES),
+    name: text(o, 'name', where, 1024),
+    owner: peer(o, 'owner', where),
+    maxMembers: integer(o, 'maxMembers', where, 1, 65535),
+    members: members.map((m: unknown, i) => member(m, `${where}.members.${i}`)),
+    data: dataTable(o, 'data', where),
+    gameSessionHost: o.gameSessionHost === null ? null : peer(o, 'gameSessionHost', where),
+  };
+  if (o.template !== undefined) view.template = text(o, 'template', where, 256);
+  if (o.keywords !== undefined) view.keywords = strings(o, 'keywords', where, 64);
+  if (o.handle !== undefined) view.handle = text(o, 'handle', where, 64);
+  if (o.server !== undefined) view.server = serverInfo(object(o.server, `${where}.server`), `${where}.server`, false) as ServerInfo;
+  return view;
+}
+
+/** What a client accepts from the service: an answer or a push, every lobby in it checked. */
+export function parseServiceMessage(value: unknown): ServiceMessage {
+  const o = object(value, 'message');
+  if (typeof o.re === 'number') {
+    if (o.ok === false) return { re: o.re, ok: false, code: text(o, 'code', 'answer', 64) as ErrorCode, error: text(o, 'error', 'answer') };
+    if (o.ok !== true) throw new ProtocolError('answer.ok: a boolean expected');
+    const answer: Success = { re: o.re, ok: true };
+    if (o.lobby !== undefined) answer.lobby = parseLobbyView(o.lobby, 'answer.lobby');
+    if (o.lobbies !== undefined) {
+      if (!Array.isArray(o.lobbies)) throw new ProtocolError('answer.lobbies: an array expected');
+      answer.lobbies = o.lobbies.map((l: unknown, i) => parseLobbyView(l, `answer.lobbies.${i}`));
+    }
+    if (o.details !== undefined) {
+      if (!Array.isArray(o.details)) throw new ProtocolError('answer.details: an array expected');
+      answer.details = o.details.map((d: unknown, i) => activityDetails(d, `answer.details.${i}`));
+    }
+    if (o.address !== undefined) answer.address = text(o, 'address', 'answer', 64);
+    if (o.name !== undefined) answer.name = text(o, 'name', 'answer', 1024);
+    if (o.template !== undefined) answer.template = text(o, 'template', 'answer', 256);
+    if (o.left !== undefined) answer.left = integer(o, 'left', 'answer', 0, 65535);
+    return answer;
+  }
+  switch (o.push) {
+    case 'lobby':
+      return { push: 'lobby', lobby: parseLobbyView(o.lobby, 'push.lobby') };
+    case 'removed': {
+      const push: Push = { push: 'removed', lobby: text(o, 'lobby', 'push', 64), reason: text(o, 'reason', 'push') };
+      if (o.xuid !== undefined) push.xuid = text(o, 'xuid', 'push', 64);
+      return push;
+    }
+    case 'invite':
+      return { push: 'invite', from: text(o, 'from', 'push', 64), handle: text(o, 'handle', 'push', 64), text: text(o, 'text', 'push') };
+    default:
+      throw new ProtocolError('message: neither an answer nor a known push');
+  }
+}

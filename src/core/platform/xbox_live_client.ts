@@ -1,0 +1,137 @@
+/**
+ * The Xbox Live subsystem (`Network.init_xboxlive_client`), on the platform service: a console
+ * whose local users (numbered by the script) have xuids, multiplayer sessions found by name and
+ * template, activities and presence, session handles, invites, and the asynchronous jobs scripts
+ * poll for them.
+ *
+ * A console's peer id is an xuid-shaped 64-bit id (0x0009...); its local user n has the xuid
+ * peer id + n, so xuids are unique across consoles and say which console a user is on.
+ */
+import { NetworkError } from '../base/network_error.js';
+import type { NetworkNode, TransportConfig } from '../transport/network_node.js';
+import { peerIdToBigInt, type PeerId } from '../base/peer_id.js';
+import { PlatformClient } from './platform_client.js';
+import type { PlatformLink } from './platform_link.js';
+import type { Random } from '../base/random.js';
+import { PlatformLobby } from './platform_lobby.js';
+import type { LobbyView, Outgoing, Push } from './platform_protocol.js';
+
+/** Local users per console: ids 0..255. */
+export const MAX_LOCAL_USERS = 256;
+
+export type SessionStatus = 'working' | 'ready' | 'broken' | 'shutdown';
+
+export function xuidOf(console: PeerId, user: number): string {
+  return (peerIdToBigInt(console) + BigInt(user)).toString();
+}
+
+/** A multiplayer session as one local user is in it. */
+export class XboxMultiplayerSession extends PlatformLobby {
+  /** Leaving was asked for; SHUTDOWN once the service answered. */
+  private leaving = false;
+  /** Work running in the session (set_activity): WORKING until it is answered. */
+  private busy = 0;
+  private shutDown = false;
+
+  constructor(
+    client: XboxLiveClient,
+    readonly sessionId: number,
+    readonly user: number,
+    request: Outgoing,
+  ) {
+    super(client, 'MultiplayerSession', request);
+  }
+
+  get xuid(): string {
+    return xuidOf(this.self, this.user);
+  }
+
+  status(): SessionStatus {
+    if (this.shutDown) return 'shutdown';
+    if (this.failCode !== undefined) return 'broken';
+    return this.isJoined && !this.leaving && this.busy === 0 ? 'ready' : 'working';
+  }
+
+  /** Make this session the user's activity (Network.set_activity): friends see it in activity details. */
+  setActivity(fn: string): void {
+    if (this.status() !== 'ready') throw new NetworkError(`${fn}: multiplayer session ${this.sessionId} is ${this.status()}, not ready`);
+    this.busy++;
+    this.client.request({ op: 'set_activity', xuid: this.xuid, lobby: this.id }, (answer) => {
+      this.busy--;
+      if (!answer.ok) this.fail(answer.code, `set_activity: ${answer.error}`);
+    });
+  }
+
+  /** MultiplayerSession.leave: working until the service let the user go, then shutdown. */
+  override leave(): void {
+    if (this.leaving || this.shutDown) return;
+    this.leaving = true;
+    if (!this.isJoined) {
+      this.shutDown = true;
+      this.release();
+      return;
+    }
+    this.client.request(this.leaveRequest(this.id), () => {
+      this.shutDown = true;
+      this.release();
+    });
+  }
+
+  protected override isMemberOf(view: LobbyView): boolean {
+    return view.members.some((m) => m.peer === this.self && m.xuid === this.xuid);
+  }
+
+  override isFor(xuid: string | undefined): boolean {
+    return xuid === undefined || xuid === this.xuid;
+  }
+
+  protected override leaveRequest(id: string): Outgoing {
+    return { op: 'leave', lobby: id, xuid: this.xuid };
+  }
+
+  protected override get abandoned(): boolean {
+    return this.leaving;
+  }
+
+  /** Gone from the service: stop mirroring it (the script frees it with free_multiplayer_session). */
+  private release(): void {
+    this.removed('left');
+    this.client.forget(this);
+  }
+}
+
+export class XboxLiveClient extends PlatformClient {
+  readonly sessions = new Map<number, XboxMultiplayerSession>();
+  private nextSession = 1;
+
+  /** `ids` draws the console's id. */
+  constructor(node: NetworkNode, config: TransportConfig, openLink: () => PlatformLink, ids: Random) {
+    // 0x0009 and 40 random bits, the low byte left for local users.
+    const high = (ids.nextUint32() & 0xff) | 0x0009_00;
+    const peer = ((BigInt(high) << 40n) | (BigInt(ids.nextUint32()) << 8n)).toString(16);
+    super('Xbox Live client', node, config, 0, { platform: 'xbox', peer, name: `xbox ${peer.slice(-6)}` }, openLink);
+  }
+
+  xuid(user: number): string {
+    return xuidOf(this.peerId, user);
+  }
+
+  /** Create (as host) or join (by name and template) a session for a local user; returns its id. */
+  openSession(user: number, request: Outgoing): number {
+    const id = this.nextSession++;
+    this.sessions.set(id, new XboxMultiplayerSession(this, id, user, request));
+    return id;
+  }
+
+  session(id: number, fn: string): XboxMultiplayerSession {
+    const session = this.sessions.get(id);
+    if (!session) throw new NetworkError(`${fn}: no multiplayer session ${id} (never created, or freed)`);
+    return session;
+  }
+
+  /** Received invites not read yet, oldest first. */
+  takeInvite(): Extract<Push, { push: 'invite' }> | undefined {
+    const at = this.unclaimed.findIndex((p) => p.push === 'invite');
+    return at < 0 ? undefined : (this.unclaimed.splice(at, 1)[0] as Extract<Push, { push: 'invite' }>);
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * A replicated game object: its type, owner, and field values as the wire delivers them
+ * (quantized), plus what each other peer still needs to be sent.
+ */
+import { BitWriter } from '../wire/bit_writer.js';
+import type { GameObjectWatcher } from './game_objects.js';
+import type { ObjectType, WireValue } from '../config/network_config.js';
+import type { PeerId } from '../base/peer_id.js';
+
+/** What one remote peer still needs of an object, and which packets carry its fields. */
+export class PeerReplica {
+  /** 1 at field i: changed since it was last sent to this peer. */
+  readonly dirty: Uint8Array;
+  /** How many fields are marked: the replicator skips clean replicas without looking at fields. */
+  dirtyCount = 0;
+  /** Bit i % 32 set when field i is marked: compares masks in one step for up to 32 fields. */
+  dirtyBits = 0;
+  /** Per field: the send generation of the latest update in flight (0: none). */
+  readonly inFlight: Uint32Array;
+  /** The creation message was acknowledged: updates may follow. */
+  created = false;
+
+  constructor(
+    readonly peer: PeerId,
+    fieldCount: number,
+  ) {
+    this.dirty = new Uint8Array(fieldCount);
+    this.inFlight = new Uint32Array(fieldCount);
+  }
+
+  mark(index: number): void {
+    if (this.dirty[index] === 0) {
+      this.dirty[index] = 1;
+      this.dirtyCount++;
+      this.dirtyBits |= 1 << (index & 31);
+    }
+  }
+
+  /** Whether `other` has the same fields marked (both of objects with the same field count). */
+  sameDirty(other: PeerReplica): boolean {
+    if (this.dirtyBits !== other.dirtyBits) return false;
+    const dirty = this.dirty;
+    if (dirty.length <= 32) return true;
+    for (let i = 32; i < dirty.length; i++) if (dirty[i] !== other.dirty[i]) return false;
+    return true;
+  }
+
+  /** Every marked field goes out in the message of send generation `generation`. */
+  sent(generation: number): void {
+    const dirty = this.dirty;
+    if (dirty.length <= 32) {
+      // Only the marked fields, by their bits.
+      for (let bits = this.dirtyBits; bits !== 0; bits &= bits - 1) {
+        const i = 31 - Math.clz32(bits & -bits);
+        dirty[i] = 0;
+        this.inFlight[i] = generation;
+      }
+    } else {
+      for (let i = 0; i < dirty.length; i++) {
+        if (dirty[i] === 0) continue;
+        dirty[i] = 0;
+        this.inFlight[i] = generation;
+      }
+    }
+    this.dirtyCount = 0;
+    this.dirtyBits = 0;
+  }
+
+}
+
+/** A field value as it travels: its bits, encoded once however many peers it goes to. */
+export interface EncodedField {
+  readonly words: Uint32Array;
+  readonly bits: number;
+}
+
+/** Reused for every field encoding: only the words are kept. */
+const scratch = new BitWriter(64);
+
+export class GameObject {
+  /** Field values in field order: change them with `setValue`, which tells the watcher. */
+  readonly values: WireValue[];
+  /** Per field, its encoding, kept (and its words reused) across changes. */
+  private readonly encoded: ({ words: Uint32Array; bits: number; current: boolean } | undefined)[];
+  /** Per field: ordinal of the received packet that last set it, so older updates are ignored. */
+  readonly updatedBy: Float64Array;
+  /**
+   * One per remote peer that holds a copy (owner's side and the host's relay side), in the order
+   * they were added: an array, because the replicator walks it for every changed object.
+   */
+  readonly replicas: PeerReplica[] = [];
+  /** Where the object goes when a peer's copy needs fields sent (the replicator's work list). */
+  pending: Set<GameObject> | undefined;
+  /** Priority accumulated while waiting for bandwidth (see object_replicator.ts). */
+  accumulated = 0;
+  priority: number;
+  destroyed = false;
+  /** Told of value and owner changes while the object is in a session's GameObjects. */
+  watcher: GameObjectWatcher | undefined;
+  private currentOwner: PeerId;
+
+  constructor(
+    readonly id: number,
+    readonly type: ObjectType,
+    owner: PeerId,
+    values: WireValue[],
+  ) {
+    this.currentOwner = owner;
+    this.values = values;
+    this.encoded = new Array(type.fields.length);
+    this.updatedBy = new Float64Array(type.fields.length).fill(-Infinity);
+    this.priority = type.priority;
+  }
+
+  get owner(): PeerId {
+    return this.currentOwner;
+  }
+
+  set owner(peer: PeerId) {
+    this.currentOwner = peer;
+    this.watcher?.ownerChanged(this);
+  }
+
+  setValue(index: number, value: WireValue): void {
+    this.values[index] = value;
+    const encoded = this.encoded[index];
+    if (encoded) encoded.current = false;
+    this.watcher?.changed(this, index);
+  }
+
+  /** Field `index` encoded (cached until the value changes). */
+  encodedField(index: number): EncodedField {
+    let field = this.encoded[index];
+    if (!field) this.encoded[index] = field = { words: new Uint32Array(0), bits: 0, current: false };
+    if (!field.current) {
+      scratch.reset();
+      this.type.fields[index]!.type.encode(scratch, this.values[index]!);
+      field.words = scratch.words(field.words);
+      field.bits = scratch.bitLength;
+      field.current = true;
+    }
+    return field;
+  }
+
+  replicaFor(peer: PeerId): PeerReplica {
+    let replica = this.replicas.find((r) => r.peer === peer);
+    if (!replica) {
+      replica = new PeerReplica(peer, this.type.fields.length);
+      this.replicas.push(replica);
+    }
+    return replica;
+  }
+
+  dropReplica(peer: PeerId): void {
+    const at = this.replicas.findIndex((r) => r.peer === peer);
+    if (at >= 0) this.replicas.splice(at, 1);
+  }
+
+  /** Mark field `index` changed for every peer holding a copy except `except` (where it came from). */
+  markDirty(index: number, except?: PeerId): void {
+    const replicas = this.replicas;
+    for (let r = 0; r < replicas.length; r++) {
+      const replica = replicas[r]!;
+      if (replica.peer === except) continue;
+      replica.mark(index);
+      this.pending?.add(this);
+    }
+  }
+}

@@ -1,0 +1,539 @@
+/**
+ * A game session: the peers playing one game and their replicated game objects.
+ *
+ * Star topology: the host admits peers (`add_peer`), relays every object creation, update and
+ * destruction between them, and hands out blocks of object ids so every peer can create objects
+ * and get their id at once. A peer added to a running session is sent every existing object,
+ * spread over frames within its reliable send buffer, then a sync marker; its acknowledgement gives
+ * the host's script `game_object_sync_done`. Field updates travel unreliably, packed per peer by
+ * the replicator; creations, destructions and membership travel reliably, so RPCs (also reliable,
+ * on the same stream) arrive after the objects created before them.
+ */
+import { ByteReader, MalformedError } from '../wire/byte_reader.js';
+import { ByteWriter } from '../wire/byte_writer.js';
+import type { Connection } from '../transport/connection.js';
+import { GameObject } from './game_object.js';
+import { GameObjects } from './game_objects.js';
+import type { NetworkConfig, ObjectType, WireValue } from '../config/network_config.js';
+import { NetworkError } from '../base/network_error.js';
+import { Service, type NetworkNode } from '../transport/network_node.js';
+import { ObjectReplicator } from './object_replicator.js';
+import { peerIdFromBigInt, peerIdToBigInt, type PeerId } from '../base/peer_id.js';
+import type { ScriptEvent } from './script_event.js';
+import { SessionMessage } from './session_message.js';
+
+export type SessionRole = 'none' | 'host' | 'client';
+
+/** Ids handed to a peer at a time, and when to ask for more. */
+const ID_BLOCK = 128;
+const ID_LOW_WATER = 32;
+/** Existing objects sent to a newly added peer per frame, at most. */
+const SYNC_PER_FRAME = 64;
+
+interface IdBlock {
+  next: number;
+  end: number;
+}
+
+interface Member {
+  /** Objects still to send before SyncDone (host side, hot join). */
+  syncQueue: number[];
+  syncDoneSent: boolean;
+}
+
+export class GameSession {
+  role: SessionRole = 'none';
+  /** The host's peer id once known. */
+  host: PeerId | undefined;
+  /** Client side: the host this peer joined (`join(session, channel)`), if said. */
+  expectedHost: PeerId | undefined;
+  readonly objects = new GameObjects();
+  /** Host: admitted peers. Client: the session's other peers as the host lists them. */
+  private readonly members = new Map<PeerId, Member>();
+  private clientPeers: PeerId[] = [];
+  private readonly wantsToLeave: PeerId[] = [];
+  private readonly brokenPeers: PeerId[] = [];
+  private readonly ids: IdBlock[] = [];
+  private idRequested = false;
+  /** Host: the next id block to hand out. */
+  private nextBlockStart = 1;
+  private readonly replicator: ObjectReplicator;
+  private closed = false;
+  private readonly stopListening: () => void;
+
+  constructor(
+    private readonly node: NetworkNode,
+    readonly config: NetworkConfig,
+    /** Script callbacks, in arrival order, for the next Network.update*. */
+    private readonly events: ScriptEvent[],
+  ) {
+    this.replicator = new ObjectReplicator(node, config);
+    node.handle(Service.Session, (connection, r) => this.onMessage(connection, r));
+    this.stopListening = node.listen((event) => {
+      if (event.type === 'disconnected') this.onConnectionLost(event.connection.peer);
+    });
+  }
+
+  get self(): PeerId {
+    return this.node.requireHost('GameSession').peerId;
+  }
+
+  /** One past the largest usable object id: `type_info("game_object_id").max` is the "no object" sentinel. */
+  private get idLimit(): number {
+    return this.config.objectIdLimit;
+  }
+
+  inSession(): boolean {
+    return this.role !== 'none';
+  }
+
+  /** Every peer of the session, self included. */
+  peers(): PeerId[] {
+    if (this.role === 'none') return [];
+    const others = this.role === 'host' ? [...this.members.keys()] : this.clientPeers.filter((p) => p !== this.self);
+    return [this.self, ...others];
+  }
+
+  otherPeers(): PeerId[] {
+    return this.peers().slice(1);
+  }
+
+  // ---- membership -----------------------------------------------------------------------------
+
+  makeHost(): void {
+    if (this.role === 'host') return;
+    if (this.role === 'client') throw new NetworkError(`GameSession.make_game_session_host: this peer is already in ${this.host}'s session`);
+    this.role = 'host';
+    this.host = this.self;
+    this.ids.push(this.allocateBlock());
+  }
+
+  join(host: PeerId): void {
+    // The host may have added this peer before its join call: joining the same host again is nothing new.
+    if (this.role === 'client' && this.host === host) return;
+    if (this.role !== 'none') throw new NetworkError(`GameSession.join: already in a session (hosted by ${this.host})`);
+    this.expectedHost = host;
+  }
+
+  addPeer(peer: PeerId): void {
+    this.requireRole('host', 'GameSession.add_peer');
+    if (peer === this.self) throw new NetworkError('GameSession.add_peer: the host is always in its own session');
+    if (this.members.has(peer)) return;
+    if (!this.node.isConnected(peer)) throw new NetworkError(`GameSession.add_peer: no connection to peer ${peer}`);
+    const block = this.allocateBlock();
+    this.send(peer, SessionMessage.Add, (w) => {
+      w.u32(block.next);
+      w.u32(block.end - block.next);
+      this.writePeers(w, [this.self, ...this.members.keys(), peer]);
+    });
+    this.members.set(peer, { syncQueue: [...this.objects.keys()], syncDoneSent: false });
+    this.node.host?.connectionTo(peer)?.users.add('game session');
+    this.broadcastMembers(peer);
+  }
+
+  /**
+   * Host: drop `peer`. Its objects are destroyed for everyone else and returned still readable;
+   * call `forget` on them once the script's callbacks have run.
+   */
+  removePeer(peer: PeerId): GameObject[] {
+    this.requireRole('host', 'GameSession.remove_peer');
+    if (!this.members.has(peer)) throw new NetworkError(`GameSession.remove_peer: peer ${peer} is not in the session`);
+    this.members.delete(peer);
+    this.node.host?.connectionTo(peer)?.users.delete('game session');
+    this.send(peer, SessionMessage.Removed, (w) => w.text('removed by the host'));
+    const destroyed: GameObject[] = [];
+    for (const object of this.objects.values()) {
+      object.dropReplica(peer);
+      if (object.owner !== peer) continue;
+      this.broadcastDestroy(object, peer, undefined);
+      destroyed.push(object);
+    }
+    this.broadcastMembers(undefined);
+    return destroyed;
+  }
+
+  leave(): void {
+    this.requireRole('client', 'GameSession.leave');
+    this.send(this.host!, SessionMessage.Leave, (w) => w.u8(0));
+  }
+
+  disconnectFromHost(): void {
+    this.requireRole('client', 'GameSession.disconnect_from_host');
+    this.send(this.host!, SessionMessage.Leave, (w) => w.u8(1));
+    this.endClient(undefined);
+  }
+
+  shutdownHost(): void {
+    this.requireRole('host', 'GameSession.shutdown_game_session_host');
+    for (const peer of this.members.keys()) {
+      this.send(peer, SessionMessage.Removed, (w) => w.text('the host ended the session'));
+      this.node.host?.connectionTo(peer)?.users.delete('game session');
+    }
+    this.members.clear();
+    this.objects.clear();
+    this.role = 'none';
+    this.host = undefined;
+  }
+
+  takeWantsToLeave(): PeerId | undefined {
+    return this.wantsToLeave.shift();
+  }
+
+  takeBrokenConnection(): PeerId | undefined {
+    return this.brokenPeers.shift();
+  }
+
+  private requireRole(role: SessionRole, fn: string): void {
+    if (this.role === role) return;
+    const now = this.role === 'none' ? 'not in a session' : `the session ${this.role === 'host' ? 'host' : `a client of ${this.host}`}`;
+    throw new NetworkError(`${fn}: only the session ${role} can do this, and this peer is ${now}`);
+  }
+
+  private allocateBlock(): IdBlock {
+    const start = this.nextBlockStart;
+    const end = Math.min(start + ID_BLOCK, this.idLimit);
+    this.nextBlockStart = end;
+    return { next: start, end };
+  }
+
+  private broadcastMembers(except: PeerId | undefined): void {
+    const peers = [this.self, ...this.members.keys()];
+    for (const peer of this.members.keys()) if (peer !== except) this.send(peer, SessionMessage.Members, (w) => this.writePeers(w, peers));
+  }
+
+  private writePeers(w: ByteWriter, peers: readonly PeerId[]): void {
+    w.varint(peers.length);
+    for (const peer of peers) w.u64(peerIdToBigInt(peer));
+  }
+
+  private readPeers(r: ByteReader): PeerId[] {
+    const peers: PeerId[] = [];
+    for (let n = r.varint(); n > 0; n--) peers.push(peerIdFromBigInt(r.u64()));
+    return peers;
+  }
+
+  private onConnectionLost(peer: PeerId): void {
+    if (this.role === 'host' && this.members.has(peer)) this.brokenPeers.push(peer);
+    else if (this.role === 'client' && peer === this.host) this.endClient(peer);
+  }
+
+  /** The client is out: tell the script once (unless it left by itself) and drop every object. */
+  private endClient(disconnectedBy: PeerId | undefined): void {
+    if (this.role !== 'client') return;
+    if (disconnectedBy !== undefined) this.events.push({ name: 'game_session_disconnect', peer: disconnectedBy });
+    this.objects.clear();
+    this.clientPeers = [];
+    this.ids.length = 0;
+    this.idRequested = false;
+    this.role = 'none';
+    this.host = undefined;
+  }
+
+  // ---- objects --------------------------------------------------------------------------------
+
+  private nextId(): number {
+    const block = this.ids[0];
+    if (!block) throw new NetworkError('GameSession.create_game_object: no object ids left (the host has not answered the request for more yet)');
+    const id = block.next++;
+    if (block.next >= block.end) this.ids.shift();
+    const left = this.ids.reduce((n, b) => n + b.end - b.next, 0);
+    if (left < ID_LOW_WATER) {
+      if (this.role === 'host') {
+        const more = this.allocateBlock();
+        if (more.end > more.next) this.ids.push(more);
+      } else if (!this.idRequested) {
+        this.idRequested = true;
+        this.send(this.host!, SessionMessage.IdRequest, () => undefined);
+      }
+    }
+    return id;
+  }
+
+  /** Create an object owned by this peer from checked, quantized field values (in field order). */
+  createObject(type: ObjectType, values: WireValue[]): GameObject {
+    if (this.role === 'none') throw new NetworkError('GameSession.create_game_object: not in a session');
+    const object = new GameObject(this.nextId(), type, this.self, values);
+    this.introduce(object);
+    return object;
+  }
+
+  destroyObject(object: GameObject): void {
+    if (object.owner !== this.self && this.role !== 'host') {
+      throw new NetworkError(`GameSession.destroy_game_object: object ${object.id} belongs to ${object.owner}; only its owner or the host destroys it`);
+    }
+    this.broadcastDestroy(object, this.self, undefined);
+    this.forget(object);
+  }
+
+  /** A field write by the owner: changed values are marked for every peer holding a copy. */
+  setField(object: GameObject, index: number, value: WireValue): void {
+    const type = object.type.fields[index]!.type;
+    if (type.equalWithinTolerance(object.values[index]!, value)) return;
+    object.setValue(index, value);
+    object.markDirty(index);
+  }
+
+  /** Host: give `object` to `owner`. */
+  migrate(object: GameObject, owner: PeerId): PeerId {
+    this.requireRole('host', 'GameSession.migrate_game_object');
+    if (owner !== this.self && !this.members.has(owner)) throw new NetworkError(`GameSession.migrate_game_object: peer ${owner} is not in the session`);
+    const old = object.owner;
+    if (old === owner) return old;
+    this.changeOwner(object, owner);
+    for (const peer of this.members.keys()) {
+      this.send(peer, SessionMessage.Migrate, (w) => {
+        w.u32(object.id);
+        w.u64(peerIdToBigInt(owner));
+        w.u64(peerIdToBigInt(old));
+      });
+    }
+    return old;
+  }
+
+  private changeOwner(object: GameObject, owner: PeerId): void {
+    object.owner = owner;
+    object.updatedBy.fill(-Infinity);
+    // The new owner sends updates; everyone else only receives them (the host relays).
+    object.replicas.length = 0;
+    for (const peer of this.replicaPeers(object)) object.replicaFor(peer).created = true;
+  }
+
+  objectsOwnedBy(peer: PeerId): GameObject[] {
+    return [...this.objects.values()].filter((o) => o.owner === peer);
+  }
+
+  /** Peers this side sends `object`'s changes to: the host's members but the owner; a client's host. */
+  private replicaPeers(object: GameObject): PeerId[] {
+    if (this.role === 'host') return [...this.members.keys()].filter((p) => p !== object.owner && this.members.get(p)!.syncDoneSent);
+    return object.owner === this.self && this.host ? [this.host] : [];
+  }
+
+  private queueCreate(peer: PeerId, object: GameObject): void {
+    const replica = object.replicaFor(peer);
+    const body = this.replicator.encodeCreate(object);
+    this.sendBytes(peer, SessionMessage.Create, body, () => {
+      replica.created = true;
+      // Changes made while the creation was on its way go out now.
+      if (replica.dirtyCount > 0) this.replicator.pending.add(object);
+    });
+  }
+
+  private broadcastDestroy(object: GameObject, by: PeerId, except: PeerId | undefined): void {
+    const targets = this.role === 'host' ? [...this.members.keys()] : this.host ? [this.host] : [];
+    for (const peer of targets) {
+      if (peer === except) continue;
+      this.send(peer, SessionMessage.Destroy, (w) => {
+        w.u32(object.id);
+        w.u64(peerIdToBigInt(by));
+      });
+    }
+  }
+
+  forget(object: GameObject): void {
+    object.destroyed = true;
+    this.objects.delete(object.id);
+    for (const member of this.members.values()) {
+      const at = member.syncQueue.indexOf(object.id);
+      if (at >= 0) member.syncQueue.splice(at, 1);
+    }
+  }
+
+  // ---- receiving ------------------------------------------------------------------------------
+
+  private onMessage(connection: Connection, r: ByteReader): void {
+    const peer = connection.peer;
+    const type = r.u8() as SessionMessage;
+    switch (type) {
+      case SessionMessage.Add: {
+        const start = r.u32();
+        const count = r.u32();
+        const peers = this.readPeers(r);
+        r.end();
+        if (this.role !== 'none' || (this.expectedHost !== undefined && this.expectedHost !== peer)) {
+          this.send(peer, SessionMessage.Leave, (w) => w.u8(1));
+          return;
+        }
+        this.role = 'client';
+        this.host = peer;
+        this.clientPeers = peers;
+        this.ids.push({ next: start, end: start + count });
+        connection.users.add('game session');
+        return;
+      }
+      case SessionMessage.Members:
+        this.clientPeers = this.readPeers(r);
+        r.end();
+        return;
+      case SessionMessage.IdRequest:
+        r.end();
+        if (this.role === 'host' && this.members.has(peer)) {
+          const block = this.allocateBlock();
+          this.send(peer, SessionMessage.IdBlock, (w) => {
+            w.u32(block.next);
+            w.u32(block.end - block.next);
+          });
+        }
+        return;
+      case SessionMessage.IdBlock: {
+        const start = r.u32();
+        const count = r.u32();
+        r.end();
+        if (this.role === 'client' && peer === this.host) {
+          this.ids.push({ next: start, end: start + count });
+          this.idRequested = false;
+        }
+        return;
+      }
+      case SessionMessage.SyncDone:
+        r.end();
+        if (this.role === 'client' && peer === this.host) this.send(peer, SessionMessage.SyncAck, () => undefined);
+        return;
+      case SessionMessage.SyncAck:
+        r.end();
+        if (this.role === 'host' && this.members.has(peer)) this.events.push({ name: 'game_object_sync_done', peer });
+        return;
+      case SessionMessage.Leave: {
+        const forced = r.u8() === 1;
+        r.end();
+        if (this.role !== 'host' || !this.members.has(peer)) return;
+        (forced ? this.brokenPeers : this.wantsToLeave).push(peer);
+        return;
+      }
+      case SessionMessage.Removed: {
+        r.text();
+        r.end();
+        if (this.role === 'client' && peer === this.host) {
+          const leaving = this.leaving;
+          this.endClient(leaving ? undefined : peer);
+        }
+        return;
+      }
+      case SessionMessage.Create:
+        this.onCreate(peer, r.rest());
+        return;
+      case SessionMessage.Destroy: {
+        const id = r.u32();
+        const by = peerIdFromBigInt(r.u64());
+        r.end();
+        this.onDestroy(peer, id, by);
+        return;
+      }
+      case SessionMessage.Update:
+        this.onUpdate(connection, r.rest());
+        return;
+      case SessionMessage.Migrate: {
+        const id = r.u32();
+        const owner = peerIdFromBigInt(r.u64());
+        const old = peerIdFromBigInt(r.u64());
+        r.end();
+        const object = this.objects.get(id);
+        if (!object || peer !== this.host) return;
+        this.changeOwner(object, owner);
+        if (owner === this.self) this.events.push({ name: 'game_object_migrated_to_me', id, peer: old });
+        else if (old === this.self) this.events.push({ name: 'game_object_migrated_away', id, peer: owner });
+        return;
+      }
+      default:
+        throw new MalformedError(`unknown session message ${type as number}`);
+    }
+  }
+
+  /** Set by the binding while a client's leave is under way, so the host's answer is no surprise. */
+  leaving = false;
+  /** Told of every field value another peer's update changed here (the network log records them). */
+  onRemoteChange: ((object: GameObject, index: number) => void) | undefined;
+
+  private senderMayChange(peer: PeerId, object: GameObject): boolean {
+    // The host relays everything; a client only takes changes from the host, and the host only from the owner.
+    return this.role === 'client' ? peer === this.host : object.owner === peer;
+  }
+
+  private onCreate(peer: PeerId, body: Uint8Array): void {
+    const object = this.replicator.decodeCreate(body);
+    if (this.role === 'none' || this.objects.has(object.id)) return;
+    if (this.role === 'host' && (!this.members.has(peer) || object.owner !== peer)) throw new MalformedError(`${peer} sent object ${object.id} owned by ${object.owner}`);
+    if (this.role === 'client' && peer !== this.host) return;
+    this.introduce(object);
+    this.events.push({ name: 'game_object_created', id: object.id, owner: object.owner });
+  }
+
+  /** A new object: sent to whoever holds copies, and queued for peers still being synced. */
+  private introduce(object: GameObject): void {
+    object.pending = this.replicator.pending;
+    this.objects.set(object.id, object);
+    for (const peer of this.replicaPeers(object)) this.queueCreate(peer, object);
+    for (const [peer, member] of this.members) if (!member.syncDoneSent && peer !== object.owner) member.syncQueue.push(object.id);
+  }
+
+  private onDestroy(peer: PeerId, id: number, by: PeerId): void {
+    const object = this.objects.get(id);
+    if (!object || !this.senderMayChange(peer, object)) return;
+    if (this.role === 'host') this.broadcastDestroy(object, by, peer);
+    // Readable during the callback: forgotten once it returns.
+    this.events.push({ name: 'game_object_destroyed', id, peer: by, release: () => this.forget(object) });
+  }
+
+  private onUpdate(connection: Connection, body: Uint8Array): void {
+    this.replicator.applyUpdate(body, connection.packetOrdinal, (id) => {
+      const object = this.objects.get(id);
+      return object && this.senderMayChange(connection.peer, object) ? object : undefined;
+    }, (object, index) => {
+      // The host passes the change on to everyone else.
+      if (this.role === 'host') object.markDirty(index, connection.peer);
+      this.onRemoteChange?.(object, index);
+    });
+  }
+
+  // ---- transmitting ---------------------------------------------------------------------------
+
+  /** Before the transport transmits: hot-join syncs, then changed fields. */
+  transmit(): void {
+    if (this.role === 'host') this.advanceSyncs();
+    if (this.role !== 'none') this.replicator.transmit();
+  }
+
+  private advanceSyncs(): void {
+    for (const [peer, member] of this.members) {
+      if (member.syncDoneSent) continue;
+      let budget = SYNC_PER_FRAME;
+      while (member.syncQueue.length > 0 && budget-- > 0) {
+        const left = this.node.host?.connectionTo(peer)?.reliableSendBufferLeft ?? 0;
+        const object = this.objects.get(member.syncQueue[0]!);
+        if (object && left < this.config.reliableSendBufferSize / 4) break;
+        member.syncQueue.shift();
+        if (object && object.owner !== peer) this.queueCreate(peer, object);
+      }
+      if (member.syncQueue.length === 0) {
+        member.syncDoneSent = true;
+        this.send(peer, SessionMessage.SyncDone, () => undefined);
+      }
+    }
+  }
+
+  // ---- sending --------------------------------------------------------------------------------
+
+  private send(peer: PeerId, type: SessionMessage, body: (w: ByteWriter) => void): void {
+    const w = new ByteWriter();
+    w.u8(type);
+    body(w);
+    this.node.send(peer, Service.Session, w.done(), true, 'session');
+  }
+
+  private sendBytes(peer: PeerId, type: SessionMessage, bytes: Uint8Array, onAcked: () => void): void {
+    const body = new Uint8Array(bytes.length + 1);
+    body[0] = type;
+    body.set(bytes, 1);
+    this.node.send(peer, Service.Session, body, true, 'object create', onAcked);
+  }
+
+  /** The session is shut down (Network.shutdown_game_session). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.role === 'host') this.shutdownHost();
+    else if (this.role === 'client') this.disconnectFromHost();
+    this.node.unhandle(Service.Session);
+    this.stopListening();
+  }
+}
+

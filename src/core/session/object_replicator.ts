@@ -1,0 +1,557 @@
+/**
+ * Replication of game object fields: creation messages with every field, and per-peer update
+ * messages carrying only the fields that changed, bit-packed.
+ *
+ * Update message body (after the session message byte), bit-packed: the entry count + 1
+ * (Elias-gamma), a 1 bit if every entry has the same field mask, the frames, then per entry the
+ * object id (the first in idBits, then the gap to the previous, Elias-gamma coded), the field mask
+ * (one bit per field; given by the first entry only when they all share it, otherwise after the
+ * first entry a single 1 bit means "the previous entry's mask"), and each masked field's value.
+ * Frames: for each framable Vector3 type of the config, in name order, a 1 bit if the message
+ * frames it, then per component the lowest code of the message's values of that type (in the
+ * component's bits) and a width (5 bits); each value of the type then gives, per component, its
+ * code minus that lowest code in that width. The encoder frames a type when that saves bits.
+ * Updates are unreliable. A lost one re-marks its fields as changed unless a newer update of the
+ * field is already in flight; the receiver ignores updates older (by packet) than what it applied.
+ *
+ * When bandwidth is short, objects go in order of accumulated priority: every transmit an object
+ * waits adds `priority / update_rate`, so low `update_rate` and high `priority` objects go first.
+ */
+import { BitReader } from '../wire/bit_reader.js';
+import { BitWriter } from '../wire/bit_writer.js';
+import { MalformedError } from '../wire/byte_reader.js';
+import { GameObject, type PeerReplica } from './game_object.js';
+import { byName, type NetworkConfig, type ObjectType, type WireValue } from '../config/network_config.js';
+import { Vector3Type } from '../config/network_type.js';
+import type { Connection } from '../transport/connection.js';
+import type { Host } from '../transport/host.js';
+import { Service, type NetworkNode } from '../transport/network_node.js';
+import { UNLIMITED } from '../transport/qos.js';
+import { peerIdFromBigInt, peerIdToBigInt, type PeerId } from '../base/peer_id.js';
+import { SessionMessage } from './session_message.js';
+
+export class ObjectReplicator {
+  /** Bits of an object id on the wire. */
+  private readonly idBits: number;
+  /** Numbers each update message, so a loss only re-sends fields no newer message carries. */
+  private generation = 0;
+  /** Writes every update message (their bytes are copied out). */
+  private readonly writer = new BitWriter(256);
+  /** The config's Vector3 types that messages may frame, in name order. */
+  private readonly framable: Vector3Type[];
+  /** The most bits the frames of a message take. */
+  private readonly frameBits: number;
+  /** Per object type, what the encoder needs of its fields. */
+  private readonly layouts = new Map<ObjectType, FieldLayout>();
+  /**
+   * The frames of the message being written or read: per framable type, per component, the lowest
+   * code and the width (a width of -1 at the first component: not framed). While writing, first
+   * the lowest and highest code.
+   */
+  private readonly frame: Int32Array;
+  /** While writing: how many values of each framable type the message carries. */
+  private readonly frameCounts: Int32Array;
+  /** While writing: the component codes of the message's framable values, in writing order. */
+  private codes = new Int32Array(768);
+
+  constructor(
+    private readonly node: NetworkNode,
+    private readonly config: NetworkConfig,
+  ) {
+    this.idBits = Math.max(1, Math.ceil(Math.log2(config.objectIdLimit + 1)));
+    this.framable = [...config.types.values()].filter((t): t is Vector3Type => t instanceof Vector3Type && t.framable).sort(byName);
+    this.frameBits = this.framable.reduce((bits, t) => bits + 1 + 3 * (t.componentBits + WIDTH_BITS), 0);
+    this.frame = new Int32Array(this.framable.length * 6);
+    this.frameCounts = new Int32Array(this.framable.length);
+  }
+
+  private layoutOf(type: ObjectType): FieldLayout {
+    let layout = this.layouts.get(type);
+    if (!layout) {
+      layout = {
+        slots: Int16Array.from(type.fields, (field) => this.framable.indexOf(field.type as Vector3Type)),
+        bits: Int32Array.from(type.fields, (field) => field.type.bits ?? -1),
+      };
+      this.layouts.set(type, layout);
+    }
+    return layout;
+  }
+
+  // ---- creation -------------------------------------------------------------------------------
+
+  encodeCreate(object: GameObject): Uint8Array {
+    const w = new BitWriter();
+    w.writeBits(object.id, this.idBits);
+    w.writeBits(object.type.index, this.config.objectTypeIndexBits);
+    w.writeU64(peerIdToBigInt(object.owner));
+    object.type.fields.forEach((field, i) => field.type.encode(w, object.values[i]!));
+    return w.finish();
+  }
+
+  decodeCreate(bytes: Uint8Array): GameObject {
+    const r = new BitReader(bytes);
+    const id = r.readBits(this.idBits);
+    const type = this.config.objectTypeAt(r.readBits(this.config.objectTypeIndexBits));
+    if (!type) throw new MalformedError('object creation with an unknown object type');
+    const owner = peerIdFromBigInt(r.readU64());
+    const values: WireValue[] = type.fields.map((field) => field.type.decode(r));
+    return new GameObject(id, type, owner, values);
+  }
+
+  // ---- updates --------------------------------------------------------------------------------
+
+  /**
+   * Apply an update message received in packet `ordinal`. `lookup` gives the object an entry names
+   * if the sender may change it; fields of other objects are decoded and skipped.
+   */
+  applyUpdate(bytes: Uint8Array, ordinal: number, lookup: (id: number) => GameObject | undefined, onApplied: (object: GameObject, index: number) => void): void {
+    const r = new BitReader(bytes);
+    const count = r.readGamma() - 1;
+    const oneMask = r.readBits(1) === 1;
+    const frame = this.frame;
+    this.framable.forEach((type, slot) => {
+      const at = slot * 6;
+      if (r.readBits(1) === 0) {
+        frame[at + 1] = -1;
+        return;
+      }
+      for (let c = 0; c < 6; c += 2) {
+        frame[at + c] = r.readBits(type.componentBits);
+        frame[at + c + 1] = r.readBits(WIDTH_BITS);
+        if (frame[at + c + 1]! > type.componentBits) throw new MalformedError(`update frames ${type.name} wider than its ${type.componentBits} bits`);
+      }
+    });
+    let id = -1;
+    let present = new Uint8Array(0);
+    for (let entry = 0; entry < count; entry++) {
+      id = id < 0 ? r.readBits(this.idBits) : id + r.readGamma();
+      const object = lookup(id);
+      if (!object) throw new MalformedError(`update for object ${id}, which the sender may not change or does not exist here`);
+      const fields = object.type.fields;
+      const slots = this.layoutOf(object.type).slots;
+      // The mask (one bit per field) is left out when it repeats the previous entry's.
+      if (entry === 0 || (!oneMask && r.readBits(1) === 0)) {
+        present = new Uint8Array(fields.length);
+        for (let i = 0; i < fields.length; i++) present[i] = r.readBits(1);
+      } else if (present.length !== fields.length) {
+        throw new MalformedError(`update repeats a ${present.length}-field mask for object ${id} of ${fields.length} fields`);
+      }
+      for (let i = 0; i < fields.length; i++) {
+        if (present[i] === 0) continue;
+        const slot = slots[i]!;
+        const at = slot * 6;
+        const value =
+          slot >= 0 && frame[at + 1]! >= 0
+            ? this.framable[slot]!.fromCodes(frame[at]! + r.readBits(frame[at + 1]!), frame[at + 2]! + r.readBits(frame[at + 3]!), frame[at + 4]! + r.readBits(frame[at + 5]!))
+            : fields[i]!.type.decode(r);
+        if (ordinal <= object.updatedBy[i]!) continue;
+        object.updatedBy[i] = ordinal;
+        object.setValue(i, value);
+        onApplied(object, i);
+      }
+    }
+  }
+
+  /** Objects some peer's copy of which needs fields sent (GameObject.markDirty adds to it). */
+  readonly pending = new Set<GameObject>();
+  /** Kept from transmit to transmit, so their arrays are not built anew every frame. */
+  private readonly waiting: GameObject[] = [];
+  private readonly works = new Map<PeerId, PeerWork>();
+
+  /**
+   * Queue the changed fields of pending objects for every peer holding copies, as much as fits
+   * this transmit. Peers that need the very same fields of the very same objects (the usual case:
+   * every client of a host watches the same world) share one encoding of the messages.
+   */
+  transmit(): void {
+    const host = this.node.host;
+    if (!host) return;
+    const now = this.node.clock.now();
+    const { waiting, works } = this;
+    waiting.length = 0;
+    for (const [peer, work] of works) {
+      // A peer without work last time may be gone: forget it.
+      if (work.objects.length === 0) works.delete(peer);
+      work.objects.length = 0;
+      work.replicas.length = 0;
+      work.signature = 0;
+    }
+    for (const object of this.pending) {
+      if (object.destroyed) {
+        this.pending.delete(object);
+        continue;
+      }
+      if (!this.anyReady(object)) continue;
+      object.accumulated += object.priority / object.type.updateRate;
+      waiting.push(object);
+    }
+    // Sorted once for every peer: ids ascend within a message (gaps are cheap to code).
+    waiting.sort(byId);
+    const sends = this.uniformSend(host, now) ?? this.groupedSends(host, now);
+    // A field going out in several sends is encoded once (GameObject caches it); in one, directly.
+    for (const send of sends) this.sendUpdates(send, sends.length > 1);
+    // Usually every object went out: rebuilding the set beats deleting them one by one.
+    const left: GameObject[] = [];
+    for (const object of this.pending) {
+      if (this.anyDirtyLeft(object)) left.push(object);
+      else object.accumulated = 0;
+    }
+    this.pending.clear();
+    for (const object of left) this.pending.add(object);
+  }
+
+  /**
+   * The usual case, found without hashing or comparing work: every waiting object has copies at
+   * the same peers in the same order, all created and needing the same fields, and every peer can
+   * take them now at the same message size, without a bandwidth limit. One send then; else none.
+   */
+  private uniformSend(host: Host, now: number): Send[] | undefined {
+    const waiting = this.waiting;
+    const peers = waiting[0]?.replicas;
+    if (!peers || peers.length === 0) return undefined;
+    for (const object of waiting) {
+      const replicas = object.replicas;
+      if (replicas.length !== peers.length) return undefined;
+      const first = replicas[0]!;
+      for (let r = 0; r < replicas.length; r++) {
+        const replica = replicas[r]!;
+        if (replica.peer !== peers[r]!.peer || !replica.created || replica.dirtyCount === 0 || !replica.sameDirty(first)) return undefined;
+      }
+    }
+    let maxBytes = 0;
+    for (const { peer } of peers) {
+      const connection = readyConnection(host, peer, now);
+      if (!connection || connection.rateLimiter !== UNLIMITED) return undefined;
+      if (maxBytes !== 0 && connection.maxMessageBytes !== maxBytes) return undefined;
+      maxBytes = connection.maxMessageBytes;
+    }
+    const group = peers.map(({ peer }, r) => {
+      const work = this.workFor(peer);
+      for (const object of waiting) {
+        work.objects.push(object);
+        work.replicas.push(object.replicas[r]!);
+      }
+      return work;
+    });
+    return [{ group, maxBytes, byPriority: false }];
+  }
+
+  /** The work list of `peer` (kept across transmits, emptied at each start). */
+  private workFor(peer: PeerId): PeerWork {
+    let work = this.works.get(peer);
+    if (!work) this.works.set(peer, (work = { peer, objects: [], replicas: [], signature: 0 }));
+    return work;
+  }
+
+  /** Each peer's work, then one send per set of peers with the same work; bandwidth-limited peers each go alone. */
+  private groupedSends(host: Host, now: number): Send[] {
+    const { waiting, works } = this;
+    // Objects mostly list the same peers in the same order: the work of the j-th replica is
+    // usually the one the previous object's j-th replica had.
+    const recent: PeerWork[] = [];
+    for (const object of waiting) {
+      let j = 0;
+      const replicas = object.replicas;
+      for (let r = 0; r < replicas.length; r++) {
+        const replica = replicas[r]!;
+        if (!replica.created || replica.dirtyCount === 0) continue;
+        const peer = replica.peer;
+        let work = recent[j];
+        if (work?.peer !== peer) recent[j] = work = this.workFor(peer);
+        j++;
+        work.objects.push(object);
+        work.replicas.push(replica);
+        work.signature = signatureOf(work.signature, object, replica);
+      }
+    }
+    const sends: Send[] = [];
+    const shared = new Map<string, Send>();
+    for (const work of works.values()) {
+      if (work.objects.length === 0) continue;
+      const connection = readyConnection(host, work.peer, now);
+      if (!connection) continue;
+      const maxBytes = connection.maxMessageBytes;
+      if (connection.rateLimiter !== UNLIMITED) {
+        // Bandwidth is short: the objects waiting longest (by accumulated priority) go first.
+        sortByPriority(work);
+        sends.push({ group: [work], maxBytes, byPriority: true });
+        continue;
+      }
+      const key = `${work.signature}:${work.objects.length}:${maxBytes}`;
+      const send = shared.get(key);
+      if (send && sameWork(send.group[0]!, work)) {
+        send.group.push(work);
+        continue;
+      }
+      sends.push({ group: [work], maxBytes, byPriority: false });
+      if (!send) shared.set(key, sends.at(-1)!);
+    }
+    return sends;
+  }
+
+  /** Whether some peer's copy of `object` is waiting for fields. */
+  private anyReady(object: GameObject): boolean {
+    const replicas = object.replicas;
+    for (let r = 0; r < replicas.length; r++) if (replicas[r]!.created && replicas[r]!.dirtyCount > 0) return true;
+    return false;
+  }
+
+  private anyDirtyLeft(object: GameObject): boolean {
+    const replicas = object.replicas;
+    for (let r = 0; r < replicas.length; r++) if (replicas[r]!.dirtyCount > 0) return true;
+    return false;
+  }
+
+  /**
+   * Pack the objects of the send (in priority order, or id order) into update messages of at most
+   * its `maxBytes`, each encoded once for all its peers; `cached`: field encodings through the
+   * objects' cache.
+   */
+  private sendUpdates({ group, maxBytes, byPriority }: Send, cached: boolean): void {
+    const { objects, replicas } = group[0]!;
+    // Take a message's worth in order, then sort it by id (it already is when not by priority).
+    let start = 0;
+    while (start < objects.length) {
+      let bits = 16 + 2 * 16 + this.frameBits;
+      let end = start;
+      while (end < objects.length) {
+        const object = objects[end]!;
+        const cost = entryBits(object, replicas[end]!, this.layoutOf(object.type).bits, this.idBits, cached);
+        if (end > start && bits + cost > maxBytes * 8) break;
+        bits += cost;
+        end++;
+      }
+      const entries: number[] = [];
+      for (let k = start; k < end; k++) entries.push(k);
+      if (byPriority) entries.sort((a, b) => objects[a]!.id - objects[b]!.id);
+      this.sendMessage(group, entries, cached);
+      start = end;
+    }
+  }
+
+  /** Find and write the frames of a message of these entries (see the file comment). */
+  private writeFrames(objects: readonly GameObject[], replicas: readonly PeerReplica[], entries: readonly number[]): void {
+    const frame = this.frame;
+    const counts = this.frameCounts;
+    if (counts.length === 0) return;
+    counts.fill(0);
+    let n = 0;
+    for (const k of entries) {
+      const object = objects[k]!;
+      const dirty = replicas[k]!.dirty;
+      const slots = this.layoutOf(object.type).slots;
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i]!;
+        if (slot < 0 || dirty[i] === 0) continue;
+        const type = this.framable[slot]!;
+        const value = object.values[i]!;
+        const first = counts[slot] === 0;
+        counts[slot]!++;
+        if (n + 3 > this.codes.length) this.codes = growCodes(this.codes);
+        const at = slot * 6;
+        this.codes[n++] = extend(frame, at, type.componentCode(value, 0), first);
+        this.codes[n++] = extend(frame, at + 2, type.componentCode(value, 1), first);
+        this.codes[n++] = extend(frame, at + 4, type.componentCode(value, 2), first);
+      }
+    }
+    const w = this.writer;
+    this.framable.forEach((type, slot) => {
+      const at = slot * 6;
+      const bits = type.componentBits;
+      // The highest code becomes the width the spread from the lowest needs.
+      let saved = 0;
+      for (let c = at; c < at + 6; c += 2) {
+        frame[c + 1] = 32 - Math.clz32(frame[c + 1]! - frame[c]!);
+        saved += counts[slot]! * (bits - frame[c + 1]!);
+      }
+      if (saved <= 3 * (bits + WIDTH_BITS)) {
+        w.writeBits(0, 1);
+        frame[at + 1] = -1;
+        return;
+      }
+      w.writeBits(1, 1);
+      for (let c = at; c < at + 6; c += 2) {
+        w.writeBits(frame[c]!, bits);
+        w.writeBits(frame[c + 1]!, WIDTH_BITS);
+      }
+    });
+  }
+
+  /** One update message of the entries (indices into the work lists, ids ascending) to every peer of `group`. */
+  private sendMessage(group: PeerWork[], entries: number[], cached: boolean): void {
+    const generation = ++this.generation;
+    const { objects, replicas } = group[0]!;
+    const w = this.writer;
+    w.reset();
+    w.writeBits(Service.Session, 8);
+    w.writeBits(SessionMessage.Update, 8);
+    w.writeGamma(entries.length + 1);
+    const oneMask = sameMasks(replicas, entries);
+    w.writeBits(oneMask ? 1 : 0, 1);
+    this.writeFrames(objects, replicas, entries);
+    const { frame, codes } = this;
+    let n = 0;
+    let previous: GameObject | undefined;
+    let previousReplica: PeerReplica | undefined;
+    const type = objects[entries[0]!]!.type;
+    let oneType = true;
+    for (const k of entries) {
+      const object = objects[k]!;
+      const replica = replicas[k]!;
+      const dirty = replica.dirty;
+      oneType &&= object.type === type;
+      const fields = object.type.fields;
+      // The first entry's mask, then none when all share it, else 1 bit for "the previous entry's".
+      let writeMask = true;
+      if (!previous) {
+        w.writeBits(object.id, this.idBits);
+      } else {
+        w.writeGamma(object.id - previous.id);
+        if (oneMask) {
+          writeMask = false;
+        } else {
+          const same = previous.type.fields.length === fields.length && replica.sameDirty(previousReplica!);
+          w.writeBits(same ? 1 : 0, 1);
+          writeMask = !same;
+        }
+      }
+      if (writeMask) for (let i = 0; i < fields.length; i++) w.writeBits(dirty[i]!, 1);
+      previous = object;
+      previousReplica = replica;
+      const slots = this.layoutOf(object.type).slots;
+      for (let i = 0; i < fields.length; i++) {
+        if (dirty[i] === 0) continue;
+        const slot = slots[i]!;
+        if (slot >= 0 && frame[slot * 6 + 1]! >= 0) {
+          for (let at = slot * 6; at < slot * 6 + 6; at += 2) w.writeBits(codes[n++]! - frame[at]!, frame[at + 1]!);
+        } else if (slot >= 0) {
+          // Not framed: the codes in full, as the type itself writes them.
+          const bits = this.framable[slot]!.componentBits;
+          for (let c = 0; c < 3; c++) w.writeBits(codes[n++]!, bits);
+        } else if (cached) {
+          const field = object.encodedField(i);
+          w.writeWords(field.words, field.bits);
+        } else {
+          fields[i]!.type.encode(w, object.values[i]!);
+        }
+      }
+    }
+    const body = w.finish();
+    const tag = oneType ? `objects: ${type.name}` : 'objects';
+    // What the loss handlers need, apart from the work lists (which the next transmit reuses).
+    const carried = entries.map((k) => objects[k]!);
+    for (const work of group) {
+      for (const k of entries) work.replicas[k]!.sent(generation);
+      const peer = work.peer;
+      this.node.sendFramed(peer, body, false, tag, (delivered) => {
+        if (!delivered) this.resend(carried, peer, generation);
+      });
+    }
+  }
+
+  /** An update message was lost: mark again what of it no newer message carries. */
+  private resend(objects: readonly GameObject[], peer: PeerId, generation: number): void {
+    for (const object of objects) {
+      const replica = object.replicas.find((r) => r.peer === peer);
+      if (!replica) continue;
+      let marked = false;
+      for (let i = 0; i < replica.inFlight.length; i++) {
+        if (replica.inFlight[i] !== generation) continue;
+        replica.mark(i);
+        marked = true;
+      }
+      if (marked) this.pending.add(object);
+    }
+  }
+}
+
+/** The connection to `peer` if it is up and may transmit now. */
+function readyConnection(host: Host, peer: PeerId, now: number): Connection | undefined {
+  const connection = host.connectionTo(peer);
+  return connection && connection.state === 'connected' && connection.canTransmit(now) ? connection : undefined;
+}
+
+/** Upper bound of an entry's bits (the id counted at full width). */
+function entryBits(object: GameObject, replica: PeerReplica, fieldBits: Int32Array, idBits: number, cached: boolean): number {
+  const fields = object.type.fields;
+  const dirty = replica.dirty;
+  let bits = idBits + 1 + fields.length;
+  for (let i = 0; i < fields.length; i++) {
+    if (dirty[i] === 0) continue;
+    const fixed = fieldBits[i]!;
+    bits += cached ? object.encodedField(i).bits : fixed >= 0 ? fixed : fields[i]!.type.bitsFor(object.values[i]!);
+  }
+  return bits;
+}
+
+/** Of each field of an object type: its type's place among the framable ones (or -1), its fixed bits (or -1). */
+interface FieldLayout {
+  readonly slots: Int16Array;
+  readonly bits: Int32Array;
+}
+
+/** Whether the entries' copies all need the same fields (a message then gives its mask once). */
+function sameMasks(replicas: readonly PeerReplica[], entries: readonly number[]): boolean {
+  const first = replicas[entries[0]!]!;
+  for (const k of entries) {
+    const replica = replicas[k]!;
+    if (replica.dirty.length !== first.dirty.length || !replica.sameDirty(first)) return false;
+  }
+  return true;
+}
+
+/** Update messages of the same work to one or more peers. */
+interface Send {
+  readonly group: PeerWork[];
+  readonly maxBytes: number;
+  readonly byPriority: boolean;
+}
+
+/** What one peer needs this transmit: objects in sending order, with that peer's copies of them. */
+interface PeerWork {
+  readonly peer: PeerId;
+  readonly objects: GameObject[];
+  readonly replicas: PeerReplica[];
+  /** A hash of the objects and their changed fields, to find peers with the same work. */
+  signature: number;
+}
+
+const byId = (a: GameObject, b: GameObject): number => a.id - b.id;
+
+/** Bits of a frame's width: component codes are at most 31 bits. */
+const WIDTH_BITS = 5;
+
+/** Widen the lowest and highest code at `at` to take in `code` (or start them at it); returns `code`. */
+function extend(frame: Int32Array, at: number, code: number, first: boolean): number {
+  if (first || code < frame[at]!) frame[at] = code;
+  if (first || code > frame[at + 1]!) frame[at + 1] = code;
+  return code;
+}
+
+function growCodes(codes: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(codes.length * 2);
+  grown.set(codes);
+  return grown;
+}
+
+function signatureOf(signature: number, object: GameObject, replica: PeerReplica): number {
+  return Math.imul(Math.imul(signature ^ object.id, 0x9e3779b1) ^ replica.dirtyBits, 0x85ebca6b) | 0;
+}
+
+/** Whether `a` and `b` need the same fields of the same objects. */
+function sameWork(a: PeerWork, b: PeerWork): boolean {
+  if (a.objects.length !== b.objects.length) return false;
+  for (let k = 0; k < a.objects.length; k++) {
+    if (a.objects[k] !== b.objects[k] || !a.replicas[k]!.sameDirty(b.replicas[k]!)) return false;
+  }
+  return true;
+}
+
+/** Order a peer's work by accumulated priority, most waited first. */
+function sortByPriority(work: PeerWork): void {
+  const order = work.objects.map((_, k) => k).sort((a, b) => work.objects[b]!.accumulated - work.objects[a]!.accumulated || work.objects[a]!.id - work.objects[b]!.id);
+  const objects = order.map((k) => work.objects[k]!);
+  const replicas = order.map((k) => work.replicas[k]!);
+  work.objects.splice(0, objects.length, ...objects);
+  work.replicas.splice(0, replicas.length, ...replicas);
+}

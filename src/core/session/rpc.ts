@@ -1,0 +1,89 @@
+/**
+ * RPC messages: one per `messages` entry of the network config, sent to a channel (newer scripts)
+ * or a peer (older ones), arguments bit-packed by their declared types, reliable and ordered
+ * unless the config says `reliable = false`.
+ *
+ * Body (after the service byte), bit-packed: message index (config.messageIndexBits), then 1 if
+ * sent on a channel (followed by 1 if the sender opened it, and the opener's channel number,
+ * Elias-gamma coded), else 0; then each argument.
+ */
+import { BitReader } from '../wire/bit_reader.js';
+import { BitWriter } from '../wire/bit_writer.js';
+import { MalformedError } from '../wire/byte_reader.js';
+import type { Channel, Channels } from '../transport/channel.js';
+import type { Connection } from '../transport/connection.js';
+import type { MessageType, NetworkConfig, WireValue } from '../config/network_config.js';
+import { NetworkError } from '../base/network_error.js';
+import { Service, type NetworkNode } from '../transport/network_node.js';
+import type { PeerId } from '../base/peer_id.js';
+import type { ScriptEvent } from './script_event.js';
+
+export type RpcTarget = { readonly channel: Channel } | { readonly peer: PeerId };
+
+export class Rpc {
+  /** Session-bound messages that arrived outside a session, dropped. */
+  droppedOutsideSession = 0;
+  /** Messages on a channel this side no longer has, dropped. */
+  droppedUnknownChannel = 0;
+
+  constructor(
+    private readonly node: NetworkNode,
+    private readonly config: NetworkConfig,
+    private readonly channels: Channels,
+    private readonly events: ScriptEvent[],
+    /** Whether this peer is in a game session now. */
+    private readonly inSession: () => boolean,
+  ) {
+    node.handle(Service.Rpc, (connection, r) => this.onMessage(connection, r.rest()));
+  }
+
+  /** Send checked, quantized arguments. */
+  send(message: MessageType, target: RpcTarget, args: readonly WireValue[]): void {
+    const fn = `RPC.${message.name}`;
+    if (message.sessionBound && !this.inSession()) throw new NetworkError(`${fn}: the message is session bound and this peer is not in a game session`);
+    const w = new BitWriter();
+    w.writeBits(message.index, this.config.messageIndexBits);
+    let peer: PeerId;
+    if ('channel' in target) {
+      const channel = target.channel;
+      if (channel.state !== 'connected') throw new NetworkError(`${fn}: channel ${channel.id} is ${channel.state}`);
+      w.writeBits(1, 1);
+      w.writeBits(channel.openedHere ? 1 : 0, 1);
+      w.writeGamma(channel.wireId);
+      peer = channel.peer;
+    } else {
+      w.writeBits(0, 1);
+      peer = target.peer;
+    }
+    message.args.forEach((type, i) => type.encode(w, args[i]!));
+    if (!this.node.isConnected(peer)) throw new NetworkError(`${fn}: no connection to peer ${peer}`);
+    this.node.send(peer, Service.Rpc, w.finish(), message.reliable, message.name);
+  }
+
+  private onMessage(connection: Connection, bytes: Uint8Array): void {
+    const r = new BitReader(bytes);
+    const message = this.config.messageAt(r.readBits(this.config.messageIndexBits));
+    if (!message) throw new MalformedError('RPC with an unknown message index');
+    this.node.environment.meter?.received(connection.peer, message.name, bytes.length + 1);
+    let from: number | PeerId = connection.peer;
+    let channel: Channel | undefined;
+    const onChannel = r.readBits(1) === 1;
+    if (onChannel) {
+      const senderOpened = r.readBits(1) === 1;
+      channel = this.channels.fromWire(connection.peer, !senderOpened, r.readGamma());
+    }
+    const args = message.args.map((type) => type.decode(r));
+    if (onChannel) {
+      if (!channel || channel.state === 'disconnected') {
+        this.droppedUnknownChannel++;
+        return;
+      }
+      from = channel.id;
+    }
+    if (message.sessionBound && !this.inSession()) {
+      this.droppedOutsideSession++;
+      return;
+    }
+    this.events.push({ name: 'rpc', message: message.name, from, args });
+  }
+}

@@ -1,0 +1,369 @@
+/**
+ * One connection to a remote peer: packet sequence numbers and acknowledgements, a reliable
+ * ordered stream and unreliable messages packed together into packets of at most the MTU, round
+ * trip time, keep-alive and timeout, and the QoS send budget.
+ */
+import type { Endpoint } from './datagram_socket.js';
+import { DataPacketBuilder, MAX_DATA_HEADER_BYTES, RecordKind, recordOverhead, type DataPacket } from './packet.js';
+import type { PeerId } from '../base/peer_id.js';
+import type { RateLimiter } from './qos.js';
+import { ReliableReceiver } from './reliable_receiver.js';
+import { ReliableSendBufferOverflow, ReliableSender } from './reliable_sender.js';
+import { sequenceDistance, sequenceNext } from './sequence_number.js';
+import type { TransportSettings } from './transport_settings.js';
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+
+/** Told whether an unreliable message arrived: true when its packet was acknowledged, false when it was lost or never sent. */
+export type DeliveryCallback = (delivered: boolean) => void;
+
+/** Counts traffic by category for the network log; `tag` names what a message carries. */
+export interface TrafficMeter {
+  sent(peer: PeerId, tag: string, bytes: number): void;
+  received(peer: PeerId, tag: string, bytes: number): void;
+}
+
+interface UnreliableMessage {
+  body: Uint8Array;
+  tag: string;
+  onDelivery: DeliveryCallback | undefined;
+}
+
+interface SentPacket {
+  sequence: number;
+  sentAt: number;
+  reliableIds: number[];
+  deliveries: DeliveryCallback[];
+  resolved: boolean;
+}
+
+const SENT_PACKET_WINDOW = 1024;
+/** Weight of a new round-trip sample in the smoothed estimate. */
+const RTT_SMOOTHING = 0.125;
+
+export interface ConnectionStats {
+  packetsSent: number;
+  packetsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  packetsLost: number;
+  duplicatePackets: number;
+  /** Packets dropped unacknowledged because the reliable receive buffer was full. */
+  receiveBufferFull: number;
+  unreliableDropped: number;
+}
+
+export class Connection {
+  state: ConnectionState = 'connecting';
+  /** Why the connection ended (or was refused), for scripts and logs. */
+  reason = '';
+  /** What uses the connection (lobbies, sessions, channels): Network.is_used. */
+  readonly users = new Set<string>();
+  readonly stats: ConnectionStats = {
+    packetsSent: 0,
+    packetsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    packetsLost: 0,
+    duplicatePackets: 0,
+    receiveBufferFull: 0,
+    unreliableDropped: 0,
+  };
+  /**
+   * The received packet whose messages are being delivered, numbered without wrapping, so newer
+   * unreliable updates can win over older ones that arrive late.
+   */
+  packetOrdinal = 0;
+  /** Ordinal of the latest sequence received (remoteSequence unwrapped). */
+  private latestOrdinal = -1;
+  /** Smoothed round-trip time in seconds (0 until measured). */
+  rtt = 0;
+  lastReceiveTime: number;
+  private lastSendTime = -Infinity;
+  private lastTransmitTime = -Infinity;
+
+  private sequence = 0;
+  /** No packet before this sequence is still waiting for its ack: the loss check starts here. */
+  private oldestUnresolved = 0;
+  private readonly sent: (SentPacket | undefined)[] = new Array(SENT_PACKET_WINDOW);
+  /**
+   * Latest sequence received. Both sides number data packets from 0, so starting at 65535 (the
+   * sequence before 0) makes our first acks name a packet the peer never sent rather than its packet 0.
+   */
+  private remoteSequence = 65535;
+  /** Bit i: remoteSequence - 1 - i was received. */
+  private receivedBits = 0;
+  private readonly receivedHistory = new Int32Array(SENT_PACKET_WINDOW).fill(-1);
+  private ackOwed = false;
+
+  private readonly sender: ReliableSender;
+  private readonly receiver: ReliableReceiver;
+  private unreliable: UnreliableMessage[] = [];
+
+  constructor(
+    readonly peer: PeerId,
+    readonly endpoint: Endpoint,
+    /** Sent in every data packet and checked on arrival (see DataPacket.epoch). */
+    readonly epoch: number,
+    private readonly settings: TransportSettings,
+    sendBufferSize: number,
+    receiveBufferSize: number,
+    now: number,
+    /** The QoS send budget; replaced when QoS settings change. */
+    public rateLimiter: RateLimiter,
+    private readonly meter: TrafficMeter | undefined,
+  ) {
+    this.sender = new ReliableSender(sendBufferSize, receiveBufferSize);
+    this.receiver = new ReliableReceiver(receiveBufferSize);
+    this.lastReceiveTime = now;
+  }
+
+  /** Bytes left in the reliable send buffer (Network.reliable_send_buffer_left). */
+  get reliableSendBufferLeft(): number {
+    return this.sender.bytesLeft;
+  }
+
+  /** Reliable messages not yet acknowledged. */
+  get reliableQueued(): number {
+    return this.sender.queued;
+  }
+
+  /** The largest message that travels unfragmented (unreliable messages must fit). */
+  get maxMessageBytes(): number {
+    return this.maxRecordBody();
+  }
+
+  /** Whether a transmit now would send (the minimum time between transmits has passed). */
+  canTransmit(now: number): boolean {
+    return now - this.lastTransmitTime >= this.settings.minTransmitInterval;
+  }
+
+  /** Largest body one packet can carry as a single record. */
+  private maxRecordBody(): number {
+    const room = this.settings.mtu - MAX_DATA_HEADER_BYTES;
+    return room - recordOverhead(RecordKind.Reliable, room);
+  }
+
+  /**
+   * Queue a reliable ordered message. Overflowing the send buffer ends the connection with a
+   * reason instead of dropping anything; returns false then.
+   */
+  sendReliable(body: Uint8Array, tag: string, onAcked?: () => void): boolean {
+    if (this.state === 'disconnected') return false;
+    try {
+      this.sender.send(body, this.maxRecordBody(), tag, onAcked);
+    } catch (error) {
+      if (!(error instanceof ReliableSendBufferOverflow)) throw error;
+      this.close(error.message);
+      return false;
+    }
+    return true;
+  }
+
+  /** Queue an unreliable message for the next transmit; it must fit in one packet. */
+  sendUnreliable(body: Uint8Array, tag: string, onDelivery?: DeliveryCallback): void {
+    if (body.length > this.maxRecordBody()) {
+      throw new RangeError(`unreliable message of ${body.length} bytes does not fit in a packet (MTU ${this.settings.mtu} bytes)`);
+    }
+    if (this.state === 'disconnected') {
+      onDelivery?.(false);
+      return;
+    }
+    this.unreliable.push({ body, tag, onDelivery });
+  }
+
+  /** Message bytes are metered each time they go out (resends too), packet headers as overhead. */
+  private meterTag(tag: string, bytes: number): void {
+    this.meter?.sent(this.peer, tag, bytes);
+  }
+
+  close(reason: string): void {
+    if (this.state === 'disconnected') return;
+    this.state = 'disconnected';
+    this.reason = reason;
+    for (const message of this.unreliable) message.onDelivery?.(false);
+    this.unreliable = [];
+    for (const packet of this.sent) if (packet && !packet.resolved) this.resolve(packet, false);
+  }
+
+  // ---- receiving ------------------------------------------------------------------------------
+
+  /** Process a data packet; returns the message bodies it completes, in delivery order. */
+  receivePacket(packet: DataPacket, size: number, now: number): Uint8Array[] {
+    const slot = packet.sequence % SENT_PACKET_WINDOW;
+    if (this.receivedHistory[slot] === packet.sequence) {
+      this.stats.duplicatePackets++;
+      return [];
+    }
+    if (sequenceDistance(packet.sequence, this.remoteSequence) <= -SENT_PACKET_WINDOW / 2) {
+      this.stats.duplicatePackets++; // far older than anything the peer still sends: a replay
+      return [];
+    }
+    const reliable = packet.records.filter((r) => r.kind !== RecordKind.Unreliable);
+    if (!this.receiver.fits(reliable)) {
+      this.stats.receiveBufferFull++;
+      return [];
+    }
+    this.receivedHistory[slot] = packet.sequence;
+    this.packetOrdinal = this.latestOrdinal + sequenceDistance(packet.sequence, this.remoteSequence);
+    if (this.packetOrdinal > this.latestOrdinal) this.latestOrdinal = this.packetOrdinal;
+    this.recordReceived(packet.sequence);
+    this.lastReceiveTime = now;
+    this.ackOwed = true;
+    this.stats.packetsReceived++;
+    this.stats.bytesReceived += size;
+    if (this.meter) {
+      let payload = 0;
+      for (const record of packet.records) payload += record.body.length;
+      this.meter.received(this.peer, 'overhead', size - payload);
+    }
+
+    this.processAcks(packet.ack, packet.ackBits, now);
+
+    const delivered: Uint8Array[] = [];
+    for (const record of packet.records) {
+      if (record.kind === RecordKind.Unreliable) delivered.push(record.body.slice());
+    }
+    for (const record of reliable) this.receiver.receive(record.id, record.body, record.more);
+    for (const body of this.receiver.deliver()) delivered.push(body);
+    return delivered;
+  }
+
+  private recordReceived(sequence: number): void {
+    const ahead = sequenceDistance(sequence, this.remoteSequence);
+    if (ahead > 0) {
+      // Shift the history: the old latest becomes bit ahead-1.
+      this.receivedBits = ahead > 32 ? 0 : ahead === 32 ? 0x80000000 : ((this.receivedBits << ahead) | (1 << (ahead - 1))) >>> 0;
+      this.remoteSequence = sequence;
+    } else if (ahead < 0 && -ahead <= 32) {
+      this.receivedBits = (this.receivedBits | (1 << (-ahead - 1))) >>> 0;
+    }
+  }
+
+  private processAcks(ack: number, ackBits: number, now: number): void {
+    this.acknowledge(ack, now, true);
+    for (let i = 0; i < 32; i++) {
+      if (ackBits & (1 << i)) this.acknowledge((ack - 1 - i + 65536) % 65536, now, false);
+    }
+  }
+
+  private acknowledge(sequence: number, now: number, newest: boolean): void {
+    const packet = this.sent[sequence % SENT_PACKET_WINDOW];
+    if (!packet || packet.sequence !== sequence || packet.resolved) return;
+    if (newest) {
+      const sample = now - packet.sentAt;
+      this.rtt = this.rtt === 0 ? sample : this.rtt + (sample - this.rtt) * RTT_SMOOTHING;
+    }
+    this.resolve(packet, true);
+  }
+
+  /** A packet was acknowledged (delivered) or given up on (lost). */
+  private resolve(packet: SentPacket, delivered: boolean): void {
+    packet.resolved = true;
+    if (delivered) this.sender.acknowledge(packet.reliableIds);
+    else this.stats.packetsLost++;
+    for (const callback of packet.deliveries) callback(delivered);
+    this.rateLimiter.observe(delivered);
+  }
+
+  // ---- timers ---------------------------------------------------------------------------------
+
+  /** Seconds before unacknowledged data counts as lost: the resend time, stretched on slow links. */
+  private resendAfter(): number {
+    return Math.max(this.settings.resendTime, this.rtt * 1.5);
+  }
+
+  /** Check timeouts; declares packets lost and the connection broken when silent too long. */
+  tick(now: number): void {
+    if (this.state !== 'connected') return;
+    if (now - this.lastReceiveTime >= this.settings.receiverLostTime) {
+      this.close(`timed out: nothing received from ${this.peer} for ${this.settings.receiverLostTime} s`);
+      return;
+    }
+    // Packets were sent in sequence order, so they turn lost in that order too.
+    const lostBefore = now - this.resendAfter();
+    while (this.oldestUnresolved !== this.sequence) {
+      const packet = this.sent[this.oldestUnresolved % SENT_PACKET_WINDOW];
+      if (packet && packet.sequence === this.oldestUnresolved && !packet.resolved) {
+        if (packet.sentAt >= lostBefore) break;
+        this.resolve(packet, false);
+      }
+      this.oldestUnresolved = sequenceNext(this.oldestUnresolved);
+    }
+  }
+
+  // ---- transmitting ---------------------------------------------------------------------------
+
+  /** Build the packets to send now (none between transmits). */
+  transmit(now: number): Uint8Array[] {
+    if (this.state !== 'connected' || !this.canTransmit(now)) return [];
+    this.rateLimiter.refill(now);
+    const packets: Uint8Array[] = [];
+    const resendAfter = this.resendAfter();
+    while (this.rateLimiter.canSend()) {
+      const { builder, record, reliableLeft } = this.fillPacket(now, resendAfter);
+      if (builder.records === 0) break;
+      packets.push(this.seal(builder, record, now));
+      if (!reliableLeft && this.unreliable.length === 0) break;
+    }
+    // Acknowledgements and keep-alives go out even when the budget is spent: they are a few bytes.
+    if (packets.length === 0 && (this.ackOwed || now - this.lastSendTime >= this.settings.keepAliveTime)) {
+      const builder = this.newBuilder(this.settings.mtu);
+      packets.push(this.seal(builder, { sequence: builder.sequence, sentAt: now, reliableIds: [], deliveries: [], resolved: false }, now));
+    }
+    // Unreliable messages the budget had no room for this frame are dropped, not delayed.
+    for (const message of this.unreliable) {
+      this.stats.unreliableDropped++;
+      message.onDelivery?.(false);
+    }
+    this.unreliable = [];
+    if (packets.length > 0) this.lastTransmitTime = now;
+    return packets;
+  }
+
+  /** One packet: due reliable messages first, so they are never starved behind unreliable ones, then unreliable. */
+  private fillPacket(now: number, resendAfter: number): { builder: DataPacketBuilder; record: SentPacket; reliableLeft: boolean } {
+    let builder = this.newBuilder(this.settings.mtu);
+    const record: SentPacket = { sequence: builder.sequence, sentAt: now, reliableIds: [], deliveries: [], resolved: false };
+    for (const message of this.sender.due(now, resendAfter)) {
+      if (!builder.fits(RecordKind.Reliable, message.id, message.body.length)) {
+        if (builder.records > 0) return { builder, record, reliableLeft: true };
+        // A fragment cut for a larger MTU than the current one travels alone, oversized.
+        builder = this.newBuilder(MAX_DATA_HEADER_BYTES + recordOverhead(RecordKind.Reliable, message.body.length) + message.body.length);
+      }
+      builder.add(RecordKind.Reliable, message.id, message.more, message.body);
+      this.meterTag(message.tag, message.body.length);
+      this.sender.markSent(message, now);
+      record.reliableIds.push(message.id);
+    }
+    while (this.unreliable.length > 0) {
+      const message = this.unreliable[0]!;
+      if (!builder.fits(RecordKind.Unreliable, 0, message.body.length)) break;
+      this.unreliable.shift();
+      builder.add(RecordKind.Unreliable, 0, false, message.body);
+      this.meterTag(message.tag, message.body.length);
+      if (message.onDelivery) record.deliveries.push(message.onDelivery);
+    }
+    return { builder, record, reliableLeft: false };
+  }
+
+  private newBuilder(capacity: number): DataPacketBuilder {
+    return new DataPacketBuilder(capacity, this.epoch, this.sequence, this.remoteSequence, this.receivedBits);
+  }
+
+  private seal(builder: DataPacketBuilder, record: SentPacket, now: number): Uint8Array {
+    const bytes = builder.finish();
+    this.meter?.sent(this.peer, 'overhead', bytes.length - builder.payloadBytes);
+    const slot = record.sequence % SENT_PACKET_WINDOW;
+    const overwritten = this.sent[slot];
+    if (overwritten && !overwritten.resolved) this.resolve(overwritten, false);
+    this.sent[slot] = record;
+    this.sequence = sequenceNext(this.sequence);
+    this.lastSendTime = now;
+    this.ackOwed = false;
+    this.stats.packetsSent++;
+    this.stats.bytesSent += bytes.length;
+    this.rateLimiter.spend(bytes.length);
+    return bytes;
+  }
+}

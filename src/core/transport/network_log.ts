@@ -1,0 +1,114 @@
+/**
+ * The network log: per frame and per remote peer, the bytes and packets this peer sent and received,
+ * by category, and the dump tags scripts write. Streamed to a file as one JSON object per line, so a
+ * long run never holds it in memory and the analyzer reads it line by line.
+ *
+ *   {"log":"stingray-network","version":1,"started":"<ISO time>"}
+ *   {"frame":12,"time":0.4,"peer":"a1","remote":"b2","sent":{"rpc_hello":40,"overhead":12},"received":{"session":18},"packets":[1,1]}
+ *   {"frame":12,"time":0.4,"peer":"a1","tag":"wave 2 starts"}
+ *
+ * Categories: each RPC message by name, `objects: <type>` for field updates of each object type,
+ * `objects` when one update message mixes types, `object create`, `session` (membership), `lobby`,
+ * `channel`, and `overhead` (packet and record headers, acks and keep-alives). Sent messages are
+ * counted each time they go out, resends included; received messages by service (`session` holds
+ * received object creations and updates too), RPCs by name.
+ * `packets` is [sent, received]. The lines of several peers of one process share a file.
+ *
+ * It is also the dump replay sessions read: what the peer's game session received, in order —
+ *   {"frame":12,"time":0.4,"peer":"a1","event":"game_object_created","id":3,"type":"unit","owner":"b2","values":[...]}
+ *   {"frame":12,"time":0.4,"peer":"a1","event":"field","id":3,"field":"position","value":[1,2,3]}
+ *   {"frame":12,"time":0.4,"peer":"a1","event":"rpc","message":"rpc_chat","from":1,"args":[...]}
+ *   {"frame":30,"time":1.0,"peer":"a1","event":"game_object_destroyed","id":3,"other":"b2"}
+ * and every other callback (`game_object_sync_done`, `game_session_disconnect`, migrations) with the
+ * peer it names as `other`.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { TrafficMeter } from './connection.js';
+import type { PeerId } from '../base/peer_id.js';
+
+interface Traffic {
+  sent: Record<string, number>;
+  received: Record<string, number>;
+  packets: [number, number];
+}
+
+/** The file several peers' logs write to. */
+export class NetworkLogFile {
+  private fd: number | undefined;
+  private users = 0;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
+    this.write({ log: 'stingray-network', version: 1, started: new Date().toISOString() });
+  }
+
+  write(line: object): void {
+    if (this.fd !== undefined) writeSync(this.fd, JSON.stringify(line) + '\n');
+  }
+
+  /** A peer starts or stops writing; the file closes when the last one stops. */
+  use(): void {
+    this.users++;
+  }
+
+  release(): void {
+    if (--this.users <= 0 && this.fd !== undefined) {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+  }
+}
+
+/** One peer's log: a TrafficMeter the transport reports to, flushed once per frame. */
+export class NetworkLog implements TrafficMeter {
+  /** This peer's id once its client runs. */
+  peer: PeerId | undefined;
+  private frame = 0;
+  private readonly traffic = new Map<PeerId, Traffic>();
+
+  constructor(
+    private readonly file: NetworkLogFile,
+    /** Names the peer until it has an id (the runner's peer label). */
+    private readonly label: string,
+  ) {
+    file.use();
+  }
+
+  private of(remote: PeerId): Traffic {
+    let t = this.traffic.get(remote);
+    if (!t) this.traffic.set(remote, (t = { sent: {}, received: {}, packets: [0, 0] }));
+    return t;
+  }
+
+  sent(remote: PeerId, tag: string, bytes: number): void {
+    const t = this.of(remote);
+    t.sent[tag] = (t.sent[tag] ?? 0) + bytes;
+    if (tag === 'overhead') t.packets[0]++;
+  }
+
+  received(remote: PeerId, tag: string, bytes: number): void {
+    const t = this.of(remote);
+    t.received[tag] = (t.received[tag] ?? 0) + bytes;
+    if (tag === 'overhead') t.packets[1]++;
+  }
+
+  /** A session event the peer received (for replay sessions). */
+  event(time: number, event: Record<string, unknown>): void {
+    this.file.write({ frame: this.frame, time, peer: this.peer ?? this.label, ...event });
+  }
+
+  tag(text: string, time: number): void {
+    this.file.write({ frame: this.frame, time, peer: this.peer ?? this.label, tag: text });
+  }
+
+  /** Write this frame's traffic and start the next frame. */
+  endFrame(time: number): void {
+    for (const [remote, t] of this.traffic) this.file.write({ frame: this.frame, time, peer: this.peer ?? this.label, remote, ...t });
+    this.traffic.clear();
+    this.frame++;
+  }
+
+  close(): void {
+    this.file.release();
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * One peer's network state, as one script VM sees it through `Network.*`: the timers and QoS
+ * settings, the host (game socket and connections) of the running network subsystem, the services
+ * that share each connection (channels, lobbies, sessions, RPCs), connection bookkeeping for the
+ * explicit-connection API, and the peers' known game addresses.
+ */
+import { NetworkError } from '../base/network_error.js';
+import { ByteReader, MalformedError } from '../wire/byte_reader.js';
+import type { Clock } from '../base/clock.js';
+import type { Connection, TrafficMeter } from './connection.js';
+import type { DatagramNetwork, Endpoint } from './datagram_socket.js';
+import { Host, defaultQosSettings, type HostEvent, type QosSettings } from './host.js';
+import type { PeerId } from '../base/peer_id.js';
+import type { Random } from '../base/random.js';
+import { defaultTransportSettings, type TransportSettings } from './transport_settings.js';
+
+/** What a process gives each peer: where datagrams go, what time it is, where randomness comes from. */
+export interface NetworkEnvironment {
+  readonly network: DatagramNetwork;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly meter?: TrafficMeter;
+}
+
+/** The first byte of every message body says which service it belongs to. */
+export const enum Service {
+  Channel = 1,
+  Lobby = 2,
+  Session = 3,
+  Rpc = 4,
+}
+
+/** How the network log names the traffic of each service. */
+const SERVICE_TAGS: Record<number, string> = { [Service.Channel]: 'channel', [Service.Lobby]: 'lobby', [Service.Session]: 'session' };
+
+/** What the transport needs of a network config. */
+export interface TransportConfig {
+  /** 16 lowercase hex digits; peers with another hash are refused. */
+  readonly hash: string;
+  readonly reliableSendBufferSize: number;
+  readonly reliableReceiveBufferSize: number;
+}
+
+/** Messages kept for a service without a handler, at most. */
+const MAX_BACKLOG = 4096;
+
+export type ServiceHandler = (connection: Connection, message: ByteReader) => void;
+export type ConnectionListener = (event: HostEvent) => void;
+
+export class NetworkNode {
+  readonly settings: TransportSettings = defaultTransportSettings();
+  readonly qos: QosSettings = defaultQosSettings();
+  /** Network.set_explicit_connections: scripts create and destroy connections themselves. */
+  explicitConnections = false;
+  /** Messages dropped because their body did not decode (a bug or a hostile peer). */
+  malformedMessages = 0;
+  /** Game endpoints of peers learnt from lobbies, so connections can be made to them. */
+  readonly addresses = new Map<PeerId, Endpoint>();
+  /** Peers whose connection broke, with why, until the script destroys or remakes it. */
+  readonly broken = new Map<PeerId, string>();
+  /** Connections made by Network.create_connection. */
+  readonly scriptConnections = new Set<PeerId>();
+  private hostInstance: Host | undefined;
+  private readonly handlers = new Map<Service, ServiceHandler>();
+  /** Messages for a service nobody handles yet (a session message before create_game_session). */
+  private readonly backlog = new Map<Service, { connection: Connection; body: Uint8Array }[]>();
+  /** Messages dropped because the backlog of an unhandled service was full. */
+  backlogDropped = 0;
+  private readonly listeners: ConnectionListener[] = [];
+
+  constructor(readonly environment: NetworkEnvironment) {}
+
+  get clock(): Clock {
+    return this.environment.clock;
+  }
+
+  get host(): Host | undefined {
+    return this.hostInstance;
+  }
+
+  /** The running host, or an error naming what the script forgot. */
+  requireHost(fn: string): Host {
+    if (!this.hostInstance) throw new NetworkError(`${fn}: no network client is running (start one with a Network.init_*_client function)`);
+    return this.hostInstance;
+  }
+
+  /** Open the game socket. Throws BindError when the port is taken. */
+  start(port: number, peerId: PeerId, config: TransportConfig): Host {
+    if (this.hostInstance) throw new NetworkError('a network client is already running');
+    const host = new Host({
+      network: this.environment.network,
+      port,
+      peerId,
+      configHash: config.hash,
+      clock: this.environment.clock,
+      settings: this.settings,
+      reliableSendBufferSize: config.reliableSendBufferSize,
+      reliableReceiveBufferSize: config.reliableReceiveBufferSize,
+      random: this.environment.random,
+      qos: this.qos,
+      meter: this.environment.meter,
+    });
+    host.onMessage = (connection, body) => {
+      // RPCs are metered by message name where they are decoded (rpc.ts); the rest by service.
+      if (body[0] !== Service.Rpc) this.environment.meter?.received(connection.peer, SERVICE_TAGS[body[0]!] ?? 'unknown', body.length);
+      this.dispatch(connection, body);
+    };
+    this.hostInstance = host;
+    return host;
+  }
+
+  /** Close the game socket, telling every peer why. */
+  stop(reason: string): void {
+    const host = this.hostInstance;
+    if (!host) return;
+    host.close(reason);
+    this.hostInstance = undefined;
+    this.broken.clear();
+    this.scriptConnections.clear();
+    this.addresses.clear();
+    this.backlog.clear();
+    // The subsystem's services go with it; the next one registers its own.
+    this.handlers.clear();
+    this.listeners.length = 0;
+  }
+
+  /** Receive the messages of `service`, starting with those that waited for a handler. */
+  handle(service: Service, handler: ServiceHandler): void {
+    this.handlers.set(service, handler);
+    const waiting = this.backlog.get(service) ?? [];
+    this.backlog.delete(service);
+    for (const { connection, body } of waiting) if (connection.state === 'connected') this.dispatch(connection, body);
+  }
+
+  /** Stop handling `service`; its messages wait again. */
+  unhandle(service: Service): void {
+    this.handlers.delete(service);
+  }
+
+  /** Be told of connections made, lost and refused. */
+  listen(listener: ConnectionListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
+  }
+
+  private dispatch(connection: Connection, body: Uint8Array): void {
+    const reader = new ByteReader(body);
+    try {
+      const service = reader.u8() as Service;
+      const handler = this.handlers.get(service);
+      if (!handler) {
+        if (service < Service.Channel || service > Service.Rpc) throw new MalformedError(`message for unknown service ${service}`);
+        const waiting = this.backlog.get(service) ?? [];
+        if (waiting.length >= MAX_BACKLOG) this.backlogDropped++;
+        else waiting.push({ connection, body });
+        this.backlog.set(service, waiting);
+        return;
+      }
+      handler(connection, reader);
+    } catch (error) {
+      if (!(error instanceof MalformedError)) throw error;
+      this.malformedMessages++;
+    }
+  }
+
+  /**
+   * Queue a message for `peer`. Reliable messages that overflow the send buffer end the
+   * connection (with a reason) and return false, as does a peer without a connection.
+   * `notify` hears whether the message arrived: for reliable ones once acknowledged (true), for
+   * unreliable ones true when its packet was acknowledged, false when lost or not sent.
+   */
+  send(peer: PeerId, service: Service, payload: Uint8Array, reliable: boolean, tag: string, notify?: (delivered: boolean) => void): boolean {
+    const body = new Uint8Array(payload.length + 1);
+    body[0] = service;
+    body.set(payload, 1);
+    return this.sendFramed(peer, body, reliable, tag, notify);
+  }
+
+  /**
+   * `send` of a body that already starts with its service byte: one body can go to several
+   * peers (the connections only read it).
+   */
+  sendFramed(peer: PeerId, body: Uint8Array, reliable: boolean, tag: string, notify?: (delivered: boolean) => void): boolean {
+    const connection = this.hostInstance?.connectionTo(peer);
+    if (!connection || connection.state !== 'connected') {
+      if (!reliable) notify?.(false);
+      return false;
+    }
+    if (reliable) return connection.sendReliable(body, tag, notify && (() => notify(true)));
+    connection.sendUnreliable(body, tag, notify);
+    return true;
+  }
+
+  /** Connect to `peer` at its known address (nothing to do when connected or connecting). */
+  connect(peer: PeerId): boolean {
+    const host = this.hostInstance;
+    const endpoint = this.addresses.get(peer);
+    if (!host || !endpoint) return false;
+    if (!host.connectionTo(peer)) host.connect(endpoint, peer);
+    return true;
+  }
+
+  isConnected(peer: PeerId): boolean {
+    return this.hostInstance?.connectionTo(peer)?.state === 'connected';
+  }
+
+  /** Receive datagrams, deliver messages to the services, then report connection events. */
+  receive(): void {
+    const host = this.hostInstance;
+    if (!host) return;
+    host.receive();
+    this.flushEvents(host);
+  }
+
+  /** Send what is due on every connection. */
+  transmit(): void {
+    const host = this.hostInstance;
+    if (!host) return;
+    host.transmit();
+    this.flushEvents(host);
+  }
+
+  private flushEvents(host: Host): void {
+    for (const event of host.takeEvents()) {
+      if (event.type === 'connected') this.broken.delete(event.connection.peer);
+      else if (event.type === 'disconnected') this.broken.set(event.connection.peer, event.connection.reason);
+      for (const listener of [...this.listeners]) listener(event);
+    }
+  }
+}
