@@ -125,3 +125,40 @@ end`;
     'after\tnil',
   ]);
 });
+
+test('a string field too large for one update message is refused where it is set, naming the field and the limit; the session goes on', async (t) => {
+  const config = SESSION_CONFIG.replace('objects = {', 'objects = {\n  player = { fields = [ { name = "name" type = "name" } { name = "go_type" type = "lookup" } ] }');
+  const host = `${LUA_SESSION}
+local events = setmetatable({
+  game_object_sync_done = function(self, peer)
+    print(pcall(GameSession.set_game_object_field, session, player, "name", string.rep("x", 3000)))
+    print(pcall(GameSession.set_game_object_fields, session, player, { go_type = 9, name = string.rep("y", 3000) }))
+    print(pcall(GameSession.create_game_object, session, "player", { name = string.rep("z", 3000), go_type = 1 }))
+    print("name", #GameSession.game_object_field(session, player, "name"), "go_type", GameSession.game_object_field(session, player, "go_type"), "objects", #GameSession.objects_owned_by(session, Network.peer_id()))
+    GameSession.set_game_object_field(session, player, "name", string.rep("w", 400))
+  end,
+}, { __index = host_events })
+function init()
+  host_start("a1")
+  player = GameSession.create_game_object(session, "player", { name = "short", go_type = 1 })
+end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, events)
+end`;
+  const client = `${LUA_SESSION}
+function init() client_start("b2") end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, {})
+  if client_step() and frame == 119 then print("name", #GameSession.game_object_field(session, 1, "name")) end
+end`;
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '120'], { 'global.network_config': config });
+  t.is(result.code, 0, result.stderr);
+  const [set, setMany, create, after] = strip(linesOf(result.stdout, '0:host'));
+  for (const [fn, refused] of [['set_game_object_field', set], ['set_game_object_fields', setMany], ['create_game_object', create]] as const) {
+    t.regex(refused ?? '', new RegExp(`^false\\t(host\\.lua:\\d+: )?GameSession\\.${fn}: the fields of a 'player' object would take 30\\d\\d bytes \\(field 'name' 3002 bytes\\); an object's fields must fit in one update message, at most \\d+ bytes for this type$`));
+  }
+  t.is(after, 'name\t5\tgo_type\t1\tobjects\t1', 'nothing was changed or created');
+  t.deepEqual(strip(linesOf(result.stdout, '1:client')), ['name\t400']);
+});

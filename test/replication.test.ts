@@ -25,6 +25,8 @@ function startSession(config: NetworkConfig, typeName: string, values: WireValue
     clock.advance(1 / 30);
     for (const p of peers) {
       p.client.update();
+      // As Network.update does once a destroyed object's callback has returned.
+      for (const event of p.events) if (event.name === 'game_object_destroyed') event.release();
       p.events.length = 0;
       p.session.transmit();
       p.client.transmit();
@@ -142,3 +144,32 @@ test('an update whose frame is wider than its type is dropped and counted; the o
   t.is(host.node.malformedMessages, 1);
   t.deepEqual(copiesOf(client!).map((c) => c!.values), objects.map((o) => o.values));
 });
+
+for (const action of ['migrates', 'destroys'] as const) {
+  test(`the host ${action} an object while its owner writes it: the entry is skipped and the other objects of the same update messages apply`, (t) => {
+    const { host, clients, frame } = startSession(vectors, 'mover', [], 0, 1, 'latency=100ms');
+    const client = clients[0]!;
+    const type = vectors.objects.get('mover')!;
+    const values = [[1, 2, 3], 4, [0, 0, 0], [0, 0, 1], [5, 6, 7]].map((v, f) => type.fields[f]!.type.quantize(v as never));
+    for (let i = 0; i < 60 && client.session.role === 'none'; i++) frame();
+    const [x, y] = [client.session.createObject(type, values), client.session.createObject(type, values)];
+    for (let i = 0; i < 60 && !host.session.objects.has(y.id); i++) frame();
+    const hostX = host.session.objects.get(x.id)!;
+    if (action === 'migrates') host.session.migrate(hostX, host.node.host!.peerId);
+    else host.session.destroyObject(hostX);
+    // The owner writes both in every frame until it hears x is no longer its to write.
+    let last = 0;
+    for (let i = 1; i <= 15; i++) {
+      if (x.owner === client.session.self && !x.destroyed) {
+        client.session.setField(x, 1, i);
+        client.session.setField(y, 1, i);
+        last = i;
+      }
+      frame();
+    }
+    t.true(last > 1, 'the owner wrote while the news was on its way');
+    t.is(host.session.objects.get(y.id)!.values[1], last);
+    t.true(host.session.skippedUpdateEntries > 0);
+    t.is(host.node.malformedMessages, 0);
+  });
+}

@@ -259,7 +259,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     const s = session(L, fn);
     const object = objectArg(L, s, fn);
     ownObject(s, object, fn);
-    for (const [index, value] of readFieldTable(L, 3, object.type, fn, false)) s.setField(object, index, value);
+    s.setFields(object, readFieldTable(L, 3, object.type, fn, false));
     return 0;
   });
   define('game_object_fields', (L) => {

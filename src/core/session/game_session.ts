@@ -74,6 +74,11 @@ export class GameSession {
     });
   }
 
+  /** Update entries received for objects gone here or no longer the sender's to change, skipped. */
+  get skippedUpdateEntries(): number {
+    return this.replicator.skippedEntries;
+  }
+
   get self(): PeerId {
     return this.node.requireHost('GameSession').peerId;
   }
@@ -252,6 +257,7 @@ export class GameSession {
   /** Create an object owned by this peer from checked, quantized field values (in field order). */
   createObject(type: ObjectType, values: WireValue[]): GameObject {
     if (this.role === 'none') throw new NetworkError('GameSession.create_game_object: not in a session');
+    this.replicator.checkFits(type, values, 'GameSession.create_game_object');
     const object = new GameObject(this.nextId(), type, this.self, values);
     this.introduce(object);
     return object;
@@ -267,6 +273,17 @@ export class GameSession {
 
   /** A field write by the owner: changed values are marked for every peer holding a copy. */
   setField(object: GameObject, index: number, value: WireValue): void {
+    this.replicator.checkFits(object.type, object.values, 'GameSession.set_game_object_field', index, value);
+    this.writeField(object, index, value);
+  }
+
+  /** Several field writes by the owner, all or none: `changes` maps field indices to values. */
+  setFields(object: GameObject, changes: ReadonlyMap<number, WireValue>): void {
+    this.replicator.checkFits(object.type, object.values.map((value, i) => (changes.has(i) ? changes.get(i)! : value)), 'GameSession.set_game_object_fields');
+    for (const [index, value] of changes) this.writeField(object, index, value);
+  }
+
+  private writeField(object: GameObject, index: number, value: WireValue): void {
     const type = object.type.fields[index]!.type;
     if (type.equalWithinTolerance(object.values[index]!, value)) return;
     object.setValue(index, value);

@@ -3,10 +3,13 @@
  * messages carrying only the fields that changed, bit-packed.
  *
  * Update message body (after the session message byte), bit-packed: the entry count + 1
- * (Elias-gamma), a 1 bit if every entry has the same field mask, the frames, then per entry the
- * object id (the first in idBits, then the gap to the previous, Elias-gamma coded), the field mask
- * (one bit per field; given by the first entry only when they all share it, otherwise after the
- * first entry a single 1 bit means "the previous entry's mask"), and each masked field's value.
+ * (Elias-gamma), a 1 bit if every entry has the same object type and field mask, the frames, then
+ * per entry the object id (the first in idBits, then the gap to the previous, Elias-gamma coded),
+ * the object type index and field mask (one bit per field of that type; given by the first entry
+ * only when they all share them, otherwise after the first entry a single 1 bit means "the
+ * previous entry's"), and each masked field's value. Since every entry names its type, a receiver
+ * decodes and skips an entry it will not apply (an object destroyed or migrated here meanwhile)
+ * and applies the rest.
  * Frames: for each framable Vector3 type of the config, in name order, a 1 bit if the message
  * frames it, then per component the lowest code of the message's values of that type (in the
  * component's bits) and a width (5 bits); each value of the type then gives, per component, its
@@ -27,12 +30,17 @@ import type { Connection } from '../transport/connection.js';
 import type { Host } from '../transport/host.js';
 import { Service, type NetworkNode } from '../transport/network_node.js';
 import { UNLIMITED } from '../transport/qos.js';
+import { largestRecordBody } from '../transport/packet.js';
+import { MIN_MTU } from '../transport/transport_settings.js';
+import { NetworkError } from '../base/network_error.js';
 import { peerIdFromBigInt, peerIdToBigInt, type PeerId } from '../base/peer_id.js';
 import { SessionMessage } from './session_message.js';
 
 export class ObjectReplicator {
   /** Bits of an object id on the wire. */
   private readonly idBits: number;
+  /** Update entries received and skipped: their object was gone or no longer the sender's to change. */
+  skippedEntries = 0;
   /** Numbers each update message, so a loss only re-sends fields no newer message carries. */
   private generation = 0;
   /** Writes every update message (their bytes are copied out). */
@@ -68,13 +76,42 @@ export class ObjectReplicator {
   private layoutOf(type: ObjectType): FieldLayout {
     let layout = this.layouts.get(type);
     if (!layout) {
+      const bits = Int32Array.from(type.fields, (field) => field.type.bits ?? -1);
       layout = {
         slots: Int16Array.from(type.fields, (field) => this.framable.indexOf(field.type as Vector3Type)),
-        bits: Int32Array.from(type.fields, (field) => field.type.bits ?? -1),
+        bits,
+        variable: bits.includes(-1),
+        // What one entry may take so that it fits alone in a message at the smallest MTU.
+        maxValueBits: largestRecordBody(MIN_MTU) * 8 - this.headerBits() - (this.idBits + 1 + this.config.objectTypeIndexBits + type.fields.length),
       };
       this.layouts.set(type, layout);
     }
     return layout;
+  }
+
+  /** Bits of an update message before its entries, at most. */
+  private headerBits(): number {
+    return 16 + 2 * 16 + this.frameBits;
+  }
+
+  /**
+   * Refuse field values an update entry could not carry in one message (an entry is never split),
+   * with field `index` (if given) about to become `value`: `fn` names the Stingray function for the
+   * error. Fixed-size types always fit.
+   */
+  checkFits(type: ObjectType, current: readonly WireValue[], fn: string, index = -1, value?: WireValue): void {
+    const layout = this.layoutOf(type);
+    if (!layout.variable) return;
+    const values = index < 0 ? current : current.map((v, i) => (i === index ? value! : v));
+    let bits = 0;
+    for (let i = 0; i < values.length; i++) bits += layout.bits[i]! >= 0 ? layout.bits[i]! : type.fields[i]!.type.bitsFor(values[i]!);
+    if (bits <= layout.maxValueBits) return;
+    const largest = values.reduce<number>((at, value, i) => (type.fields[i]!.type.bitsFor(value) > type.fields[at]!.type.bitsFor(values[at]!) ? i : at), 0);
+    const field = type.fields[largest]!;
+    throw new NetworkError(
+      `${fn}: the fields of a '${type.name}' object would take ${Math.ceil(bits / 8)} bytes (field '${field.name}' ${Math.ceil(field.type.bitsFor(values[largest]!) / 8)} bytes); ` +
+        `an object's fields must fit in one update message, at most ${Math.floor(layout.maxValueBits / 8)} bytes for this type`,
+    );
   }
 
   // ---- creation -------------------------------------------------------------------------------
@@ -102,7 +139,8 @@ export class ObjectReplicator {
 
   /**
    * Apply an update message received in packet `ordinal`. `lookup` gives the object an entry names
-   * if the sender may change it; fields of other objects are decoded and skipped.
+   * if the sender may change it; entries of other objects (or of another type than the entry says)
+   * are decoded, skipped and counted in `skippedEntries`.
    */
   applyUpdate(bytes: Uint8Array, ordinal: number, lookup: (id: number) => GameObject | undefined, onApplied: (object: GameObject, index: number) => void): void {
     const r = new BitReader(bytes);
@@ -123,19 +161,21 @@ export class ObjectReplicator {
     });
     let id = -1;
     let present = new Uint8Array(0);
+    let type: ObjectType | undefined;
     for (let entry = 0; entry < count; entry++) {
       id = id < 0 ? r.readBits(this.idBits) : id + r.readGamma();
-      const object = lookup(id);
-      if (!object) throw new MalformedError(`update for object ${id}, which the sender may not change or does not exist here`);
-      const fields = object.type.fields;
-      const slots = this.layoutOf(object.type).slots;
-      // The mask (one bit per field) is left out when it repeats the previous entry's.
+      // The type and mask are left out when they repeat the previous entry's.
       if (entry === 0 || (!oneMask && r.readBits(1) === 0)) {
-        present = new Uint8Array(fields.length);
-        for (let i = 0; i < fields.length; i++) present[i] = r.readBits(1);
-      } else if (present.length !== fields.length) {
-        throw new MalformedError(`update repeats a ${present.length}-field mask for object ${id} of ${fields.length} fields`);
+        type = this.config.objectTypeAt(r.readBits(this.config.objectTypeIndexBits));
+        if (!type) throw new MalformedError(`update entry for object ${id} with an unknown object type`);
+        present = new Uint8Array(type.fields.length);
+        for (let i = 0; i < present.length; i++) present[i] = r.readBits(1);
       }
+      const fields = type!.fields;
+      const slots = this.layoutOf(type!).slots;
+      const found = lookup(id);
+      const object = found?.type === type ? found : undefined;
+      if (!object) this.skippedEntries++;
       for (let i = 0; i < fields.length; i++) {
         if (present[i] === 0) continue;
         const slot = slots[i]!;
@@ -144,7 +184,7 @@ export class ObjectReplicator {
           slot >= 0 && frame[at + 1]! >= 0
             ? this.framable[slot]!.fromCodes(frame[at]! + r.readBits(frame[at + 1]!), frame[at + 2]! + r.readBits(frame[at + 3]!), frame[at + 4]! + r.readBits(frame[at + 5]!))
             : fields[i]!.type.decode(r);
-        if (ordinal <= object.updatedBy[i]!) continue;
+        if (!object || ordinal <= object.updatedBy[i]!) continue;
         object.updatedBy[i] = ordinal;
         object.setValue(i, value);
         onApplied(object, i);
@@ -312,11 +352,11 @@ export class ObjectReplicator {
     // Take a message's worth in order, then sort it by id (it already is when not by priority).
     let start = 0;
     while (start < objects.length) {
-      let bits = 16 + 2 * 16 + this.frameBits;
+      let bits = this.headerBits();
       let end = start;
       while (end < objects.length) {
         const object = objects[end]!;
-        const cost = entryBits(object, replicas[end]!, this.layoutOf(object.type).bits, this.idBits, cached);
+        const cost = entryBits(object, replicas[end]!, this.layoutOf(object.type).bits, this.idBits + this.config.objectTypeIndexBits, cached);
         if (end > start && bits + cost > maxBytes * 8) break;
         bits += cost;
         end++;
@@ -386,7 +426,7 @@ export class ObjectReplicator {
     w.writeBits(Service.Session, 8);
     w.writeBits(SessionMessage.Update, 8);
     w.writeGamma(entries.length + 1);
-    const oneMask = sameMasks(replicas, entries);
+    const oneMask = sameMasks(objects, replicas, entries);
     w.writeBits(oneMask ? 1 : 0, 1);
     this.writeFrames(objects, replicas, entries);
     const { frame, codes } = this;
@@ -410,12 +450,15 @@ export class ObjectReplicator {
         if (oneMask) {
           writeMask = false;
         } else {
-          const same = previous.type.fields.length === fields.length && replica.sameDirty(previousReplica!);
+          const same = previous.type === object.type && replica.sameDirty(previousReplica!);
           w.writeBits(same ? 1 : 0, 1);
           writeMask = !same;
         }
       }
-      if (writeMask) for (let i = 0; i < fields.length; i++) w.writeBits(dirty[i]!, 1);
+      if (writeMask) {
+        w.writeBits(object.type.index, this.config.objectTypeIndexBits);
+        for (let i = 0; i < fields.length; i++) w.writeBits(dirty[i]!, 1);
+      }
       previous = object;
       previousReplica = replica;
       const slots = this.layoutOf(object.type).slots;
@@ -471,11 +514,11 @@ function readyConnection(host: Host, peer: PeerId, now: number): Connection | un
   return connection && connection.state === 'connected' && connection.canTransmit(now) ? connection : undefined;
 }
 
-/** Upper bound of an entry's bits (the id counted at full width). */
-function entryBits(object: GameObject, replica: PeerReplica, fieldBits: Int32Array, idBits: number, cached: boolean): number {
+/** Upper bound of an entry's bits (the id and type counted at full width: `headBits`). */
+function entryBits(object: GameObject, replica: PeerReplica, fieldBits: Int32Array, headBits: number, cached: boolean): number {
   const fields = object.type.fields;
   const dirty = replica.dirty;
-  let bits = idBits + 1 + fields.length;
+  let bits = headBits + 1 + fields.length;
   for (let i = 0; i < fields.length; i++) {
     if (dirty[i] === 0) continue;
     const fixed = fieldBits[i]!;
@@ -488,14 +531,19 @@ function entryBits(object: GameObject, replica: PeerReplica, fieldBits: Int32Arr
 interface FieldLayout {
   readonly slots: Int16Array;
   readonly bits: Int32Array;
+  /** Whether some field's size depends on its value (strings, arrays). */
+  readonly variable: boolean;
+  /** The most bits the values of one entry may take. */
+  readonly maxValueBits: number;
 }
 
-/** Whether the entries' copies all need the same fields (a message then gives its mask once). */
-function sameMasks(replicas: readonly PeerReplica[], entries: readonly number[]): boolean {
+
+/** Whether the entries are all of one type and their copies need the same fields (a message then gives type and mask once). */
+function sameMasks(objects: readonly GameObject[], replicas: readonly PeerReplica[], entries: readonly number[]): boolean {
   const first = replicas[entries[0]!]!;
+  const type = objects[entries[0]!]!.type;
   for (const k of entries) {
-    const replica = replicas[k]!;
-    if (replica.dirty.length !== first.dirty.length || !replica.sameDirty(first)) return false;
+    if (objects[k]!.type !== type || !replicas[k]!.sameDirty(first)) return false;
   }
   return true;
 }

@@ -4,7 +4,7 @@
  * trip time, keep-alive and timeout, and the QoS send budget.
  */
 import type { Endpoint } from './datagram_socket.js';
-import { DataPacketBuilder, MAX_DATA_HEADER_BYTES, RecordKind, recordOverhead, type DataPacket } from './packet.js';
+import { DataPacketBuilder, largestRecordBody, MAX_DATA_HEADER_BYTES, RecordKind, recordOverhead, type DataPacket } from './packet.js';
 import type { PeerId } from '../base/peer_id.js';
 import type { RateLimiter } from './qos.js';
 import { ReliableReceiver } from './reliable_receiver.js';
@@ -140,8 +140,7 @@ export class Connection {
 
   /** Largest body one packet can carry as a single record. */
   private maxRecordBody(): number {
-    const room = this.settings.mtu - MAX_DATA_HEADER_BYTES;
-    return room - recordOverhead(RecordKind.Reliable, room);
+    return largestRecordBody(this.settings.mtu);
   }
 
   /**

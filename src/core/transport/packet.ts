@@ -6,7 +6,7 @@ import { ByteReader, MalformedError, MalformedError as PacketError } from '../wi
 import { ByteWriter } from '../wire/byte_writer.js';
 import { sequenceNext } from './sequence_number.js';
 
-export const PROTOCOL_MAGIC = 0x324e5253; // "SRN2" read little-endian: 'S' 'R' 'N' '2'; the 2: framed update messages
+export const PROTOCOL_MAGIC = 0x334e5253; // "SRN3" read little-endian: 'S' 'R' 'N' '3'; the 3: update entries name their object type
 
 export const enum PacketType {
   ConnectRequest = 1,
@@ -131,6 +131,12 @@ export function encodeDisconnect(epoch: number, reason: string): Uint8Array {
 export function recordOverhead(kind: RecordKind, bodyLength: number): number {
   const lengthBytes = bodyLength < 31 ? 0 : varintSize(bodyLength - 31);
   return 1 + lengthBytes + (kind === RecordKind.Reliable ? 2 : 0);
+}
+
+/** Largest body one packet of `mtu` bytes carries as a single record. */
+export function largestRecordBody(mtu: number): number {
+  const room = mtu - MAX_DATA_HEADER_BYTES;
+  return room - recordOverhead(RecordKind.Reliable, room);
 }
 
 function varintSize(v: number): number {
