@@ -1,17 +1,20 @@
 /**
- * Writes docs/reference/spec_api.json: every engine function and constant the specification names
- * (../shared/spec/real-usage.md: the frequency tables and Appendix A), by namespace. The API test and
- * the README's implemented-functions table are checked against it.
+ * Writes the two lists of engine names the API test and the README's implemented-functions table
+ * are checked against, by namespace:
+ * - docs/reference/official_api.json: every function and constant of the official Stingray Lua
+ *   reference for networking (../shared/spec/stingray-api.md, the digest of its index);
+ * - docs/reference/spec_api.json: every one the survey of shipped games names
+ *   (../shared/spec/real-usage.md: the frequency tables and Appendix A), some beyond the reference.
  *
- *   node --import=tsx scripts/extract_spec_api.ts [path/to/real-usage.md]
+ *   node --import=tsx scripts/extract_spec_api.ts [path/to/spec folder]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const source = process.argv[2] ?? path.join(repo, '../shared/spec/real-usage.md');
-const text = readFileSync(source, 'utf8');
+const specFolder = process.argv[2] ?? path.join(repo, '../shared/spec');
+const text = readFileSync(path.join(specFolder, 'real-usage.md'), 'utf8');
 
 /** Members the survey found that games define themselves in Lua (boot_init.lua), not the engine. */
 const SCRIPT_DEFINED = new Set(['Network._is_active', 'Network.is_active']);
@@ -54,3 +57,20 @@ const out = Object.fromEntries([...api.keys()].sort().map((ns) => [ns, [...api.g
 const file = path.join(repo, 'docs/reference/spec_api.json');
 writeFileSync(file, JSON.stringify({ source: 'real-usage.md §1 (with the console namespaces of its summary table) and Appendix A', scriptDefined: [...SCRIPT_DEFINED], api: out }, null, 2) + '\n');
 console.log(`wrote ${file}: ${Object.values(out).flat().length} members in ${Object.keys(out).length} namespaces`);
+
+// The official reference: a table row per function, a "Constants" line per namespace.
+const reference = readFileSync(path.join(specFolder, 'stingray-api.md'), 'utf8');
+const official = new Map<string, Set<string>>();
+const addOfficial = (namespace: string, name: string): void => {
+  if (!official.has(namespace)) official.set(namespace, new Set());
+  official.get(namespace)!.add(name);
+};
+for (const line of reference.slice(0, reference.indexOf('### Documented tables')).split('\n')) {
+  const row = /^\| `(\w+)\.(\w+)` \|/.exec(line);
+  if (row) addOfficial(row[1]!, row[2]!);
+  if (line.startsWith('Constants')) for (const constant of line.matchAll(/`(\w+)\.([A-Z0-9_]+)`/g)) addOfficial(constant[1]!, constant[2]!);
+}
+const officialOut = Object.fromEntries([...official.keys()].sort().map((ns) => [ns, [...official.get(ns)!].sort()]));
+const officialFile = path.join(repo, 'docs/reference/official_api.json');
+writeFileSync(officialFile, JSON.stringify({ source: 'stingray-api.md: the official Stingray Lua reference (Release 1.0-2.1 index), networking namespaces', api: officialOut }, null, 2) + '\n');
+console.log(`wrote ${officialFile}: ${Object.values(officialOut).flat().length} members in ${Object.keys(officialOut).length} namespaces`);

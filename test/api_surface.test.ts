@@ -1,17 +1,18 @@
 import test from 'ava';
-import { apiTable, readmeTable, specApi } from '../scripts/api_table.js';
+import { allApi, apiTable, NOT_YET, readmeTable } from '../scripts/api_table.js';
 import { UNSUPPORTED } from '../src/bindings/unsupported_binding.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestVm, tempProject } from './helpers/lua.js';
 
-test('every function and constant the spec names exists, and each unsupported one says so when called', async (t) => {
+test('every function and constant of the official reference and of shipped games exists, each unsupported one says so when called, and only the ones listed as not provided yet are nil', async (t) => {
   const vm = await createTestVm();
   t.teardown(() => vm.vm.close());
   const problems: string[] = [];
-  for (const [namespace, names] of Object.entries(specApi())) {
+  for (const [namespace, names] of Object.entries(allApi())) {
     for (const name of names) {
       const why = UNSUPPORTED[namespace]?.[name];
+      const notYet = NOT_YET[namespace]?.includes(name) === true;
       const out = vm.run(`
         local value = stingray.${namespace} and stingray.${namespace}.${name}
         if type(value) == "function" then
@@ -21,7 +22,8 @@ test('every function and constant the spec names exists, and each unsupported on
           print(type(value), value)
         end`);
       const [kind, rest] = [out.split('\t')[0], out.slice(out.indexOf('\t') + 1).trim()];
-      if (kind === 'nil') problems.push(`${namespace}.${name} is missing`);
+      if (kind === 'nil' && !notYet) problems.push(`${namespace}.${name} is missing`);
+      else if (kind !== 'nil' && notYet) problems.push(`${namespace}.${name} exists: take it off NOT_YET in scripts/api_table.ts`);
       else if (why !== undefined && !rest.includes(`${namespace}.${name} is unsupported: ${why}`)) problems.push(`${namespace}.${name} should say it is unsupported, got ${rest}`);
       else if (why === undefined && rest.includes('is unsupported')) problems.push(`${namespace}.${name} says unsupported but is not listed`);
       else if (kind === 'string' && name !== name.toUpperCase()) problems.push(`${namespace}.${name} is a string, not a function`);
