@@ -24,8 +24,6 @@ export const NOT_YET: Record<string, string[]> = {
   Network: ['set_ping_resend_time', 'set_ping_send_time', 'shutdown_replay_session'],
   GameSession: ['host_error', 'migrate_game_session_host', 'set_interpolation_lag_compensation', 'set_perfhud_pie_update_interval', 'synchronized_peers', 'synchronizing_peers'],
   UnitSynchronizer: ['destroy_unit', 'game_object_id_to_unit', 'spawn_unit', 'unit_to_game_object_id'],
-  LanLobby: ['member_data', 'own_data', 'set_member_data'],
-  SteamLobby: ['member_data', 'own_data', 'set_member_data'],
   SteamLobbyBrowser: ['data'],
   SteamGameServer: ['set_server_name', 'CONNECTING'],
   SteamGameServerLobby: ['members', 'server_name', 'version'],

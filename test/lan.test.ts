@@ -185,3 +185,47 @@ end`;
     t.is(lines[2], 'members\ttrue\t3\t3\ta1\tjoined');
   }
 });
+
+/** Lua: `show_member_data(...)` prints each member's "ready" as this peer sees it, in member order, when that changes. */
+const SHOW_MEMBER_DATA = `
+local shown
+function show_member_data()
+  if not lobby or lobby:state() ~= "joined" then return end
+  local parts = {}
+  for _, peer in ipairs(lobby:members()) do parts[#parts + 1] = peer .. "=" .. tostring(lobby:member_data(peer, "ready")) end
+  local line = table.concat(parts, " ")
+  if line ~= shown then print("ready", line); shown = line end
+end
+`;
+
+test('member data: each member sets its own, every member sees everyone\'s; own_data at once; bounded; kept through a lobby host migration', async (t) => {
+  const host = `${SHOW_MEMBER_DATA}${HOST.replace('report()\nend', `report()
+  show_member_data()
+  if frame == 2 then lobby:set_member_data("ready", "no") end
+  if frame == 60 then Network.leave_lan_lobby(lobby); lobby = nil; print("left") end
+end`)}`;
+  const member = (peer: string, ready: string) =>
+    `${SHOW_MEMBER_DATA}${joiner(peer, `show_member_data()
+  if lobby and lobby:state() == "joined" and not set then
+    set = true
+    print("before", lobby:own_data("ready"))
+    lobby:set_member_data("ready", ${ready})
+    print("own", lobby:own_data("ready"), math.type(lobby:own_data("ready")))
+    print(pcall(lobby.set_member_data, lobby, "big", string.rep("x", 5000)))
+    print("own big", lobby:own_data("big"))
+  end`)}`;
+  const result = await runPeers({ 'host.lua': host, 'first.lua': member('b2', '1'), 'second.lua': member('c3', '"yes"') }, ['--frames', '100']);
+  t.is(result.code, 0, result.stderr);
+  const ready = (peer: string) => linesOf(result.stdout, peer).filter((l) => l.startsWith('ready\t'));
+  t.is(ready('0:host').at(-1), 'ready\ta1=no b2=1 c3=yes', 'the lobby host sees every member\'s data');
+  t.is(ready('2:second').at(-2), 'ready\ta1=no b2=1 c3=yes', 'so does a member');
+  // After the host left, b2 owns the lobby and still knows c3's data, as c3 knows b2's.
+  t.is(ready('1:first').at(-1), 'ready\tb2=1 c3=yes');
+  t.is(ready('2:second').at(-1), 'ready\tb2=1 c3=yes');
+  const second = linesOf(result.stdout, '2:second');
+  t.true(second.includes('before\tnil'));
+  t.true(second.includes('own\tyes\tnil'));
+  t.true(second.includes("false\tLanLobby.set_member_data: this member's data would take 5011 bytes; at most 4096"), second.join('\n'));
+  t.true(second.includes('own big\tnil'), 'a refused value is not kept');
+  t.true(linesOf(result.stdout, '1:first').includes('own\t1\tnil'), 'numbers are stored as the text LuaJIT prints');
+});

@@ -387,3 +387,40 @@ test('Network.create_connection reaches any signed-in Steam user by id, with no 
   t.deepEqual(b.run(`print(Network.ping("${peerA}") > 0, Network.is_broken("${peerA}"), Network.is_broken("110000100000042"))`).trim(), 'true\tfalse\ttrue');
   t.regex(a.run('print(table.concat(Network.connections(), ","))'), new RegExp(`^${b.run('print(Network.peer_id())').trim()}\\n$`));
 });
+
+test('SteamLobby member data: each member sets its own, every member sees everyone\'s, own_data at once; a browser does not see it; bounded', async (t) => {
+  const show = `
+    if lobby and lobby:state() == "joined" then
+      local parts = {}
+      for _, member in ipairs(lobby:members()) do parts[#parts + 1] = tostring(lobby:member_data(member, "class")) end
+      local line = table.concat(parts, " ")
+      if line ~= shown then print(frame, "classes", line); shown = line end
+    end`;
+  const result = await runPeers(
+    {
+      'a.lua': HOST(3, `${show}
+        if frame == 2 then lobby:set_member_data("class", "mage") print(frame, "own", lobby:own_data("class")) end`),
+      'b.lua': peer(`join_first(3)
+        ${show}
+        if lobby and lobby:state() == "joined" and not set then
+          set = true
+          print(frame, "before", lobby:own_data("class"))
+          lobby:set_member_data("class", 7)
+          print(frame, "own", lobby:own_data("class"))
+          try("too much", lobby.set_member_data, lobby, "notes", string.rep("x", 5000))
+        end`),
+      'c.lua': peer(`if frame == 30 then browser = client:lobby_browser() browser:refresh() end
+        if frame == 33 then local e = browser:lobby(0) print(frame, "browser sees", e.num_members, e.class) end`),
+    },
+    ['--frames', '40'],
+    files,
+  );
+  t.is(result.code, 0, result.stderr);
+  const lines = (name: string) => linesOf(result.stdout, name).map((l) => l.replace(/^\d+\t/, ''));
+  t.is(lines('0:a').filter((l) => l.startsWith('classes')).at(-1), 'classes\tmage 7');
+  t.is(lines('1:b').filter((l) => l.startsWith('classes')).at(-1), 'classes\tmage 7');
+  t.true(lines('0:a').includes('own\tmage'));
+  t.true(lines('1:b').includes('before\tnil') && lines('1:b').includes('own\t7'), lines('1:b').join('\n'));
+  t.true(lines('1:b').some((l) => l.startsWith('too much\tfalse\t') && l.endsWith("SteamLobby.set_member_data: this member's data would take 5011 bytes; at most 4096")), lines('1:b').join('\n'));
+  t.true(lines('2:c').includes('browser sees\t2\tnil'), lines('2:c').join('\n'));
+});

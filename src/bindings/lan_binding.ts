@@ -12,7 +12,7 @@ import type { EngineObjects } from '../bridge/engine_object.js';
 import { LuaArgs } from '../bridge/lua_args.js';
 import { LUA_TNUMBER, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
-import { comparisonArg, defineChannelFunctions, pushPeerList, readStringTable } from './lobby_functions.js';
+import { comparisonArg, defineChannelFunctions, defineMemberDataFunctions, pushPeerList, readStringTable } from './lobby_functions.js';
 import type { ScriptNetwork } from './network_binding.js';
 
 const CLIENT = 'LanClient';
@@ -184,6 +184,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     return 0;
   });
   defineChannelFunctions(vm, args, LOBBY, lobbyArg, (fn) => running(fn).channels);
+  defineMemberDataFunctions(vm, args, LOBBY, lobbyArg);
 
   // ---- LanLobbyBrowser ------------------------------------------------------------------------
   vm.defineFunction(BROWSER, 'refresh', (L) => {

@@ -112,3 +112,30 @@ export function defineChannelFunctions(
     return 0;
   });
 }
+
+/** A lobby whose members each have their own data. */
+export interface MemberDataLobby {
+  memberData(peer: PeerId, key: string): string | undefined;
+  setMemberData(key: string, value: string, fn: string): void;
+}
+
+/** `set_member_data(lobby, key, value)`, `member_data(lobby, peer, key)` and `own_data(lobby, key)` of a lobby namespace. */
+export function defineMemberDataFunctions(vm: LuaVm, args: LuaArgs, namespace: string, lobbyArg: (L: LuaState, fn: string) => MemberDataLobby & { readonly self: PeerId }): void {
+  const bridge = vm.bridge;
+  vm.defineFunction(namespace, 'set_member_data', (L) => {
+    const fn = `${namespace}.set_member_data`;
+    const lobby = lobbyArg(L, fn);
+    lobby.setMemberData(args.string(L, 2, fn, 'key'), args.text(L, 3, fn), fn);
+    return 0;
+  });
+  vm.defineFunction(namespace, 'member_data', (L) => {
+    const fn = `${namespace}.member_data`;
+    const lobby = lobbyArg(L, fn);
+    return bridge.pushStringOrNil(L, lobby.memberData(args.peerId(L, 2, fn), args.string(L, 3, fn, 'key')));
+  });
+  vm.defineFunction(namespace, 'own_data', (L) => {
+    const fn = `${namespace}.own_data`;
+    const lobby = lobbyArg(L, fn);
+    return bridge.pushStringOrNil(L, lobby.memberData(lobby.self, args.string(L, 2, fn, 'key')));
+  });
+}

@@ -19,7 +19,7 @@ import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TUSERDATA, LuaRaise, type Lua
 import type { LuaVm } from '../bridge/lua_vm.js';
 import type { ScriptNetwork } from './network_binding.js';
 import { PlatformSlot } from './platform_slot.js';
-import { comparisonArg, defineChannelFunctions, pushPeerList, pushRecord, pushStringTable, readStringTable } from './lobby_functions.js';
+import { comparisonArg, defineChannelFunctions, defineMemberDataFunctions, pushPeerList, pushRecord, pushStringTable, readStringTable } from './lobby_functions.js';
 import { FILTER_COMPARISONS } from '../core/lobby/lobby_filter.js';
 
 const CLIENT = 'SteamClient';
@@ -192,6 +192,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     return 0;
   });
   defineChannelFunctions(vm, args, LOBBY, lobbyArg, (fn) => steamClient(fn).channels);
+  defineMemberDataFunctions(vm, args, LOBBY, lobbyArg);
 
   // ---- SteamMisc -----------------------------------------------------------------------------
   /** Data of a lobby: joined lobbies' own, else what request_lobby_data fetched (nil before it arrived). */

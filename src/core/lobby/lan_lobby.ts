@@ -6,7 +6,8 @@
  * full mesh, so channels can open between any two) and, when the owner leaves or is lost, the
  * longest-present remaining member takes over: every member computes the same successor from the
  * same list. The owner answers discovery queries with the lobby's id, its game port and data, and
- * publishes its own peer id under the data key `host`.
+ * publishes its own peer id under the data key `host`. Each member also has its own key/value data
+ * (`set_member_data`): a member sends its changes to the owner, whose snapshots carry every member's.
  *
  * States change only while the client updates, never in the call that caused them.
  */
@@ -18,6 +19,7 @@ import { endpointKey, parseEndpoint, type Datagram, type DatagramSocket, type En
 import { decodeDiscovery, encodeDiscoveryReply, MAX_DISCOVERY_REPLY_BYTES } from './lan_discovery.js';
 import { Service, type NetworkNode } from '../transport/network_node.js';
 import { NO_PEER, peerIdFromBigInt, peerIdToBigInt, type PeerId } from '../base/peer_id.js';
+import { MAX_MEMBER_DATA_BYTES, memberDataBytes } from './lobby_data.js';
 
 export type LobbyState = 'creating' | 'joining' | 'joined' | 'failed';
 
@@ -27,7 +29,9 @@ export const enum LobbyMessage {
   Snapshot = 3,
   Leave = 4,
   Kick = 5,
+  MemberData = 6,
 }
+
 
 /** The data key under which the owner's peer id is published. */
 export const HOST_KEY = 'host';
@@ -36,7 +40,10 @@ interface Member {
   peer: PeerId;
   /** Game endpoint as the owner sees it ("" for the owner itself). */
   address: string;
+  /** The member's own data (LanLobby.set_member_data). */
+  data: Map<string, string>;
 }
+
 
 export class LanLobby {
   state: LobbyState;
@@ -49,6 +56,8 @@ export class LanLobby {
   gameSessionHost: PeerId | undefined;
   readonly data = new Map<string, string>();
   private members: Member[] = [];
+  /** This peer's member data as it set it: the owner's snapshots may not have caught up. */
+  private readonly ownData = new Map<string, string>();
   private snapshotDue = false;
   private joinRequested = false;
   private left = false;
@@ -78,7 +87,7 @@ export class LanLobby {
     const lobby = new LanLobby(node, 'creating', id, maxMembers, discoverySocket, undefined, bindLobbyPort);
     const self = node.requireHost('create_lan_lobby').peerId;
     lobby.owner = self;
-    lobby.members = [{ peer: self, address: '' }];
+    lobby.members = [{ peer: self, address: '', data: lobby.ownData }];
     lobby.data.set(HOST_KEY, self);
     return lobby;
   }
@@ -127,6 +136,26 @@ export class LanLobby {
     this.data.set(key, value);
     this.checkDataSize();
     this.snapshotDue = true;
+  }
+
+  /** A member's own data value for `key` (this peer's as it set it). */
+  memberData(peer: PeerId, key: string): string | undefined {
+    if (peer === this.self) return this.ownData.get(key);
+    return this.members.find((m) => m.peer === peer)?.data.get(key);
+  }
+
+  /** Set this peer's member data; the owner passes it on to every member. */
+  setMemberData(key: string, value: string, fn = 'LanLobby.set_member_data'): void {
+    if (this.state !== 'joined') throw new NetworkError(`${fn}: the lobby is ${this.state}, not joined`);
+    const bytes = memberDataBytes(this.ownData, key, value);
+    if (bytes > MAX_MEMBER_DATA_BYTES) throw new NetworkError(`${fn}: this member's data would take ${bytes} bytes; at most ${MAX_MEMBER_DATA_BYTES}`);
+    this.ownData.set(key, value);
+    if (this.isOwner) this.snapshotDue = true;
+    else
+      this.sendTo(this.owner!, LobbyMessage.MemberData, (w) => {
+        w.longText(key);
+        w.longText(value);
+      });
   }
 
   setMaxMembers(count: number): void {
@@ -257,7 +286,7 @@ export class LanLobby {
           this.sendTo(peer, LobbyMessage.JoinDeny, (w) => w.text(`lobby ${this.id} is full (${this.maxMembers} members)`));
           return;
         }
-        this.members.push({ peer, address: endpointKey(connection.endpoint) });
+        this.members.push({ peer, address: endpointKey(connection.endpoint), data: new Map() });
         connection.users.add(`lobby ${this.id}`);
         this.snapshotDue = true;
         return;
@@ -284,6 +313,17 @@ export class LanLobby {
         }
         return;
       }
+      case LobbyMessage.MemberData: {
+        const key = r.longText();
+        const value = r.longText();
+        r.end();
+        const member = this.isOwner ? this.members.find((m) => m.peer === peer) : undefined;
+        if (!member) return;
+        if (memberDataBytes(member.data, key, value) > MAX_MEMBER_DATA_BYTES) throw new MalformedError(`member data of ${peer} beyond ${MAX_MEMBER_DATA_BYTES} bytes`);
+        member.data.set(key, value);
+        this.snapshotDue = true;
+        return;
+      }
       default:
         throw new MalformedError(`unknown lobby message ${type as number}`);
     }
@@ -294,7 +334,11 @@ export class LanLobby {
     const maxMembers = r.u16();
     const sessionHost = peerIdFromBigInt(r.u64());
     const members: Member[] = [];
-    for (let i = r.varint(); i > 0; i--) members.push({ peer: peerIdFromBigInt(r.u64()), address: r.text() });
+    for (let i = r.varint(); i > 0; i--) {
+      const member: Member = { peer: peerIdFromBigInt(r.u64()), address: r.text(), data: new Map() };
+      for (let j = r.varint(); j > 0; j--) member.data.set(r.longText(), r.longText());
+      members.push(member);
+    }
     const data = new Map<string, string>();
     for (let i = r.varint(); i > 0; i--) data.set(r.longText(), r.longText());
     r.end();
@@ -310,7 +354,9 @@ export class LanLobby {
     this.gameSessionHost = sessionHost === NO_PEER ? undefined : sessionHost;
     this.data.clear();
     for (const [k, v] of data) this.data.set(k, v);
-    members[0] = { peer: connection.peer, address: endpointKey(connection.endpoint) };
+    members[0] = { ...members[0]!, peer: connection.peer, address: endpointKey(connection.endpoint) };
+    // This peer's own data is what it set, whatever the owner had seen of it.
+    for (const member of members) if (member.peer === self) member.data = this.ownData;
     this.members = members;
     connection.users.add(`lobby ${this.id}`);
     this.state = 'joined';
@@ -346,8 +392,17 @@ export class LanLobby {
     this.owner = successor;
     if (successor === undefined) return;
     this.data.set(HOST_KEY, successor);
-    if (successor === this.self) this.takeOver();
-    else this.node.connect(successor);
+    if (successor === this.self) {
+      this.takeOver();
+      return;
+    }
+    this.node.connect(successor);
+    // A change on its way to the old owner may be lost: the new one hears this member's data anew.
+    for (const [key, value] of this.ownData)
+      this.sendTo(successor, LobbyMessage.MemberData, (w) => {
+        w.longText(key);
+        w.longText(value);
+      });
   }
 
   /** This member is the owner now: answer discovery on the lobby's public port, send the new snapshot. */
@@ -377,6 +432,11 @@ export class LanLobby {
       for (const member of this.members) {
         w.u64(peerIdToBigInt(member.peer));
         w.text(member.address);
+        w.varint(member.data.size);
+        for (const [k, v] of member.data) {
+          w.longText(k);
+          w.longText(v);
+        }
       }
       w.varint(this.data.size);
       for (const [k, v] of this.data) {

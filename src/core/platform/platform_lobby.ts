@@ -9,7 +9,7 @@
  */
 import { parseEndpoint } from '../transport/datagram_socket.js';
 import { HOST_KEY } from '../lobby/lan_lobby.js';
-import { assignData, dataValue } from '../lobby/lobby_data.js';
+import { assignData, dataValue, MAX_MEMBER_DATA_BYTES, memberDataBytes, setDataValue, type LobbyData } from '../lobby/lobby_data.js';
 import { NetworkError } from '../base/network_error.js';
 import type { PeerId } from '../base/peer_id.js';
 import type { PlatformClient } from './platform_client.js';
@@ -26,6 +26,8 @@ export class PlatformLobby {
   view: LobbyView | undefined;
   /** Owner changes sent and not yet answered. */
   private pendingUpdates = 0;
+  /** This member's own data as it set it: the service's views may not have caught up. */
+  private readonly ownData: LobbyData = {};
   private left = false;
   /** Members whose connections carry this lobby's tag. */
   protected readonly tagged = new Set<PeerId>();
@@ -77,6 +79,22 @@ export class PlatformLobby {
 
   data(key: string): string | undefined {
     return this.view ? dataValue(this.view.data, key) : undefined;
+  }
+
+  /** A member's own data value for `key` (this peer's as it set it). */
+  memberData(peer: PeerId, key: string): string | undefined {
+    if (peer === this.self) return dataValue(this.ownData, key);
+    const data = this.members().find((m) => m.peer === peer)?.data;
+    return data ? dataValue(data, key) : undefined;
+  }
+
+  /** Set this member's own data; the service passes it on to every member. */
+  setMemberData(key: string, value: string, fn: string): void {
+    if (!this.isJoined) throw new NetworkError(`${fn}: the ${this.namespace} is ${this.state}, not joined`);
+    const bytes = memberDataBytes(Object.entries(this.ownData), key, value);
+    if (bytes > MAX_MEMBER_DATA_BYTES) throw new NetworkError(`${fn}: this member's data would take ${bytes} bytes; at most ${MAX_MEMBER_DATA_BYTES}`);
+    setDataValue(this.ownData, key, value);
+    this.client.request({ op: 'member_data', lobby: this.id, key, value }, () => undefined);
   }
 
   label(): string {

@@ -6,7 +6,7 @@
  * server it runs). Requests come from other processes: `parseRequest` checks every field and
  * names the one that is wrong.
  */
-import { setDataValue } from '../lobby/lobby_data.js';
+import { MAX_MEMBER_DATA_BYTES, setDataValue } from '../lobby/lobby_data.js';
 import { FILTER_COMPARISONS, type FilterComparison, type LobbyFilter } from '../lobby/lobby_filter.js';
 import { parsePeerId, type PeerId } from '../base/peer_id.js';
 
@@ -48,6 +48,8 @@ export interface Member {
   name: string;
   /** Xbox Live: the signed-in user's xuid. */
   xuid?: string;
+  /** The member's own data (set_member_data); members see it, browsers do not. */
+  data?: Record<string, string>;
 }
 
 export interface LobbyView {
@@ -135,7 +137,9 @@ export type Request =
   | { id: number; op: 'describe_handle'; handle: string }
   | { id: number; op: 'clean_sessions'; xuid: string }
   | { id: number; op: 'presence'; xuid: string; presence: string; active: boolean }
-  | { id: number; op: 'invite'; lobby: string; to: string[]; text: string };
+  | { id: number; op: 'invite'; lobby: string; to: string[]; text: string }
+  /** Set one key of this member's own data in a lobby it is in. */
+  | { id: number; op: 'member_data'; lobby: string; key: string; value: string };
 
 export type Op = Request['op'];
 /** A request as a client writes it: the link numbers it. */
@@ -396,6 +400,8 @@ export function parseRequest(value: unknown): Request {
       return { id, op, xuid: text(o, 'xuid', w, 64), presence: text(o, 'presence', w, 256), active: flag(o, 'active', w) };
     case 'invite':
       return { id, op, lobby: text(o, 'lobby', w, 64), to: strings(o, 'to', w, 100), text: text(o, 'text', w, 1024) };
+    case 'member_data':
+      return { id, op, lobby: text(o, 'lobby', w, 64), key: text(o, 'key', w, MAX_MEMBER_DATA_BYTES), value: text(o, 'value', w, MAX_MEMBER_DATA_BYTES) };
     default:
       throw new ProtocolError(`request.op: unknown operation '${op}'`);
   }
@@ -405,6 +411,7 @@ function member(value: unknown, where: string): Member {
   const o = object(value, where);
   const m: Member = { peer: peer(o, 'peer', where), address: text(o, 'address', where, 64), name: text(o, 'name', where, 256) };
   if (o.xuid !== undefined) m.xuid = text(o, 'xuid', where, 64);
+  if (o.data !== undefined) m.data = dataTable(o, 'data', where);
   return m;
 }
 

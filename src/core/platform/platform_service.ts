@@ -11,7 +11,7 @@
  * server's lobby ends with its server.
  */
 import { HOST_KEY } from '../lobby/lan_lobby.js';
-import { assignData, dataValue } from '../lobby/lobby_data.js';
+import { assignData, dataValue, MAX_MEMBER_DATA_BYTES, memberDataBytes, setDataValue } from '../lobby/lobby_data.js';
 import { passesFilters } from '../lobby/lobby_filter.js';
 import type { PeerId } from '../base/peer_id.js';
 import {
@@ -226,6 +226,8 @@ export class PlatformService {
         }
         return {};
       }
+      case 'member_data':
+        return { lobby: this.setMemberData(user, request) };
     }
   }
 
@@ -329,6 +331,17 @@ export class PlatformService {
     return view(lobby);
   }
 
+  private setMemberData(user: User, request: Extract<Request, { op: 'member_data' }>): LobbyView {
+    const lobby = this.lobbyOf(user, request.lobby);
+    const member = user.lobbies.has(lobby.id) ? lobby.members.find((m) => m.peer === user.peer) : undefined;
+    if (!member) throw new RequestRefused('not_member', `${user.peer} is not a member of ${lobby.id}`);
+    const bytes = memberDataBytes(Object.entries(member.data ?? {}), request.key, request.value);
+    if (bytes > MAX_MEMBER_DATA_BYTES) throw new RequestRefused('bad_request', `this member's data would take ${bytes} bytes; at most ${MAX_MEMBER_DATA_BYTES}`);
+    setDataValue((member.data ??= {}), request.key, request.value);
+    this.publish(lobby, user);
+    return view(lobby);
+  }
+
   private find(user: User, query: FindQuery): LobbyView[] {
     if (query.kind !== LOBBY_KIND_OF[user.platform] && query.kind !== 'steam_server') throw new RequestRefused('bad_request', `a ${user.platform} user cannot browse ${query.kind}s`);
     const near = query.near[0];
@@ -419,9 +432,10 @@ function view(lobby: Lobby): LobbyView {
   return structuredClone(rest);
 }
 
-/** Browsers do not see data keys starting with '@' (a PSN room's internal data): only members do. */
+/** Browsers do not see member data, nor data keys starting with '@' (a PSN room's internal data): only members do. */
 function withoutMembersOnlyData(lobby: LobbyView): LobbyView {
   for (const key of Object.keys(lobby.data)) if (key.startsWith('@')) delete lobby.data[key];
+  for (const member of lobby.members) delete member.data;
   return lobby;
 }
 
