@@ -99,3 +99,37 @@ end`;
   t.is(hostLines[2], 'health\t200\tb2');
   t.deepEqual(lines(result.stdout, '1:rider'), ['migrated to me\t1\ta1\ttrue']);
 });
+
+test('synchronizing_peers and synchronized_peers follow a hot join on both sides; host_error turns true only when the host is lost', async (t) => {
+  const host = `${LUA_SESSION}
+local events = setmetatable({
+  game_object_sync_done = function(self, peer)
+    print("sync done", peer, table.concat(GameSession.synchronizing_peers(session), ","), table.concat(GameSession.synchronized_peers(session), ","))
+  end,
+}, { __index = host_events })
+function init()
+  host_start("a1")
+  for i = 1, 150 do GameSession.create_game_object(session, "unit", unit_fields(i)) end
+end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, events)
+  if finished then return end
+  local syncing = table.concat(GameSession.synchronizing_peers(session), ",")
+  if syncing ~= "" and syncing ~= shown then shown = syncing; print("synchronizing", syncing, table.concat(GameSession.synchronized_peers(session), ",")) end
+  if frame == 90 then print("host error", GameSession.host_error(session)); Network.shutdown_lan_client(client); finished = true end
+end`;
+  const watcher = client(
+    'b2',
+    `if session and GameSession.in_session(session) and not seen then
+      seen = table.concat(GameSession.synchronized_peers(session), ",")
+      print("in session", seen, table.concat(GameSession.synchronizing_peers(session), ","), GameSession.host_error(session))
+    end
+    if seen and not synced and #GameSession.synchronized_peers(session) == 1 then synced = true; print("synchronized", GameSession.synchronized_peers(session)[1]) end`,
+    '{ game_session_disconnect = function(self, host) print("disconnected", host, GameSession.host_error(session), GameSession.in_session(session)) end }',
+  );
+  const result = await runPeers({ 'host.lua': host, 'watcher.lua': watcher }, ['--frames', '150'], files);
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(lines(result.stdout, '0:host'), ['synchronizing\tb2\t', 'sync done\tb2\t\tb2', 'host error\tfalse']);
+  t.deepEqual(lines(result.stdout, '1:watcher'), ['in session\t\ta1\tfalse', 'synchronized\ta1', 'disconnected\ta1\ttrue\tfalse']);
+});

@@ -111,6 +111,27 @@ test('keep-alives hold an idle connection; silence breaks it after the receiver-
   t.true(a.events.some((e) => e.type === 'disconnected'));
 });
 
+test('keep-alives to a peer that sent nothing since our last packet go every ping resend time', (t) => {
+  const peers = new SimulatedPeers();
+  const a = peers.add('a1');
+  const b = peers.add('b2');
+  const [ab] = peers.connect(a, b);
+  a.settings.receiverLostTime = 60;
+  const sentOver = (seconds: number): number => {
+    const before = ab.stats.packetsSent;
+    peers.run(Math.round(seconds / FRAME));
+    return ab.stats.packetsSent - before;
+  };
+  peers.simulator.setLinkConditions(b.host.port, a.host.port, { loss: 1, latency: 0, jitter: 0, duplicate: 0, reorder: 0 });
+  sentOver(1);
+  a.settings.keepAliveResendTime = 2;
+  const slow = sentOver(10);
+  a.settings.keepAliveResendTime = 0.25;
+  const fast = sentOver(10);
+  t.true(slow >= 4 && slow <= 6, `${slow} keep-alives in 10 s at 2 s`);
+  t.true(fast >= 36 && fast <= 41, `${fast} keep-alives in 10 s at 0.25 s`);
+});
+
 test('ping: the round-trip time converges to the link\'s', (t) => {
   const peers = new SimulatedPeers('latency=50ms');
   const a = peers.add('a1');

@@ -212,6 +212,18 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     pushPeers(L, readable(L, 'GameSession.peers').peers());
     return 1;
   });
+  define('synchronizing_peers', (L) => {
+    pushPeers(L, readable(L, 'GameSession.synchronizing_peers').syncPeers(false));
+    return 1;
+  });
+  define('synchronized_peers', (L) => {
+    pushPeers(L, readable(L, 'GameSession.synchronized_peers').syncPeers(true));
+    return 1;
+  });
+  define('host_error', (L) => {
+    bridge.pushBoolean(L, readable(L, 'GameSession.host_error').hostError);
+    return 1;
+  });
   define('other_peers', (L) => {
     pushPeers(L, readable(L, 'GameSession.other_peers').otherPeers());
     return 1;

@@ -170,6 +170,8 @@ export class ScriptNetwork {
 const TIMERS: Record<string, keyof TransportSettings> = {
   set_max_transmit_rate: 'minTransmitInterval',
   set_keep_alive_time: 'keepAliveTime',
+  set_ping_send_time: 'keepAliveTime',
+  set_ping_resend_time: 'keepAliveResendTime',
   set_keep_alive_time_connecting: 'keepAliveTimeConnecting',
   set_max_receiver_lost_time: 'receiverLostTime',
   set_pong_timeout: 'receiverLostTime',

@@ -17,7 +17,11 @@ export const UNSUPPORTED: Record<string, Record<string, string>> = {
     init_wan_client: "the WAN client (Darktide's backend-relayed networking) is not provided; use init_lan_client",
     init_wan_server: "the WAN server (Darktide's backend-relayed networking) is not provided; use init_lan_client",
   },
-  GameSession: { unit_synchronizer: UNITS },
+  GameSession: {
+    unit_synchronizer: UNITS,
+    set_interpolation_lag_compensation: 'fields are not interpolated headless (interpolation smooths what is drawn between updates): received values apply as they arrive, so there is no lag to compensate',
+    set_perfhud_pie_update_interval: "the perfhud is the engine's on-screen profiler and a headless run has no screen; record traffic with --network-log and read it with stingray-net analyze",
+  },
   UnitSynchronizer: { set_world: UNITS },
   PsnRoom: { pack_room_data: 'the reference does not say what it packs; set room data with PsnRoom.set_data / set_data_internal' },
   MultiplayerSession: Object.fromEntries(['start_smartmatch', 'smartmatch_status', 'start_smartmatch_result', 'delete_smartmatch_ticket'].map((name) => [name, SMARTMATCH])),

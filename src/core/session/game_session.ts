@@ -39,6 +39,8 @@ interface Member {
   /** Objects still to send before SyncDone (host side, hot join). */
   syncQueue: number[];
   syncDoneSent: boolean;
+  /** The peer acknowledged SyncDone: it has every object. */
+  synced: boolean;
 }
 
 export class GameSession {
@@ -51,6 +53,10 @@ export class GameSession {
   /** Host: admitted peers. Client: the session's other peers as the host lists them. */
   private readonly members = new Map<PeerId, Member>();
   private clientPeers: PeerId[] = [];
+  /** Client: the host said SyncDone (this peer has every object). */
+  private syncedWithHost = false;
+  /** Client: the last session ended because the connection to its host was lost (GameSession.host_error). */
+  hostError = false;
   private readonly wantsToLeave: PeerId[] = [];
   private readonly brokenPeers: PeerId[] = [];
   private readonly ids: IdBlock[] = [];
@@ -103,6 +109,12 @@ export class GameSession {
     return this.peers().slice(1);
   }
 
+  /** Peers whose objects are all here (client: the host, once it said so), or still on their way. */
+  syncPeers(done: boolean): PeerId[] {
+    if (this.role === 'client') return this.syncedWithHost === done ? [this.host!] : [];
+    return [...this.members].filter(([, member]) => member.synced === done).map(([peer]) => peer);
+  }
+
   // ---- membership -----------------------------------------------------------------------------
 
   makeHost(): void {
@@ -131,7 +143,7 @@ export class GameSession {
       w.u32(block.end - block.next);
       this.writePeers(w, [this.self, ...this.members.keys(), peer]);
     });
-    this.members.set(peer, { syncQueue: [...this.objects.keys()], syncDoneSent: false });
+    this.members.set(peer, { syncQueue: [...this.objects.keys()], syncDoneSent: false, synced: false });
     this.node.host?.connectionTo(peer)?.users.add('game session');
     this.broadcastMembers(peer);
   }
@@ -219,7 +231,10 @@ export class GameSession {
 
   private onConnectionLost(peer: PeerId): void {
     if (this.role === 'host' && this.members.has(peer)) this.brokenPeers.push(peer);
-    else if (this.role === 'client' && peer === this.host) this.endClient(peer);
+    else if (this.role === 'client' && peer === this.host) {
+      this.hostError = true;
+      this.endClient(peer);
+    }
   }
 
   /** The client is out: tell the script once (unless it left by itself) and drop every object. */
@@ -372,6 +387,8 @@ export class GameSession {
         }
         this.role = 'client';
         this.host = peer;
+        this.hostError = false;
+        this.syncedWithHost = false;
         this.clientPeers = peers;
         this.ids.push({ next: start, end: start + count });
         connection.users.add('game session');
@@ -403,12 +420,19 @@ export class GameSession {
       }
       case SessionMessage.SyncDone:
         r.end();
-        if (this.role === 'client' && peer === this.host) this.send(peer, SessionMessage.SyncAck, () => undefined);
+        if (this.role === 'client' && peer === this.host) {
+          this.syncedWithHost = true;
+          this.send(peer, SessionMessage.SyncAck, () => undefined);
+        }
         return;
-      case SessionMessage.SyncAck:
+      case SessionMessage.SyncAck: {
         r.end();
-        if (this.role === 'host' && this.members.has(peer)) this.events.push({ name: 'game_object_sync_done', peer });
+        const member = this.role === 'host' ? this.members.get(peer) : undefined;
+        if (!member) return;
+        member.synced = true;
+        this.events.push({ name: 'game_object_sync_done', peer });
         return;
+      }
       case SessionMessage.Leave: {
         const forced = r.u8() === 1;
         r.end();

@@ -81,6 +81,14 @@ export class ReplaySession {
     return this.peers().filter((p) => p !== this.self);
   }
 
+  /** A recording has every object from the start: every peer is synchronized. */
+  syncPeers(done: boolean): PeerId[] {
+    return done ? this.otherPeers() : [];
+  }
+
+  /** A replay has no host to lose. */
+  readonly hostError = false;
+
   objectsOwnedBy(peer: PeerId): GameObject[] {
     return [...this.objects.values()].filter((o) => o.owner === peer);
   }

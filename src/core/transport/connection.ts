@@ -306,7 +306,9 @@ export class Connection {
       if (!reliableLeft && this.unreliable.length === 0) break;
     }
     // Acknowledgements and keep-alives go out even when the budget is spent: they are a few bytes.
-    if (packets.length === 0 && (this.ackOwed || now - this.lastSendTime >= this.settings.keepAliveTime)) {
+    // A peer that did not answer our last packet is asked again more slowly.
+    const keepAlive = this.lastReceiveTime < this.lastSendTime ? this.settings.keepAliveResendTime : this.settings.keepAliveTime;
+    if (packets.length === 0 && (this.ackOwed || now - this.lastSendTime >= keepAlive)) {
       const builder = this.newBuilder(this.settings.mtu);
       packets.push(this.seal(builder, { sequence: builder.sequence, sentAt: now, reliableIds: [], deliveries: [], resolved: false }, now));
     }

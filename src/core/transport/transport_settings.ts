@@ -7,8 +7,10 @@ export interface TransportSettings {
   mtu: number;
   /** Minimum seconds between two transmits on a connection. */
   minTransmitInterval: number;
-  /** Send a packet (a keep-alive) when nothing else was sent for this long. */
+  /** Send a packet (a keep-alive) when nothing else was sent for this long (Network.set_ping_send_time). */
   keepAliveTime: number;
+  /** ... or for this long when the peer sent nothing since our last packet (Network.set_ping_resend_time). */
+  keepAliveResendTime: number;
   /** How often a connection being set up repeats its connect request. */
   keepAliveTimeConnecting: number;
   /** A connection that received nothing for this long is broken. */
@@ -28,6 +30,7 @@ export function defaultTransportSettings(): TransportSettings {
     mtu: DEFAULT_MTU,
     minTransmitInterval: 0.03,
     keepAliveTime: 0.5,
+    keepAliveResendTime: 1.0,
     keepAliveTimeConnecting: 1.0,
     receiverLostTime: 60,
     resendTime: 0.2,
