@@ -25,7 +25,7 @@ printing = setmetatable({}, { __index = function(_, name)
 end })
 `;
 
-test('a recorded session replays to the same callbacks, with the same object fields', async (t) => {
+test('a recorded session replays to the same callbacks, with the same object fields; shutdown_replay_session ends it', async (t) => {
   const host = `${LUA_SESSION}
 local events = setmetatable({}, { __index = host_events })
 function init() host_start("a1") end
@@ -69,7 +69,12 @@ function update(dt)
   -- Field reads answered on the Lua side agree with the engine's, frame by frame.
   check_fields(session, 4)
 end
-function shutdown() print("checked", checked > 100, mismatches) end`;
+function shutdown()
+  print("checked", checked > 100, mismatches)
+  Network.shutdown_replay_session()
+  Network.shutdown_replay_session()
+  print(pcall(GameSession.peers, session))
+end`;
   const replayDir = tempProject({ 'global.network_config': SESSION_CONFIG, 'replay.lua': replayer });
   let replayed = '';
   const options = parseRunOptions([path.join(replayDir, 'replay.lua'), '--root', replayDir, '--simulate', 'perfect', '--frames', '200']);
@@ -77,5 +82,6 @@ function shutdown() print("checked", checked > 100, mismatches) end`;
   const lines = replayed.trim().split('\n');
   t.is(lines[0], 'false\tGameSession.set_game_object_field: a replay session only plays back what was recorded');
   t.deepEqual(lines.slice(1).filter((l) => l.startsWith('event ')), liveEvents);
-  t.is(lines.at(-1), 'checked\ttrue\t0');
+  t.is(lines.at(-2), 'checked\ttrue\t0');
+  t.is(lines.at(-1), "false\tbad argument #1 to 'GameSession.peers' (this GameSession was destroyed or shut down)", 'shutdown_replay_session ends it; a second call is harmless');
 });

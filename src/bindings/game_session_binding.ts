@@ -71,6 +71,12 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     return 1;
   });
 
+  vm.defineFunction('Network', 'shutdown_replay_session', () => {
+    if (net.replay) release(net.replay);
+    net.replay = undefined;
+    return 0;
+  });
+
   vm.defineFunction('Network', 'game_session', (L) => {
     if (net.session) objects.push(L, KIND, net.session);
     else bridge.pushNil(L);
