@@ -23,10 +23,7 @@ const END = '<!-- api-table:end -->';
 export const NOT_YET: Record<string, string[]> = {
   GameSession: ['migrate_game_session_host'],
   UnitSynchronizer: ['destroy_unit', 'game_object_id_to_unit', 'spawn_unit', 'unit_to_game_object_id'],
-  SteamLobbyBrowser: ['data'],
-  SteamGameServer: ['set_server_name', 'CONNECTING'],
-  SteamGameServerLobby: ['members', 'server_name', 'version'],
-  SteamServerBrowser: ['data', 'is_fetching_players', 'num_server', 'players', 'refresh_server', 'request_players'],
+  SteamServerBrowser: ['is_fetching_players', 'players', 'request_players'],
   SteamPingThread: ['add_peer', 'destroy', 'ping', 'remove_peer'],
   PsnRoom: ['WAITING_TO_CREATE'],
   MultiplayerSession: ['group_id', 'has_session_changed', 'host_peer', 'invite_friends', 'invite_friends_list', 'keywords', 'session_id_to_uri', 'session_uri_to_description', 'set_closed', 'set_current_user_member_custom_property_json', 'set_keywords', 'smartmatch_result'],

@@ -53,7 +53,7 @@ test('a Steam game server checks the password and its player limit; a joined pla
       'server.lua': server(ARENA),
       'wrong.lua': player(3, '"127.0.0.1:27100", "wrong"', 'if frame == 4 then print(frame, "fail_reason", lobby:fail_reason()) end'),
       'nopassword.lua': player(3, '"127.0.0.1:27100"'),
-      'right.lua': player(5, '"127.0.0.1:27100", "secret"', 'if frame == 60 then Network.leave_steam_server(lobby) lobby = nil print(frame, "left") end'),
+      'right.lua': player(5, '"127.0.0.1:27100", "secret"', 'if frame == 50 then print(frame, "server", lobby:server_name(), lobby:version(), table.concat(lobby:members(), ",") == Network.peer_id()) end if frame == 60 then Network.leave_steam_server(lobby) lobby = nil print(frame, "left") end'),
       'full.lua': player(30, '"127.0.0.1:27100", "secret"', 'if frame == 31 then print(frame, "fail_reason", lobby:fail_reason()) end'),
       'after.lua': player(70, '"127.0.0.1", 27100, "secret"'),
     },
@@ -70,7 +70,7 @@ test('a Steam game server checks the password and its player limit; a joined pla
     'fail_reason\tfailed\twrong password for game server arena',
   ]);
   t.deepEqual(events(linesOf(result.stdout, '2:nopassword')).slice(1), ['lobby\tjoining', 'lobby\tfailed game server arena needs a password']);
-  t.deepEqual(events(right).slice(1), ['lobby\tjoining', 'lobby\tjoined', 'text\tpong ping\ttrue', 'left']);
+  t.deepEqual(events(right).slice(1), ['lobby\tjoining', 'lobby\tjoined', 'text\tpong ping\ttrue', 'server\tarena\t12\ttrue', 'left']);
   t.deepEqual(events(linesOf(result.stdout, '4:full')).slice(1), [
     'lobby\tjoining',
     'lobby\tserver_is_full game server arena is full (1 members)',
@@ -78,7 +78,7 @@ test('a Steam game server checks the password and its player limit; a joined pla
   ]);
   t.deepEqual(events(after).slice(1), ['lobby\tjoining', 'lobby\tjoined', 'text\tpong ping\ttrue'], 'join_steam_server(ip, port, password) once the slot is free');
   t.deepEqual(events(linesOf(result.stdout, '0:server')), [
-    `server\t${serverId}\tdisconnected`,
+    `server\t${serverId}\tconnecting`,
     'state\tconnected',
     'members\t',
     `members\t${peerOf(right)}`,
@@ -302,4 +302,32 @@ test('leaving a game server before the service answered the join frees the slot'
   const joiner = peerOf(linesOf(result.stdout, '2:player'));
   t.is(serverLines.filter((l) => l.startsWith('members\t')).at(-1), `members\t${joiner}`, serverLines.join('\n'));
   t.deepEqual(serverLines.slice(-2), [`approve\t${joiner}\ttrue`, 'text\tping']);
+});
+
+test('SteamServerBrowser data, num_server and refresh_server; set_server_name shows in the browser and the players\' lobby; SteamLobbyBrowser.data', async (t) => {
+  const result = await runPeers(
+    {
+      'server.lua': server('server_name = "duel", max_players = 4, query_port = 27600, map = "dm2"', 'if frame == 2 then server:set_data("mode", "coop") end if frame == 20 then server:set_server_name("duel two") end'),
+      'host.lua': `${LUA_WATCH}
+        function init() client = Network.init_steam_client("global") lobby = Network.create_steam_lobby(Network.STEAM_LOBBY_PUBLIC, 4) end
+        function update(dt) frame = frame + 1 Network.update(dt, {}) if frame == 3 then lobby:set_data("level", "docks") end end`,
+      'browser.lua': `${LUA_WATCH}
+        function init() client = Network.init_steam_client("global") end
+        function update(dt)
+          frame = frame + 1
+          Network.update(dt, {})
+          if frame == 10 then servers = client:server_browser() servers:refresh() lobbies = client:lobby_browser() lobbies:refresh() end
+          if frame == 14 then
+            print(frame, "servers", servers:num_servers(), servers:num_server(), servers:server(0).server_name, servers:data(0, "mode"), servers:data(0, "nothing"), servers:data(5, "mode"))
+            print(frame, "lobbies", lobbies:data(0, "level"), lobbies:data(0, "nothing"), lobbies:data(3, "level"))
+          end
+          if frame == 24 then servers:refresh_server(0) end
+          if frame == 28 then print(frame, "renamed", servers:server(0).server_name) end
+        end`,
+    },
+    ['--frames', '30'],
+    files,
+  );
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(events(linesOf(result.stdout, '2:browser')), ['servers\t1\t1\tduel\tcoop\tnil\tnil', 'lobbies\tdocks\tnil\tnil', 'renamed\tduel two']);
 });

@@ -44,7 +44,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   for (const state of ['creating', 'joining', 'joined', 'failed']) vm.defineConstant(LOBBY, state.toUpperCase(), state);
   for (const comparison of FILTER_COMPARISONS) vm.defineConstant(BROWSER, comparison.toUpperCase(), comparison);
   for (const distance of DISTANCES) vm.defineConstant(BROWSER, distance.toUpperCase(), distance);
-  for (const state of ['connected', 'disconnected', 'user_has_license', 'user_has_not_license']) vm.defineConstant(SERVER, state.toUpperCase(), state);
+  for (const state of ['connecting', 'connected', 'disconnected', 'user_has_license', 'user_has_not_license']) vm.defineConstant(SERVER, state.toUpperCase(), state);
   for (const state of ['joining', 'reserved', 'joined', 'failed', 'server_is_full', 'timeout']) vm.defineConstant(SERVER_LOBBY, state.toUpperCase(), state);
   for (const list of SERVER_LISTS) vm.defineConstant(SERVER_BROWSER, list.toUpperCase(), list);
 
@@ -232,6 +232,12 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   };
   vm.defineFunction(BROWSER, 'lobby', (L) => pushLobbyEntry(L, 'SteamLobbyBrowser.lobby', true));
   vm.defineFunction(BROWSER, 'data_all', (L) => pushLobbyEntry(L, 'SteamLobbyBrowser.data_all', false));
+  vm.defineFunction(BROWSER, 'data', (L) => {
+    const fn = 'SteamLobbyBrowser.data';
+    const lobby = browserArg(L, fn).at(args.integer(L, 2, fn, 'lobby index (0-based)'));
+    const key = args.string(L, 3, fn, 'key');
+    return bridge.pushStringOrNil(L, lobby ? dataValue(lobby.data, key) : undefined);
+  });
   vm.defineFunction(BROWSER, 'add_filter', (L) => {
     const fn = 'SteamLobbyBrowser.add_filter';
     const browser = browserArg(L, fn);
@@ -376,8 +382,16 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     return 1;
   });
   vm.defineFunction(SERVER, 'state', (L) => {
-    bridge.pushString(L, serverArg(L, 'SteamGameServer.state').connected ? 'connected' : 'disconnected');
+    const s = serverArg(L, 'SteamGameServer.state');
+    // Connecting until the service has listed it; disconnected once that failed or the service was lost.
+    bridge.pushString(L, s.connected ? 'connected' : s.listing.state === 'creating' && s.signIn !== 'failed' ? 'connecting' : 'disconnected');
     return 1;
+  });
+  vm.defineFunction(SERVER, 'set_server_name', (L) => {
+    const fn = 'SteamGameServer.set_server_name';
+    const s = serverArg(L, fn);
+    s.listing.setName(args.string(L, 2, fn, 'name'), fn);
+    return 0;
   });
   vm.defineFunction(SERVER, 'members', (L) => {
     const ids = serverArg(L, 'SteamGameServer.members').listing.memberIds();
@@ -476,11 +490,24 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     return 0;
   });
   vm.defineFunction(SERVER_LOBBY, 'game_description', (L) => bridge.pushStringOrNil(L, serverLobbyArg(L, 'SteamGameServerLobby.game_description').view?.server?.gameDescription));
+  vm.defineFunction(SERVER_LOBBY, 'server_name', (L) => bridge.pushStringOrNil(L, serverLobbyArg(L, 'SteamGameServerLobby.server_name').view?.name));
+  vm.defineFunction(SERVER_LOBBY, 'version', (L) => bridge.pushStringOrNil(L, serverLobbyArg(L, 'SteamGameServerLobby.version').view?.server?.version));
+  vm.defineFunction(SERVER_LOBBY, 'members', (L) => {
+    const ids = serverLobbyArg(L, 'SteamGameServerLobby.members').players();
+    pushPeerList(bridge, L, ids, 2);
+    bridge.pushInteger(L, ids.length);
+    return 2;
+  });
   defineChannelFunctions(vm, args, SERVER_LOBBY, serverLobbyArg, (fn) => steamClient(fn).channels, (lobby) => (lobby as SteamGameServerLobby).server);
 
   // ---- SteamServerBrowser ----------------------------------------------------------------------
   const serverBrowserArg = (L: LuaState, fn: string): SteamServerBrowser => objects.check<SteamServerBrowser>(L, 1, SERVER_BROWSER, fn);
   defineBrowserBasics(SERVER_BROWSER, serverBrowserArg, 'num_servers');
+  // The Release 1.0 reference's name for num_servers.
+  vm.defineFunction(SERVER_BROWSER, 'num_server', (L) => {
+    bridge.pushInteger(L, serverBrowserArg(L, 'SteamServerBrowser.num_server').count());
+    return 1;
+  });
   vm.defineFunction(SERVER_BROWSER, 'refresh', (L) => {
     const fn = 'SteamServerBrowser.refresh';
     const browser = serverBrowserArg(L, fn);
@@ -504,12 +531,21 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     pushStringTable(bridge, L, Object.entries(view.data));
     return 1;
   });
-  vm.defineFunction(SERVER_BROWSER, 'request_data', (L) => {
-    const fn = 'SteamServerBrowser.request_data';
-    const browser = serverBrowserArg(L, fn);
-    browser.refreshEntry(args.integer(L, 2, fn, 'server index (0-based)'));
-    return 0;
+  vm.defineFunction(SERVER_BROWSER, 'data', (L) => {
+    const fn = 'SteamServerBrowser.data';
+    const view = serverAt(L, fn);
+    const key = args.string(L, 3, fn, 'key');
+    return bridge.pushStringOrNil(L, view ? dataValue(view.data, key) : undefined);
   });
+  // request_data fetches the server's data, refresh_server the whole entry: one lookup serves both.
+  for (const name of ['request_data', 'refresh_server']) {
+    vm.defineFunction(SERVER_BROWSER, name, (L) => {
+      const fn = `SteamServerBrowser.${name}`;
+      const browser = serverBrowserArg(L, fn);
+      browser.refreshEntry(args.integer(L, 2, fn, 'server index (0-based)'));
+      return 0;
+    });
+  }
   vm.defineFunction(SERVER_BROWSER, 'is_fetching_data', (L) => {
     bridge.pushBoolean(L, serverBrowserArg(L, 'SteamServerBrowser.is_fetching_data').isFetching());
     return 1;

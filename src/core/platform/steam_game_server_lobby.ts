@@ -99,8 +99,14 @@ export class SteamGameServerLobby extends PlatformLobby {
     return 'failed';
   }
 
+  /** Players do not mesh with each other: only the server counts as a member here. */
   override members(): [] {
     return [];
+  }
+
+  /** The server's players as the service last showed them (SteamGameServerLobby.members). */
+  players(): string[] {
+    return this.isJoined ? (this.view?.members ?? []).map((m) => m.peer) : [];
   }
 
   override hasMember(peer: string): boolean {
