@@ -22,18 +22,14 @@ const END = '<!-- api-table:end -->';
  */
 export const NOT_YET: Record<string, string[]> = {
   GameSession: ['migrate_game_session_host'],
-  UnitSynchronizer: ['destroy_unit', 'game_object_id_to_unit', 'spawn_unit', 'unit_to_game_object_id'],
   SteamServerBrowser: ['is_fetching_players', 'players', 'request_players'],
   SteamPingThread: ['add_peer', 'destroy', 'ping', 'remove_peer'],
-  PsnRoom: ['WAITING_TO_CREATE'],
-  MultiplayerSession: ['group_id', 'has_session_changed', 'host_peer', 'invite_friends', 'invite_friends_list', 'keywords', 'session_id_to_uri', 'session_uri_to_description', 'set_closed', 'set_current_user_member_custom_property_json', 'set_keywords', 'smartmatch_result'],
-  MultiplayerSessionGroup: ['all_sessions_have_status', 'master_session'],
-  MultiplayerSessionBrowser: ['result_filtered'],
-  XboxLive: ['has_new_game_invite', 'last_game_invite', 'num_users', 'online_state', 'show_account_picker', 'user_cache_changed', 'user_info', 'users'],
-  MultiplayerSessionRestriction: ['FOLLOWED', 'LOCAL', 'NONE', 'UNKNOWN'],
-  MultiplayerSessionVisibility: ['ANY', 'FULL', 'OPEN', 'PRIVATE', 'UNKNOWN', 'VISIBLE'],
-  PreserveSessionMode: ['ALWAYS', 'NEVER'],
-  XboxOne: ['OFFLINE', 'ONLINE', 'UNKNOWN'],
+};
+
+/** Namespaces that exist only while a subsystem runs, with the call that starts it (scripts probe for them). */
+export const WITH_SUBSYSTEM: Record<string, string> = {
+  XboxLive: 'Network.init_xboxlive_client',
+  XboxOne: 'Network.init_xboxlive_client',
 };
 
 type NameList = Record<string, string[]>;
@@ -67,6 +63,7 @@ export function apiTable(): string {
     const notYet = NOT_YET[namespace] ?? [];
     const working = (list: string[]): number => list.filter((n) => !unsupported.includes(n) && !notYet.includes(n)).length;
     const notes = [
+      WITH_SUBSYSTEM[namespace] ? `nil until \`${WITH_SUBSYSTEM[namespace]}\` (scripts probe for it to tell the platform)` : '',
       unsupported.length > 0 ? `unsupported headless: ${byReason(namespace, unsupported)}` : '',
       notYet.length > 0 ? `not provided yet: ${code(notYet)}` : '',
     ].filter(Boolean);

@@ -1,15 +1,25 @@
 import test from 'ava';
-import { allApi, apiTable, NOT_YET, readmeTable } from '../scripts/api_table.js';
+import { allApi, apiTable, NOT_YET, readmeTable, WITH_SUBSYSTEM } from '../scripts/api_table.js';
+import { XBOX_ROOT } from './helpers/consoles.js';
 import { UNSUPPORTED } from '../src/bindings/unsupported_binding.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestVm, tempProject } from './helpers/lua.js';
 
 test('every function and constant of the official reference and of shipped games exists, each unsupported one says so when called, and only the ones listed as not provided yet are nil', async (t) => {
-  const vm = await createTestVm();
+  const vm = await createTestVm({ root: XBOX_ROOT });
   t.teardown(() => vm.vm.close());
   const problems: string[] = [];
+  const started = new Set<string>();
   for (const [namespace, names] of Object.entries(allApi())) {
+    const start = WITH_SUBSYSTEM[namespace];
+    if (start && !started.has(start)) {
+      for (const [other, call] of Object.entries(WITH_SUBSYSTEM)) {
+        if (call === start && vm.run(`print(rawget(_G, "${other}"))`).trim() !== 'nil') problems.push(`${other} exists before ${start}`);
+      }
+      vm.run(`${start}("global")`);
+      started.add(start);
+    }
     for (const name of names) {
       const why = UNSUPPORTED[namespace]?.[name];
       const notYet = NOT_YET[namespace]?.includes(name) === true;

@@ -32,7 +32,8 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   const { bridge } = vm;
   const args = new LuaArgs(bridge);
   for (const kind of [CLIENT, BROWSER, EXTERNAL]) objects.defineKind(kind);
-  for (const state of ['creating', 'joining', 'joined', 'failed']) vm.defineConstant(ROOM, state.toUpperCase(), state);
+  // WAITING_TO_CREATE: the engine's state before a create is sent; the emulation sends it at once, so rooms report CREATING.
+  for (const state of ['waiting_to_create', 'creating', 'joining', 'joined', 'failed']) vm.defineConstant(ROOM, state.toUpperCase(), state);
   for (const id of SEARCHABLE) vm.defineConstant(ROOM, id.toUpperCase(), id);
   for (const comparison of FILTER_COMPARISONS) vm.defineConstant(BROWSER, comparison.toUpperCase(), comparison);
 

@@ -22,9 +22,13 @@ export const UNSUPPORTED: Record<string, Record<string, string>> = {
     set_interpolation_lag_compensation: 'fields are not interpolated headless (interpolation smooths what is drawn between updates): received values apply as they arrive, so there is no lag to compensate',
     set_perfhud_pie_update_interval: "the perfhud is the engine's on-screen profiler and a headless run has no screen; record traffic with --network-log and read it with stingray-net analyze",
   },
-  UnitSynchronizer: { set_world: UNITS },
+  UnitSynchronizer: Object.fromEntries(['set_world', 'spawn_unit', 'destroy_unit', 'game_object_id_to_unit', 'unit_to_game_object_id'].map((name) => [name, UNITS])),
   PsnRoom: { pack_room_data: 'the reference does not say what it packs; set room data with PsnRoom.set_data / set_data_internal' },
-  MultiplayerSession: Object.fromEntries(['start_smartmatch', 'smartmatch_status', 'start_smartmatch_result', 'delete_smartmatch_ticket'].map((name) => [name, SMARTMATCH])),
+  MultiplayerSession: {
+    ...Object.fromEntries(['start_smartmatch', 'smartmatch_status', 'start_smartmatch_result', 'smartmatch_result', 'delete_smartmatch_ticket'].map((name) => [name, SMARTMATCH])),
+    invite_friends: "it opens the console's friend picker, and a headless run has no system UI; invite chosen xuids with MultiplayerSession.invite_friends_list",
+  },
+  XboxLive: { show_account_picker: 'it opens the console\'s account picker, and a headless run has no system UI; local users are the ids scripts pass (0-255) and sign in when first used' },
   SteamGameServer: { set_score: "player scores for the server browser's player list are not emulated (no SteamServerBrowser.players)" },
 };
 

@@ -12,7 +12,7 @@ import { dataValue } from '../core/lobby/lobby_data.js';
 import { NetworkError } from '../core/base/network_error.js';
 import type { Success } from '../core/platform/platform_protocol.js';
 import { JOB_STATUSES, SessionJob } from '../core/platform/session_job.js';
-import { MAX_LOCAL_USERS, XboxLiveClient, type XboxMultiplayerSession } from '../core/platform/xbox_live_client.js';
+import { MAX_LOCAL_USERS, parseSessionUri, sessionUri, XboxLiveClient, type XboxMultiplayerSession } from '../core/platform/xbox_live_client.js';
 import type { EngineObjects } from '../bridge/engine_object.js';
 import { LuaArgs } from '../bridge/lua_args.js';
 import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
@@ -31,6 +31,7 @@ const DEFAULT_MAX_MEMBERS = 100;
 interface SessionFound {
   name: string;
   template: string;
+  keywords: string[];
   handle: string;
   members: number;
   maxMembers: number;
@@ -43,6 +44,11 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
   for (const status of JOB_STATUSES) vm.defineConstant('SessionJobStatus', status.toUpperCase(), status);
   for (const status of ['working', 'ready', 'broken', 'shutdown']) vm.defineConstant(SESSION, status.toUpperCase(), status);
   for (const status of ['unknown', 'searching', 'found', 'expired']) vm.defineConstant('SmartMatchStatus', status.toUpperCase(), status);
+  for (const state of ['online', 'offline', 'unknown']) vm.defineConstant('XboxOne', state.toUpperCase(), state);
+  // Who may join (restriction) and who sees a session (visibility), as activity details report them.
+  for (const restriction of ['none', 'local', 'followed', 'unknown']) vm.defineConstant('MultiplayerSessionRestriction', restriction.toUpperCase(), restriction);
+  for (const visibility of ['any', 'private', 'visible', 'full', 'open', 'unknown']) vm.defineConstant('MultiplayerSessionVisibility', visibility.toUpperCase(), visibility);
+  for (const mode of ['always', 'never']) vm.defineConstant('PreserveSessionMode', mode.toUpperCase(), mode);
 
   const clients = new PlatformSlot<XboxLiveClient>(objects, net, args, 'XboxLiveClient', 'Xbox Live client', 'init_xboxlive_client');
   const xbox = (fn: string): XboxLiveClient => clients.running(fn);
@@ -111,9 +117,14 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
   const sessionArg = (L: LuaState, idx: number, fn: string): XboxMultiplayerSession => xbox(fn).session(args.integer(L, idx, fn, 'session id'), fn);
 
   // ---- the client -------------------------------------------------------------------------------
-  vm.defineFunction('Network', 'init_xboxlive_client', (L) => clients.start(L, 'Network.init_xboxlive_client', (config) => new XboxLiveClient(net.node, config, () => net.openPlatformLink(), net.platformIds()), false));
+  vm.defineFunction('Network', 'init_xboxlive_client', (L) => {
+    const results = clients.start(L, 'Network.init_xboxlive_client', (config) => new XboxLiveClient(net.node, config, () => net.openPlatformLink(), net.platformIds()), false);
+    showPlatformNamespaces(vm, true);
+    return results;
+  });
   vm.defineFunction('Network', 'shutdown_xboxlive_client', (L) => {
     clients.shutdown(L, 'Network.shutdown_xboxlive_client');
+    showPlatformNamespaces(vm, false);
     for (const map of Object.values(jobs)) map.clear();
     cleanSessions = undefined;
     return 0;
@@ -194,7 +205,7 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
     const members = sessionArg(L, 1, 'MultiplayerSession.members').members();
     bridge.newTable(L, members.length, 0);
     members.forEach((member, i) => {
-      pushRecord(bridge, L, { gamertag: member.name, peer: member.peer, xbox_user_id: member.xuid ?? '' });
+      pushRecord(bridge, L, { gamertag: member.name, peer: member.peer, xbox_user_id: member.xuid ?? '', custom_properties: memberProperties(member.data) });
       bridge.rawSetIndex(L, -2, i + 1);
     });
     return 1;
@@ -214,13 +225,7 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
     const fn = 'MultiplayerSession.set_custom_property_json';
     const session = sessionArg(L, 1, fn);
     const key = args.string(L, 2, fn, 'custom property key');
-    const json = args.string(L, 3, fn, 'JSON text');
-    try {
-      JSON.parse(json);
-    } catch (error) {
-      throw new LuaRaise(`bad argument #3 to '${fn}' (JSON expected: ${(error as Error).message})`);
-    }
-    session.setData({ [`custom:${key}`]: json }, fn);
+    session.setData({ [`custom:${key}`]: jsonArg(args, L, 3, fn) }, fn);
     return 0;
   });
   vm.defineFunction(SESSION, 'custom_property_json', (L) => {
@@ -291,6 +296,8 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
         members: detail.members,
         max_members: detail.maxMembers,
         closed: detail.closed,
+        visibility: detail.closed ? 'full' : 'open',
+        join_restriction: 'none',
       });
       bridge.rawSetIndex(L, -2, i + 1);
     });
@@ -325,18 +332,22 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
   });
   vm.defineFunction('Network', 'set_presence_status', (L) => jobStatus(jobs.presence, L, 'Network.set_presence_status', 'set presence job id'));
   /** send_invites(user_id, session_id, friend_xuids[, custom_invite_id]): invite those users to the session. */
-  vm.defineFunction('Network', 'send_invites', (L) => {
-    const fn = 'Network.send_invites';
-    userArg(L, 1, fn);
-    const session = sessionArg(L, 2, fn);
-    const to = stringsArg(L, 3, fn, 'friend xuids', false);
-    const custom = args.optionalString(L, 4, fn, 'custom invite id') ?? '';
-    if (!session.isJoined) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}`);
-    xbox(fn).request({ op: 'invite', lobby: session.id, to, text: custom }, (answer) => {
-      if (!answer.ok) net.log('warnings', `warning: ${fn}: ${answer.error}`);
+  // MultiplayerSession.invite_friends_list(user_id, session_id, xuids[, custom_invite_id]) in the
+  // reference; the Network page copy shows the same call, its name lost, which was Network.send_invites here.
+  for (const [namespace, name] of [['Network', 'send_invites'], [SESSION, 'invite_friends_list']] as const) {
+    vm.defineFunction(namespace, name, (L) => {
+      const fn = `${namespace}.${name}`;
+      userArg(L, 1, fn);
+      const session = sessionArg(L, 2, fn);
+      const to = stringsArg(L, 3, fn, 'friend xuids', false);
+      const custom = args.optionalString(L, 4, fn, 'custom invite id') ?? '';
+      if (!session.isJoined) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}`);
+      xbox(fn).request({ op: 'invite', lobby: session.id, to, text: custom }, (answer) => {
+        if (!answer.ok) net.log('warnings', `warning: ${fn}: ${answer.error}`);
+      });
+      return 0;
     });
-    return 0;
-  });
+  }
   /** take_invite(): the oldest invite this console received, as {handle, from, custom_invite_id}, or nil. */
   vm.defineFunction('Network', 'take_invite', (L) => {
     const invite = xbox('Network.take_invite').takeInvite();
@@ -357,20 +368,179 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
     const keywords = stringsArg(L, 3, fn, 'keywords', true);
     const query = { kind: 'xbox_session' as const, filters: [], near: [], slots: 0, limit: 100, template, keywords };
     const job = new SessionJob(xbox(fn), { op: 'find', query }, (answer) =>
-      answer.lobbies!.map((s) => ({ name: s.name, template: s.template ?? '', handle: s.handle ?? '', members: s.members.length, maxMembers: s.maxMembers, host: s.owner })),
+      answer.lobbies!.map((s) => ({ name: s.name, template: s.template ?? '', keywords: s.keywords ?? [], handle: s.handle ?? '', members: s.members.length, maxMembers: s.maxMembers, host: s.owner })),
     );
     bridge.pushInteger(L, startJob(jobs.browsers, job));
     return 1;
   });
   vm.defineFunction('Network', 'free_session_browsing', (L) => freeJob(jobs.browsers, L, 'Network.free_session_browsing', 'session browser id'));
   vm.defineFunction(BROWSER, 'status', (L) => jobStatus(jobs.browsers, L, 'MultiplayerSessionBrowser.status', 'session browser id'));
-  vm.defineFunction(BROWSER, 'result', (L) => {
-    const found = completed(jobs.browsers, L, 'MultiplayerSessionBrowser.result', 'session browser id', 'MultiplayerSessionBrowser.status');
+  const pushFound = (L: LuaState, found: readonly SessionFound[]): number => {
     bridge.newTable(L, found.length, 0);
     found.forEach((session, i) => {
       pushRecord(bridge, L, { session_name: session.name, session_template_name: session.template, handle: session.handle, host: session.host, members: session.members, max_members: session.maxMembers });
       bridge.rawSetIndex(L, -2, i + 1);
     });
     return 1;
+  };
+  vm.defineFunction(BROWSER, 'result', (L) => pushFound(L, completed(jobs.browsers, L, 'MultiplayerSessionBrowser.result', 'session browser id', 'MultiplayerSessionBrowser.status')));
+  vm.defineFunction(BROWSER, 'result_filtered', (L) => {
+    const fn = 'MultiplayerSessionBrowser.result_filtered';
+    const found = completed(jobs.browsers, L, fn, 'session browser id', 'MultiplayerSessionBrowser.status');
+    const keywords = stringsArg(L, 2, fn, 'keywords', false);
+    return pushFound(L, found.filter((session) => keywords.every((k) => session.keywords.includes(k))));
   });
+
+  installSessionExtras(vm, args, xbox, sessionArg, stringsArg);
+  installXboxLiveUsers(vm, args, clients);
+  showPlatformNamespaces(vm, false);
+}
+
+/** XboxLive and XboxOne are nil until an Xbox Live client runs: scripts probe for XboxLive to tell they are on Xbox. */
+function showPlatformNamespaces(vm: LuaVm, shown: boolean): void {
+  for (const name of ['XboxLive', 'XboxOne']) vm.showNamespace(name, shown);
+}
+
+/** MultiplayerSession's host, keywords, closing, change flag, groups, URIs, invites and member properties. */
+function installSessionExtras(
+  vm: LuaVm,
+  args: LuaArgs,
+  xbox: (fn: string) => XboxLiveClient,
+  sessionArg: (L: LuaState, idx: number, fn: string) => XboxMultiplayerSession,
+  stringsArg: (L: LuaState, idx: number, fn: string, what: string, optional: boolean) => string[],
+): void {
+  const { bridge } = vm;
+  vm.defineFunction(SESSION, 'host_peer', (L) => bridge.pushStringOrNil(L, sessionArg(L, 1, 'MultiplayerSession.host_peer').owner()));
+  vm.defineFunction(SESSION, 'keywords', (L) => {
+    const keywords = sessionArg(L, 1, 'MultiplayerSession.keywords').view?.keywords ?? [];
+    bridge.newTable(L, keywords.length, 0);
+    keywords.forEach((keyword, i) => {
+      bridge.pushString(L, keyword);
+      bridge.rawSetIndex(L, -2, i + 1);
+    });
+    return 1;
+  });
+  vm.defineFunction(SESSION, 'set_keywords', (L) => {
+    const fn = 'MultiplayerSession.set_keywords';
+    args.count(L, 1, fn, 'user id', 0, MAX_LOCAL_USERS - 1);
+    const session = sessionArg(L, 2, fn);
+    session.setKeywords(stringsArg(L, 3, fn, 'keywords', true), fn);
+    return 0;
+  });
+  vm.defineFunction(SESSION, 'set_closed', (L) => {
+    const fn = 'MultiplayerSession.set_closed';
+    const session = sessionArg(L, 1, fn);
+    session.setClosed(args.boolean(L, 2, fn), fn);
+    return 0;
+  });
+  vm.defineFunction(SESSION, 'has_session_changed', (L) => {
+    bridge.pushBoolean(L, sessionArg(L, 1, 'MultiplayerSession.has_session_changed').takeChanged());
+    return 1;
+  });
+  vm.defineFunction(SESSION, 'group_id', (L) => {
+    const fn = 'MultiplayerSession.group_id';
+    bridge.pushInteger(L, xbox(fn).groupOf(sessionArg(L, 1, fn)));
+    return 1;
+  });
+  vm.defineFunction('MultiplayerSessionGroup', 'master_session', (L) => {
+    const fn = 'MultiplayerSessionGroup.master_session';
+    const group = args.integer(L, 1, fn, 'session group id');
+    const client = xbox(fn);
+    if (client.groupSessions(group).length === 0) return bridge.pushStringOrNil(L, undefined);
+    bridge.pushInteger(L, group);
+    return 1;
+  });
+  vm.defineFunction('MultiplayerSessionGroup', 'all_sessions_have_status', (L) => {
+    const fn = 'MultiplayerSessionGroup.all_sessions_have_status';
+    const group = args.integer(L, 1, fn, 'session group id');
+    const status = args.string(L, 2, fn, 'session status (a MultiplayerSession status constant)');
+    const sessions = xbox(fn).groupSessions(group);
+    bridge.pushBoolean(L, sessions.length > 0 && sessions.every((session) => session.status() === status));
+    return 1;
+  });
+  vm.defineFunction(SESSION, 'session_id_to_uri', (L) => {
+    const fn = 'MultiplayerSession.session_id_to_uri';
+    const id = args.string(L, 1, fn, 'session id (its correlation id)');
+    const view = [...xbox(fn).sessions.values()].find((session) => session.view?.handle === id || session.id === id)?.view;
+    if (!view) throw new NetworkError(`${fn}: no multiplayer session of this console has the id '${id}'`);
+    bridge.pushString(L, sessionUri(view.template ?? '', view.name));
+    return 1;
+  });
+  vm.defineFunction(SESSION, 'session_uri_to_description', (L) => {
+    const fn = 'MultiplayerSession.session_uri_to_description';
+    const uri = args.string(L, 1, fn, 'session URI');
+    const description = parseSessionUri(uri);
+    if (!description) throw new LuaRaise(`bad argument #1 to '${fn}' (a session URI /serviceconfigs/<scid>/sessionTemplates/<template>/sessions/<name> expected, got '${uri}')`);
+    bridge.pushString(L, description.name);
+    bridge.pushString(L, description.template);
+    return 2;
+  });
+  vm.defineFunction(SESSION, 'set_current_user_member_custom_property_json', (L) => {
+    const fn = 'MultiplayerSession.set_current_user_member_custom_property_json';
+    const session = sessionArg(L, 1, fn);
+    const key = args.string(L, 2, fn, 'custom property key');
+    session.setMemberData(`custom:${key}`, jsonArg(args, L, 3, fn), fn);
+    return 0;
+  });
+}
+
+/** The XboxLive namespace: the console's local users, its online state and the invites it received. */
+function installXboxLiveUsers(vm: LuaVm, args: LuaArgs, clients: PlatformSlot<XboxLiveClient>): void {
+  const { bridge } = vm;
+  const xbox = (fn: string): XboxLiveClient => clients.running(fn);
+  const pushUser = (L: LuaState, client: XboxLiveClient, user: number): void =>
+    pushRecord(bridge, L, { id: user, xbox_user_id: client.xuid(user), signed_in: true, guest: false });
+  vm.defineFunction('XboxLive', 'online_state', (L) => {
+    bridge.pushString(L, xbox('XboxLive.online_state').onlineState);
+    return 1;
+  });
+  vm.defineFunction('XboxLive', 'num_users', (L) => {
+    bridge.pushInteger(L, xbox('XboxLive.num_users').users.size);
+    return 1;
+  });
+  vm.defineFunction('XboxLive', 'users', (L) => {
+    const client = xbox('XboxLive.users');
+    const users = [...client.users].sort((a, b) => a - b);
+    for (const user of users) pushUser(L, client, user);
+    return users.length;
+  });
+  vm.defineFunction('XboxLive', 'user_info', (L) => {
+    const fn = 'XboxLive.user_info';
+    const client = xbox(fn);
+    const user = args.count(L, 1, fn, 'user id', 0, MAX_LOCAL_USERS - 1);
+    if (!client.users.has(user)) throw new NetworkError(`${fn}: user ${user} has not signed in on this console (users sign in when a script first uses them)`);
+    pushUser(L, client, user);
+    return 1;
+  });
+  vm.defineFunction('XboxLive', 'user_cache_changed', (L) => {
+    bridge.pushBoolean(L, xbox('XboxLive.user_cache_changed').takeUsersChanged());
+    return 1;
+  });
+  vm.defineFunction('XboxLive', 'has_new_game_invite', (L) => {
+    bridge.pushBoolean(L, xbox('XboxLive.has_new_game_invite').hasNewInvite);
+    return 1;
+  });
+  vm.defineFunction('XboxLive', 'last_game_invite', (L) => {
+    const invite = xbox('XboxLive.last_game_invite').lastInvite();
+    if (!invite) return bridge.pushStringOrNil(L, undefined);
+    pushRecord(bridge, L, { handle: invite.handle, from: invite.from, custom_invite_id: invite.text });
+    return 1;
+  });
+}
+
+/** A member's custom properties (set_current_user_member_custom_property_json) as one JSON object text. */
+function memberProperties(data: Readonly<Record<string, string>> | undefined): string {
+  const properties = Object.entries(data ?? {}).filter(([key]) => key.startsWith('custom:'));
+  return `{${properties.map(([key, json]) => `${JSON.stringify(key.slice('custom:'.length))}:${json}`).join(',')}}`;
+}
+
+/** A JSON text argument, refused when it does not parse. */
+function jsonArg(args: LuaArgs, L: LuaState, idx: number, fn: string): string {
+  const json = args.string(L, idx, fn, 'JSON text');
+  try {
+    JSON.parse(json);
+  } catch (error) {
+    throw new LuaRaise(`bad argument #${idx} to '${fn}' (JSON expected: ${(error as Error).message})`);
+  }
+  return json;
 }

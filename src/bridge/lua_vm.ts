@@ -166,6 +166,25 @@ export class LuaVm {
     return ref;
   }
 
+  /**
+   * Make namespace `name` reachable as a global and under `stingray.`, or nil in both (a platform's
+   * own namespace while no client of it runs: scripts probe for it to tell which platform they are on).
+   */
+  showNamespace(name: string, shown: boolean): void {
+    const { bridge, L } = this;
+    const ref = this.namespace(name);
+    for (const holder of ['global', 'stingray'] as const) {
+      if (holder === 'stingray') this.pushRef(this.namespaces.get('stingray')!);
+      if (shown) this.pushRef(ref);
+      else bridge.pushNil(L);
+      if (holder === 'global') bridge.setGlobal(L, name);
+      else {
+        bridge.setField(L, -2, name);
+        bridge.api.lua_settop(L, -2);
+      }
+    }
+  }
+
   /** Register a table the Lua side already defined as global `name` as a namespace, also under `stingray.`. */
   private adoptNamespace(name: string): void {
     const { bridge, L } = this;

@@ -94,7 +94,13 @@ export class PlatformLobby {
     const bytes = memberDataBytes(Object.entries(this.ownData), key, value);
     if (bytes > MAX_MEMBER_DATA_BYTES) throw new NetworkError(`${fn}: this member's data would take ${bytes} bytes; at most ${MAX_MEMBER_DATA_BYTES}`);
     setDataValue(this.ownData, key, value);
-    this.client.request({ op: 'member_data', lobby: this.id, key, value }, () => undefined);
+    const xuid = this.memberXuid();
+    this.client.request({ op: 'member_data', lobby: this.id, key, value, ...(xuid === undefined ? {} : { xuid }) }, () => undefined);
+  }
+
+  /** Which of this console's users the member is, where a console has several (Xbox Live). */
+  protected memberXuid(): string | undefined {
+    return undefined;
   }
 
   label(): string {

@@ -68,6 +68,8 @@ export interface LobbyView {
   template?: string;
   keywords?: string[];
   handle?: string;
+  /** Xbox Live: closed to joins (MultiplayerSession.set_closed). */
+  closed?: boolean;
   server?: ServerInfo;
 }
 
@@ -128,6 +130,8 @@ export type Request =
       name?: string;
       removeMember?: PeerId;
       server?: Partial<ServerInfo>;
+      keywords?: string[];
+      closed?: boolean;
     }
   | { id: number; op: 'find'; query: FindQuery }
   | { id: number; op: 'lookup'; lobby: string }
@@ -139,7 +143,7 @@ export type Request =
   | { id: number; op: 'presence'; xuid: string; presence: string; active: boolean }
   | { id: number; op: 'invite'; lobby: string; to: string[]; text: string }
   /** Set one key of this member's own data in a lobby it is in. */
-  | { id: number; op: 'member_data'; lobby: string; key: string; value: string };
+  | { id: number; op: 'member_data'; lobby: string; key: string; value: string; xuid?: string };
 
 export type Op = Request['op'];
 /** A request as a client writes it: the link numbers it. */
@@ -157,7 +161,8 @@ export type ErrorCode =
   | 'not_owner'
   | 'not_member'
   | 'no_user'
-  | 'no_handle';
+  | 'no_handle'
+  | 'closed';
 
 export interface Success {
   re: number;
@@ -382,6 +387,8 @@ export function parseRequest(value: unknown): Request {
       if (o.name !== undefined) request.name = text(o, 'name', w, 1024);
       if (o.removeMember !== undefined) request.removeMember = peer(o, 'removeMember', w);
       if (o.server !== undefined) request.server = serverInfo(object(o.server, `${w}.server`), `${w}.server`, true);
+      if (o.keywords !== undefined) request.keywords = strings(o, 'keywords', w, 100);
+      if (o.closed !== undefined) request.closed = flag(o, 'closed', w);
       return request;
     }
     case 'find':
@@ -400,8 +407,11 @@ export function parseRequest(value: unknown): Request {
       return { id, op, xuid: text(o, 'xuid', w, 64), presence: text(o, 'presence', w, 256), active: flag(o, 'active', w) };
     case 'invite':
       return { id, op, lobby: text(o, 'lobby', w, 64), to: strings(o, 'to', w, 100), text: text(o, 'text', w, 1024) };
-    case 'member_data':
-      return { id, op, lobby: text(o, 'lobby', w, 64), key: text(o, 'key', w, MAX_MEMBER_DATA_BYTES), value: text(o, 'value', w, MAX_MEMBER_DATA_BYTES) };
+    case 'member_data': {
+      const request: Request = { id, op, lobby: text(o, 'lobby', w, 64), key: text(o, 'key', w, MAX_MEMBER_DATA_BYTES), value: text(o, 'value', w, MAX_MEMBER_DATA_BYTES) };
+      if (o.xuid !== undefined) request.xuid = text(o, 'xuid', w, 64);
+      return request;
+    }
     default:
       throw new ProtocolError(`request.op: unknown operation '${op}'`);
   }
@@ -447,6 +457,7 @@ export function parseLobbyView(value: unknown, where = 'lobby'): LobbyView {
   if (o.template !== undefined) view.template = text(o, 'template', where, 256);
   if (o.keywords !== undefined) view.keywords = strings(o, 'keywords', where, 64);
   if (o.handle !== undefined) view.handle = text(o, 'handle', where, 64);
+  if (o.closed !== undefined) view.closed = flag(o, 'closed', where);
   if (o.server !== undefined) view.server = serverInfo(object(o.server, `${where}.server`), `${where}.server`, false) as ServerInfo;
   return view;
 }

@@ -301,6 +301,7 @@ export class PlatformService {
     }
     // On Xbox Live each local user of a console is a member of its own.
     if (!lobby.members.some((m) => m.peer === user.peer && m.xuid === xuid)) {
+      if (lobby.closed) throw new RequestRefused('closed', `${NOUNS[lobby.kind]} ${lobby.name || lobby.id} is closed to joins`);
       const kept = lobby.reserved.filter((r) => r !== xuid && !lobby.members.some((m) => m.xuid === r)).length;
       if (lobby.members.length + kept >= lobby.maxMembers) throw new RequestRefused('full', `${NOUNS[lobby.kind]} ${lobby.name || lobby.id} is full (${lobby.maxMembers} members)`);
       this.checkLobbyCount(user);
@@ -320,6 +321,8 @@ export class PlatformService {
     if (request.gameSessionHost !== undefined) lobby.gameSessionHost = request.gameSessionHost;
     if (request.type !== undefined && lobby.kind === 'steam_lobby') lobby.type = request.type;
     if (request.name !== undefined) lobby.name = request.name;
+    if (request.keywords !== undefined && lobby.kind === 'xbox_session') lobby.keywords = request.keywords;
+    if (request.closed !== undefined && lobby.kind === 'xbox_session') lobby.closed = request.closed;
     if (request.server && lobby.server) Object.assign(lobby.server, request.server, { password: lobby.server.password, queryAddress: lobby.server.queryAddress, gameAddress: lobby.server.gameAddress });
     if (request.removeMember !== undefined) {
       const removed = this.users.get(request.removeMember);
@@ -333,7 +336,8 @@ export class PlatformService {
 
   private setMemberData(user: User, request: Extract<Request, { op: 'member_data' }>): LobbyView {
     const lobby = this.lobbyOf(user, request.lobby);
-    const member = user.lobbies.has(lobby.id) ? lobby.members.find((m) => m.peer === user.peer) : undefined;
+    // On Xbox Live the local user it is for.
+    const member = user.lobbies.has(lobby.id) ? lobby.members.find((m) => m.peer === user.peer && (request.xuid === undefined || m.xuid === request.xuid)) : undefined;
     if (!member) throw new RequestRefused('not_member', `${user.peer} is not a member of ${lobby.id}`);
     const bytes = memberDataBytes(Object.entries(member.data ?? {}), request.key, request.value);
     if (bytes > MAX_MEMBER_DATA_BYTES) throw new RequestRefused('bad_request', `this member's data would take ${bytes} bytes; at most ${MAX_MEMBER_DATA_BYTES}`);
@@ -352,7 +356,8 @@ export class PlatformService {
         l.maxMembers - l.members.length >= query.slots &&
         passesFilters(l.data, query.filters) &&
         (query.template === undefined || l.template === query.template) &&
-        (query.keywords ?? []).every((k) => l.keywords?.includes(k)),
+        (query.keywords ?? []).every((k) => l.keywords?.includes(k)) &&
+        l.closed !== true,
     );
     const distance = (lobby: Lobby): number => Math.abs(Number(dataValue(lobby.data, near!.key) ?? Infinity) - near!.value);
     if (near) found.sort((a, b) => distance(a) - distance(b));
@@ -362,7 +367,7 @@ export class PlatformService {
   private activityOf(xuid: string): ActivityDetails[] {
     const lobby = this.lobbies.get(this.activities.get(xuid) ?? '');
     if (!lobby) return [];
-    return [{ xuid, handle: lobby.handle ?? lobby.id, name: lobby.name, template: lobby.template ?? '', members: lobby.members.length, maxMembers: lobby.maxMembers, closed: lobby.members.length >= lobby.maxMembers }];
+    return [{ xuid, handle: lobby.handle ?? lobby.id, name: lobby.name, template: lobby.template ?? '', members: lobby.members.length, maxMembers: lobby.maxMembers, closed: lobby.closed === true || lobby.members.length >= lobby.maxMembers }];
   }
 
   /** `user` leaves lobby `id` (only its local user `xuid`, when given). */

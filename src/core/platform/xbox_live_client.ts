@@ -21,6 +21,22 @@ export const MAX_LOCAL_USERS = 256;
 
 export type SessionStatus = 'working' | 'ready' | 'broken' | 'shutdown';
 
+/** XboxLive.online_state: XboxOne.ONLINE once signed in to the service, OFFLINE when that failed. */
+export type OnlineState = 'online' | 'offline' | 'unknown';
+
+/** Sessions addressed as the Xbox Live session directory does: by template and name. */
+const URI_PREFIX = '/serviceconfigs/00000000-0000-0000-0000-000000000000/sessionTemplates/';
+
+export function sessionUri(template: string, name: string): string {
+  return `${URI_PREFIX}${encodeURIComponent(template)}/sessions/${encodeURIComponent(name)}`;
+}
+
+/** The name and template of a session URI, or undefined if it is not one. */
+export function parseSessionUri(uri: string): { name: string; template: string } | undefined {
+  const match = new RegExp(`^${URI_PREFIX}([^/]+)/sessions/([^/]+)$`).exec(uri);
+  return match ? { template: decodeURIComponent(match[1]!), name: decodeURIComponent(match[2]!) } : undefined;
+}
+
 export function xuidOf(console: PeerId, user: number): string {
   return (peerIdToBigInt(console) + BigInt(user)).toString();
 }
@@ -32,6 +48,8 @@ export class XboxMultiplayerSession extends PlatformLobby {
   /** Work running in the session (set_activity): WORKING until it is answered. */
   private busy = 0;
   private shutDown = false;
+  /** A newer view of the session came since has_session_changed was last asked. */
+  private changed = false;
 
   constructor(
     client: XboxLiveClient,
@@ -60,6 +78,36 @@ export class XboxMultiplayerSession extends PlatformLobby {
       this.busy--;
       if (!answer.ok) this.fail(answer.code, `set_activity: ${answer.error}`);
     });
+  }
+
+  /** MultiplayerSession.set_keywords: the host replaces what session browsing matches. */
+  setKeywords(keywords: string[], fn: string): void {
+    this.requireOwner(fn);
+    this.view!.keywords = keywords;
+    this.change({ keywords });
+  }
+
+  /** MultiplayerSession.set_closed: a closed session refuses joins and is not listed. */
+  setClosed(closed: boolean, fn: string): void {
+    this.requireOwner(fn);
+    this.view!.closed = closed;
+    this.change({ closed });
+  }
+
+  /** Whether the session changed since the last call (MultiplayerSession.has_session_changed). */
+  takeChanged(): boolean {
+    const changed = this.changed;
+    this.changed = false;
+    return changed;
+  }
+
+  override apply(view: LobbyView, pushed: boolean): void {
+    super.apply(view, pushed);
+    this.changed = true;
+  }
+
+  protected override memberXuid(): string {
+    return this.xuid;
   }
 
   /** MultiplayerSession.leave: working until the service let the user go, then shutdown. */
@@ -103,6 +151,13 @@ export class XboxMultiplayerSession extends PlatformLobby {
 export class XboxLiveClient extends PlatformClient {
   readonly sessions = new Map<number, XboxMultiplayerSession>();
   private nextSession = 1;
+  /** Local users the console knows: user 0 is signed in from the start, others once a script uses them. */
+  readonly users = new Set<number>([0]);
+  /** A user was added since XboxLive.user_cache_changed was last asked. */
+  private usersChanged = false;
+  /** The newest invite received, and whether XboxLive.last_game_invite has shown it. */
+  private latestInvite: Extract<Push, { push: 'invite' }> | undefined;
+  private inviteIsNew = false;
 
   /** `ids` draws the console's id. */
   constructor(node: NetworkNode, config: TransportConfig, openLink: () => PlatformLink, ids: Random) {
@@ -118,6 +173,7 @@ export class XboxLiveClient extends PlatformClient {
 
   /** Create (as host) or join (by name and template) a session for a local user; returns its id. */
   openSession(user: number, request: Outgoing): number {
+    this.useUser(user);
     const id = this.nextSession++;
     this.sessions.set(id, new XboxMultiplayerSession(this, id, user, request));
     return id;
@@ -127,6 +183,58 @@ export class XboxLiveClient extends PlatformClient {
     const session = this.sessions.get(id);
     if (!session) throw new NetworkError(`${fn}: no multiplayer session ${id} (never created, or freed)`);
     return session;
+  }
+
+  /** A local user signs in on first use. */
+  useUser(user: number): void {
+    if (this.users.has(user)) return;
+    this.users.add(user);
+    this.usersChanged = true;
+  }
+
+  takeUsersChanged(): boolean {
+    const changed = this.usersChanged;
+    this.usersChanged = false;
+    return changed;
+  }
+
+  get onlineState(): OnlineState {
+    return this.signIn === 'ready' ? 'online' : this.signIn === 'failed' ? 'offline' : 'unknown';
+  }
+
+  /**
+   * The sessions of this console's users in one service session form a group (several local users
+   * playing together); its id is the first of them, the master session.
+   */
+  groupOf(session: XboxMultiplayerSession): number {
+    if (session.id === '0') return session.sessionId;
+    let master = session.sessionId;
+    for (const [id, other] of this.sessions) if (other.id === session.id && id < master) master = id;
+    return master;
+  }
+
+  groupSessions(group: number): XboxMultiplayerSession[] {
+    return [...this.sessions.values()].filter((s) => this.groupOf(s) === group);
+  }
+
+  override update(): void {
+    const before = this.unclaimed.length;
+    super.update();
+    for (const push of this.unclaimed.slice(before)) {
+      if (push.push !== 'invite') continue;
+      this.latestInvite = push;
+      this.inviteIsNew = true;
+    }
+  }
+
+  get hasNewInvite(): boolean {
+    return this.inviteIsNew;
+  }
+
+  /** The newest invite received (XboxLive.last_game_invite); it is no longer new once read. */
+  lastInvite(): Extract<Push, { push: 'invite' }> | undefined {
+    this.inviteIsNew = false;
+    return this.latestInvite;
   }
 
   /** Received invites not read yet, oldest first. */
