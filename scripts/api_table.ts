@@ -23,7 +23,6 @@ const END = '<!-- api-table:end -->';
 export const NOT_YET: Record<string, string[]> = {
   GameSession: ['migrate_game_session_host'],
   SteamServerBrowser: ['is_fetching_players', 'players', 'request_players'],
-  SteamPingThread: ['add_peer', 'destroy', 'ping', 'remove_peer'],
 };
 
 /** Namespaces that exist only while a subsystem runs, with the call that starts it (scripts probe for them). */

@@ -69,7 +69,7 @@ test('timers, MTU and QoS settings are checked and refuse bad values', async (t)
   const script = `
 function init()
   for _, name in ipairs({ "set_max_transmit_rate", "set_keep_alive_time", "set_keep_alive_time_connecting",
-                          "set_max_receiver_lost_time", "set_pong_timeout", "set_resend_time" }) do
+                          "set_max_receiver_lost_time", "set_pong_timeout", "set_resend_time", "set_ping_send_time", "set_ping_resend_time" }) do
     Network[name](0.5)
     print(name, pcall(Network[name], 0))
   end
@@ -89,10 +89,11 @@ end`;
   const result = await runPeers({ 'solo.lua': script }, []);
   t.is(result.code, 0, result.stderr);
   const lines = result.stdout.trim().split('\n');
-  for (const [i, name] of ['set_max_transmit_rate', 'set_keep_alive_time', 'set_keep_alive_time_connecting', 'set_max_receiver_lost_time', 'set_pong_timeout', 'set_resend_time'].entries()) {
+  const timers = ['set_max_transmit_rate', 'set_keep_alive_time', 'set_keep_alive_time_connecting', 'set_max_receiver_lost_time', 'set_pong_timeout', 'set_resend_time', 'set_ping_send_time', 'set_ping_resend_time'];
+  for (const [i, name] of timers.entries()) {
     t.is(lines[i], `${name}\tfalse\tbad argument #1 to 'Network.${name}' (a positive number of seconds expected, got 0)`);
   }
-  t.deepEqual(lines.slice(6), [
+  t.deepEqual(lines.slice(timers.length), [
     "false\tbad argument #1 to 'Network.limit_mtu' (bytes expected, got string)",
     'false\tNetwork.enable_qos: need 0 < min_peer_kbps <= initial_peer_kbps and min_peer_kbps <= max_total_kbps (got 300, 200, 1000)',
     "false\tbad argument #1 to 'Network.set_qos_config' (field 'min_fill_rate_kbps' must be a number, got string)",

@@ -424,3 +424,36 @@ test('SteamLobby member data: each member sets its own, every member sees everyo
   t.true(lines('1:b').some((l) => l.startsWith('too much\tfalse\t') && l.endsWith("SteamLobby.set_member_data: this member's data would take 5011 bytes; at most 4096")), lines('1:b').join('\n'));
   t.true(lines('2:c').includes('browser sees\t2\tnil'), lines('2:c').join('\n'));
 });
+
+test('SteamPingThread(client) pings any signed-in user by id: ping is the round trip once connected, the connection is in use meanwhile and closes when the peer is removed; a destroyed thread is an error to use', async (t) => {
+  const result = await runPeers(
+    {
+      'b.lua': HOST(4),
+      'a.lua': peer(`
+        if frame == 2 then browser = client:lobby_browser() browser:refresh() end
+        if frame == 8 then
+          B = browser:lobby(0).host
+          thread = SteamPingThread(client)
+          thread:add_peer(B)
+          try("self", thread.add_peer, thread, Network.peer_id())
+          try("unknown", thread.ping, thread, "110000100000abc")
+          try("no client", SteamPingThread, {})
+        end
+        if frame == 40 then print(frame, "ping", thread:ping(B) > 0.09 and thread:ping(B) < 0.2, Network.is_used(B)) thread:remove_peer(B) end
+        if frame == 45 then print(frame, "connection", Network.has_connection(B)) thread:destroy() thread:destroy() end
+        if frame == 46 then try("destroyed", SteamPingThread.add_peer, thread, B) end`),
+    },
+    ['--frames', '46', '--simulate', 'latency=50ms'],
+    files,
+  );
+  t.is(result.code, 0, result.stderr);
+  const lines = linesOf(result.stdout, '1:a').slice(1).map((l) => l.replace(/^\d+\t/, '').replace(/\/tmp\/[^:]+:\d+: /, '@: '));
+  t.deepEqual(lines, [
+    'self\tfalse\t@: SteamPingThread.add_peer: cannot ping this peer itself',
+    'unknown\tfalse\t@: SteamPingThread.ping: peer 110000100000abc is not pinged by this thread (add_peer first)',
+    "no client\tfalse\t@: bad argument #2 to 'SteamPingThread' (SteamClient or SteamGameServer expected, got table)",
+    'ping\ttrue\ttrue',
+    'connection\tfalse',
+    "destroyed\tfalse\t@: bad argument #1 to 'SteamPingThread.add_peer' (this SteamPingThread was destroyed or shut down)",
+  ]);
+});

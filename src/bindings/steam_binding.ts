@@ -13,6 +13,9 @@ import { SteamClient } from '../core/platform/steam_client.js';
 import { SteamGameServer, type SteamServerSettings } from '../core/platform/steam_game_server.js';
 import type { SteamGameServerLobby } from '../core/platform/steam_game_server_lobby.js';
 import type { SteamServerBrowser } from '../core/platform/steam_server_browser.js';
+import { SteamPingThread } from '../core/platform/steam_ping_thread.js';
+import type { PlatformClient } from '../core/platform/platform_client.js';
+import { NetworkError } from '../core/base/network_error.js';
 import type { EngineObjects } from '../bridge/engine_object.js';
 import { LuaArgs } from '../bridge/lua_args.js';
 import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TUSERDATA, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
@@ -28,6 +31,7 @@ const BROWSER = 'SteamLobbyBrowser';
 const SERVER = 'SteamGameServer';
 const SERVER_LOBBY = 'SteamGameServerLobby';
 const SERVER_BROWSER = 'SteamServerBrowser';
+const PING_THREAD = 'SteamPingThread';
 
 /** Steam's distance filters; on one machine every lobby is close, so each keeps every lobby. */
 const DISTANCES = ['close', 'default', 'far', 'world'];
@@ -37,7 +41,7 @@ const SERVER_LISTS = ['internet', 'lan', 'favorites', 'friends', 'history'];
 export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork): void {
   const { bridge } = vm;
   const args = new LuaArgs(bridge);
-  for (const kind of [CLIENT, LOBBY, BROWSER, SERVER, SERVER_LOBBY, SERVER_BROWSER]) objects.defineKind(kind);
+  for (const kind of [CLIENT, LOBBY, BROWSER, SERVER, SERVER_LOBBY, SERVER_BROWSER, PING_THREAD]) objects.defineKind(kind);
   for (const type of LOBBY_TYPES) vm.defineConstant('Network', `STEAM_LOBBY_${type.toUpperCase()}`, type);
   // WotR/WotV spell it without the underscore.
   vm.defineConstant('Network', 'STEAM_LOBBY_FRIENDSONLY', 'friends_only');
@@ -499,6 +503,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     return 2;
   });
   defineChannelFunctions(vm, args, SERVER_LOBBY, serverLobbyArg, (fn) => steamClient(fn).channels, (lobby) => (lobby as SteamGameServerLobby).server);
+  installPingThread(vm, objects, args);
 
   // ---- SteamServerBrowser ----------------------------------------------------------------------
   const serverBrowserArg = (L: LuaState, fn: string): SteamServerBrowser => objects.check<SteamServerBrowser>(L, 1, SERVER_BROWSER, fn);
@@ -604,4 +609,47 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
 
 function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** `SteamPingThread(client_or_server)` and its methods. */
+function installPingThread(vm: LuaVm, objects: EngineObjects, args: LuaArgs): void {
+  const { bridge, L } = vm;
+  const threadArg = (L: LuaState, fn: string): SteamPingThread => objects.check<SteamPingThread>(L, 1, PING_THREAD, fn);
+  // The namespace table is callable: SteamPingThread(client) makes a thread (arguments: the table, then the client).
+  const create = bridge.registerFunction((L) => {
+    const fn = 'SteamPingThread';
+    const client = objects.check<PlatformClient>(L, 2, [CLIENT, SERVER], fn);
+    if (client.isShutDown) throw new NetworkError(`${fn}: that Steam ${client instanceof SteamGameServer ? 'game server' : 'client'} was shut down`);
+    objects.push(L, PING_THREAD, new SteamPingThread(client));
+    return 1;
+  });
+  vm.pushRef(vm.namespace(PING_THREAD));
+  bridge.newTable(L, 0, 1);
+  bridge.pushFunction(L, create);
+  bridge.setField(L, -2, '__call');
+  bridge.api.lua_setmetatable(L, -2);
+  bridge.api.lua_settop(L, -2);
+  vm.defineFunction(PING_THREAD, 'add_peer', (L) => {
+    const fn = 'SteamPingThread.add_peer';
+    threadArg(L, fn).addPeer(args.peerId(L, 2, fn), fn);
+    return 0;
+  });
+  vm.defineFunction(PING_THREAD, 'remove_peer', (L) => {
+    const fn = 'SteamPingThread.remove_peer';
+    threadArg(L, fn).removePeer(args.peerId(L, 2, fn), fn);
+    return 0;
+  });
+  vm.defineFunction(PING_THREAD, 'ping', (L) => {
+    const fn = 'SteamPingThread.ping';
+    bridge.pushNumber(L, threadArg(L, fn).ping(args.peerId(L, 2, fn), fn));
+    return 1;
+  });
+  vm.defineFunction(PING_THREAD, 'destroy', (L) => {
+    // Destroying it again is a cleanup call on something already ended: nothing happens.
+    if (objects.released(L, 1, PING_THREAD)) return 0;
+    const thread = threadArg(L, 'SteamPingThread.destroy');
+    thread.destroy();
+    objects.release(thread);
+    return 0;
+  });
 }

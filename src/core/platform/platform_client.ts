@@ -7,6 +7,7 @@
  * Everything the service says is taken in during `update()`, so states change only inside
  * `Network.update*`.
  */
+import { parseEndpoint } from '../transport/datagram_socket.js';
 import { Channels } from '../transport/channel.js';
 import type { Host } from '../transport/host.js';
 import type { NetworkNode, TransportConfig } from '../transport/network_node.js';
@@ -74,6 +75,15 @@ export class PlatformClient {
 
   get isShutDown(): boolean {
     return this.shutDown;
+  }
+
+  /** Ask the service where a signed-in user's game socket is, and note it for connecting there. */
+  resolveUser(peer: PeerId, done: (failure: string | undefined) => void): void {
+    this.request({ op: 'resolve', user: peer }, (answer) => {
+      const endpoint = answer.ok ? parseEndpoint(answer.address!) : undefined;
+      if (endpoint) this.nodeOf.addresses.set(peer, endpoint);
+      done(endpoint ? undefined : answer.ok ? `the platform service gave no address for ${peer}` : answer.error);
+    });
   }
 
   get nodeOf(): NetworkNode {

@@ -3,7 +3,6 @@
  * user with a Steam id for its peer id, Steam lobbies (create, join, browse), and joining Steam
  * game servers.
  */
-import { parseEndpoint } from '../transport/datagram_socket.js';
 import type { NetworkNode, TransportConfig } from '../transport/network_node.js';
 import type { PeerId } from '../base/peer_id.js';
 import { PlatformClient } from './platform_client.js';
@@ -37,11 +36,7 @@ export class SteamClient extends PlatformClient {
 
   /** Where a signed-in Steam user's game socket is (Network.create_connection to a user by id). */
   resolvePeer(peer: PeerId, done: (failure: string | undefined) => void): void {
-    this.request({ op: 'resolve', user: peer }, (answer) => {
-      const endpoint = answer.ok ? parseEndpoint(answer.address!) : undefined;
-      if (endpoint) this.nodeOf.addresses.set(peer, endpoint);
-      done(endpoint ? undefined : answer.ok ? `the platform service gave no address for ${peer}` : answer.error);
-    });
+    this.resolveUser(peer, done);
   }
 
   createLobby(type: LobbyType, maxMembers: number): PlatformLobby {

@@ -57,6 +57,8 @@ export class Connection {
   state: ConnectionState = 'connecting';
   /** Why the connection ended (or was refused), for scripts and logs. */
   reason = '';
+  /** This side ended the connection (Host.disconnect): it did not break. */
+  closedHere = false;
   /** What uses the connection (lobbies, sessions, channels): Network.is_used. */
   readonly users = new Set<string>();
   readonly stats: ConnectionStats = {

@@ -163,6 +163,7 @@ export class Host {
     if (!connection) return;
     const notice = encodeDisconnect(connection.epoch, reason);
     for (let i = 0; i < DISCONNECT_COPIES; i++) this.socket.send(notice, connection.endpoint);
+    connection.closedHere = true;
     connection.close(reason);
     this.forget(connection);
   }

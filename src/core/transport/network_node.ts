@@ -226,7 +226,7 @@ export class NetworkNode {
   private flushEvents(host: Host): void {
     for (const event of host.takeEvents()) {
       if (event.type === 'connected') this.broken.delete(event.connection.peer);
-      else if (event.type === 'disconnected') this.broken.set(event.connection.peer, event.connection.reason);
+      else if (event.type === 'disconnected' && !event.connection.closedHere) this.broken.set(event.connection.peer, event.connection.reason);
       for (const listener of [...this.listeners]) listener(event);
     }
   }
