@@ -22,7 +22,6 @@ const END = '<!-- api-table:end -->';
  */
 export const NOT_YET: Record<string, string[]> = {
   GameSession: ['migrate_game_session_host'],
-  SteamServerBrowser: ['is_fetching_players', 'players', 'request_players'],
 };
 
 /** Namespaces that exist only while a subsystem runs, with the call that starts it (scripts probe for them). */

@@ -331,3 +331,40 @@ test('SteamServerBrowser data, num_server and refresh_server; set_server_name sh
   t.is(result.code, 0, result.stderr);
   t.deepEqual(events(linesOf(result.stdout, '2:browser')), ['servers\t1\t1\tduel\tcoop\tnil\tnil', 'lobbies\tdocks\tnil\tnil', 'renamed\tduel two']);
 });
+
+test('SteamGameServer.set_score and SteamServerBrowser.request_players / is_fetching_players / players: each player\'s name, score and play time', async (t) => {
+  const result = await runPeers(
+    {
+      'server.lua': server('server_name = "arena", max_players = 4, query_port = 27700', `
+        local players = server:members()
+        if frame == 30 and players[1] then
+          server:set_score(players[1], 12)
+          print(frame, "score a stranger", pcall(server.set_score, server, "110000100000abc", 1))
+        end`),
+      'player.lua': player(2, '"127.0.0.1:27700"'),
+      'browser.lua': `${LUA_WATCH}
+        function init() client = Network.init_steam_client("global") end
+        function update(dt)
+          frame = frame + 1
+          Network.update(dt, {})
+          if frame == 40 then servers = client:server_browser() servers:refresh() end
+          if frame == 44 then
+            print(frame, "before", servers:players(0), servers:is_fetching_players(0))
+            servers:request_players(0)
+            print(frame, "asked", servers:is_fetching_players(0))
+          end
+          if frame == 48 then
+            local list = servers:players(0)
+            print(frame, "players", #list, list[1].name:match("^player %d+$") ~= nil, list[1].score, list[1].play_time > 0.5, list[1].play_time < 2, servers:is_fetching_players(0))
+            print(frame, "out of range", servers:players(9))
+          end
+        end`,
+    },
+    ['--frames', '50'],
+    files,
+  );
+  t.is(result.code, 0, result.stderr);
+  const serverLines = events(linesOf(result.stdout, '0:server'));
+  t.true(serverLines.includes('score a stranger\tfalse\tSteamGameServer.set_score: 110000100000abc is not a player on this server'), serverLines.join('\n'));
+  t.deepEqual(events(linesOf(result.stdout, '2:browser')), ['before\tnil\tfalse\tfalse', 'asked\ttrue\tfalse', 'players\t1\ttrue\t12\ttrue\ttrue\tfalse\ttrue', 'out of range\tnil']);
+});

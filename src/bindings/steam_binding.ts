@@ -391,6 +391,12 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     bridge.pushString(L, s.connected ? 'connected' : s.listing.state === 'creating' && s.signIn !== 'failed' ? 'connecting' : 'disconnected');
     return 1;
   });
+  vm.defineFunction(SERVER, 'set_score', (L) => {
+    const fn = 'SteamGameServer.set_score';
+    const s = serverArg(L, fn);
+    s.listing.setScore(args.peerId(L, 2, fn), args.integer(L, 3, fn, 'score'), fn);
+    return 0;
+  });
   vm.defineFunction(SERVER, 'set_server_name', (L) => {
     const fn = 'SteamGameServer.set_server_name';
     const s = serverArg(L, fn);
@@ -551,6 +557,29 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
       return 0;
     });
   }
+  vm.defineFunction(SERVER_BROWSER, 'request_players', (L) => {
+    const fn = 'SteamServerBrowser.request_players';
+    serverBrowserArg(L, fn).refreshEntry(args.integer(L, 2, fn, 'server index (0-based)'), true);
+    return 0;
+  });
+  vm.defineFunction(SERVER_BROWSER, 'is_fetching_players', (L) => {
+    const fn = 'SteamServerBrowser.is_fetching_players';
+    const [fetching, arrived] = serverBrowserArg(L, fn).playerListState(args.integer(L, 2, fn, 'server index (0-based)'));
+    bridge.pushBoolean(L, fetching);
+    bridge.pushBoolean(L, arrived);
+    return 2;
+  });
+  vm.defineFunction(SERVER_BROWSER, 'players', (L) => {
+    const fn = 'SteamServerBrowser.players';
+    const players = serverBrowserArg(L, fn).players(args.integer(L, 2, fn, 'server index (0-based)'));
+    if (!players) return bridge.pushStringOrNil(L, undefined);
+    bridge.newTable(L, players.length, 0);
+    players.forEach((player, i) => {
+      pushRecord(bridge, L, { name: player.name, score: player.score, play_time: player.playTime });
+      bridge.rawSetIndex(L, -2, i + 1);
+    });
+    return 1;
+  });
   vm.defineFunction(SERVER_BROWSER, 'is_fetching_data', (L) => {
     bridge.pushBoolean(L, serverBrowserArg(L, 'SteamServerBrowser.is_fetching_data').isFetching());
     return 1;

@@ -29,7 +29,6 @@ export const UNSUPPORTED: Record<string, Record<string, string>> = {
     invite_friends: "it opens the console's friend picker, and a headless run has no system UI; invite chosen xuids with MultiplayerSession.invite_friends_list",
   },
   XboxLive: { show_account_picker: 'it opens the console\'s account picker, and a headless run has no system UI; local users are the ids scripts pass (0-255) and sign in when first used' },
-  SteamGameServer: { set_score: "player scores for the server browser's player list are not emulated (no SteamServerBrowser.players)" },
 };
 
 export function installUnsupported(vm: LuaVm): void {

@@ -22,6 +22,14 @@ export const LOBBY_KINDS: readonly LobbyKind[] = ['steam_lobby', 'psn_room', 'xb
 export type LobbyType = 'public' | 'private' | 'friends_only' | 'invisible';
 export const LOBBY_TYPES: readonly LobbyType[] = ['public', 'private', 'friends_only', 'invisible'];
 
+/** One player of a Steam game server as the server browser's player list shows it. */
+export interface ServerPlayer {
+  peer: PeerId;
+  score: number;
+  /** Seconds on the server when the server last published its players. */
+  playTime: number;
+}
+
 /** What a Steam game server publishes about itself (the server browser's columns). */
 export interface ServerInfo {
   /** "ip:port" clients join by (Network.join_steam_server). */
@@ -38,6 +46,8 @@ export interface ServerInfo {
   password: boolean;
   appId: number;
   bots: number;
+  /** Scores and play times the server published (SteamGameServer.set_score), for SteamServerBrowser.players. */
+  players?: ServerPlayer[];
 }
 
 export interface Member {
@@ -298,6 +308,16 @@ function serverInfo(o: Json, where: string, partial: boolean): Partial<ServerInf
   if (!partial || o.password !== undefined) out.password = flag(o, 'password', where);
   if (!partial || o.appId !== undefined) out.appId = integer(o, 'appId', where, 0, 2 ** 32 - 1);
   if (!partial || o.bots !== undefined) out.bots = integer(o, 'bots', where, 0, 65535);
+  if (o.players !== undefined) {
+    if (!Array.isArray(o.players) || o.players.length > 65535) throw new ProtocolError(`${where}.players: an array of at most 65535 players expected`);
+    out.players = o.players.map((p: unknown, i: number) => {
+      const player = object(p, `${where}.players.${i}`);
+      const at = `${where}.players.${i}`;
+      const playTime = player.playTime;
+      if (typeof playTime !== 'number' || !(playTime >= 0)) throw new ProtocolError(`${at}.playTime: a number of seconds expected`);
+      return { peer: peer(player, 'peer', at), score: integer(player, 'score', at, -(2 ** 31), 2 ** 31 - 1), playTime };
+    });
+  }
   return out;
 }
 

@@ -323,6 +323,8 @@ export class PlatformService {
     if (request.name !== undefined) lobby.name = request.name;
     if (request.keywords !== undefined && lobby.kind === 'xbox_session') lobby.keywords = request.keywords;
     if (request.closed !== undefined && lobby.kind === 'xbox_session') lobby.closed = request.closed;
+    // A server lists only its own players.
+    if (request.server?.players) request.server.players = request.server.players.filter((p) => lobby.members.some((m) => m.peer === p.peer));
     if (request.server && lobby.server) Object.assign(lobby.server, request.server, { password: lobby.server.password, queryAddress: lobby.server.queryAddress, gameAddress: lobby.server.gameAddress });
     if (request.removeMember !== undefined) {
       const removed = this.users.get(request.removeMember);

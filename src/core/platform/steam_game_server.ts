@@ -9,7 +9,8 @@ import type { PeerId } from '../base/peer_id.js';
 import { PlatformClient } from './platform_client.js';
 import type { PlatformLink } from './platform_link.js';
 import { PlatformLobby } from './platform_lobby.js';
-import type { ErrorCode, Member, ServerInfo } from './platform_protocol.js';
+import type { ErrorCode, LobbyView, Member, ServerInfo } from './platform_protocol.js';
+import { NetworkError } from '../base/network_error.js';
 import type { Random } from '../base/random.js';
 import { randomAccount } from './steam_client.js';
 
@@ -54,6 +55,44 @@ export class ServerListing extends PlatformLobby {
     this.requireOwner(fn);
     Object.assign(this.view!.server!, server);
     this.change({ server });
+  }
+
+  /** Players' scores (SteamGameServer.set_score) and when each was first seen here, by peer. */
+  private readonly scores = new Map<PeerId, number>();
+  private readonly since = new Map<PeerId, number>();
+
+  setScore(peer: PeerId, score: number, fn: string): void {
+    this.requireOwner(fn);
+    if (!this.hasMember(peer)) throw new NetworkError(`${fn}: ${peer} is not a player on this server`);
+    this.scores.set(peer, score);
+    this.publishPlayers(fn);
+  }
+
+  override apply(view: LobbyView, pushed: boolean): void {
+    super.apply(view, pushed);
+    if (!this.isOwner) return;
+    const now = this.client.nodeOf.clock.now();
+    const players = new Set(this.memberIds());
+    let changed = false;
+    for (const peer of players) {
+      if (this.since.has(peer)) continue;
+      this.since.set(peer, now);
+      changed = true;
+    }
+    for (const peer of [...this.since.keys()]) {
+      if (players.has(peer)) continue;
+      this.since.delete(peer);
+      this.scores.delete(peer);
+      changed = true;
+    }
+    if (changed) this.publishPlayers('SteamGameServer');
+  }
+
+  /** The player list the server browser shows: every player's score, and play time as of now. */
+  private publishPlayers(fn: string): void {
+    const now = this.client.nodeOf.clock.now();
+    const players = this.memberIds().map((peer) => ({ peer, score: this.scores.get(peer) ?? 0, playTime: now - (this.since.get(peer) ?? now) }));
+    this.publish({ players }, fn);
   }
 }
 

@@ -12,6 +12,8 @@ export class SteamServerBrowser extends PlatformLobbyBrowser {
   private only: ((view: LobbyView) => boolean) | undefined;
   private readonly serverFilters: [string, string][] = [];
   private fetching = 0;
+  /** Servers (by id) whose player list was asked for: true once it arrived. */
+  private readonly playerLists = new Map<string, boolean>();
 
   constructor(client: PlatformClient) {
     super(client, 'steam_server');
@@ -24,6 +26,7 @@ export class SteamServerBrowser extends PlatformLobbyBrowser {
   }
 
   protected override select(found: LobbyView[]): LobbyView[] {
+    this.playerLists.clear();
     return found.filter((view) => (this.only?.(view) ?? true) && this.serverFilters.every(([key, value]) => matchesServerFilter(view, key, value)));
   }
 
@@ -37,16 +40,31 @@ export class SteamServerBrowser extends PlatformLobbyBrowser {
     this.serverFilters.length = 0;
   }
 
-  /** Fetch the server at `index` again (its data and player count). */
-  refreshEntry(index: number): void {
+  /** Fetch the server at `index` again (its data, player count and player list). */
+  refreshEntry(index: number, players = false): void {
     const view = this.results[index];
     if (!view) return;
     this.fetching++;
+    if (players) this.playerLists.set(view.id, false);
     this.client.request({ op: 'lookup', lobby: view.id }, (answer) => {
       this.fetching--;
       const at = this.results.indexOf(view);
       if (answer.ok && at >= 0) this.results[at] = answer.lobby!;
+      if (players && this.playerLists.has(view.id)) this.playerLists.set(view.id, true);
     });
+  }
+
+  /** SteamServerBrowser.is_fetching_players: whether the list is on its way, and whether one arrived. */
+  playerListState(index: number): [fetching: boolean, arrived: boolean] {
+    const state = this.playerLists.get(this.results[index]?.id ?? '');
+    return [state === false, state === true];
+  }
+
+  /** The player list of the server at `index` once request_players brought it: names, scores, play times. */
+  players(index: number): { name: string; score: number; playTime: number }[] | undefined {
+    const view = this.results[index];
+    if (!view || this.playerLists.get(view.id) !== true) return undefined;
+    return (view.server?.players ?? []).map((p) => ({ name: view.members.find((m) => m.peer === p.peer)?.name ?? '', score: p.score, playTime: p.playTime }));
   }
 
   isFetching(): boolean {
