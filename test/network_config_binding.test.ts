@@ -7,7 +7,7 @@ reliable_receive_buffer_size = 32768
 types = {
   game_object_id = { type = "int" min = 0 max = 65535 }
   health = { type = "float" min = 0 max = 8191.5 bits = 15 tolerance = 0.5 }
-  position = { type = "vector3" min = -655.35 max = 655.35 bits = 17 tolerance = 0.01 }
+  position = { type = "vector3" min = -655.35 max = 655.35 bits = 17 tolerance = 0.01 interpolated = true interpolation_threshold = 2.5 }
   rotation = { type = "quaternion" bits = 19 }
   peer_id = { type = "int64" }
   ids = { type = "array" element = "game_object_id" max_size = 16 }
@@ -80,4 +80,21 @@ end`;
   t.regex(lines[14]!, /^false\tbad argument #2 to 'Network\.pack_unpack': type 'game_object_id' \(int\): 70000 is out of range 0\.\.65535$/);
   t.regex(lines[15]!, /^false\tbad argument #2 to 'Network\.pack_unpack': type 'ids' \(array\) element 2: type 'game_object_id' \(int\): "x" is not a number$/);
   t.regex(lines[16]!, /^false\tNetwork\.type_info: no type 'nope' in .*global\.network_config$/);
+});
+
+test('type_info has the reference\'s id, interpolated and interpolation_threshold; message_info has arguments, each a network_type_info', async (t) => {
+  const script = `
+function init()
+  Network.init_lan_client("global")
+  local p = Network.type_info("position")
+  print("position", p.id, p.name, p.interpolated, p.interpolation_threshold)
+  local h = Network.type_info("health")
+  print("health", h.id, h.interpolated, h.interpolation_threshold)
+  local m = Network.message_info("rpc_spawn")
+  print("rpc_spawn", #m.arguments, m.arguments[1].id, m.arguments[1].type, m.arguments[1].interpolated, m.arguments[3].max_size)
+  Application.quit()
+end`;
+  const result = await runPeers({ 'solo.lua': script }, [], { 'global.network_config': CONFIG });
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(result.stdout.trim().split('\n'), ['position\tposition\tposition\ttrue\t2.5', 'health\thealth\tfalse\tnil', 'rpc_spawn\t3\tposition\tvector3\ttrue\t16']);
 });

@@ -37,11 +37,17 @@ export function installNetworkConfig(vm: LuaVm, net: ScriptNetwork): void {
   };
   const pushTypeInfo = (L: LuaState, type: NetworkType): void => {
     const info: TypeInfo = type.info;
-    bridge.newTable(L, 0, 8);
+    bridge.newTable(L, 0, 11);
     bridge.pushString(L, info.type);
     bridge.setField(L, -2, 'type');
-    bridge.pushString(L, type.name);
-    bridge.setField(L, -2, 'name');
+    // `id` is the reference's name for it; `name` is kept for scripts written against this project.
+    for (const key of ['id', 'name']) {
+      bridge.pushString(L, type.name);
+      bridge.setField(L, -2, key);
+    }
+    bridge.pushBoolean(L, type.interpolated);
+    bridge.setField(L, -2, 'interpolated');
+    setNumber(L, 'interpolation_threshold', type.interpolationThreshold, false);
     setNumber(L, 'min', info.min, info.type === 'int');
     setNumber(L, 'max', info.max, info.type === 'int');
     setNumber(L, 'bits', info.bits, true);
@@ -69,6 +75,13 @@ export function installNetworkConfig(vm: LuaVm, net: ScriptNetwork): void {
       bridge.rawSetIndex(L, -2, i + 1);
     });
     bridge.setField(L, -2, 'args');
+    // The reference's `arguments`: each argument's network_type_info.
+    bridge.newTable(L, message.args.length, 0);
+    message.args.forEach((type, i) => {
+      pushTypeInfo(L, type);
+      bridge.rawSetIndex(L, -2, i + 1);
+    });
+    bridge.setField(L, -2, 'arguments');
     bridge.pushBoolean(L, message.sessionBound);
     bridge.setField(L, -2, 'session_bound');
     bridge.pushBoolean(L, message.reliable);

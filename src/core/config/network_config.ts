@@ -225,11 +225,13 @@ class ConfigBuilder {
     if (!kindEntry) this.fail(entry, `${path}.type`, `missing (one of ${TYPE_KINDS.join(', ')})`);
     const kind = this.string(kindEntry.value, `${path}.type`) as TypeKind;
     if (!TYPE_KINDS.includes(kind)) this.fail(kindEntry.value, `${path}.type`, `unknown type kind '${kind}' (expected one of ${TYPE_KINDS.join(', ')})`);
+    // The engine interpolated these kinds between updates when drawing; headless that is only reported (Network.type_info).
+    const interpolation = ['interpolated', 'interpolation_threshold'];
     const allowed: Record<TypeKind, string[]> = {
-      int: ['min', 'max', 'bits'],
-      float: ['min', 'max', 'bits', 'tolerance'],
-      vector3: ['min', 'max', 'bits', 'tolerance'],
-      quaternion: ['bits', 'tolerance'],
+      int: ['min', 'max', 'bits', ...interpolation],
+      float: ['min', 'max', 'bits', 'tolerance', ...interpolation],
+      vector3: ['min', 'max', 'bits', 'tolerance', ...interpolation],
+      quaternion: ['bits', 'tolerance', ...interpolation],
       array: ['element', 'max_size'],
       int64: [],
       uint64: [],
@@ -259,6 +261,14 @@ class ConfigBuilder {
     if (bits !== undefined && (!Number.isInteger(bits) || bits < 1 || bits > maxBits)) this.fail(at('bits'), `${path}.bits`, `expected a whole number of bits from 1 to ${maxBits}, got ${bits}`);
     const tolerance = num('tolerance') ?? 0;
     if (tolerance < 0) this.fail(at('tolerance'), `${path}.tolerance`, `must not be negative, got ${tolerance}`);
+    const interpolatedEntry = params.get('interpolated');
+    const threshold = num('interpolation_threshold');
+    if (threshold !== undefined && !(threshold >= 0)) this.fail(at('interpolation_threshold'), `${path}.interpolation_threshold`, `must not be negative, got ${threshold}`);
+    const withInterpolation = <T extends NetworkType>(type: T): T => {
+      type.interpolated = interpolatedEntry ? this.boolean(interpolatedEntry.value, `${path}.interpolated`) : false;
+      type.interpolationThreshold = threshold;
+      return type;
+    };
     const range = (defaultMin: number | undefined, defaultMax: number | undefined): [number, number] => {
       const min = num('min') ?? defaultMin;
       const max = num('max') ?? defaultMax;
@@ -277,18 +287,18 @@ class ConfigBuilder {
         const needed = max === min ? 0 : Math.ceil(Math.log2(max - min + 1));
         if (bits !== undefined && bits < needed) this.fail(at('bits'), `${path}.bits`, `${bits} bits cannot hold ${min}..${max} (needs ${needed})`);
         if (needed > maxBits) this.fail(at('min'), path, `the range ${min}..${max} needs ${needed} bits, more than ${maxBits}`);
-        return new IntType(name, min, max, bits);
+        return withInterpolation(new IntType(name, min, max, bits));
       }
       case 'float': {
         const [min, max] = range(undefined, undefined);
-        return new FloatType(name, min, max, bits, tolerance);
+        return withInterpolation(new FloatType(name, min, max, bits, tolerance));
       }
       case 'vector3': {
         const [min, max] = range(undefined, undefined);
-        return new Vector3Type(name, min, max, bits, tolerance);
+        return withInterpolation(new Vector3Type(name, min, max, bits, tolerance));
       }
       case 'quaternion':
-        return new QuaternionType(name, bits, tolerance);
+        return withInterpolation(new QuaternionType(name, bits, tolerance));
       case 'bool':
         return new BoolType(name);
       case 'string':

@@ -50,6 +50,9 @@ const FULL_FLOAT = 32;
 export abstract class NetworkType {
   /** Position in the config's type list (`Network.type_index`). */
   index = -1;
+  /** The config's `interpolated` and `interpolation_threshold`: reported by Network.type_info, not applied headless. */
+  interpolated = false;
+  interpolationThreshold: number | undefined;
 
   constructor(
     readonly name: string,
