@@ -54,7 +54,8 @@ test('when the lobby host leaves, the longest-present member takes over; a kicke
   const result = await runPeers(
     {
       'host.lua': host,
-      'first.lua': joiner('b2', 'if frame == 100 then lobby:kick("c3") end'),
+      // By zero-based member index: b2 owns the lobby by then, c3 is its second member.
+      'first.lua': joiner('b2', 'if frame == 100 then print("kick out of range", pcall(lobby.kick, lobby, 2)) lobby:kick(1) end'),
       'second.lua': joiner('c3', 'if frame == 90 then print("kick by member", pcall(lobby.kick, lobby, "b2")) end'),
     },
     ['--frames', '130'],
@@ -67,6 +68,7 @@ test('when the lobby host leaves, the longest-present member takes over; a kicke
   t.true(second.some((l) => l.startsWith('kick by member\tfalse\t') && l.includes("LanLobby.kick: only the lobby host can do this (the lobby host is b2)")));
   t.regex(second.at(-1)!, /failed host=nil data.host=b2 members=b2 why=kicked by the lobby host$/);
   t.regex(first.at(-1)!, /joined host=b2 data.host=b2 members=b2$/);
+  t.true(first.includes("kick out of range\tfalse\tbad argument #2 to 'LanLobby.kick' (member index 2 is not in 0..1)"), first.join('\n'));
 });
 
 test('joining a full lobby fails with the reason; lobby data is the host\'s to write', async (t) => {

@@ -17,7 +17,7 @@ function update(dt)
     -- The lobby snapshot for the new member was just queued: a little less than the 32768-byte buffer.
     local left = Network.reliable_send_buffer_left(peer)
     print("joined", peer, left < 32768 and left > 32000, math.type(left))
-    print("used", Network.has_connection(peer), Network.is_used(peer), Network.is_broken(peer), table.concat(Network.connections(), ","))
+    print("used", math.type(Network.has_connection(peer)), Network.is_used(peer), Network.is_broken(peer), table.concat(Network.connections(), ","))
     print("destroy while used", pcall(Network.destroy_connection, peer))
     lobby:set_data("blob", string.rep("x", 5000))
   elseif peer and not filled then
@@ -29,7 +29,7 @@ function update(dt)
   end
   if peer and Network.is_broken(peer) and not broken then
     broken = true
-    print("broken", Network.has_connection(peer), Network.ping(peer), Network.reliable_send_buffer_left(peer))
+    print("broken", math.type(Network.has_connection(peer)), Network.ping(peer), Network.reliable_send_buffer_left(peer))
     Network.destroy_connection(peer)
     print("destroyed", Network.has_connection(peer), Network.is_broken(peer), #Network.connections())
   end
@@ -56,12 +56,12 @@ test('send buffer, ping and explicit connections, from the host side of a lobby'
   t.is(result.code, 0, result.stderr);
   t.deepEqual(linesOf(result.stdout, '0:host'), [
     'joined\tb2\ttrue\tinteger',
-    'used\ttrue\ttrue\tfalse\tb2',
+    'used\tinteger\ttrue\tfalse\tb2',
     'destroy while used\tfalse\tNetwork.destroy_connection: the connection to b2 is used by lobby ' + /lobby ([0-9a-f]+)/.exec(result.stdout)?.[1] + '; leave those first',
     'queued\ttrue',
     'drained\ttrue\ttrue',
-    'broken\ttrue\t0\t0',
-    'destroyed\tfalse\tfalse\t0',
+    'broken\tinteger\t0\t0',
+    'destroyed\tnil\tfalse\t0',
   ]);
 });
 

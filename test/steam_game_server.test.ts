@@ -193,11 +193,11 @@ test('SteamServerBrowser lists the game servers with their steam_server_info, fi
       function() list("lan", SteamServerBrowser.LAN) end,
       function()
         for i = 0, browser:num_servers() - 1 do
-          if browser:server(i).server_name == "duel" then print("data_all", browser:data_all(i).mode, browser:server(99), browser:data_all(99)) browser:request_data(i) end
+          if browser:server(i).server_name == "duel" then print("data_all", browser:data_all(i).mode, browser:server(99), browser:data_all(99)) print("before", browser:is_fetching_data(i)) browser:request_data(i) duel = i end
         end
-        print("fetching", browser:is_fetching_data())
+        print("fetching", browser:is_fetching_data(duel))
       end,
-      function() print("fetched", browser:is_fetching_data()) end,
+      function() print("fetched", browser:is_fetching_data(duel)) end,
     }
     function init() client = Network.init_steam_client("global") browser = client:server_browser() end
     function update(dt)
@@ -266,8 +266,9 @@ test('SteamServerBrowser lists the game servers with their steam_server_info, fi
       'friends\t',
       'lan\tarena,duel,other',
       'data_all\tcoop\tnil\tnil',
-      'fetching\ttrue',
-      'fetched\tfalse',
+      'before\tfalse\tfalse',
+      'fetching\ttrue\tfalse',
+      'fetched\tfalse\ttrue',
     ],
   );
 });

@@ -374,15 +374,17 @@ test('SteamClient.get_connection_info describes the connection to a lobby member
   t.true(b.some((l) => /^\d+\tjoined /.test(l)), b.join('\n'));
 });
 
-test('Network.create_connection reaches any signed-in Steam user by id, with no lobby between them; an id nobody signed in with ends broken', async (t) => {
+test('Network.create_connection reaches any signed-in Steam user by id, with no lobby between them, and returns the connection\'s id; an id nobody signed in with ends broken', async (t) => {
   const { vms, frames } = await platformVms(tempProject({ 'global.network_config': STEAM_CONFIG }), 2);
   const [a, b] = vms as [TestVm, TestVm];
   t.teardown(() => vms.forEach((v) => v.vm.close()));
   const peerA = a.run('Network.init_steam_client("global") print(Network.peer_id())').trim();
-  b.run(`Network.init_steam_client("global")
+  const ids = b.run(`Network.init_steam_client("global")
     Network.set_explicit_connections()
-    Network.create_connection("${peerA}")
-    Network.create_connection("110000100000042")`);
+    local first = Network.create_connection("${peerA}")
+    local second = Network.create_connection("110000100000042")
+    print(math.type(first), first ~= second, Network.has_connection("${peerA}") == first, Network.has_connection("110000100000043"))`);
+  t.is(ids.trim(), 'integer\ttrue\ttrue\tnil', 'create_connection returns the id has_connection answers, one per peer');
   frames(30);
   t.deepEqual(b.run(`print(Network.ping("${peerA}") > 0, Network.is_broken("${peerA}"), Network.is_broken("110000100000042"))`).trim(), 'true\tfalse\ttrue');
   t.regex(a.run('print(table.concat(Network.connections(), ","))'), new RegExp(`^${b.run('print(Network.peer_id())').trim()}\\n$`));
@@ -453,7 +455,7 @@ test('SteamPingThread(client) pings any signed-in user by id: ping is the round 
     'unknown\tfalse\t@: SteamPingThread.ping: peer 110000100000abc is not pinged by this thread (add_peer first)',
     "no client\tfalse\t@: bad argument #2 to 'SteamPingThread' (SteamClient or SteamGameServer expected, got table)",
     'ping\ttrue\ttrue',
-    'connection\tfalse',
+    'connection\tnil',
     "destroyed\tfalse\t@: bad argument #1 to 'SteamPingThread.add_peer' (this SteamPingThread was destroyed or shut down)",
   ]);
 });

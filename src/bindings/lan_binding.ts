@@ -165,9 +165,19 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     for (const [key, value] of Object.entries(readStringTable(bridge, args, L, 2, fn))) lobby.setData(key, value);
     return 0;
   });
+  /** kick(lobby, peer): a member's peer id, or its zero-based place in members(). */
   vm.defineFunction(LOBBY, 'kick', (L) => {
-    const lobby = lobbyArg(L, 'LanLobby.kick');
-    lobby.kick(args.peerId(L, 2, 'LanLobby.kick'));
+    const fn = 'LanLobby.kick';
+    const lobby = lobbyArg(L, fn);
+    if (bridge.type(L, 2) !== LUA_TNUMBER) {
+      lobby.kick(args.peerId(L, 2, fn));
+      return 0;
+    }
+    const members = lobby.memberIds();
+    const index = args.integer(L, 2, fn, 'member index (zero-based)');
+    const peer = members[index];
+    if (peer === undefined) throw new LuaRaise(`bad argument #2 to '${fn}' (member index ${index} is not in 0..${members.length - 1})`);
+    lobby.kick(peer);
     return 0;
   });
   vm.defineFunction(LOBBY, 'set_max_members', (L) => {

@@ -443,7 +443,8 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
         if (reason === undefined) node.connect(peer);
         else node.broken.set(peer, reason);
       });
-    return 0;
+    bridge.pushInteger(L, node.connectionId(peer)!);
+    return 1;
   });
   define('destroy_connection', (L) => {
     const fn = 'Network.destroy_connection';
@@ -455,9 +456,11 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     if (connection) node.host!.disconnect(peer, 'connection destroyed by the script');
     return 0;
   });
+  /** The connection's id (as create_connection gave it), or nil when there is none. */
   define('has_connection', (L) => {
-    const peer = peerArg(L, 'Network.has_connection');
-    bridge.pushBoolean(L, node.host?.connectionTo(peer) !== undefined || node.broken.has(peer) || node.scriptConnections.has(peer));
+    const id = node.connectionId(peerArg(L, 'Network.has_connection'));
+    if (id === undefined) bridge.pushNil(L);
+    else bridge.pushInteger(L, id);
     return 1;
   });
   define('is_broken', (L) => {

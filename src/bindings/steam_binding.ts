@@ -548,27 +548,25 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     const key = args.string(L, 3, fn, 'key');
     return bridge.pushStringOrNil(L, view ? dataValue(view.data, key) : undefined);
   });
-  // request_data fetches the server's data, refresh_server the whole entry: one lookup serves both.
-  for (const name of ['request_data', 'refresh_server']) {
+  // request_data fetches the server's data, refresh_server the whole entry, request_players its
+  // player list: one lookup serves all three.
+  for (const [name, what] of [['request_data', 'data'], ['refresh_server', 'data'], ['request_players', 'players']] as const) {
     vm.defineFunction(SERVER_BROWSER, name, (L) => {
       const fn = `SteamServerBrowser.${name}`;
-      const browser = serverBrowserArg(L, fn);
-      browser.refreshEntry(args.integer(L, 2, fn, 'server index (0-based)'));
+      serverBrowserArg(L, fn).refreshEntry(args.integer(L, 2, fn, 'server index (0-based)'), what);
       return 0;
     });
   }
-  vm.defineFunction(SERVER_BROWSER, 'request_players', (L) => {
-    const fn = 'SteamServerBrowser.request_players';
-    serverBrowserArg(L, fn).refreshEntry(args.integer(L, 2, fn, 'server index (0-based)'), true);
-    return 0;
-  });
-  vm.defineFunction(SERVER_BROWSER, 'is_fetching_players', (L) => {
-    const fn = 'SteamServerBrowser.is_fetching_players';
-    const [fetching, arrived] = serverBrowserArg(L, fn).playerListState(args.integer(L, 2, fn, 'server index (0-based)'));
-    bridge.pushBoolean(L, fetching);
-    bridge.pushBoolean(L, arrived);
-    return 2;
-  });
+  // Whether the request for server i is on its way, and whether it arrived.
+  for (const [name, what] of [['is_fetching_data', 'data'], ['is_fetching_players', 'players']] as const) {
+    vm.defineFunction(SERVER_BROWSER, name, (L) => {
+      const fn = `SteamServerBrowser.${name}`;
+      const [fetching, arrived] = serverBrowserArg(L, fn).requestState(args.integer(L, 2, fn, 'server index (0-based)'), what);
+      bridge.pushBoolean(L, fetching);
+      bridge.pushBoolean(L, arrived);
+      return 2;
+    });
+  }
   vm.defineFunction(SERVER_BROWSER, 'players', (L) => {
     const fn = 'SteamServerBrowser.players';
     const players = serverBrowserArg(L, fn).players(args.integer(L, 2, fn, 'server index (0-based)'));
@@ -578,10 +576,6 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
       pushRecord(bridge, L, { name: player.name, score: player.score, play_time: player.playTime });
       bridge.rawSetIndex(L, -2, i + 1);
     });
-    return 1;
-  });
-  vm.defineFunction(SERVER_BROWSER, 'is_fetching_data', (L) => {
-    bridge.pushBoolean(L, serverBrowserArg(L, 'SteamServerBrowser.is_fetching_data').isFetching());
     return 1;
   });
   /** add_filter(table) or add_filter(key, value): Steam's server filter keys (map, gamedir, dedicated, ...) or server data keys. */

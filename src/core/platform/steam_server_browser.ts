@@ -12,8 +12,8 @@ export class SteamServerBrowser extends PlatformLobbyBrowser {
   private only: ((view: LobbyView) => boolean) | undefined;
   private readonly serverFilters: [string, string][] = [];
   private fetching = 0;
-  /** Servers (by id) whose player list was asked for: true once it arrived. */
-  private readonly playerLists = new Map<string, boolean>();
+  /** Servers (by id) whose data or player list was asked for: true once it arrived. */
+  private readonly requested = { data: new Map<string, boolean>(), players: new Map<string, boolean>() };
 
   constructor(client: PlatformClient) {
     super(client, 'steam_server');
@@ -26,7 +26,8 @@ export class SteamServerBrowser extends PlatformLobbyBrowser {
   }
 
   protected override select(found: LobbyView[]): LobbyView[] {
-    this.playerLists.clear();
+    this.requested.data.clear();
+    this.requested.players.clear();
     return found.filter((view) => (this.only?.(view) ?? true) && this.serverFilters.every(([key, value]) => matchesServerFilter(view, key, value)));
   }
 
@@ -40,36 +41,35 @@ export class SteamServerBrowser extends PlatformLobbyBrowser {
     this.serverFilters.length = 0;
   }
 
-  /** Fetch the server at `index` again (its data, player count and player list). */
-  refreshEntry(index: number, players = false): void {
+  /** Fetch the server at `index` again (its data, player count and player list); `what` was asked for. */
+  refreshEntry(index: number, what: 'data' | 'players'): void {
     const view = this.results[index];
     if (!view) return;
     this.fetching++;
-    if (players) this.playerLists.set(view.id, false);
+    const requests = this.requested[what];
+    requests.set(view.id, false);
     this.client.request({ op: 'lookup', lobby: view.id }, (answer) => {
       this.fetching--;
       const at = this.results.indexOf(view);
       if (answer.ok && at >= 0) this.results[at] = answer.lobby!;
-      if (players && this.playerLists.has(view.id)) this.playerLists.set(view.id, true);
+      if (requests.has(view.id)) requests.set(view.id, true);
     });
   }
 
-  /** SteamServerBrowser.is_fetching_players: whether the list is on its way, and whether one arrived. */
-  playerListState(index: number): [fetching: boolean, arrived: boolean] {
-    const state = this.playerLists.get(this.results[index]?.id ?? '');
+  /** is_fetching_data / is_fetching_players of the server at `index`: whether it is on its way, and whether it arrived. */
+  requestState(index: number, what: 'data' | 'players'): [fetching: boolean, arrived: boolean] {
+    const state = this.requested[what].get(this.results[index]?.id ?? '');
     return [state === false, state === true];
   }
 
   /** The player list of the server at `index` once request_players brought it: names, scores, play times. */
   players(index: number): { name: string; score: number; playTime: number }[] | undefined {
     const view = this.results[index];
-    if (!view || this.playerLists.get(view.id) !== true) return undefined;
+    if (!view || this.requested.players.get(view.id) !== true) return undefined;
     return (view.server?.players ?? []).map((p) => ({ name: view.members.find((m) => m.peer === p.peer)?.name ?? '', score: p.score, playTime: p.playTime }));
   }
 
-  isFetching(): boolean {
-    return this.fetching > 0;
-  }
+
 }
 
 const truthy = (value: string): boolean => value !== '0' && value !== 'false' && value !== '';

@@ -60,6 +60,9 @@ export class NetworkNode {
   readonly broken = new Map<PeerId, string>();
   /** Connections made by Network.create_connection. */
   readonly scriptConnections = new Set<PeerId>();
+  /** Network.has_connection's ids: one per peer, kept while its connection (or broken record) lasts. */
+  private readonly connectionIds = new Map<PeerId, number>();
+  private nextConnectionId = 1;
   private hostInstance: Host | undefined;
   private readonly handlers = new Map<Service, ServiceHandler>();
   /** Messages for a service nobody handles yet (a session message before create_game_session). */
@@ -201,6 +204,17 @@ export class NetworkNode {
     if (!host || !endpoint) return false;
     if (!host.connectionTo(peer)) host.connect(endpoint, peer);
     return true;
+  }
+
+  /** The id of the connection to `peer` (made, being made or broken), or undefined when there is none. */
+  connectionId(peer: PeerId): number | undefined {
+    if (!this.hostInstance?.connectionTo(peer) && !this.broken.has(peer) && !this.scriptConnections.has(peer)) {
+      this.connectionIds.delete(peer);
+      return undefined;
+    }
+    let id = this.connectionIds.get(peer);
+    if (id === undefined) this.connectionIds.set(peer, (id = this.nextConnectionId++));
+    return id;
   }
 
   isConnected(peer: PeerId): boolean {
