@@ -89,3 +89,44 @@ test('XboxLive: online state, local users sign in on first use, invites; Multipl
   t.deepEqual(lines(host, 'print(MultiplayerSession.members(game)[3].custom_properties, MultiplayerSession.members(game)[1].custom_properties)'), ['{"loadout":{"gun":"rail"}}\t{}']);
   t.deepEqual(lines(host, 'Network.shutdown_xboxlive_client() print(rawget(_G, "XboxLive"), stingray.XboxOne)'), ['nil\tnil'], 'and go with it');
 });
+
+test('SmartMatch on the platform service: two consoles\' tickets in one hopper are matched into one session (PreserveSessionMode.ALWAYS keeps its own); a lone ticket expires at its timeout; a deleted ticket is gone', async (t) => {
+  const { vms, frames } = await platformVms(tempProject({ 'global.network_config': config }), 3);
+  const [first, second, lone] = vms as [(typeof vms)[0], (typeof vms)[0], (typeof vms)[0]];
+  vms.forEach((vm, i) => vm.run(`${LUA_CONSOLE} Network.init_xboxlive_client("global") s = Network.create_multiplayer_session_host(0, "own${i}", "deathmatch", 0, 4)`));
+  frames(5);
+  const lines = (vm: (typeof vms)[0], lua: string): string[] => vm.run(lua).trimEnd().split('\n');
+  t.deepEqual(lines(first, 'print(MultiplayerSession.smartmatch_status(s), try(MultiplayerSession.start_smartmatch_result, s))'), [
+    'unknown\terror: @: MultiplayerSession.start_smartmatch_result: no SmartMatch was started in this session (MultiplayerSession.start_smartmatch)',
+  ]);
+  t.deepEqual(lines(first, 'print(try(MultiplayerSession.start_smartmatch, s, "ranked", 10, "sometimes"))'), [
+    "error: @: bad argument #4 to 'MultiplayerSession.start_smartmatch' (PreserveSessionMode.ALWAYS or NEVER expected, got 'sometimes')",
+  ]);
+  first.run('MultiplayerSession.start_smartmatch(s, "ranked", 10, PreserveSessionMode.NEVER, \'{"skill": 3}\')');
+  frames(3);
+  second.run('MultiplayerSession.start_smartmatch(s, "ranked", 10, PreserveSessionMode.ALWAYS)');
+  lone.run('MultiplayerSession.start_smartmatch(s, "casual", 0.5, PreserveSessionMode.NEVER)');
+  frames(3);
+  for (const vm of [first, second]) {
+    const [status, result, ticket] = lines(vm, `print(MultiplayerSession.smartmatch_status(s))
+      local name, template, waited = MultiplayerSession.smartmatch_result(s)
+      print(name, template, waited >= 0)
+      local id, wait = MultiplayerSession.start_smartmatch_result(s)
+      print(id:match("^ranked/%d+$") ~= nil, wait == waited)`);
+    t.is(status, 'found');
+    t.is(result, 'own1\tdeathmatch\ttrue', 'both meet in the session the ALWAYS ticket keeps');
+    t.is(ticket, 'true\ttrue');
+  }
+  t.deepEqual(lines(lone, 'print(MultiplayerSession.smartmatch_status(s))'), ['searching']);
+  frames(20);
+  t.deepEqual(lines(lone, 'print(MultiplayerSession.smartmatch_status(s), try(MultiplayerSession.smartmatch_result, s))'), [
+    'expired\terror: @: MultiplayerSession.smartmatch_result: the SmartMatch of session 1 is expired, not found',
+  ]);
+  lone.run('MultiplayerSession.start_smartmatch(s, "casual", 30, PreserveSessionMode.NEVER)');
+  frames(3);
+  lone.run('local id = MultiplayerSession.start_smartmatch_result(s) MultiplayerSession.delete_smartmatch_ticket(s, "casual", id)');
+  first.run('MultiplayerSession.start_smartmatch(s, "casual", 30, PreserveSessionMode.NEVER)');
+  frames(3);
+  t.deepEqual(lines(lone, 'print(MultiplayerSession.smartmatch_status(s))'), ['unknown']);
+  t.deepEqual(lines(first, 'print(MultiplayerSession.smartmatch_status(s))'), ['searching'], 'the deleted ticket was not matched');
+});

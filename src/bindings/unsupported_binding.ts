@@ -5,7 +5,6 @@
 import { LuaRaise } from '../bridge/lua_bridge.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
 
-const SMARTMATCH = 'SmartMatch matchmaking is not emulated; find sessions with Network.start_session_browsing, activities or invites';
 const RELAY = 'Steam Datagram Relay is not emulated: peers on the platform service reach each other directly';
 const UNITS = 'there is no engine world or units in a headless run';
 
@@ -25,7 +24,6 @@ export const UNSUPPORTED: Record<string, Record<string, string>> = {
   UnitSynchronizer: Object.fromEntries(['set_world', 'spawn_unit', 'destroy_unit', 'game_object_id_to_unit', 'unit_to_game_object_id'].map((name) => [name, UNITS])),
   PsnRoom: { pack_room_data: 'the reference does not say what it packs; set room data with PsnRoom.set_data / set_data_internal' },
   MultiplayerSession: {
-    ...Object.fromEntries(['start_smartmatch', 'smartmatch_status', 'start_smartmatch_result', 'smartmatch_result', 'delete_smartmatch_ticket'].map((name) => [name, SMARTMATCH])),
     invite_friends: "it opens the console's friend picker, and a headless run has no system UI; invite chosen xuids with MultiplayerSession.invite_friends_list",
   },
   XboxLive: { show_account_picker: 'it opens the console\'s account picker, and a headless run has no system UI; local users are the ids scripts pass (0-255) and sign in when first used' },

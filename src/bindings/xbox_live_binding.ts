@@ -475,6 +475,47 @@ function installSessionExtras(
     bridge.pushString(L, description.template);
     return 2;
   });
+  // SmartMatch, on the platform service's emulated hoppers.
+  vm.defineFunction(SESSION, 'start_smartmatch', (L) => {
+    const fn = 'MultiplayerSession.start_smartmatch';
+    const session = sessionArg(L, 1, fn);
+    const hopper = args.string(L, 2, fn, 'hopper name');
+    const timeout = args.number(L, 3, fn, 'timeout (seconds)');
+    if (!(timeout > 0) || !Number.isFinite(timeout)) throw new LuaRaise(`bad argument #3 to '${fn}' (a positive number of seconds expected, got ${timeout})`);
+    const preserve = args.string(L, 4, fn, 'preserve mode (a PreserveSessionMode constant)');
+    if (preserve !== 'always' && preserve !== 'never') throw new LuaRaise(`bad argument #4 to '${fn}' (PreserveSessionMode.ALWAYS or NEVER expected, got '${preserve}')`);
+    const attributes = args.isNone(L, 5) ? '{}' : jsonArg(args, L, 5, fn);
+    session.startSmartmatch(hopper, timeout, preserve, attributes, fn);
+    return 0;
+  });
+  vm.defineFunction(SESSION, 'smartmatch_status', (L) => {
+    bridge.pushString(L, sessionArg(L, 1, 'MultiplayerSession.smartmatch_status').smartmatchStatus());
+    return 1;
+  });
+  vm.defineFunction(SESSION, 'start_smartmatch_result', (L) => {
+    const fn = 'MultiplayerSession.start_smartmatch_result';
+    const started = sessionArg(L, 1, fn).smartmatchTicket();
+    if (!started) throw new NetworkError(`${fn}: no SmartMatch was started in this session (MultiplayerSession.start_smartmatch)`);
+    bridge.pushString(L, started.ticket);
+    bridge.pushNumber(L, started.waited);
+    return 2;
+  });
+  vm.defineFunction(SESSION, 'smartmatch_result', (L) => {
+    const fn = 'MultiplayerSession.smartmatch_result';
+    const session = sessionArg(L, 1, fn);
+    const found = session.smartmatchFound();
+    if (!found) throw new NetworkError(`${fn}: the SmartMatch of session ${session.sessionId} is ${session.smartmatchStatus()}, not found`);
+    bridge.pushString(L, found.name);
+    bridge.pushString(L, found.template);
+    bridge.pushNumber(L, found.waited);
+    return 3;
+  });
+  vm.defineFunction(SESSION, 'delete_smartmatch_ticket', (L) => {
+    const fn = 'MultiplayerSession.delete_smartmatch_ticket';
+    const session = sessionArg(L, 1, fn);
+    session.deleteTicket(args.string(L, 2, fn, 'hopper name'), args.string(L, 3, fn, 'ticket id'));
+    return 0;
+  });
   vm.defineFunction(SESSION, 'set_current_user_member_custom_property_json', (L) => {
     const fn = 'MultiplayerSession.set_current_user_member_custom_property_json';
     const session = sessionArg(L, 1, fn);

@@ -152,6 +152,9 @@ export type Request =
   | { id: number; op: 'clean_sessions'; xuid: string }
   | { id: number; op: 'presence'; xuid: string; presence: string; active: boolean }
   | { id: number; op: 'invite'; lobby: string; to: string[]; text: string }
+  /** SmartMatch: queue local user `xuid`'s session for a match in `hopper`; answered with the ticket. */
+  | { id: number; op: 'smartmatch'; lobby: string; hopper: string; xuid: string; preserve: PreserveMode; attributes: string }
+  | { id: number; op: 'cancel_smartmatch'; hopper: string; ticket: string }
   /** Set one key of this member's own data in a lobby it is in. */
   | { id: number; op: 'member_data'; lobby: string; key: string; value: string; xuid?: string };
 
@@ -184,6 +187,7 @@ export interface Success {
   name?: string;
   template?: string;
   left?: number;
+  ticket?: string;
 }
 export interface Failure {
   re: number;
@@ -193,8 +197,14 @@ export interface Failure {
 }
 export type Answer = Success | Failure;
 
+/** PreserveSessionMode: whether a matched ticket keeps its own session as the target. */
+export type PreserveMode = 'always' | 'never';
+export const PRESERVE_MODES: readonly PreserveMode[] = ['always', 'never'];
+
 export type Push =
   | { push: 'lobby'; lobby: LobbyView }
+  /** A SmartMatch ticket was matched: its session is to meet in the target session `name` of `template`. */
+  | { push: 'smartmatch'; ticket: string; name: string; template: string }
   /** This user (only its local user `xuid`, when given) is no longer in the lobby: removed, cleaned, or the lobby ended. */
   | { push: 'removed'; lobby: string; reason: string; xuid?: string }
   | { push: 'invite'; from: string; handle: string; text: string };
@@ -214,6 +224,7 @@ export const ANSWER_FIELDS: Partial<Record<Op, readonly (keyof Success)[]>> = {
   activity_details: ['details'],
   describe_handle: ['name', 'template'],
   clean_sessions: ['left'],
+  smartmatch: ['ticket'],
 };
 
 /** A request that is not one: the message names the field. */
@@ -427,6 +438,18 @@ export function parseRequest(value: unknown): Request {
       return { id, op, xuid: text(o, 'xuid', w, 64), presence: text(o, 'presence', w, 256), active: flag(o, 'active', w) };
     case 'invite':
       return { id, op, lobby: text(o, 'lobby', w, 64), to: strings(o, 'to', w, 100), text: text(o, 'text', w, 1024) };
+    case 'smartmatch':
+      return {
+        id,
+        op,
+        lobby: text(o, 'lobby', w, 64),
+        hopper: text(o, 'hopper', w, 256),
+        xuid: text(o, 'xuid', w, 64),
+        preserve: oneOf(o, 'preserve', w, PRESERVE_MODES),
+        attributes: text(o, 'attributes', w, 4096),
+      };
+    case 'cancel_smartmatch':
+      return { id, op, hopper: text(o, 'hopper', w, 256), ticket: text(o, 'ticket', w, 128) };
     case 'member_data': {
       const request: Request = { id, op, lobby: text(o, 'lobby', w, 64), key: text(o, 'key', w, MAX_MEMBER_DATA_BYTES), value: text(o, 'value', w, MAX_MEMBER_DATA_BYTES) };
       if (o.xuid !== undefined) request.xuid = text(o, 'xuid', w, 64);
@@ -502,6 +525,7 @@ export function parseServiceMessage(value: unknown): ServiceMessage {
     if (o.name !== undefined) answer.name = text(o, 'name', 'answer', 1024);
     if (o.template !== undefined) answer.template = text(o, 'template', 'answer', 256);
     if (o.left !== undefined) answer.left = integer(o, 'left', 'answer', 0, 65535);
+    if (o.ticket !== undefined) answer.ticket = text(o, 'ticket', 'answer', 128);
     return answer;
   }
   switch (o.push) {
@@ -514,6 +538,8 @@ export function parseServiceMessage(value: unknown): ServiceMessage {
     }
     case 'invite':
       return { push: 'invite', from: text(o, 'from', 'push', 64), handle: text(o, 'handle', 'push', 64), text: text(o, 'text', 'push') };
+    case 'smartmatch':
+      return { push: 'smartmatch', ticket: text(o, 'ticket', 'push', 128), name: text(o, 'name', 'push', 1024), template: text(o, 'template', 'push', 256) };
     default:
       throw new ProtocolError('message: neither an answer nor a known push');
   }

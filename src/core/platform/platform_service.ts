@@ -12,6 +12,7 @@
  */
 import { HOST_KEY } from '../lobby/lan_lobby.js';
 import { assignData, dataValue, MAX_MEMBER_DATA_BYTES, memberDataBytes, setDataValue } from '../lobby/lobby_data.js';
+import type { PreserveMode } from './platform_protocol.js';
 import { passesFilters } from '../lobby/lobby_filter.js';
 import type { PeerId } from '../base/peer_id.js';
 import {
@@ -71,6 +72,18 @@ class RequestRefused extends Error {
   }
 }
 
+/** SmartMatch tickets one user may have waiting, and tickets one hopper holds. */
+export const MAX_TICKETS_PER_USER = 16;
+export const MAX_TICKETS_PER_HOPPER = 4096;
+
+/** A session waiting in a SmartMatch hopper. */
+interface Ticket {
+  id: string;
+  user: User;
+  lobby: Lobby;
+  preserve: PreserveMode;
+}
+
 /** Lobbies one user may be in (or run) at a time. */
 export const MAX_LOBBIES_PER_USER = 256;
 
@@ -96,6 +109,11 @@ export class PlatformService {
   private readonly presence = new Map<string, { presence: string; active: boolean }>();
   private nextConnection = 1;
   private nextLobby = 1;
+  /** SmartMatch hoppers: waiting tickets, oldest first. */
+  private readonly hoppers = new Map<string, Ticket[]>();
+  private nextTicket = 1;
+  /** Pushes a request causes that must follow its answer (a SmartMatch found while answering the ticket). */
+  private readonly afterAnswer: (() => void)[] = [];
 
   /** A new client; `remoteHost` is the address it connects from, when it comes over the network. */
   connect(deliver: (message: ServiceMessage) => void, remoteHost?: string): ServiceConnection {
@@ -120,7 +138,9 @@ export class PlatformService {
     }
     try {
       connection.deliver({ re: request.id, ok: true, ...this.handle(connection, request) });
+      for (const push of this.afterAnswer.splice(0)) push();
     } catch (error) {
+      this.afterAnswer.length = 0;
       if (!(error instanceof RequestRefused)) throw error;
       connection.deliver({ re: request.id, ok: false, code: error.code, error: error.message });
     }
@@ -132,6 +152,7 @@ export class PlatformService {
     const user = connection.user;
     if (!user) return;
     connection.user = undefined;
+    for (const [hopper, tickets] of this.hoppers) this.setTickets(hopper, tickets.filter((t) => t.user !== user));
     for (const id of [...user.lobbies]) this.leave(user, id, 'the user signed out');
     for (const xuid of user.xuids) {
       this.activities.delete(xuid);
@@ -228,6 +249,13 @@ export class PlatformService {
       }
       case 'member_data':
         return { lobby: this.setMemberData(user, request) };
+      case 'smartmatch':
+        return { ticket: this.smartmatch(user, request) };
+      case 'cancel_smartmatch': {
+        const tickets = this.hoppers.get(request.hopper) ?? [];
+        this.setTickets(request.hopper, tickets.filter((t) => !(t.id === request.ticket && t.user === user)));
+        return {};
+      }
     }
   }
 
@@ -346,6 +374,41 @@ export class PlatformService {
     setDataValue((member.data ??= {}), request.key, request.value);
     this.publish(lobby, user);
     return view(lobby);
+  }
+
+  /**
+   * Queue a session in a hopper. The oldest ticket waiting there from another console is matched
+   * with it: both are told to meet in the older ticket's session (or the new one's, when only it
+   * must keep its session: PreserveSessionMode.ALWAYS).
+   */
+  private smartmatch(user: User, request: Extract<Request, { op: 'smartmatch' }>): string {
+    const lobby = this.lobbyOf(user, request.lobby);
+    if (lobby.kind !== 'xbox_session' || !lobby.members.some((m) => m.peer === user.peer && m.xuid === request.xuid)) {
+      throw new RequestRefused('not_member', `${request.xuid} is not a member of session '${lobby.name}'`);
+    }
+    const tickets = this.hoppers.get(request.hopper) ?? [];
+    let mine = 0;
+    for (const waiting of this.hoppers.values()) for (const t of waiting) if (t.user === user) mine++;
+    if (mine >= MAX_TICKETS_PER_USER) throw new RequestRefused('bad_request', `at most ${MAX_TICKETS_PER_USER} SmartMatch tickets may wait per console`);
+    if (tickets.length >= MAX_TICKETS_PER_HOPPER) throw new RequestRefused('full', `hopper '${request.hopper}' holds ${MAX_TICKETS_PER_HOPPER} tickets`);
+    const ticket: Ticket = { id: `${request.hopper}/${this.nextTicket++}`, user, lobby, preserve: request.preserve };
+    const partner = tickets.find((t) => t.user !== user && t.lobby !== lobby);
+    if (!partner) {
+      this.setTickets(request.hopper, [...tickets, ticket]);
+      return ticket.id;
+    }
+    this.setTickets(request.hopper, tickets.filter((t) => t !== partner));
+    const target = ticket.preserve === 'always' && partner.preserve !== 'always' ? lobby : partner.lobby;
+    // Told after the answer to this request, so the ticket is known when its match arrives.
+    this.afterAnswer.push(() => {
+      for (const matched of [partner, ticket]) matched.user.connection.deliver({ push: 'smartmatch', ticket: matched.id, name: target.name, template: target.template ?? '' });
+    });
+    return ticket.id;
+  }
+
+  private setTickets(hopper: string, tickets: Ticket[]): void {
+    if (tickets.length === 0) this.hoppers.delete(hopper);
+    else this.hoppers.set(hopper, tickets);
   }
 
   private find(user: User, query: FindQuery): LobbyView[] {

@@ -14,12 +14,27 @@ import { PlatformClient } from './platform_client.js';
 import type { PlatformLink } from './platform_link.js';
 import type { Random } from '../base/random.js';
 import { PlatformLobby } from './platform_lobby.js';
-import type { LobbyView, Outgoing, Push } from './platform_protocol.js';
+import type { LobbyView, Outgoing, PreserveMode, Push } from './platform_protocol.js';
 
 /** Local users per console: ids 0..255. */
 export const MAX_LOCAL_USERS = 256;
 
 export type SessionStatus = 'working' | 'ready' | 'broken' | 'shutdown';
+
+/** SmartMatchStatus. */
+export type SmartMatchStatus = 'unknown' | 'searching' | 'found' | 'expired';
+
+/** A session's SmartMatch: a ticket waiting in a hopper of the platform service until matched or out of time. */
+interface SmartMatch {
+  hopper: string;
+  status: SmartMatchStatus;
+  /** '' until the service answered. */
+  ticket: string;
+  startedAt: number;
+  deadline: number;
+  /** Once found: the session to meet in, and the seconds it took. */
+  found?: { name: string; template: string; waited: number };
+}
 
 /** XboxLive.online_state: XboxOne.ONLINE once signed in to the service, OFFLINE when that failed. */
 export type OnlineState = 'online' | 'offline' | 'unknown';
@@ -50,6 +65,7 @@ export class XboxMultiplayerSession extends PlatformLobby {
   private shutDown = false;
   /** A newer view of the session came since has_session_changed was last asked. */
   private changed = false;
+  private smartmatch: SmartMatch | undefined;
 
   constructor(
     client: XboxLiveClient,
@@ -78,6 +94,61 @@ export class XboxMultiplayerSession extends PlatformLobby {
       this.busy--;
       if (!answer.ok) this.fail(answer.code, `set_activity: ${answer.error}`);
     });
+  }
+
+  /**
+   * MultiplayerSession.start_smartmatch: wait in `hopper` for another console's ticket, for at most
+   * `timeout` seconds; `preserve` ALWAYS asks to keep this session as the one both meet in.
+   */
+  startSmartmatch(hopper: string, timeout: number, preserve: PreserveMode, attributes: string, fn: string): void {
+    if (this.status() !== 'ready') throw new NetworkError(`${fn}: multiplayer session ${this.sessionId} is ${this.status()}, not ready`);
+    if (this.smartmatch?.status === 'searching') throw new NetworkError(`${fn}: multiplayer session ${this.sessionId} is already searching in hopper '${this.smartmatch.hopper}'`);
+    const now = this.client.nodeOf.clock.now();
+    const match: SmartMatch = { hopper, status: 'searching', ticket: '', startedAt: now, deadline: now + timeout };
+    this.smartmatch = match;
+    this.client.request({ op: 'smartmatch', lobby: this.id, hopper, xuid: this.xuid, preserve, attributes }, (answer) => {
+      if (answer.ok) match.ticket = answer.ticket!;
+      else if (match.status === 'searching') match.status = 'expired';
+    });
+  }
+
+  smartmatchStatus(): SmartMatchStatus {
+    return this.smartmatch?.status ?? 'unknown';
+  }
+
+  /** The ticket and the seconds it has waited (start_smartmatch_result), once searching began. */
+  smartmatchTicket(): { ticket: string; waited: number } | undefined {
+    const match = this.smartmatch;
+    if (!match) return undefined;
+    return { ticket: match.ticket, waited: (match.found?.waited ?? this.client.nodeOf.clock.now() - match.startedAt) };
+  }
+
+  smartmatchFound(): SmartMatch['found'] {
+    return this.smartmatch?.found;
+  }
+
+  /** The service matched ticket `ticket`: meet in `name` of `template`. */
+  matched(ticket: string, name: string, template: string): boolean {
+    const match = this.smartmatch;
+    if (match?.ticket !== ticket || match.status !== 'searching') return false;
+    match.status = 'found';
+    match.found = { name, template, waited: this.client.nodeOf.clock.now() - match.startedAt };
+    return true;
+  }
+
+  /** MultiplayerSession.delete_smartmatch_ticket: stop waiting (the ticket is gone from the hopper). */
+  deleteTicket(hopper: string, ticket: string): void {
+    const match = this.smartmatch;
+    this.client.request({ op: 'cancel_smartmatch', hopper, ticket }, () => undefined);
+    if (match?.ticket === ticket && match.hopper === hopper) this.smartmatch = undefined;
+  }
+
+  override update(): void {
+    super.update();
+    const match = this.smartmatch;
+    if (match?.status !== 'searching' || this.client.nodeOf.clock.now() < match.deadline) return;
+    match.status = 'expired';
+    if (match.ticket !== '') this.client.request({ op: 'cancel_smartmatch', hopper: match.hopper, ticket: match.ticket }, () => undefined);
   }
 
   /** MultiplayerSession.set_keywords: the host replaces what session browsing matches. */
@@ -221,9 +292,13 @@ export class XboxLiveClient extends PlatformClient {
     const before = this.unclaimed.length;
     super.update();
     for (const push of this.unclaimed.slice(before)) {
-      if (push.push !== 'invite') continue;
-      this.latestInvite = push;
-      this.inviteIsNew = true;
+      if (push.push === 'invite') {
+        this.latestInvite = push;
+        this.inviteIsNew = true;
+      } else if (push.push === 'smartmatch') {
+        for (const session of this.sessions.values()) if (session.matched(push.ticket, push.name, push.template)) break;
+        this.unclaimed.splice(this.unclaimed.indexOf(push), 1);
+      }
     }
   }
 
