@@ -133,3 +133,71 @@ end`;
   t.deepEqual(lines(result.stdout, '0:host'), ['synchronizing\tb2\t', 'sync done\tb2\t\tb2', 'host error\tfalse']);
   t.deepEqual(lines(result.stdout, '1:watcher'), ['in session\t\ta1\tfalse', 'synchronized\ta1', 'disconnected\ta1\ttrue\tfalse']);
 });
+
+test('migrate_game_session_host: the longest-present peer hosts from then on, the old host stays as its client, objects keep their owners and their writes reach everyone through the new host', async (t) => {
+  const host = `${LUA_SESSION}
+local events = setmetatable({}, { __index = host_events })
+function init()
+  host_start("a1")
+  horse = GameSession.create_game_object(session, "unit", unit_fields(1))
+end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, events)
+  if frame == 70 then
+    GameSession.migrate_game_session_host(session)
+    print("host now", GameSession.game_session_host(session), table.concat(GameSession.peers(session), ","))
+    print(pcall(GameSession.add_peer, session, "c3"))
+  end
+  if frame == 90 then GameSession.set_game_object_field(session, horse, "health", 150) end
+  if frame == 95 then cart = GameSession.create_game_object(session, "pickup", { go_type = 5, flag = true }) end
+  if frame == 140 then
+    local theirs = GameSession.objects_owned_by(session, "c3")[1]
+    print("c3's unit", GameSession.game_object_field(session, theirs, "health"))
+  end
+end`;
+  const report = `if frame == 140 then
+      local a1 = GameSession.objects_owned_by(session, "a1")
+      print("at 140", GameSession.game_session_host(session), #a1, GameSession.game_object_field(session, a1[1], "health"))
+    end`;
+  const first = client('b2', `${report}
+    if frame == 141 then print("b2 peers", table.concat(GameSession.other_peers(session), ",")) end`);
+  const second = client('c3', `${report}
+    if frame == 100 then GameSession.set_game_object_field(session, mine, "health", 77) end
+    if frame == 141 then print(pcall(GameSession.migrate_game_session_host, session)) end`);
+  const result = await runPeers({ 'host.lua': host, 'first.lua': first, 'second.lua': second }, ['--frames', '142'], files);
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(lines(result.stdout, '0:host'), [
+    'host now\tb2\ta1,b2,c3',
+    'false\tGameSession.add_peer: only the session host can do this, and this peer is the session a client of b2',
+    "c3's unit\t77",
+  ]);
+  t.deepEqual(lines(result.stdout, '1:first'), ['at 140\tb2\t2\t150', 'b2 peers\ta1,c3']);
+  t.deepEqual(lines(result.stdout, '2:second'), [
+    'at 140\tb2\t2\t150',
+    'false\tGameSession.migrate_game_session_host: only the session host can do this, and this peer is the session a client of b2',
+  ]);
+});
+
+test('migrate_game_session_host is refused while a peer is still being synchronized, or with nobody to take over; nothing changes', async (t) => {
+  const host = `${LUA_SESSION}
+local events = setmetatable({}, { __index = host_events })
+function init()
+  host_start("a1")
+  print(pcall(GameSession.migrate_game_session_host, session))
+  for i = 1, 400 do GameSession.create_game_object(session, "unit", unit_fields(i)) end
+end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, events)
+  local syncing = GameSession.synchronizing_peers(session)[1]
+  if syncing and not tried then tried = true print(pcall(GameSession.migrate_game_session_host, session)) print("still host", GameSession.game_session_host(session)) end
+end`;
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client('b2', '') }, ['--frames', '60'], files);
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(lines(result.stdout, '0:host'), [
+    'false\tGameSession.migrate_game_session_host: no peer in the session to take the host role',
+    'false\tGameSession.migrate_game_session_host: peer b2 is still being sent the session\'s objects; migrate after its game_object_sync_done',
+    'still host\ta1',
+  ]);
+});

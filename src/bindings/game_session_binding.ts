@@ -168,6 +168,10 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     session(L, 'GameSession.make_game_session_host').makeHost();
     return 0;
   });
+  define('migrate_game_session_host', (L) => {
+    session(L, 'GameSession.migrate_game_session_host').migrateHost();
+    return 0;
+  });
   define('game_session_host', (L) => {
     return bridge.pushStringOrNil(L, readable(L, 'GameSession.game_session_host').host);
   });

@@ -192,6 +192,70 @@ export class GameSession {
     this.host = undefined;
   }
 
+  /**
+   * Host: hand the host role to the longest-present member (GameSession.migrate_game_session_host).
+   * Every member must have every object first (game_object_sync_done); this peer stays in the
+   * session as a client of the new host, and objects keep their owners.
+   */
+  migrateHost(): PeerId {
+    const fn = 'GameSession.migrate_game_session_host';
+    this.requireRole('host', fn);
+    const syncing = [...this.members].find(([, member]) => !member.syncDoneSent);
+    if (syncing) throw new NetworkError(`${fn}: peer ${syncing[0]} is still being sent the session's objects; migrate after its game_object_sync_done`);
+    const successor = [...this.members.keys()].find((peer) => this.node.isConnected(peer));
+    if (!successor) throw new NetworkError(`${fn}: no peer in the session to take the host role`);
+    const peers = [successor, this.self, ...[...this.members.keys()].filter((p) => p !== successor)];
+    for (const peer of this.members.keys()) {
+      this.send(peer, SessionMessage.HostMigrate, (w) => {
+        w.u64(peerIdToBigInt(successor));
+        w.u32(this.nextBlockStart);
+        this.writePeers(w, peers);
+      });
+      if (peer !== successor) this.node.host?.connectionTo(peer)?.users.delete('game session');
+    }
+    this.members.clear();
+    this.becomeClientOf(successor, peers);
+    return successor;
+  }
+
+  /** After a host migration: this peer is a client of `host`, its own objects replicated to it alone. */
+  private becomeClientOf(host: PeerId, peers: PeerId[]): void {
+    this.role = 'client';
+    this.host = host;
+    this.expectedHost = host;
+    this.clientPeers = peers;
+    this.syncedWithHost = true;
+    // An id request to the old host may go unanswered: ask the new one.
+    this.idRequested = false;
+    for (const object of this.objects.values()) {
+      object.replicas.length = 0;
+      if (object.owner !== this.self) continue;
+      object.replicaFor(host).created = true;
+      // A creation the old host got but did not pass on yet reaches everyone through the new one.
+      this.sendBytes(host, SessionMessage.Create, this.replicator.encodeCreate(object), () => undefined);
+    }
+  }
+
+  /** After a host migration: this peer hosts; every other peer has every object already. */
+  private becomeHost(peers: PeerId[], nextBlockStart: number): void {
+    this.role = 'host';
+    this.host = this.self;
+    this.expectedHost = undefined;
+    this.clientPeers = [];
+    this.nextBlockStart = Math.max(this.nextBlockStart, nextBlockStart);
+    for (const peer of peers) {
+      if (peer === this.self) continue;
+      this.members.set(peer, { syncQueue: [], syncDoneSent: true, synced: true });
+      const connection = this.node.host?.connectionTo(peer);
+      if (connection) connection.users.add('game session');
+      else this.brokenPeers.push(peer);
+    }
+    for (const object of this.objects.values()) {
+      object.replicas.length = 0;
+      for (const peer of this.replicaPeers(object)) object.replicaFor(peer).created = true;
+    }
+  }
+
   takeWantsToLeave(): PeerId | undefined {
     return this.wantsToLeave.shift();
   }
@@ -462,6 +526,16 @@ export class GameSession {
       case SessionMessage.Update:
         this.onUpdate(connection, r.rest());
         return;
+      case SessionMessage.HostMigrate: {
+        const successor = peerIdFromBigInt(r.u64());
+        const nextBlockStart = r.u32();
+        const peers = this.readPeers(r);
+        r.end();
+        if (this.role !== 'client' || peer !== this.host || !peers.includes(successor)) return;
+        if (successor === this.self) this.becomeHost(peers, nextBlockStart);
+        else this.becomeClientOf(successor, peers);
+        return;
+      }
       case SessionMessage.Migrate: {
         const id = r.u32();
         const owner = peerIdFromBigInt(r.u64());

@@ -13,6 +13,7 @@
  *   IdRequest    peer -> host   more object ids please
  *   IdBlock      host -> peer   object ids start..start+count-1 are yours
  *   Migrate      host -> peers  an object has a new owner
+ *   HostMigrate  host -> peers  the host role goes to another peer (which hands out ids from here on)
  */
 export const enum SessionMessage {
   Add = 1,
@@ -27,4 +28,5 @@ export const enum SessionMessage {
   IdRequest = 10,
   IdBlock = 11,
   Migrate = 12,
+  HostMigrate = 13,
 }
