@@ -53,8 +53,9 @@ export { SteamClient, steamUserId } from './core/platform/steam_client.js';
 export { SteamGameServer, ServerListing, steamServerId, type SteamServerSettings } from './core/platform/steam_game_server.js';
 export { SteamGameServerLobby } from './core/platform/steam_game_server_lobby.js';
 export { SteamServerBrowser } from './core/platform/steam_server_browser.js';
+export { SteamPingThread } from './core/platform/steam_ping_thread.js';
 export { PsnClient, PsnRoomDataExternal } from './core/platform/psn_client.js';
-export { XboxLiveClient, XboxMultiplayerSession, xuidOf, type SessionStatus } from './core/platform/xbox_live_client.js';
+export { XboxLiveClient, XboxMultiplayerSession, xuidOf, type OnlineState, type SessionStatus, type SmartMatchStatus } from './core/platform/xbox_live_client.js';
 export { SessionJob, type JobStatus } from './core/platform/session_job.js';
 
 // Game sessions and RPCs
