@@ -173,3 +173,29 @@ for (const action of ['migrates', 'destroys'] as const) {
     t.is(host.node.malformedMessages, 0);
   });
 }
+
+test('when bandwidth is short, an object\'s priority towards one peer puts it first for that peer only', (t) => {
+  // More changes than one update message holds, and bandwidth for about one message in three frames.
+  const count = 300;
+  const { host, clients, objects, frame, copiesOf } = startSession(vectors, 'mover', [[0, 0, 0], 0, [0, 0, 0], [0, 0, 1], [0, 0, 0]], count, 2);
+  const [first, second] = clients as [(typeof clients)[0], (typeof clients)[0]];
+  // Each half of the objects matters more to one of the clients.
+  objects.forEach((object, k) => (object.peerPriority = new Map([[(k < count / 2 ? first : second).node.host!.peerId, 20]])));
+  Object.assign(host.node.qos, { enabled: true, minPeerKbps: 64, initialPeerKbps: 64, maxPeerKbps: 64, maxTotalKbps: Infinity });
+  host.node.host!.applyQos();
+  const fresh = new Map([first, second].map((client) => [client, [0, 0]]));
+  for (let f = 1; f <= 90; f++) {
+    // A new value every third frame: a copy that is sent promptly matches for two frames of three.
+    if (f % 3 === 0) objects.forEach((object, k) => host.session.setField(object, 0, object.type.fields[0]!.type.quantize([((k * 37 + f * 11) % 200) - 100, ((k * 53 + f * 7) % 200) - 100, ((k * 19 + f * 29) % 200) - 100] as never)));
+    frame();
+    for (const client of [first, second]) {
+      copiesOf(client).forEach((copy, k) => {
+        if (JSON.stringify(copy!.values[0]) === JSON.stringify(objects[k]!.values[0])) fresh.get(client)![k < count / 2 ? 0 : 1]!++;
+      });
+    }
+  }
+  const [firstOwn, firstOther] = fresh.get(first)!;
+  const [secondOther, secondOwn] = fresh.get(second)!;
+  t.true(firstOwn > 2 * firstOther, `the first client had its objects fresh ${firstOwn} times, the others ${firstOther}`);
+  t.true(secondOwn > 2 * secondOther, `the second client had its objects fresh ${secondOwn} times, the others ${secondOther}`);
+});

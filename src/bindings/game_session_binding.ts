@@ -351,13 +351,17 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     });
     return 1;
   });
+  /** set_game_object_priority(session, id, [peer,] priority): towards one peer (the reference's form) or every peer. */
   define('set_game_object_priority', (L) => {
     const fn = 'GameSession.set_game_object_priority';
     const s = session(L, fn);
     const object = objectArg(L, s, fn);
-    const priority = args.number(L, 3, fn, 'priority');
-    if (!(priority > 0)) throw new LuaRaise(`bad argument #3 to '${fn}' (a positive priority expected, got ${priority})`);
-    object.priority = priority;
+    const towards = bridge.type(L, 3) === LUA_TSTRING ? args.peerId(L, 3, fn) : undefined;
+    const at = towards === undefined ? 3 : 4;
+    const priority = args.number(L, at, fn, 'priority');
+    if (!(priority > 0) || !Number.isFinite(priority)) throw new LuaRaise(`bad argument #${at} to '${fn}' (a positive priority expected, got ${priority})`);
+    if (towards === undefined) object.priority = priority;
+    else (object.peerPriority ??= new Map()).set(towards, priority);
     return 0;
   });
   define('migrate_game_object', (L) => {

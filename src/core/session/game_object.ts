@@ -94,6 +94,8 @@ export class GameObject {
   /** Priority accumulated while waiting for bandwidth (see object_replicator.ts). */
   accumulated = 0;
   priority: number;
+  /** Priorities towards single peers (set_game_object_priority with a peer), over `priority`. */
+  peerPriority: Map<PeerId, number> | undefined;
   destroyed = false;
   /** Told of value and owner changes while the object is in a session's GameObjects. */
   watcher: GameObjectWatcher | undefined;

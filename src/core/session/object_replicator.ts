@@ -19,6 +19,8 @@
  *
  * When bandwidth is short, objects go in order of accumulated priority: every transmit an object
  * waits adds `priority / update_rate`, so low `update_rate` and high `priority` objects go first.
+ * An object's priority towards one peer (set_game_object_priority with a peer) replaces `priority`
+ * in that peer's order.
  */
 import { BitReader } from '../wire/bit_reader.js';
 import { BitWriter } from '../wire/bit_writer.js';
@@ -595,9 +597,13 @@ function sameWork(a: PeerWork, b: PeerWork): boolean {
   return true;
 }
 
-/** Order a peer's work by accumulated priority, most waited first. */
+/** Order a peer's work by accumulated priority (weighed by the object's priority towards this peer), most waited first. */
 function sortByPriority(work: PeerWork): void {
-  const order = work.objects.map((_, k) => k).sort((a, b) => work.objects[b]!.accumulated - work.objects[a]!.accumulated || work.objects[a]!.id - work.objects[b]!.id);
+  const weight = work.objects.map((object) => {
+    const towards = object.peerPriority?.get(work.peer);
+    return towards === undefined ? object.accumulated : (object.accumulated / object.priority) * towards;
+  });
+  const order = work.objects.map((_, k) => k).sort((a, b) => weight[b]! - weight[a]! || work.objects[a]!.id - work.objects[b]!.id);
   const objects = order.map((k) => work.objects[k]!);
   const replicas = order.map((k) => work.replicas[k]!);
   work.objects.splice(0, objects.length, ...objects);
