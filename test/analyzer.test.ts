@@ -19,7 +19,7 @@ test('a run writes a network log; analyze turns it into a page whose graphs, ser
 
   // The log: a header, then one line per frame, peer and remote, and the dump tags.
   const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  t.like(lines[0], { log: 'stingray-network', version: 1 });
+  t.like(lines[0], { log: 'stingray-network', version: 2 });
   const tags = lines.filter((l) => l.tag !== undefined);
   t.true(tags.some((l) => l.tag === 'game over'));
   t.true(tags.filter((l) => String(l.tag).endsWith('appeared')).length >= 4);

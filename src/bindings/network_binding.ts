@@ -94,8 +94,10 @@ export class ScriptNetwork {
     this.networkLog = options.log;
     // The transport reports to whichever log is open at the time.
     const meter = {
-      sent: (peer: PeerId, tag: string, bytes: number) => this.networkLog?.sent(peer, tag, bytes),
+      sent: (peer: PeerId, tag: string, bytes: number, resend?: boolean) => this.networkLog?.sent(peer, tag, bytes, resend),
       received: (peer: PeerId, tag: string, bytes: number) => this.networkLog?.received(peer, tag, bytes),
+      lost: (peer: PeerId) => this.networkLog?.lost(peer),
+      rtt: (peer: PeerId, seconds: number) => this.networkLog?.rtt(peer, seconds),
     };
     this.node = new NetworkNode({ ...options.environment, meter });
   }

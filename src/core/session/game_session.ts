@@ -372,7 +372,8 @@ export class GameSession {
 
   // ---- receiving ------------------------------------------------------------------------------
 
-  private onMessage(connection: Connection, r: ByteReader): void {
+  /** Returns the network log category of object creations and updates (the rest count as `session`). */
+  private onMessage(connection: Connection, r: ByteReader): string | void {
     const peer = connection.peer;
     const type = r.u8() as SessionMessage;
     switch (type) {
@@ -451,7 +452,7 @@ export class GameSession {
       }
       case SessionMessage.Create:
         this.onCreate(peer, r.rest());
-        return;
+        return 'object create';
       case SessionMessage.Destroy: {
         const id = r.u32();
         const by = peerIdFromBigInt(r.u64());
@@ -460,8 +461,7 @@ export class GameSession {
         return;
       }
       case SessionMessage.Update:
-        this.onUpdate(connection, r.rest());
-        return;
+        return this.onUpdate(connection, r.rest());
       case SessionMessage.Migrate: {
         const id = r.u32();
         const owner = peerIdFromBigInt(r.u64());
@@ -514,8 +514,8 @@ export class GameSession {
     this.events.push({ name: 'game_object_destroyed', id, peer: by, release: () => this.forget(object) });
   }
 
-  private onUpdate(connection: Connection, body: Uint8Array): void {
-    this.replicator.applyUpdate(body, connection.packetOrdinal, (id) => {
+  private onUpdate(connection: Connection, body: Uint8Array): string {
+    return this.replicator.applyUpdate(body, connection.packetOrdinal, (id) => {
       const object = this.objects.get(id);
       return object && this.senderMayChange(connection.peer, object) ? object : undefined;
     }, (object, index) => {

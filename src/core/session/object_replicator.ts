@@ -140,9 +140,10 @@ export class ObjectReplicator {
   /**
    * Apply an update message received in packet `ordinal`. `lookup` gives the object an entry names
    * if the sender may change it; entries of other objects (or of another type than the entry says)
-   * are decoded, skipped and counted in `skippedEntries`.
+   * are decoded, skipped and counted in `skippedEntries`. Returns the network log category the
+   * sender gave it: `objects: <type>` when every entry is of one type, else `objects`.
    */
-  applyUpdate(bytes: Uint8Array, ordinal: number, lookup: (id: number) => GameObject | undefined, onApplied: (object: GameObject, index: number) => void): void {
+  applyUpdate(bytes: Uint8Array, ordinal: number, lookup: (id: number) => GameObject | undefined, onApplied: (object: GameObject, index: number) => void): string {
     const r = new BitReader(bytes);
     const count = r.readGamma() - 1;
     const oneMask = r.readBits(1) === 1;
@@ -162,12 +163,15 @@ export class ObjectReplicator {
     let id = -1;
     let present = new Uint8Array(0);
     let type: ObjectType | undefined;
+    let oneType = true;
     for (let entry = 0; entry < count; entry++) {
       id = id < 0 ? r.readBits(this.idBits) : id + r.readGamma();
       // The type and mask are left out when they repeat the previous entry's.
       if (entry === 0 || (!oneMask && r.readBits(1) === 0)) {
+        const previous = type;
         type = this.config.objectTypeAt(r.readBits(this.config.objectTypeIndexBits));
         if (!type) throw new MalformedError(`update entry for object ${id} with an unknown object type`);
+        oneType &&= !previous || previous === type;
         present = new Uint8Array(type.fields.length);
         for (let i = 0; i < present.length; i++) present[i] = r.readBits(1);
       }
@@ -190,6 +194,7 @@ export class ObjectReplicator {
         onApplied(object, i);
       }
     }
+    return oneType && type ? `objects: ${type.name}` : 'objects';
   }
 
   /** Objects some peer's copy of which needs fields sent (GameObject.markDirty adds to it). */

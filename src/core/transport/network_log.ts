@@ -1,18 +1,22 @@
 /**
- * The network log: per frame and per remote peer, the bytes and packets this peer sent and received,
- * by category, and the dump tags scripts write. Streamed to a file as one JSON object per line, so a
- * long run never holds it in memory and the analyzer reads it line by line.
+ * The network log, format version 2 (docs/analyzer.md): per frame and per remote peer, the bytes and
+ * packets this peer sent and received by category, resends, losses and round-trip times, and the
+ * dump tags scripts write. Streamed to a file as one JSON object per line, so a long run never holds
+ * it in memory and the analyzer (src/analyzer/network_log_reader.ts) reads it line by line.
  *
- *   {"log":"stingray-network","version":1,"started":"<ISO time>"}
- *   {"frame":12,"time":0.4,"peer":"a1","remote":"b2","sent":{"rpc_hello":40,"overhead":12},"received":{"session":18},"packets":[1,1]}
+ *   {"log":"stingray-network","version":2,"started":"<ISO time>"}
+ *   {"frame":0,"time":0,"peer":"a1","name":"0:host"}
+ *   {"frame":12,"time":0.4,"peer":"a1","remote":"b2","sent":{"rpc_hello":40,"overhead":12},"received":{"objects: unit":18,"overhead":12},"packets":[1,1],"resent":{"rpc_hello":40},"lost":1,"rtt":41.5}
  *   {"frame":12,"time":0.4,"peer":"a1","tag":"wave 2 starts"}
  *
- * Categories: each RPC message by name, `objects: <type>` for field updates of each object type,
- * `objects` when one update message mixes types, `object create`, `session` (membership), `lobby`,
- * `channel`, and `overhead` (packet and record headers, acks and keep-alives). Sent messages are
- * counted each time they go out, resends included; received messages by service (`session` holds
- * received object creations and updates too), RPCs by name.
- * `packets` is [sent, received]. The lines of several peers of one process share a file.
+ * Categories are the same at both ends: each RPC message by name, `objects: <type>` for field
+ * updates of each object type (`objects` when one update message mixes types), `object create`,
+ * `session` (membership), `lobby`, `channel`, and `overhead` (packet and record headers, acks and
+ * keep-alives). Sent messages are counted each time they go out; `resent` is the part of `sent` that
+ * went out again. `packets` is [sent, received]; `lost` the packets given up on this frame; `rtt`
+ * the mean round-trip time in milliseconds of the samples taken this frame. The `name` line gives
+ * the runner's name of a peer once it has an id. The lines of several peers of one process share a
+ * file.
  *
  * It is also the dump replay sessions read: what the peer's game session received, in order —
  *   {"frame":12,"time":0.4,"peer":"a1","event":"game_object_created","id":3,"type":"unit","owner":"b2","values":[...]}
@@ -26,10 +30,17 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { TrafficMeter } from './connection.js';
 import type { PeerId } from '../base/peer_id.js';
 
+/** The format version this file writes (the analyzer reads this one only). */
+export const NETWORK_LOG_VERSION = 2;
+
 interface Traffic {
   sent: Record<string, number>;
   received: Record<string, number>;
   packets: [number, number];
+  resent: Record<string, number>;
+  lost: number;
+  rttSum: number;
+  rttSamples: number;
 }
 
 /** The file several peers' logs write to. */
@@ -39,7 +50,7 @@ export class NetworkLogFile {
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
-    this.write({ log: 'stingray-network', version: 1, started: new Date().toISOString() });
+    this.write({ log: 'stingray-network', version: NETWORK_LOG_VERSION, started: new Date().toISOString() });
   }
 
   write(line: object): void {
@@ -64,6 +75,7 @@ export class NetworkLog implements TrafficMeter {
   /** This peer's id once its client runs. */
   peer: PeerId | undefined;
   private frame = 0;
+  private named = false;
   private readonly traffic = new Map<PeerId, Traffic>();
 
   constructor(
@@ -76,14 +88,25 @@ export class NetworkLog implements TrafficMeter {
 
   private of(remote: PeerId): Traffic {
     let t = this.traffic.get(remote);
-    if (!t) this.traffic.set(remote, (t = { sent: {}, received: {}, packets: [0, 0] }));
+    if (!t) this.traffic.set(remote, (t = { sent: {}, received: {}, packets: [0, 0], resent: {}, lost: 0, rttSum: 0, rttSamples: 0 }));
     return t;
   }
 
-  sent(remote: PeerId, tag: string, bytes: number): void {
+  sent(remote: PeerId, tag: string, bytes: number, resend = false): void {
     const t = this.of(remote);
     t.sent[tag] = (t.sent[tag] ?? 0) + bytes;
+    if (resend) t.resent[tag] = (t.resent[tag] ?? 0) + bytes;
     if (tag === 'overhead') t.packets[0]++;
+  }
+
+  lost(remote: PeerId): void {
+    this.of(remote).lost++;
+  }
+
+  rtt(remote: PeerId, seconds: number): void {
+    const t = this.of(remote);
+    t.rttSum += seconds;
+    t.rttSamples++;
   }
 
   received(remote: PeerId, tag: string, bytes: number): void {
@@ -103,7 +126,18 @@ export class NetworkLog implements TrafficMeter {
 
   /** Write this frame's traffic and start the next frame. */
   endFrame(time: number): void {
-    for (const [remote, t] of this.traffic) this.file.write({ frame: this.frame, time, peer: this.peer ?? this.label, remote, ...t });
+    const peer = this.peer ?? this.label;
+    if (this.peer !== undefined && !this.named) {
+      this.named = true;
+      this.file.write({ frame: this.frame, time, peer, name: this.label });
+    }
+    for (const [remote, t] of this.traffic) {
+      const line: Record<string, unknown> = { frame: this.frame, time, peer, remote, sent: t.sent, received: t.received, packets: t.packets };
+      if (Object.keys(t.resent).length > 0) line.resent = t.resent;
+      if (t.lost > 0) line.lost = t.lost;
+      if (t.rttSamples > 0) line.rtt = Math.round((t.rttSum / t.rttSamples) * 10000) / 10;
+      this.file.write(line);
+    }
     this.traffic.clear();
     this.frame++;
   }
