@@ -18,6 +18,7 @@ import type { PeerId } from '../core/base/peer_id.js';
 import { Random } from '../core/base/random.js';
 import { Rpc } from '../core/session/rpc.js';
 import type { NetworkLog } from '../core/transport/network_log.js';
+import type { SentPart } from '../core/transport/connection.js';
 import type { ScriptEvent } from '../core/session/script_event.js';
 
 import { MAX_MTU, MIN_MTU, type TransportSettings } from '../core/transport/transport_settings.js';
@@ -94,7 +95,7 @@ export class ScriptNetwork {
     this.networkLog = options.log;
     // The transport reports to whichever log is open at the time.
     const meter = {
-      sent: (peer: PeerId, tag: string, bytes: number, resend?: boolean) => this.networkLog?.sent(peer, tag, bytes, resend),
+      sent: (peer: PeerId, tag: string, bytes: number, part?: SentPart) => this.networkLog?.sent(peer, tag, bytes, part),
       received: (peer: PeerId, tag: string, bytes: number) => this.networkLog?.received(peer, tag, bytes),
       lost: (peer: PeerId) => this.networkLog?.lost(peer),
       rtt: (peer: PeerId, seconds: number) => this.networkLog?.rtt(peer, seconds),

@@ -17,13 +17,16 @@ export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 /** Told whether an unreliable message arrived: true when its packet was acknowledged, false when it was lost or never sent. */
 export type DeliveryCallback = (delivered: boolean) => void;
 
+/** What metered bytes are: a message (or its last fragment) sent the first time, an earlier fragment, or a resend. */
+export type SentPart = 'message' | 'fragment' | 'resend';
+
 /**
  * Counts traffic by category for the network log; `tag` names what a message carries, the same
  * category at both ends (the receiving service names it, network_node.ts).
  */
 export interface TrafficMeter {
-  /** `resend`: a reliable message going out again (its bytes count in `sent` too). */
-  sent(peer: PeerId, tag: string, bytes: number, resend?: boolean): void;
+  /** `part` says whether the bytes end a message's first send (it counts as one), start it, or resend it. */
+  sent(peer: PeerId, tag: string, bytes: number, part?: SentPart): void;
   received(peer: PeerId, tag: string, bytes: number): void;
   /** A packet we sent was given up on (not acknowledged within the resend time). */
   lost(peer: PeerId): void;
@@ -182,8 +185,8 @@ export class Connection {
   }
 
   /** Message bytes are metered each time they go out (resends too), packet headers as overhead. */
-  private meterTag(tag: string, bytes: number, resend = false): void {
-    this.meter?.sent(this.peer, tag, bytes, resend);
+  private meterTag(tag: string, bytes: number, part: SentPart): void {
+    this.meter?.sent(this.peer, tag, bytes, part);
   }
 
   close(reason: string): void {
@@ -348,7 +351,7 @@ export class Connection {
         builder = this.newBuilder(MAX_DATA_HEADER_BYTES + recordOverhead(RecordKind.Reliable, message.body.length) + message.body.length);
       }
       builder.add(RecordKind.Reliable, message.id, message.more, message.body);
-      this.meterTag(message.tag, message.body.length, message.sentAt !== -Infinity);
+      this.meterTag(message.tag, message.body.length, message.sentAt !== -Infinity ? 'resend' : message.more ? 'fragment' : 'message');
       this.sender.markSent(message, now);
       record.reliableIds.push(message.id);
     }
@@ -357,7 +360,7 @@ export class Connection {
       if (!builder.fits(RecordKind.Unreliable, 0, message.body.length)) break;
       this.unreliable.shift();
       builder.add(RecordKind.Unreliable, 0, false, message.body);
-      this.meterTag(message.tag, message.body.length);
+      this.meterTag(message.tag, message.body.length, 'message');
       if (message.onDelivery) record.deliveries.push(message.onDelivery);
     }
     return { builder, record, reliableLeft: false };

@@ -6,14 +6,15 @@
  *
  *   {"log":"stingray-network","version":2,"started":"<ISO time>"}
  *   {"frame":0,"time":0,"peer":"a1","name":"0:host"}
- *   {"frame":12,"time":0.4,"peer":"a1","remote":"b2","sent":{"rpc_hello":40,"overhead":12},"received":{"objects: unit":18,"overhead":12},"packets":[1,1],"resent":{"rpc_hello":40},"lost":1,"rtt":41.5}
+ *   {"frame":12,"time":0.4,"peer":"a1","remote":"b2","sent":{"rpc_hello":40,"overhead":12},"received":{"objects: unit":18,"overhead":12},"packets":[1,1],"messages":[{"rpc_hello":1},{"objects: unit":1}],"resent":{"rpc_hello":40},"lost":1,"rtt":41.5}
  *   {"frame":12,"time":0.4,"peer":"a1","tag":"wave 2 starts"}
  *
  * Categories are the same at both ends: each RPC message by name, `objects: <type>` for field
  * updates of each object type (`objects` when one update message mixes types), `object create`,
  * `session` (membership), `lobby`, `channel`, and `overhead` (packet and record headers, acks and
  * keep-alives). Sent messages are counted each time they go out; `resent` is the part of `sent` that
- * went out again. `packets` is [sent, received]; `lost` the packets given up on this frame; `rtt`
+ * went out again. `packets` is [sent, received], `messages` [sent, received] message counts by category (a
+ * message counts once, when its last fragment first goes out); `lost` the packets given up on this frame; `rtt`
  * the mean round-trip time in milliseconds of the samples taken this frame. The `name` line gives
  * the runner's name of a peer once it has an id. The lines of several peers of one process share a
  * file.
@@ -27,7 +28,7 @@
  * peer it names as `other`.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { TrafficMeter } from './connection.js';
+import type { SentPart, TrafficMeter } from './connection.js';
 import type { PeerId } from '../base/peer_id.js';
 
 /** The format version this file writes (the analyzer reads this one only). */
@@ -37,6 +38,7 @@ interface Traffic {
   sent: Record<string, number>;
   received: Record<string, number>;
   packets: [number, number];
+  messages: [Record<string, number>, Record<string, number>];
   resent: Record<string, number>;
   lost: number;
   rttSum: number;
@@ -88,14 +90,16 @@ export class NetworkLog implements TrafficMeter {
 
   private of(remote: PeerId): Traffic {
     let t = this.traffic.get(remote);
-    if (!t) this.traffic.set(remote, (t = { sent: {}, received: {}, packets: [0, 0], resent: {}, lost: 0, rttSum: 0, rttSamples: 0 }));
+    if (!t) this.traffic.set(remote, (t = { sent: {}, received: {}, packets: [0, 0], messages: [{}, {}], resent: {}, lost: 0, rttSum: 0, rttSamples: 0 }));
     return t;
   }
 
-  sent(remote: PeerId, tag: string, bytes: number, resend = false): void {
+  /** Overhead is metered once per packet, without a part. */
+  sent(remote: PeerId, tag: string, bytes: number, part?: SentPart): void {
     const t = this.of(remote);
     t.sent[tag] = (t.sent[tag] ?? 0) + bytes;
-    if (resend) t.resent[tag] = (t.resent[tag] ?? 0) + bytes;
+    if (part === 'resend') t.resent[tag] = (t.resent[tag] ?? 0) + bytes;
+    else if (part === 'message') t.messages[0][tag] = (t.messages[0][tag] ?? 0) + 1;
     if (tag === 'overhead') t.packets[0]++;
   }
 
@@ -113,6 +117,7 @@ export class NetworkLog implements TrafficMeter {
     const t = this.of(remote);
     t.received[tag] = (t.received[tag] ?? 0) + bytes;
     if (tag === 'overhead') t.packets[1]++;
+    else t.messages[1][tag] = (t.messages[1][tag] ?? 0) + 1;
   }
 
   /** A session event the peer received (for replay sessions). */
@@ -132,7 +137,7 @@ export class NetworkLog implements TrafficMeter {
       this.file.write({ frame: this.frame, time, peer, name: this.label });
     }
     for (const [remote, t] of this.traffic) {
-      const line: Record<string, unknown> = { frame: this.frame, time, peer, remote, sent: t.sent, received: t.received, packets: t.packets };
+      const line: Record<string, unknown> = { frame: this.frame, time, peer, remote, sent: t.sent, received: t.received, packets: t.packets, messages: t.messages };
       if (Object.keys(t.resent).length > 0) line.resent = t.resent;
       if (t.lost > 0) line.lost = t.lost;
       if (t.rttSamples > 0) line.rtt = Math.round((t.rttSum / t.rttSamples) * 10000) / 10;
