@@ -65,9 +65,11 @@ export { Rpc, type RpcTarget } from './core/session/rpc.js';
 export type { ScriptEvent } from './core/session/script_event.js';
 
 // The network log and its analyzer
-export { NetworkLog, NetworkLogFile } from './core/transport/network_log.js';
+export { NETWORK_LOG_VERSION, NetworkLog, NetworkLogFile } from './core/transport/network_log.js';
 export { ReplaySession } from './core/session/replay_session.js';
-export { readNetworkLog, renderReport, type LogModel, type Series, type Tag } from './analyzer/network_log_report.js';
+export { analyzeNetworkLog, renderReport } from './analyzer/network_log_report.js';
+export { NetworkLogError, readNetworkLog, type EventLine, type NameLine, type NetworkLogLine, type TagLine, type TrafficLine } from './analyzer/network_log_reader.js';
+export { ConnectionTraffic, TrafficModel, type CategoryTotals, type FieldCount, type Tag } from './analyzer/traffic_model.js';
 
 // The Lua side and the runner
 export { createStingrayVm, type StingrayVm, type StingrayVmOptions } from './bindings/stingray_vm.js';
