@@ -25,11 +25,12 @@ export async function benchAnalyzer(): Promise<void> {
     logs.forEach((log, i) => {
       for (const remote of peers) {
         if (remote === peers[i]) continue;
-        log.sent(remote, 'objects: player_unit', 400 + (frame % 50));
+        log.sent(remote, 'objects: player_unit', 400 + (frame % 50), 'message');
         log.sent(remote, 'overhead', 12);
-        if (frame % 10 === 0) log.sent(remote, 'rpc_hit', 24);
-        log.received(remote, 'session', 380);
+        if (frame % 10 === 0) log.sent(remote, 'rpc_hit', 24, 'message');
+        log.received(remote, 'objects: player_unit', 380);
         log.received(remote, 'overhead', 12);
+        log.rtt(remote, 0.05);
       }
       if (frame % 1800 === 0) log.tag(`minute ${frame / 1800}`, time);
       log.endFrame(time);
