@@ -11,7 +11,7 @@ const NICE_BUCKETS_MS = [100, 200, 500, 1000, 2000, 5000, 10_000, 30_000, 60_000
 export const MAX_AUTO_BUCKETS = 1500;
 
 /** Sums per time bucket, growing as later buckets arrive. */
-class Buckets {
+export class Buckets {
   readonly values: number[] = [];
 
   add(index: number, value: number): void {
@@ -31,7 +31,7 @@ class Buckets {
 }
 
 /** Per category: sums per bucket. */
-class CategoryBuckets {
+export class CategoryBuckets {
   readonly byCategory = new Map<string, Buckets>();
 
   add(index: number, traffic: Record<string, number>): void {
