@@ -198,7 +198,7 @@ browserTest(test)('in a lossless run, what each peer sent a remote and what the 
   t.true(['rpc_chat', 'objects: player', 'object create', 'session', 'lobby', 'channel'].every((c) => rows.some((r) => r[0] === c)), rows.map((r) => r[0]).join(', '));
 });
 
-test('a report written for a log with no traffic still opens', async (t) => {
+test('a log without traffic makes a report that says so', async (t) => {
   const dir = tempProject({ 'empty.log': '{"log":"stingray-network","version":2,"started":"x"}\n' });
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const result = await runCli(['analyze', path.join(dir, 'empty.log')]);

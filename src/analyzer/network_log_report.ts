@@ -27,9 +27,23 @@ function pageAssets(): NonNullable<typeof assets> {
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#499894', '#86bcb6', '#d37295', '#a0cbe8', '#ffbe7d', '#8cd17d', '#b6992d', '#f1ce63', '#d4a6c8', '#fabfd2', '#d7b5a6'];
 const OVERHEAD_COLOUR = '#9d9d9d';
 
+/** `#rrggbb` (the page appends an alpha byte for the stacked areas' fill). */
 function colourOf(category: string, rank: number): string {
   if (category === 'overhead') return OVERHEAD_COLOUR;
-  return PALETTE[rank] ?? `hsl(${Math.round((rank * 137.5) % 360)} 55% 55%)`;
+  return PALETTE[rank] ?? hueColour((rank * 137.5) % 360);
+}
+
+/** A colour of hue `h` (degrees) at 55% saturation and lightness, as `#rrggbb`. */
+function hueColour(h: number): string {
+  const s = 0.55;
+  const l = 0.55;
+  const a = s * Math.min(l, 1 - l);
+  const channel = (n: number): string => {
+    const k = (n + h / 30) % 12;
+    const v = l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return Math.round(v * 255).toString(16).padStart(2, '0');
+  };
+  return `#${channel(0)}${channel(8)}${channel(4)}`;
 }
 
 function escape(text: string): string {
