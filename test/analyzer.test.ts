@@ -205,3 +205,27 @@ test('a log without traffic makes a report that says so', async (t) => {
   t.is(result.code, 0, result.stderr);
   t.regex(readFileSync(path.join(dir, 'empty.html'), 'utf8'), /0 peers, 0 connections/);
 });
+
+browserTest(test)('names in a log are shown as text, never run as markup', async (t) => {
+  const evil = '<img src=x onerror="document.title=1">';
+  const lines = [
+    { log: 'stingray-network', version: 2, started: 'x' },
+    { frame: 0, time: 0.1, peer: 'a1', name: evil },
+    { frame: 0, time: 0.1, peer: 'a1', remote: 'b2', sent: { [evil]: 10, overhead: 6 }, received: {}, packets: [1, 0], messages: [{ [evil]: 1 }, {}] },
+    { frame: 1, time: 0.2, peer: 'a1', tag: evil },
+  ];
+  const dir = tempProject({ 'evil.log': lines.map((l) => JSON.stringify(l)).join('\n') + '\n' });
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  t.is((await runCli(['analyze', path.join(dir, 'evil.log')])).code, 0);
+  const browser = await launchChromium();
+  t.teardown(() => browser.close());
+  const { page, errors } = await openPage(browser, `file://${path.join(dir, 'evil.html')}`);
+  const plot = page.locator('.chart[data-direction="sent"] .u-over').last();
+  const box = (await plot.boundingBox())!;
+  await plot.hover({ position: { x: 2, y: box.height / 2 } });
+  t.deepEqual(errors, []);
+  t.is(await page.locator('img').count(), 0);
+  t.true((await page.locator('#legend').textContent())!.includes(evil));
+  t.true((await page.locator('section.peer h2').first().textContent())!.includes(evil));
+  t.true((await page.locator('.tagstrip span').first().textContent())!.includes(evil));
+});

@@ -14,6 +14,8 @@
   const WIDTH = Math.min(1100, document.body.clientWidth - 20);
   const HEIGHT = 190;
 
+  // Names in the page come from the log: text, never markup.
+  const esc = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const peerLabel = new Map(data.peers.map((p) => [p.id, p.label]));
   const shortLabel = (id) => {
     const label = peerLabel.get(id) || id;
@@ -177,7 +179,7 @@
               const v = chart.spec.raws[i][k];
               if (v == null || (v === 0 && chart.kind === 'stacked')) continue;
               const suffix = chart.spec.suffixes ? chart.spec.suffixes[i - 1] : chart.spec.suffix;
-              parts.push(`<span class="swatch" style="background:${u.series[i].stroke()}"></span>${u.series[i].label}: ${fmt(v, suffix)}`);
+              parts.push(`<span class="swatch" style="background:${u.series[i].stroke()}"></span>${esc(u.series[i].label)}: ${fmt(v, suffix)}`);
             }
             box.innerHTML = parts.join('<br>');
             box.style.display = 'block';
@@ -195,7 +197,10 @@
   function build(chart) {
     const spec = chart.make();
     chart.spec = spec;
-    const scales = { x: { time: false } };
+    // The time axis spans every bucket whole: the last point starts the last bucket.
+    const end = data.t.length * data.bucketMs / 1000;
+    const whole = (min, max) => (min <= data.t[0] && max >= data.t[data.t.length - 1] ? [0, end] : [min, max]);
+    const scales = { x: { time: false, range: (u, min, max) => whole(min, max) } };
     scales.y = spec.yRange ? { range: () => spec.yRange } : { range: (u, min, max) => [0, Math.max(1, max) * 1.05] };
     const axes = [
       { values: (u, v) => v.map((s) => `${+s.toFixed(2)} s`), grid: { stroke: '#eee' } },
@@ -219,7 +224,7 @@
         setScale: [
           (u, key) => {
             if (key !== 'x' || syncing) return;
-            const full = u.scales.x.min <= data.t[0] && u.scales.x.max >= data.t[data.t.length - 1];
+            const full = u.scales.x.min <= 0 && u.scales.x.max >= data.t.length * data.bucketMs / 1000;
             range = full ? null : [u.scales.x.min, u.scales.x.max];
             syncing = true;
             for (const other of charts) if (other !== chart && other.u) other.u.setScale('x', { min: u.scales.x.min, max: u.scales.x.max });
@@ -243,7 +248,7 @@
     el.className = 'chart';
     el.dataset.kind = kind;
     Object.assign(el.dataset, meta);
-    el.innerHTML = `<div class="title">${title}</div>`;
+    el.innerHTML = `<div class="title">${esc(title)}</div>`;
     const strip = document.createElement('div');
     strip.className = 'tagstrip';
     const plot = document.createElement('div');

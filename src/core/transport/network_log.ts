@@ -77,7 +77,8 @@ export class NetworkLog implements TrafficMeter {
   /** This peer's id once its client runs. */
   peer: PeerId | undefined;
   private frame = 0;
-  private named = false;
+  /** The id the last name line was written for. */
+  private named: PeerId | undefined;
   private readonly traffic = new Map<PeerId, Traffic>();
 
   constructor(
@@ -132,8 +133,8 @@ export class NetworkLog implements TrafficMeter {
   /** Write this frame's traffic and start the next frame. */
   endFrame(time: number): void {
     const peer = this.peer ?? this.label;
-    if (this.peer !== undefined && !this.named) {
-      this.named = true;
+    if (this.peer !== undefined && this.named !== this.peer) {
+      this.named = this.peer;
       this.file.write({ frame: this.frame, time, peer, name: this.label });
     }
     for (const [remote, t] of this.traffic) {
