@@ -26,7 +26,7 @@ try {
   mkdirSync(out, { recursive: true });
   const browser = await launchChromium();
   try {
-    const { page, errors } = await openPage(browser, `file://${report}`, { width: 1200, height: 1000 });
+    const { page, errors } = await openPage(browser, `file://${report}`, { width: 1200, height: 1100 });
     if (errors.length > 0) throw new Error(`the report has errors: ${errors.join('; ')}`);
     // Scrolled so that the part starts just under the sticky legend, which every picture shows.
     const shot = async (name: string, selector: string, height: number) => {
@@ -40,7 +40,7 @@ try {
     // Top: summary, the one legend, the overview graphs.
     await shot('overview.png', 'h1', 640);
     // One connection of the host: bandwidth out and in, packets and losses, RTT and resends.
-    await shot('connection.png', '.connection', 960);
+    await shot('connection.png', '.connection', 1060);
     // Zoomed into the joins, hovering a moment: every graph shows the same range.
     const plot = page.locator('.connection .u-over').first();
     const box = (await plot.boundingBox())!;
