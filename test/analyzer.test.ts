@@ -194,6 +194,12 @@ browserTest(test)('in a lossless run, what each peer sent a remote and what the 
     t.is(Number(unaccounted), 0, `${category}: sent ${sentBytes} (${resent} resent), received ${received}`);
     t.is(messagesSent, messagesReceived, `${category}: messages`);
   }
+  // Field by field too: the bits of each field's values each way, within the update messages' bytes.
+  const fields = await page.locator('#fields tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.sort ?? td.textContent!)));
+  t.deepEqual(fields.map((f) => `${f[0]}.${f[1]}`).sort(), ['player.position', 'player.rotation']);
+  for (const [type, field, bitsSent, bitsReceived] of fields) t.true(Number(bitsSent) > 0 && bitsSent === bitsReceived, `${type}.${field}: ${bitsSent} bits sent, ${bitsReceived} received`);
+  const updates = rows.find((r) => r[0] === 'objects: player')!;
+  t.true(fields.reduce((sum, f) => sum + Number(f[2]), 0) < Number(updates[1]) * 8, 'field values are part of the update messages');
   // Reconciled categories include RPCs, object updates and creations.
   t.true(['rpc_chat', 'objects: player', 'object create', 'session', 'lobby', 'channel'].every((c) => rows.some((r) => r[0] === c)), rows.map((r) => r[0]).join(', '));
 });

@@ -29,6 +29,8 @@ export interface TrafficLine extends LineBase {
   packets: [number, number];
   messages: [Record<string, number>, Record<string, number>];
   resent: Record<string, number>;
+  /** [sent, received] bits of field values by `type.field`. */
+  fields: [Record<string, number>, Record<string, number>];
   lost: number;
   /** Milliseconds, when sampled this frame. */
   rtt: number | undefined;
@@ -135,6 +137,7 @@ function parseLine(text: string, where: string): NetworkLogLine {
       packets: packets as [number, number],
       messages: messages as [Record<string, number>, Record<string, number>],
       resent: o.resent === undefined ? {} : byCategory(o.resent, 'resent', where),
+      fields: (o.fields === undefined ? [{}, {}] : pair(o, 'fields', where, (v, key) => byCategory(v, key, where))) as [Record<string, number>, Record<string, number>],
       lost: o.lost === undefined ? 0 : count(o.lost, 'lost', where),
       rtt: o.rtt === undefined ? undefined : count(o.rtt, 'rtt', where),
     };

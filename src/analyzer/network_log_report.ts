@@ -128,7 +128,8 @@ export function renderReport(model: TrafficModel, source: string, lines: number)
     const type = c === 'objects' ? '(several types in one message)' : c.slice('objects: '.length);
     return [`<td>${swatch(c)}${escape(type)}</td>`, cell(model.created.get(type) ?? 0), cell(t.messagesSent), cell(t.bytesSent), cell(t.messagesReceived), cell(t.bytesReceived)];
   });
-  const fieldRows = model.fields.sort((a, b) => b.changes - a.changes).map((f) => [cell(f.type), cell(f.field), cell(f.changes)]);
+  const bytes = (bits: number): string => `<td data-sort="${bits}">${round(bits / 8).toLocaleString('en')}</td>`;
+  const fieldRows = model.fields.sort((a, b) => b.bitsSent - a.bitsSent || b.changes - a.changes).map((f) => [cell(f.type), cell(f.field), bytes(f.bitsSent), bytes(f.bitsReceived), cell(f.changes)]);
   const talkerRows = connections
     .map((c) => {
       let sent = 0;
@@ -193,7 +194,7 @@ ${table('talkers', 'Top talkers: each peer’s traffic with each remote, as the 
 ${table('categories', 'Categories: what every peer sent and received (sent − resent − received is what was lost or in flight when the run stopped)', ['category', 'bytes sent', 'of which resent', 'bytes received', 'unaccounted', 'messages sent', 'messages received'], categoryRows)}
 ${table('rpcs', 'RPCs: counts and bytes in each direction, summed over peers', ['message', 'sent', 'bytes sent', 'received', 'bytes received', 'bytes per message'], rpcRows)}
 ${table('objects', 'Object types: field update messages and bytes in each direction, summed over peers', ['object type', 'copies created', 'update messages sent', 'bytes sent', 'update messages received', 'bytes received'], objectRows)}
-${table('fields', 'Fields: values that other peers’ updates changed, summed over the receiving peers', ['object type', 'field', 'values received'], fieldRows)}
+${table('fields', 'Fields: bytes of their values in updates each way (the rest of an update is ids, masks and frames), and values that other peers’ updates changed, summed over peers', ['object type', 'field', 'bytes sent', 'bytes received', 'values applied'], fieldRows)}
 ${peerSections}
 <script type="application/json" id="report-data">${scriptJson(data)}</script>
 <script>${uplotJs}</script>

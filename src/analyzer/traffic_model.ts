@@ -110,10 +110,13 @@ export interface Tag {
   text: string;
 }
 
-/** Values of one object type's field that other peers' updates changed, summed over the peers that logged them. */
+/** One object type's field: the bits of its values in updates each way, and the values other peers' updates changed. */
 export interface FieldCount {
   type: string;
   field: string;
+  bitsSent: number;
+  bitsReceived: number;
+  /** Values applied on the receiving peers (from the replay events). */
   changes: number;
 }
 
@@ -153,6 +156,8 @@ export class TrafficModel {
         this.tags.push({ time: line.time, peer: line.peer, text: line.text });
         return;
       case 'traffic': {
+        this.addFieldBits(line.fields[0], 'bitsSent');
+        this.addFieldBits(line.fields[1], 'bitsReceived');
         const key = `${line.peer} ${line.remote}`;
         let c = this.connections.get(key);
         if (!c) this.connections.set(key, (c = new ConnectionTraffic(line.peer, line.remote)));
@@ -164,17 +169,27 @@ export class TrafficModel {
     }
   }
 
+  private fieldCount(type: string, field: string): FieldCount {
+    const key = `${type}.${field}`;
+    let count = this.fieldCounts.get(key);
+    if (!count) this.fieldCounts.set(key, (count = { type, field, bitsSent: 0, bitsReceived: 0, changes: 0 }));
+    return count;
+  }
+
+  private addFieldBits(bits: Record<string, number>, direction: 'bitsSent' | 'bitsReceived'): void {
+    for (const [key, n] of Object.entries(bits)) {
+      const dot = key.lastIndexOf('.');
+      this.fieldCount(key.slice(0, dot), key.slice(dot + 1))[direction] += n;
+    }
+  }
+
   private addEvent(peer: string, event: string, fields: Record<string, unknown>): void {
     const object = `${peer} ${String(fields.id)}`;
     if (event === 'game_object_created' && typeof fields.type === 'string') {
       this.objectTypes.set(object, fields.type);
       this.created.set(fields.type, (this.created.get(fields.type) ?? 0) + 1);
     } else if (event === 'field' && typeof fields.field === 'string') {
-      const type = this.objectTypes.get(object) ?? '?';
-      const key = `${type}.${fields.field}`;
-      const count = this.fieldCounts.get(key) ?? { type, field: fields.field, changes: 0 };
-      count.changes++;
-      this.fieldCounts.set(key, count);
+      this.fieldCount(this.objectTypes.get(object) ?? '?', fields.field).changes++;
     } else if (event === 'game_object_destroyed') {
       this.objectTypes.delete(object);
     }

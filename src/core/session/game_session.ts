@@ -515,6 +515,7 @@ export class GameSession {
   }
 
   private onUpdate(connection: Connection, body: Uint8Array): string {
+    const meter = this.node.environment.meter;
     return this.replicator.applyUpdate(body, connection.packetOrdinal, (id) => {
       const object = this.objects.get(id);
       return object && this.senderMayChange(connection.peer, object) ? object : undefined;
@@ -522,7 +523,7 @@ export class GameSession {
       // The host passes the change on to everyone else.
       if (this.role === 'host') object.markDirty(index, connection.peer);
       this.onRemoteChange?.(object, index);
-    });
+    }, meter?.logsFields ? (field, bits) => meter.fieldBits(connection.peer, 'received', field, bits) : undefined);
   }
 
   // ---- transmitting ---------------------------------------------------------------------------

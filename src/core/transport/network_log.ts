@@ -6,14 +6,15 @@
  *
  *   {"log":"stingray-network","version":2,"started":"<ISO time>"}
  *   {"frame":0,"time":0,"peer":"a1","name":"0:host"}
- *   {"frame":12,"time":0.4,"peer":"a1","remote":"b2","sent":{"rpc_hello":40,"overhead":12},"received":{"objects: unit":18,"overhead":12},"packets":[1,1],"messages":[{"rpc_hello":1},{"objects: unit":1}],"resent":{"rpc_hello":40},"lost":1,"rtt":41.5}
+ *   {"frame":12,"time":0.4,"peer":"a1","remote":"b2","sent":{"rpc_hello":40,"overhead":12},"received":{"objects: unit":18,"overhead":12},"packets":[1,1],"messages":[{"rpc_hello":1},{"objects: unit":1}],"resent":{"rpc_hello":40},"fields":[{},{"unit.position":38}],"lost":1,"rtt":41.5}
  *   {"frame":12,"time":0.4,"peer":"a1","tag":"wave 2 starts"}
  *
  * Categories are the same at both ends: each RPC message by name, `objects: <type>` for field
  * updates of each object type (`objects` when one update message mixes types), `object create`,
  * `session` (membership), `lobby`, `channel`, and `overhead` (packet and record headers, acks and
  * keep-alives). Sent messages are counted each time they go out; `resent` is the part of `sent` that
- * went out again. `packets` is [sent, received], `messages` [sent, received] message counts by category (a
+ * went out again. `fields` (when any) is [sent, received] bits by `type.field` of the field values
+ * in object updates (sent: counted when the update is queued). `packets` is [sent, received], `messages` [sent, received] message counts by category (a
  * message counts once, when its last fragment first goes out); `lost` the packets given up on this frame; `rtt`
  * the mean round-trip time in milliseconds of the samples taken this frame. The `name` line gives
  * the runner's name of a peer once it has an id. The lines of several peers of one process share a
@@ -40,6 +41,7 @@ interface Traffic {
   packets: [number, number];
   messages: [Record<string, number>, Record<string, number>];
   resent: Record<string, number>;
+  fields: [Record<string, number>, Record<string, number>];
   lost: number;
   rttSum: number;
   rttSamples: number;
@@ -91,7 +93,7 @@ export class NetworkLog implements TrafficMeter {
 
   private of(remote: PeerId): Traffic {
     let t = this.traffic.get(remote);
-    if (!t) this.traffic.set(remote, (t = { sent: {}, received: {}, packets: [0, 0], messages: [{}, {}], resent: {}, lost: 0, rttSum: 0, rttSamples: 0 }));
+    if (!t) this.traffic.set(remote, (t = { sent: {}, received: {}, packets: [0, 0], messages: [{}, {}], resent: {}, fields: [{}, {}], lost: 0, rttSum: 0, rttSamples: 0 }));
     return t;
   }
 
@@ -106,6 +108,13 @@ export class NetworkLog implements TrafficMeter {
 
   lost(remote: PeerId): void {
     this.of(remote).lost++;
+  }
+
+  readonly logsFields = true;
+
+  fieldBits(remote: PeerId, direction: 'sent' | 'received', field: string, bits: number): void {
+    const counts = this.of(remote).fields[direction === 'sent' ? 0 : 1];
+    counts[field] = (counts[field] ?? 0) + bits;
   }
 
   rtt(remote: PeerId, seconds: number): void {
@@ -140,6 +149,7 @@ export class NetworkLog implements TrafficMeter {
     for (const [remote, t] of this.traffic) {
       const line: Record<string, unknown> = { frame: this.frame, time, peer, remote, sent: t.sent, received: t.received, packets: t.packets, messages: t.messages };
       if (Object.keys(t.resent).length > 0) line.resent = t.resent;
+      if (Object.keys(t.fields[0]).length > 0 || Object.keys(t.fields[1]).length > 0) line.fields = t.fields;
       if (t.lost > 0) line.lost = t.lost;
       if (t.rttSamples > 0) line.rtt = Math.round((t.rttSum / t.rttSamples) * 10000) / 10;
       this.file.write(line);
