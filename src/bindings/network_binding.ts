@@ -94,15 +94,12 @@ export class ScriptNetwork {
   constructor(readonly options: ScriptNetworkOptions) {
     this.networkLog = options.log;
     // The transport reports to whichever log is open at the time.
-    const network = this;
     const meter = {
       sent: (peer: PeerId, tag: string, bytes: number, part?: SentPart) => this.networkLog?.sent(peer, tag, bytes, part),
       received: (peer: PeerId, tag: string, bytes: number) => this.networkLog?.received(peer, tag, bytes),
       lost: (peer: PeerId) => this.networkLog?.lost(peer),
       rtt: (peer: PeerId, seconds: number) => this.networkLog?.rtt(peer, seconds),
-      get logsFields() {
-        return network.networkLog !== undefined;
-      },
+      logsFields: () => this.networkLog !== undefined,
       fieldBits: (peer: PeerId, direction: 'sent' | 'received', field: string, bits: number) => this.networkLog?.fieldBits(peer, direction, field, bits),
     };
     this.node = new NetworkNode({ ...options.environment, meter });

@@ -523,7 +523,7 @@ export class GameSession {
       // The host passes the change on to everyone else.
       if (this.role === 'host') object.markDirty(index, connection.peer);
       this.onRemoteChange?.(object, index);
-    }, meter?.logsFields ? (field, bits) => meter.fieldBits(connection.peer, 'received', field, bits) : undefined);
+    }, meter?.logsFields() ? (field, bits) => meter.fieldBits(connection.peer, 'received', field, bits) : undefined);
   }
 
   // ---- transmitting ---------------------------------------------------------------------------

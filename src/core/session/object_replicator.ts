@@ -438,7 +438,7 @@ export class ObjectReplicator {
     const w = this.writer;
     // Bits per `type.field` for the network log, only while one is written.
     const meter = this.node.environment.meter;
-    const fieldBits = meter?.logsFields ? new Map<string, number>() : undefined;
+    const fieldBits = meter?.logsFields() ? new Map<string, number>() : undefined;
     w.reset();
     w.writeBits(Service.Session, 8);
     w.writeBits(SessionMessage.Update, 8);

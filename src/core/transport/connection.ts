@@ -33,7 +33,7 @@ export interface TrafficMeter {
   /** A round-trip time sample, in seconds (the newest acknowledged packet's). */
   rtt(peer: PeerId, seconds: number): void;
   /** Whether `fieldBits` is wanted now (measuring fields costs a little on the replication path). */
-  readonly logsFields: boolean;
+  logsFields(): boolean;
   /** The bits of one field value (`type.field`) in an object update queued for or received from `peer`. */
   fieldBits(peer: PeerId, direction: 'sent' | 'received', field: string, bits: number): void;
 }

@@ -110,7 +110,9 @@ export class NetworkLog implements TrafficMeter {
     this.of(remote).lost++;
   }
 
-  readonly logsFields = true;
+  logsFields(): boolean {
+    return true;
+  }
 
   fieldBits(remote: PeerId, direction: 'sent' | 'received', field: string, bits: number): void {
     const counts = this.of(remote).fields[direction === 'sent' ? 0 : 1];
