@@ -5,7 +5,7 @@
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readNetworkLog, renderReport } from '../src/analyzer/network_log_report.js';
+import { analyzeNetworkLog } from '../src/analyzer/network_log_report.js';
 import { NetworkLog, NetworkLogFile } from '../src/core/transport/network_log.js';
 import { printTable } from './measure.js';
 
@@ -25,11 +25,12 @@ export async function benchAnalyzer(): Promise<void> {
     logs.forEach((log, i) => {
       for (const remote of peers) {
         if (remote === peers[i]) continue;
-        log.sent(remote, 'objects: player_unit', 400 + (frame % 50));
+        log.sent(remote, 'objects: player_unit', 400 + (frame % 50), 'message');
         log.sent(remote, 'overhead', 12);
-        if (frame % 10 === 0) log.sent(remote, 'rpc_hit', 24);
-        log.received(remote, 'session', 380);
+        if (frame % 10 === 0) log.sent(remote, 'rpc_hit', 24, 'message');
+        log.received(remote, 'objects: player_unit', 380);
         log.received(remote, 'overhead', 12);
+        log.rtt(remote, 0.05);
       }
       if (frame % 1800 === 0) log.tag(`minute ${frame / 1800}`, time);
       log.endFrame(time);
@@ -37,13 +38,12 @@ export async function benchAnalyzer(): Promise<void> {
   }
   for (const log of logs) log.close();
   const started = performance.now();
-  const model = await readNetworkLog(file);
-  const html = renderReport(model, 'session.log');
+  const { html, model, lines } = await analyzeNetworkLog(file, undefined);
   writeFileSync(path.join(dir, 'report.html'), html);
   const seconds = (performance.now() - started) / 1000;
   printTable('Network analyzer: the log of a 10-minute, 4-peer session', ['what', 'figure'], [
-    ['log', `${model.lines.toLocaleString('en')} lines, ${(statSync(file).size / 2 ** 20).toFixed(1)} MB`],
+    ['log', `${lines.toLocaleString('en')} lines, ${(statSync(file).size / 2 ** 20).toFixed(1)} MB`],
     ['analyze + render', `${seconds.toFixed(1)} s (target: seconds)`],
-    ['report', `${model.series.length} graphs, ${(html.length / 1024).toFixed(0)} kB`],
+    ['report', `${model.connections.size} connections in ${model.bucketMs} ms buckets, ${(html.length / 1024).toFixed(0)} kB`],
   ]);
 }

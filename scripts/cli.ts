@@ -2,12 +2,13 @@
  * `stingray-net`: the command line of stingray-network.
  *
  *   stingray-net run <script.lua>... [options] [-- script args]   run game scripts headless
- *   stingray-net analyze <network log> [-o report.html]            the network log's bandwidth report
+ *   stingray-net analyze <network log> [-o report.html] [--bucket MS]  the network log's traffic report
  *   stingray-net platform [--port N]                               the emulated Steam / PSN / Xbox Live service
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readNetworkLog, renderReport } from '../src/analyzer/network_log_report.js';
+import { analyzeNetworkLog } from '../src/analyzer/network_log_report.js';
+import { NetworkLogError } from '../src/analyzer/network_log_reader.js';
 import { PlatformServer } from '../src/core/platform/platform_server.js';
 import { PlatformService } from '../src/core/platform/platform_service.js';
 import { parseRunOptions, UsageError } from '../src/runner/run_options.js';
@@ -20,7 +21,7 @@ const HELP = `stingray-net: run Autodesk Stingray Lua game scripts headless, wit
 
 usage:
   stingray-net run <script.lua>... [options] [-- script args]
-  stingray-net analyze <network log> [-o report.html]
+  stingray-net analyze <network log> [-o report.html] [--bucket MS]
   stingray-net platform [--port N]
 
 run options:
@@ -41,23 +42,51 @@ run options:
                     Xbox Live, so peers in several processes meet (default: one in this process)
   -- ARGS           arguments for the scripts, read with Application.argv()
 
+analyze options:
+  -o FILE           where the report goes (default: the log's name with .html)
+  --bucket MS       the graphs' time bucket in milliseconds (default: 100, or wider so a long
+                    log has at most 1500 points per series)
+
 platform options:
   --port N          the TCP port on 127.0.0.1 to serve on (default ${DEFAULT_PLATFORM_PORT}; 0 picks a free one)
 
 exit codes: 0 ok, 1 Lua error, 2 usage error, or the code given to Application.quit(code).
 `;
 
-/** `stingray-net analyze <log> [-o report.html]`: the bandwidth report of a network log. */
+/** Bucket widths `analyze --bucket` accepts, in ms. */
+const MAX_BUCKET_MS = 3_600_000;
+
+/** `stingray-net analyze <log> [-o report.html] [--bucket MS]`: the traffic report of a network log. */
 async function analyze(args: readonly string[], stderr: (text: string) => void): Promise<number> {
-  const out = args.indexOf('-o') >= 0 ? args[args.indexOf('-o') + 1] : undefined;
-  const log = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '-o');
-  if (!log) throw new UsageError('analyze: which network log? (stingray-net analyze <log> -o report.html)');
+  let log: string | undefined;
+  let out: string | undefined;
+  let bucketMs: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-o') out = args[++i];
+    else if (arg === '--bucket') {
+      const text = args[++i] ?? '';
+      bucketMs = Number(text);
+      if (!Number.isInteger(bucketMs) || bucketMs < 1 || bucketMs > MAX_BUCKET_MS) throw new UsageError(`analyze: --bucket takes a whole number of milliseconds, 1..${MAX_BUCKET_MS}, got '${text}'`);
+    } else if (arg.startsWith('-') || log !== undefined) throw new UsageError(`analyze: unexpected argument '${arg}' (stingray-net analyze <log> [-o report.html] [--bucket MS])`);
+    else log = arg;
+  }
+  if (!log) throw new UsageError('analyze: which network log? (stingray-net analyze <log> [-o report.html] [--bucket MS])');
+  if (out === undefined && args.includes('-o')) throw new UsageError('analyze: -o needs a file name');
   if (!existsSync(log)) throw new UsageError(`analyze: no such file: ${log}`);
   const report = out ?? log.replace(/(\.[^./]*)?$/, '.html');
   const started = performance.now();
-  const model = await readNetworkLog(log, (fraction) => stderr(`\ranalyzing ${log}: ${Math.round(fraction * 100)}%`));
-  writeFileSync(report, renderReport(model, path.basename(log)));
-  stderr(`\n${model.lines.toLocaleString('en')} lines, ${model.series.length} graphs, ${model.tags.length} tags in ${((performance.now() - started) / 1000).toFixed(1)} s: ${report}\n`);
+  let analysis: Awaited<ReturnType<typeof analyzeNetworkLog>>;
+  try {
+    analysis = await analyzeNetworkLog(log, bucketMs, (fraction) => stderr(`\ranalyzing ${log}: ${Math.round(fraction * 100)}%`));
+  } catch (error) {
+    if (!(error instanceof NetworkLogError)) throw error;
+    throw new UsageError(`analyze: ${error.message}`);
+  }
+  writeFileSync(report, analysis.html);
+  const { model, lines } = analysis;
+  stderr(`\n${lines.toLocaleString('en')} lines, ${model.connections.size} connections, ${model.tags.length} tags, ${model.bucketMs} ms buckets in ${((performance.now() - started) / 1000).toFixed(1)} s: ${report}\n`);
+  if (analysis.truncated) stderr(`${log}: the last line was cut short (the run stopped while writing it) and is left out\n`);
   return 0;
 }
 

@@ -27,7 +27,7 @@ export type { ResourceLookup, ResourceResolver } from './core/config/resource_re
 
 // Transport
 export { Host, type DropCounters, type HostEvent, type HostOptions, type QosSettings } from './core/transport/host.js';
-export type { Connection, ConnectionState, ConnectionStats, DeliveryCallback, TrafficMeter } from './core/transport/connection.js';
+export type { Connection, ConnectionState, ConnectionStats, DeliveryCallback, SentPart, TrafficMeter } from './core/transport/connection.js';
 export type { DataPacket, DataRecord, PacketType, RecordKind } from './core/transport/packet.js';
 export type { RateLimiter } from './core/transport/qos.js';
 export { defaultTransportSettings, type TransportSettings } from './core/transport/transport_settings.js';
@@ -66,9 +66,11 @@ export { Rpc, type RpcTarget } from './core/session/rpc.js';
 export type { ScriptEvent } from './core/session/script_event.js';
 
 // The network log and its analyzer
-export { NetworkLog, NetworkLogFile } from './core/transport/network_log.js';
+export { NETWORK_LOG_VERSION, NetworkLog, NetworkLogFile } from './core/transport/network_log.js';
 export { ReplaySession } from './core/session/replay_session.js';
-export { readNetworkLog, renderReport, type LogModel, type Series, type Tag } from './analyzer/network_log_report.js';
+export { analyzeNetworkLog, renderReport } from './analyzer/network_log_report.js';
+export { NetworkLogError, readNetworkLog, type EventLine, type NameLine, type NetworkLogLine, type TagLine, type TrafficLine } from './analyzer/network_log_reader.js';
+export { Buckets, CategoryBuckets, ConnectionTraffic, TrafficModel, type CategoryTotals, type FieldCount, type Tag } from './analyzer/traffic_model.js';
 
 // The Lua side and the runner
 export { createStingrayVm, type StingrayVm, type StingrayVmOptions } from './bindings/stingray_vm.js';

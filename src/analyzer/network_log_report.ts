@@ -1,214 +1,214 @@
 /**
- * The Network Analyzer: reads a network log (network_log.ts) as a stream and writes a
- * self-contained HTML page with, for every peer and direction, a graph of bandwidth over time
- * stacked by category, the dump tags as labelled vertical markers, and a table of the top
- * consumers.
+ * The Network Analyzer's report: one self-contained HTML page (uPlot and the page's script inlined,
+ * so it works offline) over a TrafficModel. The page's data is one JSON block; report_page.js draws
+ * the interactive graphs from it (one colour per category across the page, one legend that toggles
+ * categories everywhere, zoom and hover), and the tables are HTML that the script makes sortable.
  */
-import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { readNetworkLog } from './network_log_reader.js';
+import { TrafficModel, type ConnectionTraffic } from './traffic_model.js';
 
-/** Points per graph at most: long runs are bucketed so the page stays light. */
-const MAX_POINTS = 600;
-/** Categories drawn per graph; the rest are summed as "other". */
-const MAX_CATEGORIES = 7;
-const FRAME = 1 / 30;
+const require = createRequire(import.meta.url);
 
-interface LogLine {
-  time?: number;
-  peer?: string;
-  remote?: string;
-  sent?: Record<string, number>;
-  received?: Record<string, number>;
-  tag?: string;
-  log?: string;
+/** Read once per process: the charting library and the page script, inlined into every report. */
+let assets: { uplotJs: string; uplotCss: string; pageJs: string } | undefined;
+function pageAssets(): NonNullable<typeof assets> {
+  assets ??= {
+    uplotJs: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
+    uplotCss: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
+    pageJs: readFileSync(new URL('./report_page.js', import.meta.url), 'utf8'),
+  };
+  return assets;
 }
 
-export interface Tag {
-  time: number;
-  peer: string;
-  text: string;
+/** Categorical colours (Tableau 20 order, darker first); categories beyond them get evenly spaced hues. `overhead` is always grey. */
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#499894', '#86bcb6', '#d37295', '#a0cbe8', '#ffbe7d', '#8cd17d', '#b6992d', '#f1ce63', '#d4a6c8', '#fabfd2', '#d7b5a6'];
+const OVERHEAD_COLOUR = '#9d9d9d';
+
+/** `#rrggbb` (the page appends an alpha byte for the stacked areas' fill). */
+function colourOf(category: string, rank: number): string {
+  if (category === 'overhead') return OVERHEAD_COLOUR;
+  return PALETTE[rank] ?? hueColour((rank * 137.5) % 360);
 }
 
-/** Bytes per category over time for one peer, one remote and one direction. */
-export interface Series {
-  peer: string;
-  remote: string;
-  direction: 'sent' | 'received';
-  /** time (s) of each sample -> category -> bytes */
-  samples: Map<number, Map<string, number>>;
-  totals: Map<string, number>;
+/** A colour of hue `h` (degrees) at 55% saturation and lightness, as `#rrggbb`. */
+function hueColour(h: number): string {
+  const s = 0.55;
+  const l = 0.55;
+  const a = s * Math.min(l, 1 - l);
+  const channel = (n: number): string => {
+    const k = (n + h / 30) % 12;
+    const v = l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
+    return Math.round(v * 255).toString(16).padStart(2, '0');
+  };
+  return `#${channel(0)}${channel(8)}${channel(4)}`;
 }
-
-export interface LogModel {
-  series: Series[];
-  tags: Tag[];
-  duration: number;
-  lines: number;
-  malformedLines: number;
-}
-
-/** Read a log, reporting progress (0..1) as it goes. */
-export async function readNetworkLog(file: string, progress: (fraction: number) => void = () => undefined): Promise<LogModel> {
-  const size = statSync(file).size || 1;
-  const stream = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  const byKey = new Map<string, Series>();
-  const model: LogModel = { series: [], tags: [], duration: 0, lines: 0, malformedLines: 0 };
-  let readBytes = 0;
-  let reported = 0;
-  for await (const text of lines) {
-    readBytes += Buffer.byteLength(text) + 1;
-    model.lines++;
-    if (readBytes / size - reported >= 0.05) {
-      reported = readBytes / size;
-      progress(Math.min(1, reported));
-    }
-    let line: LogLine;
-    try {
-      line = JSON.parse(text) as LogLine;
-    } catch {
-      model.malformedLines++;
-      continue;
-    }
-    if (line.log !== undefined) continue;
-    if (typeof line.time !== 'number' || typeof line.peer !== 'string') {
-      model.malformedLines++;
-      continue;
-    }
-    model.duration = Math.max(model.duration, line.time);
-    if (line.tag !== undefined) {
-      model.tags.push({ time: line.time, peer: line.peer, text: String(line.tag) });
-      continue;
-    }
-    for (const direction of ['sent', 'received'] as const) {
-      const traffic = line[direction];
-      if (!traffic || typeof line.remote !== 'string') continue;
-      const key = `${line.peer} ${line.remote} ${direction}`;
-      let series = byKey.get(key);
-      if (!series) byKey.set(key, (series = { peer: line.peer, remote: line.remote, direction, samples: new Map(), totals: new Map() }));
-      let sample = series.samples.get(line.time);
-      if (!sample) series.samples.set(line.time, (sample = new Map()));
-      for (const [category, bytes] of Object.entries(traffic)) {
-        if (typeof bytes !== 'number') continue;
-        sample.set(category, (sample.get(category) ?? 0) + bytes);
-        series.totals.set(category, (series.totals.get(category) ?? 0) + bytes);
-      }
-    }
-  }
-  progress(1);
-  model.series = [...byKey.values()].sort((a, b) => (a.peer + a.remote + a.direction < b.peer + b.remote + b.direction ? -1 : 1));
-  return model;
-}
-
-const COLORS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#9c755f'];
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Stacked-area graph of bytes per second by category, with the tags as vertical markers. */
-function chart(series: Series, tags: readonly Tag[], duration: number): string {
-  const width = 900;
-  const height = 220;
-  const left = 60;
-  const top = 10;
-  const plotW = width - left - 10;
-  const plotH = height - top - 30;
-  const categories = [...series.totals.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
-  const shown = categories.slice(0, MAX_CATEGORIES);
-  const hasOther = categories.length > shown.length;
-  const layers = hasOther ? [...shown, 'other'] : shown;
-  const bucket = Math.max(FRAME, duration / MAX_POINTS);
-  const buckets = Math.max(1, Math.ceil(duration / bucket) + 1);
-  // bytes per second per layer per bucket
-  const values = layers.map(() => new Float64Array(buckets));
-  for (const [time, sample] of series.samples) {
-    const b = Math.min(buckets - 1, Math.floor(time / bucket));
-    for (const [category, bytes] of sample) {
-      const layer = shown.indexOf(category);
-      const at = layer >= 0 ? layer : layers.length - 1;
-      values[at]![b]! += bytes / bucket;
-    }
-  }
-  let peak = 1;
-  for (let b = 0; b < buckets; b++) {
-    let sum = 0;
-    for (const v of values) sum += v[b]!;
-    peak = Math.max(peak, sum);
-  }
-  const x = (t: number): number => left + (duration > 0 ? (t / duration) * plotW : 0);
-  const y = (v: number): number => top + plotH - (v / peak) * plotH;
-  const base = new Float64Array(buckets);
-  const paths = layers.map((category, i) => {
-    const upper: string[] = [];
-    const lower: string[] = [];
-    for (let b = 0; b < buckets; b++) {
-      const t = b * bucket;
-      lower.push(`${x(t).toFixed(1)},${y(base[b]!).toFixed(1)}`);
-      base[b]! += values[i]![b]!;
-      upper.push(`${x(t).toFixed(1)},${y(base[b]!).toFixed(1)}`);
-    }
-    const d = `M${upper.join('L')}L${lower.reverse().join('L')}Z`;
-    return `<path class="series" data-category="${escape(category)}" fill="${COLORS[i % COLORS.length]}" fill-opacity="0.85" d="${d}"><title>${escape(category)}</title></path>`;
-  });
-  const markers = tags
-    .filter((tag) => tag.peer === series.peer)
-    .map((tag) => {
-      const mx = x(tag.time).toFixed(1);
-      // Labels near the right edge go to the left of their line.
-      const anchor = x(tag.time) > left + plotW * 0.8 ? 'text-anchor="end" dx="-3"' : 'dx="3"';
-      return `<g class="marker" data-time="${tag.time}" data-x="${mx}"><line x1="${mx}" x2="${mx}" y1="${top}" y2="${top + plotH}" stroke="#222" stroke-dasharray="4 3"/><text x="${mx}" y="${top + 12}" ${anchor} font-size="11">${escape(tag.text)}</text></g>`;
-    });
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
-    const t = f * duration;
-    return `<text x="${x(t).toFixed(1)}" y="${height - 12}" font-size="11" text-anchor="middle">${t.toFixed(1)} s</text>`;
-  });
-  const legend = layers.map((c, i) => `<span class="key"><i style="background:${COLORS[i % COLORS.length]}"></i>${escape(c)}</span>`).join(' ');
-  const title = `${escape(series.peer)} ${series.direction === 'sent' ? '→' : '←'} ${escape(series.remote)} (${series.direction})`;
-  return `<section class="chart" data-peer="${escape(series.peer)}" data-remote="${escape(series.remote)}" data-direction="${series.direction}">
-<h2>${title}</h2>
-<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" data-duration="${duration}" data-left="${left}" data-width="${plotW}">
-<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="#fafafa" stroke="#ccc"/>
-${paths.join('\n')}
-${markers.join('\n')}
-${ticks.join('\n')}
-<text x="4" y="${top + 10}" font-size="11">${(peak / 1000).toFixed(1)} kB/s</text>
-</svg>
-<p class="legend">${legend}</p>
-</section>`;
+/** JSON safe inside a <script> element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+const round = (v: number): number => Math.round(v * 10) / 10;
+
+/** A table cell that sorts by `value` (numbers right-aligned). */
+function cell(value: number | string, shown?: string): string {
+  return typeof value === 'number' ? `<td data-sort="${value}">${shown ?? value.toLocaleString('en')}</td>` : `<td>${escape(value)}</td>`;
+}
+
+function table(id: string, caption: string, headers: string[], rows: string[][]): string {
+  const head = headers.map((h) => `<th>${escape(h)}</th>`).join('');
+  const body = rows.length > 0 ? rows.map((r) => `<tr>${r.join('')}</tr>`).join('\n') : `<tr><td colspan="${headers.length}">none in this log</td></tr>`;
+  return `<table class="sortable" id="${id}"><caption>${escape(caption)}</caption><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/** Categories the transport and services use; every other one is an RPC message name. */
+function isRpc(category: string): boolean {
+  return !['overhead', 'session', 'lobby', 'channel', 'object create', 'objects', 'rpc', 'unknown'].includes(category) && !category.startsWith('objects: ');
 }
 
 /** The whole report page. */
-export function renderReport(model: LogModel, source: string): string {
-  const totals = new Map<string, { sent: number; received: number }>();
-  for (const series of model.series) {
-    for (const [category, bytes] of series.totals) {
-      const t = totals.get(category) ?? { sent: 0, received: 0 };
-      t[series.direction] += bytes;
-      totals.set(category, t);
-    }
-  }
-  const all = [...totals.values()].reduce((n, t) => n + t.sent + t.received, 0) || 1;
-  const rows = [...totals.entries()]
-    .sort((a, b) => b[1].sent + b[1].received - (a[1].sent + a[1].received))
-    .slice(0, 20)
-    .map(([c, t]) => `<tr><td>${escape(c)}</td><td>${t.sent.toLocaleString('en')}</td><td>${t.received.toLocaleString('en')}</td><td>${(((t.sent + t.received) / all) * 100).toFixed(1)}%</td></tr>`);
+export function renderReport(model: TrafficModel, source: string, lines: number): string {
+  const { uplotJs, uplotCss, pageJs } = pageAssets();
+  const totals = model.categoryTotals();
+  // Ranked by bytes over the whole log, so the biggest categories get the most distinct colours.
+  const categories = [...totals.entries()].sort((a, b) => b[1].bytesSent + b[1].bytesReceived - (a[1].bytesSent + a[1].bytesReceived) || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
+  const index = new Map(categories.map((c, i) => [c, i]));
+  const { factor, count } = model.layout;
+  const seconds = model.bucketMs / 1000;
+  const perSecond = (values: number[]): number[] => values.map((v) => round(v / seconds));
+  const byCategory = (buckets: ConnectionTraffic['sent']): Record<number, number[]> => {
+    const out: Record<number, number[]> = {};
+    for (const [category, b] of buckets.byCategory) out[index.get(category)!] = perSecond(b.merged(factor, count));
+    return out;
+  };
+  const connections = [...model.connections.values()].sort((a, b) => (a.peer + a.remote < b.peer + b.remote ? -1 : 1));
+  const peers = [...new Set([...connections.map((c) => c.peer), ...model.names.keys()])].sort((a, b) => (model.label(a) < model.label(b) ? -1 : 1));
+  const data = {
+    source,
+    bucketMs: model.bucketMs,
+    t: Array.from({ length: count }, (_, k) => round(k * seconds * 1000) / 1000),
+    categories: categories.map((name, rank) => ({ name, colour: colourOf(name, rank) })),
+    peers: peers.map((id) => ({ id, label: model.label(id) })),
+    connections: connections.map((c) => {
+      const rttSum = c.rttSumBuckets.merged(factor, count);
+      const samples = c.rttSampleBuckets.merged(factor, count);
+      return {
+        peer: c.peer,
+        remote: c.remote,
+        sent: byCategory(c.sent),
+        received: byCategory(c.received),
+        packetsSent: perSecond(c.packetsSent.merged(factor, count)),
+        packetsReceived: perSecond(c.packetsReceived.merged(factor, count)),
+        lost: perSecond(c.lost.merged(factor, count)),
+        resent: perSecond(c.resent.merged(factor, count)),
+        rtt: rttSum.map((sum, k) => (samples[k]! > 0 ? round(sum / samples[k]!) : null)),
+      };
+    }),
+    tags: model.tags.map((t) => ({ time: t.time, peer: t.peer, text: t.text })),
+  };
+
+  const swatch = (category: string): string => `<i class="swatch" style="background:${colourOf(category, index.get(category)!)}"></i>`;
+  const categoryRows = categories.map((c) => {
+    const t = totals.get(c)!;
+    return [`<td>${swatch(c)}${escape(c)}</td>`, cell(t.bytesSent), cell(t.bytesResent), cell(t.bytesReceived), cell(t.bytesSent - t.bytesResent - t.bytesReceived), cell(t.messagesSent), cell(t.messagesReceived)];
+  });
+  const rpcRows = categories.filter(isRpc).map((c) => {
+    const t = totals.get(c)!;
+    return [`<td>${swatch(c)}${escape(c)}</td>`, cell(t.messagesSent), cell(t.bytesSent), cell(t.messagesReceived), cell(t.bytesReceived), cell(t.messagesSent ? round(t.bytesSent / t.messagesSent) : 0)];
+  });
+  const objectRows = categories.filter((c) => c === 'objects' || c.startsWith('objects: ')).map((c) => {
+    const t = totals.get(c)!;
+    const type = c === 'objects' ? '(several types in one message)' : c.slice('objects: '.length);
+    return [`<td>${swatch(c)}${escape(type)}</td>`, cell(model.created.get(type) ?? 0), cell(t.messagesSent), cell(t.bytesSent), cell(t.messagesReceived), cell(t.bytesReceived)];
+  });
+  const bytes = (bits: number): string => `<td data-sort="${bits}">${round(bits / 8).toLocaleString('en')}</td>`;
+  const fieldRows = model.fields.sort((a, b) => b.bitsSent - a.bitsSent || b.changes - a.changes).map((f) => [cell(f.type), cell(f.field), bytes(f.bitsSent), bytes(f.bitsReceived), cell(f.changes)]);
+  const talkerRows = connections
+    .map((c) => {
+      let sent = 0;
+      let received = 0;
+      for (const t of c.totals.values()) {
+        sent += t.bytesSent;
+        received += t.bytesReceived;
+      }
+      return { c, sent, received };
+    })
+    .sort((a, b) => b.sent - a.sent)
+    .map(({ c, sent, received }) => [
+      cell(model.label(c.peer)),
+      cell(model.label(c.remote)),
+      cell(sent),
+      cell(received),
+      cell(c.packets[0]),
+      cell(c.packets[1]),
+      cell(c.lostPackets),
+      cell(c.packets[0] ? round((c.lostPackets / c.packets[0]) * 100) : 0, c.packets[0] ? `${round((c.lostPackets / c.packets[0]) * 100)}%` : '–'),
+      cell(c.rttSamples ? round(c.rttSum / c.rttSamples) : 0, c.rttSamples ? `${round(c.rttSum / c.rttSamples)} ms` : '–'),
+    ]);
+
+  const peerSections = peers
+    .map((peer) => {
+      const own = connections.filter((c) => c.peer === peer);
+      const blocks = own.map((c) => {
+        const i = connections.indexOf(c);
+        return `<div class="connection" data-connection="${i}"><h3>${escape(model.label(peer))} ⇄ ${escape(model.label(c.remote))}</h3><div class="charts"></div></div>`;
+      });
+      return `<section class="peer" data-peer="${escape(peer)}"><h2>${escape(model.label(peer))}</h2>${blocks.join('\n') || '<p>no traffic logged</p>'}</section>`;
+    })
+    .join('\n');
+
+  const tagCount = model.tags.length;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Network analysis: ${escape(source)}</title>
+<style>${uplotCss}</style>
 <style>
-body { font: 14px system-ui, sans-serif; margin: 24px; color: #222; }
-h1 { font-size: 20px; } h2 { font-size: 15px; margin: 18px 0 4px; }
-.key { margin-right: 12px; white-space: nowrap; } .key i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
-table { border-collapse: collapse; } td, th { padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: right; } td:first-child, th:first-child { text-align: left; }
+body { font: 14px system-ui, sans-serif; margin: 0 24px 24px; color: #222; }
+h1 { font-size: 20px; margin: 16px 0 4px; } h2 { font-size: 17px; margin: 28px 0 6px; border-bottom: 1px solid #ccc; } h3 { font-size: 14px; margin: 14px 0 2px; }
+#legend { position: sticky; top: 0; z-index: 5; background: #fff; padding: 6px 0; border-bottom: 1px solid #ddd; }
+#legend label { margin-right: 12px; white-space: nowrap; cursor: pointer; user-select: none; } #legend label.off { opacity: 0.35; }
+.swatch { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: -1px; border-radius: 2px; }
+.chart { position: relative; margin: 4px 0 10px; } .chart .title { font-size: 12px; color: #444; margin-left: 60px; }
+.tagstrip { position: relative; margin-left: 0; } .tagstrip span { position: absolute; font-size: 11px; white-space: nowrap; color: #222; background: #fff; padding: 0 2px; border-left: 1px dashed #555; }
+.hover { position: absolute; pointer-events: none; z-index: 4; background: rgba(255,255,255,0.94); border: 1px solid #bbb; font-size: 11px; padding: 3px 6px; display: none; white-space: nowrap; }
+table { border-collapse: collapse; margin: 8px 0 18px; } caption { text-align: left; font-weight: 600; padding: 4px 0; }
+td, th { padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: right; } td:first-child, th:first-child { text-align: left; }
+th { cursor: pointer; background: #f4f4f4; } th.asc::after { content: " ▲"; } th.desc::after { content: " ▼"; }
+.note { color: #555; font-size: 12px; }
 </style></head>
 <body>
 <h1>Network analysis: ${escape(source)}</h1>
-<p>${model.series.length} graphs over ${model.duration.toFixed(1)} s; ${model.tags.length} dump tags; ${model.lines.toLocaleString('en')} log lines${model.malformedLines ? `, ${model.malformedLines} malformed (skipped)` : ''}.</p>
-<h2>Top consumers</h2>
-<table id="top"><thead><tr><th>category</th><th>bytes sent</th><th>bytes received</th><th>share</th></tr></thead><tbody>
-${rows.join('\n')}
-</tbody></table>
-${model.series.map((s) => chart(s, model.tags, model.duration)).join('\n')}
+<p id="summary">${peers.length} peers, ${connections.length} connections over ${model.duration.toFixed(1)} s; ${tagCount} dump tag${tagCount === 1 ? '' : 's'}; ${lines.toLocaleString('en')} log lines.
+Bucket width <b id="bucket">${model.bucketMs} ms</b> (every point sums the frames that ended in its bucket; change it with <code>stingray-net analyze --bucket MS</code>).
+Drag across a graph to zoom (all graphs follow), double-click to zoom out; click a category to hide or show it everywhere.</p>
+<div id="legend">${categories.map((c) => `<label data-category="${escape(c)}">${swatch(c)}${escape(c)}</label>`).join('')}</div>
+<h2 id="overview">All peers</h2>
+<div id="overview-charts"></div>
+${table('talkers', 'Top talkers: each peer’s traffic with each remote, as the peer logged it', ['peer', 'remote', 'bytes sent', 'bytes received', 'packets sent', 'packets received', 'packets lost', 'loss', 'mean RTT'], talkerRows)}
+${table('categories', 'Categories: what every peer sent and received (sent − resent − received is what was lost or in flight when the run stopped)', ['category', 'bytes sent', 'of which resent', 'bytes received', 'unaccounted', 'messages sent', 'messages received'], categoryRows)}
+${table('rpcs', 'RPCs: counts and bytes in each direction, summed over peers', ['message', 'sent', 'bytes sent', 'received', 'bytes received', 'bytes per message'], rpcRows)}
+${table('objects', 'Object types: field update messages and bytes in each direction, summed over peers', ['object type', 'copies created', 'update messages sent', 'bytes sent', 'update messages received', 'bytes received'], objectRows)}
+${table('fields', 'Fields: bytes of their values in updates each way (the rest of an update is ids, masks and frames), and values that other peers’ updates changed, summed over peers', ['object type', 'field', 'bytes sent', 'bytes received', 'values applied'], fieldRows)}
+${peerSections}
+<script type="application/json" id="report-data">${scriptJson(data)}</script>
+<script>${uplotJs}</script>
+<script>${pageJs}</script>
 </body></html>
 `;
+}
+
+/**
+ * Read a network log and render its report; `bucketMs` fixes the bucket width (else it is picked).
+ * Rejects with a NetworkLogError when the file is not a network log this analyzer reads.
+ */
+export async function analyzeNetworkLog(file: string, bucketMs: number | undefined, progress?: (fraction: number) => void): Promise<{ html: string; model: TrafficModel; lines: number; truncated: boolean }> {
+  const model = TrafficModel.forBucket(bucketMs);
+  const { lines, truncated } = await readNetworkLog(file, (line) => model.add(line), progress);
+  return { html: renderReport(model, path.basename(file), lines), model, lines, truncated };
 }

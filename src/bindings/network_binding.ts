@@ -18,6 +18,7 @@ import type { PeerId } from '../core/base/peer_id.js';
 import { Random } from '../core/base/random.js';
 import { Rpc } from '../core/session/rpc.js';
 import type { NetworkLog } from '../core/transport/network_log.js';
+import type { SentPart } from '../core/transport/connection.js';
 import type { ScriptEvent } from '../core/session/script_event.js';
 
 import { MAX_MTU, MIN_MTU, type TransportSettings } from '../core/transport/transport_settings.js';
@@ -94,8 +95,12 @@ export class ScriptNetwork {
     this.networkLog = options.log;
     // The transport reports to whichever log is open at the time.
     const meter = {
-      sent: (peer: PeerId, tag: string, bytes: number) => this.networkLog?.sent(peer, tag, bytes),
+      sent: (peer: PeerId, tag: string, bytes: number, part?: SentPart) => this.networkLog?.sent(peer, tag, bytes, part),
       received: (peer: PeerId, tag: string, bytes: number) => this.networkLog?.received(peer, tag, bytes),
+      lost: (peer: PeerId) => this.networkLog?.lost(peer),
+      rtt: (peer: PeerId, seconds: number) => this.networkLog?.rtt(peer, seconds),
+      logsFields: () => this.networkLog !== undefined,
+      fieldBits: (peer: PeerId, direction: 'sent' | 'received', field: string, bits: number) => this.networkLog?.fieldBits(peer, direction, field, bits),
     };
     this.node = new NetworkNode({ ...options.environment, meter });
   }

@@ -436,7 +436,8 @@ export class GameSession {
 
   // ---- receiving ------------------------------------------------------------------------------
 
-  private onMessage(connection: Connection, r: ByteReader): void {
+  /** Returns the network log category of object creations and updates (the rest count as `session`). */
+  private onMessage(connection: Connection, r: ByteReader): string | void {
     const peer = connection.peer;
     const type = r.u8() as SessionMessage;
     switch (type) {
@@ -515,7 +516,7 @@ export class GameSession {
       }
       case SessionMessage.Create:
         this.onCreate(peer, r.rest());
-        return;
+        return 'object create';
       case SessionMessage.Destroy: {
         const id = r.u32();
         const by = peerIdFromBigInt(r.u64());
@@ -524,8 +525,7 @@ export class GameSession {
         return;
       }
       case SessionMessage.Update:
-        this.onUpdate(connection, r.rest());
-        return;
+        return this.onUpdate(connection, r.rest());
       case SessionMessage.HostMigrate: {
         const successor = peerIdFromBigInt(r.u64());
         const nextBlockStart = r.u32();
@@ -588,15 +588,16 @@ export class GameSession {
     this.events.push({ name: 'game_object_destroyed', id, peer: by, release: () => this.forget(object) });
   }
 
-  private onUpdate(connection: Connection, body: Uint8Array): void {
-    this.replicator.applyUpdate(body, connection.packetOrdinal, (id) => {
+  private onUpdate(connection: Connection, body: Uint8Array): string {
+    const meter = this.node.environment.meter;
+    return this.replicator.applyUpdate(body, connection.packetOrdinal, (id) => {
       const object = this.objects.get(id);
       return object && this.senderMayChange(connection.peer, object) ? object : undefined;
     }, (object, index) => {
       // The host passes the change on to everyone else.
       if (this.role === 'host') object.markDirty(index, connection.peer);
       this.onRemoteChange?.(object, index);
-    });
+    }, meter?.logsFields() ? (field, bits) => meter.fieldBits(connection.peer, 'received', field, bits) : undefined);
   }
 
   // ---- transmitting ---------------------------------------------------------------------------

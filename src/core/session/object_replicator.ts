@@ -142,9 +142,17 @@ export class ObjectReplicator {
   /**
    * Apply an update message received in packet `ordinal`. `lookup` gives the object an entry names
    * if the sender may change it; entries of other objects (or of another type than the entry says)
-   * are decoded, skipped and counted in `skippedEntries`.
+   * are decoded, skipped and counted in `skippedEntries`. Returns the network log category the
+   * sender gave it: `objects: <type>` when every entry is of one type, else `objects`.
    */
-  applyUpdate(bytes: Uint8Array, ordinal: number, lookup: (id: number) => GameObject | undefined, onApplied: (object: GameObject, index: number) => void): void {
+  applyUpdate(
+    bytes: Uint8Array,
+    ordinal: number,
+    lookup: (id: number) => GameObject | undefined,
+    onApplied: (object: GameObject, index: number) => void,
+    /** Told the bits of each field value the message carries, as `type.field` (for the network log). */
+    onFieldBits?: (field: string, bits: number) => void,
+  ): string {
     const r = new BitReader(bytes);
     const count = r.readGamma() - 1;
     const oneMask = r.readBits(1) === 1;
@@ -164,12 +172,15 @@ export class ObjectReplicator {
     let id = -1;
     let present = new Uint8Array(0);
     let type: ObjectType | undefined;
+    let oneType = true;
     for (let entry = 0; entry < count; entry++) {
       id = id < 0 ? r.readBits(this.idBits) : id + r.readGamma();
       // The type and mask are left out when they repeat the previous entry's.
       if (entry === 0 || (!oneMask && r.readBits(1) === 0)) {
+        const previous = type;
         type = this.config.objectTypeAt(r.readBits(this.config.objectTypeIndexBits));
         if (!type) throw new MalformedError(`update entry for object ${id} with an unknown object type`);
+        oneType &&= !previous || previous === type;
         present = new Uint8Array(type.fields.length);
         for (let i = 0; i < present.length; i++) present[i] = r.readBits(1);
       }
@@ -182,16 +193,19 @@ export class ObjectReplicator {
         if (present[i] === 0) continue;
         const slot = slots[i]!;
         const at = slot * 6;
+        const left = r.bitsLeft;
         const value =
           slot >= 0 && frame[at + 1]! >= 0
             ? this.framable[slot]!.fromCodes(frame[at]! + r.readBits(frame[at + 1]!), frame[at + 2]! + r.readBits(frame[at + 3]!), frame[at + 4]! + r.readBits(frame[at + 5]!))
             : fields[i]!.type.decode(r);
+        onFieldBits?.(`${type!.name}.${fields[i]!.name}`, left - r.bitsLeft);
         if (!object || ordinal <= object.updatedBy[i]!) continue;
         object.updatedBy[i] = ordinal;
         object.setValue(i, value);
         onApplied(object, i);
       }
     }
+    return oneType && type ? `objects: ${type.name}` : 'objects';
   }
 
   /** Objects some peer's copy of which needs fields sent (GameObject.markDirty adds to it). */
@@ -424,6 +438,9 @@ export class ObjectReplicator {
     const generation = ++this.generation;
     const { objects, replicas } = group[0]!;
     const w = this.writer;
+    // Bits per `type.field` for the network log, only while one is written.
+    const meter = this.node.environment.meter;
+    const fieldBits = meter?.logsFields() ? new Map<string, number>() : undefined;
     w.reset();
     w.writeBits(Service.Session, 8);
     w.writeBits(SessionMessage.Update, 8);
@@ -466,6 +483,7 @@ export class ObjectReplicator {
       const slots = this.layoutOf(object.type).slots;
       for (let i = 0; i < fields.length; i++) {
         if (dirty[i] === 0) continue;
+        const start = fieldBits ? w.bitLength : 0;
         const slot = slots[i]!;
         if (slot >= 0 && frame[slot * 6 + 1]! >= 0) {
           for (let at = slot * 6; at < slot * 6 + 6; at += 2) w.writeBits(codes[n++]! - frame[at]!, frame[at + 1]!);
@@ -479,6 +497,10 @@ export class ObjectReplicator {
         } else {
           fields[i]!.type.encode(w, object.values[i]!);
         }
+        if (fieldBits) {
+          const key = `${object.type.name}.${fields[i]!.name}`;
+          fieldBits.set(key, (fieldBits.get(key) ?? 0) + w.bitLength - start);
+        }
       }
     }
     const body = w.finish();
@@ -488,9 +510,10 @@ export class ObjectReplicator {
     for (const work of group) {
       for (const k of entries) work.replicas[k]!.sent(generation);
       const peer = work.peer;
-      this.node.sendFramed(peer, body, false, tag, (delivered) => {
+      const queued = this.node.sendFramed(peer, body, false, tag, (delivered) => {
         if (!delivered) this.resend(carried, peer, generation);
       });
+      if (queued && fieldBits) for (const [field, bits] of fieldBits) meter!.fieldBits(peer, 'sent', field, bits);
     }
   }
 

@@ -60,11 +60,11 @@ export class Rpc {
     this.node.send(peer, Service.Rpc, w.finish(), message.reliable, message.name);
   }
 
-  private onMessage(connection: Connection, bytes: Uint8Array): void {
+  /** Returns the message's name: the network log's category for it. */
+  private onMessage(connection: Connection, bytes: Uint8Array): string {
     const r = new BitReader(bytes);
     const message = this.config.messageAt(r.readBits(this.config.messageIndexBits));
     if (!message) throw new MalformedError('RPC with an unknown message index');
-    this.node.environment.meter?.received(connection.peer, message.name, bytes.length + 1);
     let from: number | PeerId = connection.peer;
     let channel: Channel | undefined;
     const onChannel = r.readBits(1) === 1;
@@ -76,14 +76,15 @@ export class Rpc {
     if (onChannel) {
       if (!channel || channel.state === 'disconnected') {
         this.droppedUnknownChannel++;
-        return;
+        return message.name;
       }
       from = channel.id;
     }
     if (message.sessionBound && !this.inSession()) {
       this.droppedOutsideSession++;
-      return;
+      return message.name;
     }
     this.events.push({ name: 'rpc', message: message.name, from, args });
+    return message.name;
   }
 }

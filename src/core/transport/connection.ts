@@ -17,10 +17,25 @@ export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 /** Told whether an unreliable message arrived: true when its packet was acknowledged, false when it was lost or never sent. */
 export type DeliveryCallback = (delivered: boolean) => void;
 
-/** Counts traffic by category for the network log; `tag` names what a message carries. */
+/** What metered bytes are: a message (or its last fragment) sent the first time, an earlier fragment, or a resend. */
+export type SentPart = 'message' | 'fragment' | 'resend';
+
+/**
+ * Counts traffic by category for the network log; `tag` names what a message carries, the same
+ * category at both ends (the receiving service names it, network_node.ts).
+ */
 export interface TrafficMeter {
-  sent(peer: PeerId, tag: string, bytes: number): void;
+  /** `part` says whether the bytes end a message's first send (it counts as one), start it, or resend it. */
+  sent(peer: PeerId, tag: string, bytes: number, part?: SentPart): void;
   received(peer: PeerId, tag: string, bytes: number): void;
+  /** A packet we sent was given up on (not acknowledged within the resend time). */
+  lost(peer: PeerId): void;
+  /** A round-trip time sample, in seconds (the newest acknowledged packet's). */
+  rtt(peer: PeerId, seconds: number): void;
+  /** Whether `fieldBits` is wanted now (measuring fields costs a little on the replication path). */
+  logsFields(): boolean;
+  /** The bits of one field value (`type.field`) in an object update queued for or received from `peer`. */
+  fieldBits(peer: PeerId, direction: 'sent' | 'received', field: string, bits: number): void;
 }
 
 interface UnreliableMessage {
@@ -174,8 +189,8 @@ export class Connection {
   }
 
   /** Message bytes are metered each time they go out (resends too), packet headers as overhead. */
-  private meterTag(tag: string, bytes: number): void {
-    this.meter?.sent(this.peer, tag, bytes);
+  private meterTag(tag: string, bytes: number, part: SentPart): void {
+    this.meter?.sent(this.peer, tag, bytes, part);
   }
 
   close(reason: string): void {
@@ -254,6 +269,7 @@ export class Connection {
     if (newest) {
       const sample = now - packet.sentAt;
       this.rtt = this.rtt === 0 ? sample : this.rtt + (sample - this.rtt) * RTT_SMOOTHING;
+      this.meter?.rtt(this.peer, sample);
     }
     this.resolve(packet, true);
   }
@@ -262,7 +278,11 @@ export class Connection {
   private resolve(packet: SentPacket, delivered: boolean): void {
     packet.resolved = true;
     if (delivered) this.sender.acknowledge(packet.reliableIds);
-    else this.stats.packetsLost++;
+    else {
+      this.stats.packetsLost++;
+      // Packets still in flight when the connection closes are not losses of the network.
+      if (this.state !== 'disconnected') this.meter?.lost(this.peer);
+    }
     for (const callback of packet.deliveries) callback(delivered);
     this.rateLimiter.observe(delivered);
   }
@@ -335,7 +355,7 @@ export class Connection {
         builder = this.newBuilder(MAX_DATA_HEADER_BYTES + recordOverhead(RecordKind.Reliable, message.body.length) + message.body.length);
       }
       builder.add(RecordKind.Reliable, message.id, message.more, message.body);
-      this.meterTag(message.tag, message.body.length);
+      this.meterTag(message.tag, message.body.length, message.sentAt !== -Infinity ? 'resend' : message.more ? 'fragment' : 'message');
       this.sender.markSent(message, now);
       record.reliableIds.push(message.id);
     }
@@ -344,7 +364,7 @@ export class Connection {
       if (!builder.fits(RecordKind.Unreliable, 0, message.body.length)) break;
       this.unreliable.shift();
       builder.add(RecordKind.Unreliable, 0, false, message.body);
-      this.meterTag(message.tag, message.body.length);
+      this.meterTag(message.tag, message.body.length, 'message');
       if (message.onDelivery) record.deliveries.push(message.onDelivery);
     }
     return { builder, record, reliableLeft: false };

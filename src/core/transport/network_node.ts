@@ -30,8 +30,8 @@ export const enum Service {
   Rpc = 4,
 }
 
-/** How the network log names the traffic of each service. */
-const SERVICE_TAGS: Record<number, string> = { [Service.Channel]: 'channel', [Service.Lobby]: 'lobby', [Service.Session]: 'session' };
+/** How the network log names a received message whose handler names no finer category (or that did not decode). */
+const SERVICE_TAGS: Record<number, string> = { [Service.Channel]: 'channel', [Service.Lobby]: 'lobby', [Service.Session]: 'session', [Service.Rpc]: 'rpc' };
 
 /** What the transport needs of a network config. */
 export interface TransportConfig {
@@ -44,7 +44,11 @@ export interface TransportConfig {
 /** Messages kept for a service without a handler, at most. */
 const MAX_BACKLOG = 4096;
 
-export type ServiceHandler = (connection: Connection, message: ByteReader) => void;
+/**
+ * Handles one message; returns the network log category the sender tagged it with (an RPC's name,
+ * `objects: <type>`, ...) when it is finer than the service's, so both ends count it alike.
+ */
+export type ServiceHandler = (connection: Connection, message: ByteReader) => string | void;
 export type ConnectionListener = (event: HostEvent) => void;
 
 export class NetworkNode {
@@ -103,11 +107,7 @@ export class NetworkNode {
       qos: this.qos,
       meter: this.environment.meter,
     });
-    host.onMessage = (connection, body) => {
-      // RPCs are metered by message name where they are decoded (rpc.ts); the rest by service.
-      if (body[0] !== Service.Rpc) this.environment.meter?.received(connection.peer, SERVICE_TAGS[body[0]!] ?? 'unknown', body.length);
-      this.dispatch(connection, body);
-    };
+    host.onMessage = (connection, body) => this.dispatch(connection, body);
     this.hostInstance = host;
     return host;
   }
@@ -149,24 +149,30 @@ export class NetworkNode {
     };
   }
 
+  /** Hand a message to its service and meter it (a message waiting for its handler is metered once handled). */
   private dispatch(connection: Connection, body: Uint8Array): void {
     const reader = new ByteReader(body);
+    let category: string | void = undefined;
     try {
       const service = reader.u8() as Service;
       const handler = this.handlers.get(service);
       if (!handler) {
         if (service < Service.Channel || service > Service.Rpc) throw new MalformedError(`message for unknown service ${service}`);
         const waiting = this.backlog.get(service) ?? [];
-        if (waiting.length >= MAX_BACKLOG) this.backlogDropped++;
-        else waiting.push({ connection, body });
-        this.backlog.set(service, waiting);
-        return;
+        if (waiting.length < MAX_BACKLOG) {
+          waiting.push({ connection, body });
+          this.backlog.set(service, waiting);
+          return;
+        }
+        this.backlogDropped++;
+      } else {
+        category = handler(connection, reader);
       }
-      handler(connection, reader);
     } catch (error) {
       if (!(error instanceof MalformedError)) throw error;
       this.malformedMessages++;
     }
+    this.environment.meter?.received(connection.peer, category || (SERVICE_TAGS[body[0]!] ?? 'unknown'), body.length);
   }
 
   /**
