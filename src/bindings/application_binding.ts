@@ -4,7 +4,7 @@
  */
 import { luaJitNumberText } from '../core/wire/number_text.js';
 import { murmurHash64Hex } from '../core/wire/murmur_hash.js';
-import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LuaRaise } from '../bridge/lua_bridge.js';
+import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LuaRaise } from '../bridge/lua_api.js';
 import { exitCodeArgument, type LuaVm } from '../bridge/lua_vm.js';
 
 export interface ApplicationHost {
@@ -41,7 +41,7 @@ export function installApplication(vm: LuaVm, host: ApplicationHost): void {
   // Deterministic across processes: MurmurHash64A over the arguments' text, NUL-separated.
   vm.defineFunction('Application', 'make_hash', (L) => {
     const parts: string[] = [];
-    const count = bridge.api.lua_gettop(L);
+    const count = bridge.getTop(L);
     for (let i = 1; i <= count; i++) {
       const type = bridge.type(L, i);
       if (type === LUA_TSTRING) parts.push(bridge.toString(L, i)!);

@@ -13,7 +13,7 @@ import type { PeerId } from '../core/base/peer_id.js';
 import type { EngineObjects } from '../bridge/engine_object.js';
 import { GameObjectMirror, type SessionMirror } from './game_object_mirror.js';
 import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
+import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_api.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
 import type { ScriptNetwork } from './network_binding.js';
 import { NetworkValues } from './network_value.js';
@@ -127,13 +127,13 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     if (bridge.type(L, idx) !== LUA_TTABLE) args.bad(L, idx, fn, 'table of field values');
     const out = new Map<number, WireValue>();
     bridge.pushNil(L);
-    while (bridge.api.lua_next(L, idx) !== 0) {
+    while (bridge.next(L, idx)) {
       const key = bridge.type(L, -2) === LUA_TSTRING ? bridge.toString(L, -2)! : undefined;
       const index = key === undefined ? undefined : type.fieldIndex.get(key);
       if (index === undefined) throw new LuaRaise(`${fn}: game object type '${type.name}' has no field ${key === undefined ? `(key is a ${bridge.typeName(L, -2)})` : `'${key}'`}`);
       const field = type.fields[index]!;
       out.set(index, field.type.quantize(values.read(L, -1, field.type, `${fn}: field '${field.name}' of '${type.name}'`)));
-      bridge.api.lua_settop(L, -2);
+      bridge.setTop(L, -2);
     }
     if (all) {
       const missing = type.fields.filter((_, i) => !out.has(i)).map((f) => f.name);
@@ -159,7 +159,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
         return 2;
       });
     } finally {
-      bridge.api.lua_settop(L, handler - 1);
+      bridge.setTop(L, handler - 1);
     }
   };
 
@@ -288,7 +288,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     const fn = 'GameSession.game_object_fields';
     const s = readable(L, fn);
     const object = objectArg(L, s, fn);
-    if (bridge.type(L, 3) === LUA_TTABLE) bridge.api.lua_pushvalue(L, 3);
+    if (bridge.type(L, 3) === LUA_TTABLE) bridge.pushValue(L, 3);
     else bridge.newTable(L, 0, object.type.fields.length);
     object.type.fields.forEach((field, i) => {
       values.push(L, field.type, object.values[i]!);

@@ -10,7 +10,7 @@ import { FILTER_COMPARISONS } from '../core/lobby/lobby_filter.js';
 import { randomId } from '../core/base/peer_id.js';
 import type { EngineObjects } from '../bridge/engine_object.js';
 import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
+import { LUA_TNUMBER, LuaRaise, type LuaState } from '../bridge/lua_api.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
 import { comparisonArg, defineChannelFunctions, defineMemberDataFunctions, pushPeerList, readStringTable } from './lobby_functions.js';
 import type { ScriptNetwork } from './network_binding.js';

@@ -8,18 +8,18 @@ import { FILTER_COMPARISONS, type FilterComparison } from '../core/lobby/lobby_f
 import { NetworkError } from '../core/base/network_error.js';
 import type { PeerId } from '../core/base/peer_id.js';
 import type { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaBridge, type LuaState } from '../bridge/lua_bridge.js';
+import { LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaApi, type LuaState } from '../bridge/lua_api.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
 
 /** Push a list of peer ids: into the table at `bufferIdx` when the script passed one (cleared of a longer earlier list), else a new table. */
-export function pushPeerList(bridge: LuaBridge, L: LuaState, peers: readonly PeerId[], bufferIdx: number): void {
+export function pushPeerList(bridge: LuaApi, L: LuaState, peers: readonly PeerId[], bufferIdx: number): void {
   if (bridge.type(L, bufferIdx) === LUA_TTABLE) {
     const old = bridge.rawLength(L, bufferIdx);
     for (let i = peers.length + 1; i <= old; i++) {
       bridge.pushNil(L);
       bridge.rawSetIndex(L, bufferIdx, i);
     }
-    bridge.api.lua_pushvalue(L, bufferIdx);
+    bridge.pushValue(L, bufferIdx);
   } else {
     bridge.newTable(L, peers.length, 0);
   }
@@ -30,7 +30,7 @@ export function pushPeerList(bridge: LuaBridge, L: LuaState, peers: readonly Pee
 }
 
 /** Push a string-keyed table of strings (lobby data), plus `extra` entries. */
-export function pushStringTable(bridge: LuaBridge, L: LuaState, entries: Iterable<[string, string]>, extra: Record<string, string> = {}): void {
+export function pushStringTable(bridge: LuaApi, L: LuaState, entries: Iterable<[string, string]>, extra: Record<string, string> = {}): void {
   bridge.newTable(L);
   for (const [key, value] of [...entries, ...Object.entries(extra)]) {
     bridge.pushString(L, value);
@@ -39,7 +39,7 @@ export function pushStringTable(bridge: LuaBridge, L: LuaState, entries: Iterabl
 }
 
 /** Push a new table of named fields (browser entries, members, job results): integers as Lua integers. */
-export function pushRecord(bridge: LuaBridge, L: LuaState, fields: Readonly<Record<string, string | number | boolean>>): void {
+export function pushRecord(bridge: LuaApi, L: LuaState, fields: Readonly<Record<string, string | number | boolean>>): void {
   bridge.newTable(L, 0, Object.keys(fields).length);
   for (const [key, value] of Object.entries(fields)) {
     if (typeof value === 'string') bridge.pushString(L, value);
@@ -51,14 +51,14 @@ export function pushRecord(bridge: LuaBridge, L: LuaState, fields: Readonly<Reco
 }
 
 /** The string keys and values (numbers as LuaJIT prints them) of the table at `idx`. */
-export function readStringTable(bridge: LuaBridge, args: LuaArgs, L: LuaState, idx: number, fn: string): Record<string, string> {
+export function readStringTable(bridge: LuaApi, args: LuaArgs, L: LuaState, idx: number, fn: string): Record<string, string> {
   if (bridge.type(L, idx) !== LUA_TTABLE) args.bad(L, idx, fn, 'table');
   const out: Record<string, string> = {};
   bridge.pushNil(L);
-  while (bridge.api.lua_next(L, idx) !== 0) {
+  while (bridge.next(L, idx)) {
     if (bridge.type(L, -2) !== LUA_TSTRING) throw new LuaRaise(`bad argument #${idx} to '${fn}' (keys must be strings, got ${bridge.typeName(L, -2)})`);
-    setDataValue(out, bridge.toString(L, -2)!, args.text(L, bridge.api.lua_gettop(L), fn));
-    bridge.api.lua_settop(L, -2);
+    setDataValue(out, bridge.toString(L, -2)!, args.text(L, bridge.getTop(L), fn));
+    bridge.setTop(L, -2);
   }
   return out;
 }

@@ -13,7 +13,7 @@ import { NetworkLog, NetworkLogFile } from '../core/transport/network_log.js';
 import type { TransportSettings } from '../core/transport/transport_settings.js';
 import { MAX_MTU, MIN_MTU } from '../core/transport/transport_settings.js';
 import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TTABLE, LuaRaise } from '../bridge/lua_bridge.js';
+import { LUA_TTABLE, LuaRaise } from '../bridge/lua_api.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
 import { LOG_LEVELS, type LogLevel, type ScriptNetwork } from './network_binding.js';
 
@@ -116,7 +116,7 @@ export function installLog(vm: LuaVm, net: ScriptNetwork): void {
       for (let i = 1; i <= bridge.rawLength(L, idx); i++) {
         bridge.rawGetIndex(L, idx, i);
         const name = bridge.toString(L, -1);
-        bridge.api.lua_settop(L, -2);
+        bridge.setTop(L, -2);
         if (name === undefined || !known.has(name)) throw new LuaRaise(`${fn}: no ${what} '${name}' in ${config.file}`);
       }
     };

@@ -22,7 +22,7 @@ import type { ScriptEvent } from '../core/session/script_event.js';
 
 import { MAX_MTU, MIN_MTU, type TransportSettings } from '../core/transport/transport_settings.js';
 import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
+import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_api.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
 import { NetworkValues } from './network_value.js';
 import { ScriptCallbacks } from '../bridge/script_callbacks.js';
@@ -298,7 +298,7 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     if (args.isNone(L, tableArg)) return;
     const handlerIdx = callbacks.pushHandler(L);
     for (const dispatch of net.dispatchers) dispatch(L, tableArg, handlerIdx);
-    bridge.api.lua_settop(L, handlerIdx - 1);
+    bridge.setTop(L, handlerIdx - 1);
   };
 
   const transmit = (): void => {
@@ -398,13 +398,13 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
       const type = bridge.getField(L, 1, key);
       const value = type === LUA_TNUMBER ? bridge.toNumber(L, -1) : undefined;
       const bad = type !== LUA_TNUMBER && type > 0 ? bridge.typeName(L, -1) : undefined;
-      bridge.api.lua_settop(L, -2);
+      bridge.setTop(L, -2);
       if (bad) throw new LuaRaise(`bad argument #1 to '${fn}' (field '${key}' must be a number, got ${bad})`);
       return value;
     };
     bridge.getField(L, 1, 'enable');
     const enable = bridge.toBoolean(L, -1);
-    bridge.api.lua_settop(L, -2);
+    bridge.setTop(L, -2);
     const min = field('min_fill_rate_kbps') ?? node.qos.minPeerKbps;
     const max = field('max_fill_rate_kbps') ?? node.qos.maxPeerKbps;
     if (enable && (!(min > 0) || max < min)) throw new LuaRaise(`${fn}: need 0 < min_fill_rate_kbps <= max_fill_rate_kbps (got ${min}, ${max})`);

@@ -7,7 +7,7 @@ import type { NetworkConfig } from '../core/config/network_config.js';
 import type { PlatformClient } from '../core/platform/platform_client.js';
 import type { EngineObjects } from '../bridge/engine_object.js';
 import type { LuaArgs } from '../bridge/lua_args.js';
-import { LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
+import { LuaRaise, type LuaState } from '../bridge/lua_api.js';
 import type { ScriptNetwork } from './network_binding.js';
 
 export class PlatformSlot<T extends PlatformClient> {

@@ -15,7 +15,7 @@ import type { LobbyView } from '../core/platform/platform_protocol.js';
 import { EXTERNAL_DATA_KEY, INTERNAL_DATA_KEY, MAX_ROOM_DATA_BYTES, PsnClient, PsnRoomDataExternal } from '../core/platform/psn_client.js';
 import type { EngineObjects } from '../bridge/engine_object.js';
 import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
+import { LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_api.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
 import type { ScriptNetwork } from './network_binding.js';
 import { comparisonArg, defineChannelFunctions, pushRecord } from './lobby_functions.js';
@@ -250,8 +250,8 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     const ids: string[] = [];
     for (let i = 1; i <= count; i++) {
       bridge.rawGetIndex(L, 2, i);
-      ids.push(args.id(L, bridge.api.lua_gettop(L), fn, `room id (entry ${i})`));
-      bridge.api.lua_settop(L, -2);
+      ids.push(args.id(L, bridge.getTop(L), fn, `room id (entry ${i})`));
+      bridge.setTop(L, -2);
     }
     external.refresh(ids);
     return 0;

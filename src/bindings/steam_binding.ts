@@ -18,7 +18,7 @@ import type { PlatformClient } from '../core/platform/platform_client.js';
 import { NetworkError } from '../core/base/network_error.js';
 import type { EngineObjects } from '../bridge/engine_object.js';
 import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TUSERDATA, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
+import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TUSERDATA, LuaRaise, type LuaState } from '../bridge/lua_api.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
 import type { ScriptNetwork } from './network_binding.js';
 import { PlatformSlot } from './platform_slot.js';
@@ -346,7 +346,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
       else if (type === LUA_TNUMBER && kind === 'string') value = bridge.toString(L, -1)!;
       else if (kind === 'boolean' && type > 0) value = bridge.toBoolean(L, -1);
       const got = bridge.typeName(L, -1);
-      bridge.api.lua_settop(L, -2);
+      bridge.setTop(L, -2);
       if (value === undefined && (type > 0 || required)) throw new LuaRaise(`bad argument #2 to '${fn}' (settings.${key}: ${kind} expected, got ${got})`);
       return value;
     };
@@ -650,8 +650,8 @@ function installPingThread(vm: LuaVm, objects: EngineObjects, args: LuaArgs): vo
   bridge.newTable(L, 0, 1);
   bridge.pushFunction(L, create);
   bridge.setField(L, -2, '__call');
-  bridge.api.lua_setmetatable(L, -2);
-  bridge.api.lua_settop(L, -2);
+  bridge.setMetatable(L, -2);
+  bridge.setTop(L, -2);
   vm.defineFunction(PING_THREAD, 'add_peer', (L) => {
     const fn = 'SteamPingThread.add_peer';
     threadArg(L, fn).addPeer(args.peerId(L, 2, fn), fn);

@@ -15,7 +15,7 @@ import { JOB_STATUSES, SessionJob } from '../core/platform/session_job.js';
 import { MAX_LOCAL_USERS, parseSessionUri, sessionUri, XboxLiveClient, type XboxMultiplayerSession } from '../core/platform/xbox_live_client.js';
 import type { EngineObjects } from '../bridge/engine_object.js';
 import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
+import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_api.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
 import type { ScriptNetwork } from './network_binding.js';
 import { defineChannelFunctions, pushRecord } from './lobby_functions.js';
@@ -106,9 +106,9 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
     const out: string[] = [];
     for (let i = 1; i <= bridge.rawLength(L, idx); i++) {
       bridge.rawGetIndex(L, idx, i);
-      const top = bridge.api.lua_gettop(L);
+      const top = bridge.getTop(L);
       const value = bridge.type(L, top) === LUA_TNUMBER && bridge.isInteger(L, top) ? bridge.toString(L, top)! : bridge.toString(L, top);
-      bridge.api.lua_settop(L, -2);
+      bridge.setTop(L, -2);
       if (value === undefined || value === '' || value.length > MAX_NAME) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what}[${i}] must be a non-empty string of at most ${MAX_NAME} characters)`);
       out.push(value);
     }

@@ -8,23 +8,7 @@
  */
 import { LuaFactory } from 'wasmoon';
 import { NetworkError } from '../core/base/network_error.js';
-
-/** Address of a `lua_State` inside the WebAssembly memory. */
-export type LuaState = number;
-
-/** A TypeScript function callable from Lua: reads its arguments from `L`, pushes results, returns their count. */
-export type LuaCFunction = (L: LuaState) => number;
-
-export const LUA_TNONE = -1;
-export const LUA_TNIL = 0;
-export const LUA_TBOOLEAN = 1;
-export const LUA_TLIGHTUSERDATA = 2;
-export const LUA_TNUMBER = 3;
-export const LUA_TSTRING = 4;
-export const LUA_TTABLE = 5;
-export const LUA_TFUNCTION = 6;
-export const LUA_TUSERDATA = 7;
-export const LUA_TTHREAD = 8;
+import { LUA_TNONE, LuaRaise, type LuaApi, type LuaCFunction, type LuaState } from './lua_api.js';
 
 export const LUA_OK = 0;
 export const LUA_MULTRET = -1;
@@ -91,8 +75,8 @@ interface LuaExports {
   luaL_traceback(L: LuaState, L1: LuaState, msg: number, level: number): void;
 }
 
-/** Thrown by a bridged function to raise a Lua error; the message is what the script sees. */
-export class LuaRaise extends Error {}
+/** Marks our engine-object userdata: [magic u32, handle u32]. */
+const HANDLE_MAGIC = 0x5354_4e47; // "STNG"
 
 /** Short strings remembered by address, at most (the cache starts over when full). */
 const SHORT_STRING_CACHE = 4096;
@@ -107,7 +91,7 @@ const utf8Encoder = new TextEncoder();
  * Process-wide bridge: every Lua VM of the process lives in the one WebAssembly module that
  * wasmoon loads, so one trampoline and one handler table serve all of them.
  */
-export class LuaBridge {
+export class LuaBridge implements LuaApi {
   private static loading: Promise<LuaBridge> | undefined;
 
   /** Load (once per process) the WebAssembly Lua and capture its raw exports. */
@@ -142,8 +126,9 @@ export class LuaBridge {
     return new LuaBridge(captured, (fn) => module.module.addFunction(fn, 'ii'));
   }
 
-  /** @internal The raw Lua C API exports of the WebAssembly module. */
-  readonly api: LuaExports;
+  /** The raw Lua C API exports of the WebAssembly module (only this file calls them). */
+  private readonly api: LuaExports;
+  readonly registryIndex = LUA_REGISTRYINDEX;
   private readonly handlers: LuaCFunction[] = [];
   private readonly callerLevels: number[] = [];
   private readonly trampoline: number;
@@ -206,7 +191,7 @@ export class LuaBridge {
   }
 
   /** Current view of the WebAssembly memory (memory growth replaces the buffer). */
-  bytes(): Uint8Array {
+  private bytes(): Uint8Array {
     // Growing the memory detaches the old buffer, which then has length 0: cheaper to check than
     // the memory's buffer getter.
     if (this.heap.length === 0) {
@@ -217,7 +202,7 @@ export class LuaBridge {
   }
 
   /** Current 32-bit view of the WebAssembly memory. */
-  words(): Uint32Array {
+  private words(): Uint32Array {
     this.bytes();
     return this.heap32;
   }
@@ -275,6 +260,18 @@ export class LuaBridge {
   isInteger(L: LuaState, idx: number): boolean {
     return this.api.lua_isinteger(L, idx) !== 0;
   }
+  toInteger64(L: LuaState, idx: number): bigint {
+    return this.api.lua_tointegerx(L, idx, 0);
+  }
+
+  toUserdata(L: LuaState, idx: number): number {
+    return this.api.lua_touserdata(L, idx);
+  }
+
+  rawEqual(L: LuaState, a: number, b: number): boolean {
+    return this.api.lua_rawequal(L, a, b) !== 0;
+  }
+
 
   toBoolean(L: LuaState, idx: number): boolean {
     return this.api.lua_toboolean(L, idx) !== 0;
@@ -316,10 +313,6 @@ export class LuaBridge {
     return utf8Decoder.decode(heap.subarray(ptr, ptr + len));
   }
 
-  /** Userdata block address at `idx` (0 when not userdata). */
-  toUserdata(L: LuaState, idx: number): number {
-    return this.api.lua_touserdata(L, idx);
-  }
 
   // ---- pushing values -------------------------------------------------------------------------
 
@@ -371,6 +364,14 @@ export class LuaBridge {
     this.bytes().set(bytes, ptr);
     this.api.lua_pushlstring(L, ptr, bytes.length);
   }
+  pushLightUserdata(L: LuaState, p: number): void {
+    this.api.lua_pushlightuserdata(L, p);
+  }
+
+  pushEmptyUserdata(L: LuaState): void {
+    this.api.lua_newuserdatauv(L, 0, 0);
+  }
+
 
   newTable(L: LuaState, arraySize = 0, hashSize = 0): void {
     this.api.lua_createtable(L, arraySize, hashSize);
@@ -409,6 +410,48 @@ export class LuaBridge {
   rawLength(L: LuaState, idx: number): number {
     return Number(this.api.lua_rawlen(L, idx));
   }
+  rawSet(L: LuaState, tableIdx: number): void {
+    this.api.lua_rawset(L, tableIdx);
+  }
+
+  next(L: LuaState, tableIdx: number): boolean {
+    return this.api.lua_next(L, tableIdx) !== 0;
+  }
+
+  getMetatable(L: LuaState, idx: number): boolean {
+    return this.api.lua_getmetatable(L, idx) !== 0;
+  }
+
+  setMetatable(L: LuaState, idx: number): void {
+    this.api.lua_setmetatable(L, idx);
+  }
+
+  ref(L: LuaState): number {
+    return this.api.luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+
+  unref(L: LuaState, ref: number): void {
+    this.api.luaL_unref(L, LUA_REGISTRYINDEX, ref);
+  }
+
+  // ---- engine-object userdata -------------------------------------------------------------------
+
+  pushHandleUserdata(L: LuaState, handle: number): void {
+    const block = this.api.lua_newuserdatauv(L, 8, 0);
+    const words = this.words();
+    words[block >> 2] = HANDLE_MAGIC;
+    words[(block >> 2) + 1] = handle;
+  }
+
+  handleAt(L: LuaState, idx: number): number {
+    // 0 for anything but userdata. A foreign userdata smaller than ours reads neighbouring memory
+    // here: harmless in wasm, and its bytes will not hold our magic and a live handle.
+    const block = this.api.lua_touserdata(L, idx);
+    if (block === 0) return 0;
+    const words = this.words();
+    return words[block >> 2] === HANDLE_MAGIC ? words[(block >> 2) + 1]! : 0;
+  }
+
 
   // ---- running code ---------------------------------------------------------------------------
 
@@ -429,6 +472,54 @@ export class LuaBridge {
   pcall(L: LuaState, nargs: number, nresults: number, handlerIdx: number): boolean {
     return this.api.lua_pcallk(L, nargs, nresults, handlerIdx, 0, 0) === LUA_OK;
   }
+  raiseTop(L: LuaState): never {
+    this.api.lua_error(L);
+    throw new Error('unreachable: lua_error returned');
+  }
+
+  // ---- the stack --------------------------------------------------------------------------------
+
+  upvalueIndex(i: number): number {
+    return upvalueIndex(i);
+  }
+
+  getTop(L: LuaState): number {
+    return this.api.lua_gettop(L);
+  }
+
+  setTop(L: LuaState, idx: number): void {
+    this.api.lua_settop(L, idx);
+  }
+
+  absIndex(L: LuaState, idx: number): number {
+    return this.api.lua_absindex(L, idx);
+  }
+
+  pushValue(L: LuaState, idx: number): void {
+    this.api.lua_pushvalue(L, idx);
+  }
+
+  rotate(L: LuaState, idx: number, n: number): void {
+    this.api.lua_rotate(L, idx, n);
+  }
+
+  checkStack(L: LuaState, n: number): boolean {
+    return this.api.lua_checkstack(L, n) !== 0;
+  }
+
+  // ---- states -----------------------------------------------------------------------------------
+
+  newState(): LuaState {
+    const L = this.api.luaL_newstate();
+    if (L === 0) throw new Error('could not create a Lua state (out of memory)');
+    this.api.luaL_openlibs(L);
+    return L;
+  }
+
+  closeState(L: LuaState): void {
+    this.api.lua_close(L);
+  }
+
 }
 
 function describeFailure(error: unknown): string {
