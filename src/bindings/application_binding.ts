@@ -28,8 +28,8 @@ export function installApplication(vm: LuaVm, host: ApplicationHost): void {
     return 1;
   });
 
-  vm.defineFunction('Application', 'quit', (L) => {
-    host.quit(exitCodeArgument(bridge, L, 1, 'Application.quit'));
+  vm.defineFunction('Application', 'quit', (L, fn) => {
+    host.quit(exitCodeArgument(bridge, L, 1, fn));
     return 0;
   });
 
@@ -39,7 +39,7 @@ export function installApplication(vm: LuaVm, host: ApplicationHost): void {
   });
 
   // Deterministic across processes: MurmurHash64A over the arguments' text, NUL-separated.
-  vm.defineFunction('Application', 'make_hash', (L) => {
+  vm.defineFunction('Application', 'make_hash', (L, fn) => {
     const parts: string[] = [];
     const count = bridge.getTop(L);
     for (let i = 1; i <= count; i++) {
@@ -48,7 +48,7 @@ export function installApplication(vm: LuaVm, host: ApplicationHost): void {
       else if (type === LUA_TNUMBER) parts.push(bridge.isInteger(L, i) ? bridge.toString(L, i)! : luaJitNumberText(bridge.toNumber(L, i)));
       else if (type === LUA_TBOOLEAN) parts.push(bridge.toBoolean(L, i) ? 'true' : 'false');
       else if (type === LUA_TNIL) parts.push('nil');
-      else throw new LuaRaise(`bad argument #${i} to 'Application.make_hash' (string, number or boolean expected, got ${bridge.typeName(L, i)})`);
+      else throw new LuaRaise(`bad argument #${i} to '${fn}' (string, number or boolean expected, got ${bridge.typeName(L, i)})`);
     }
     bridge.pushString(L, murmurHash64Hex(parts.join('\0')));
     return 1;

@@ -13,7 +13,7 @@ import type { PeerId } from '../core/base/peer_id.js';
 import type { EngineObjects } from '../bridge/engine_object.js';
 import { GameObjectMirror, type SessionMirror } from './game_object_mirror.js';
 import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_api.js';
+import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../bridge/lua_api.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
 import type { ScriptNetwork } from './network_binding.js';
 import { NetworkValues } from './network_value.js';
@@ -27,7 +27,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
   const values = new NetworkValues(vm);
   const callbacks = new ScriptCallbacks(vm);
   objects.defineKind(KIND);
-  const define = (name: string, fn: (L: LuaState) => number): void => vm.defineFunction(KIND, name, fn);
+  const define = (name: string, fn: LuaCFunction): void => vm.defineFunction(KIND, name, fn);
   /** The session argument; a replay session only for reading (`readOnly`), as it cannot change. */
   const session = (L: LuaState, fn: string): GameSession => {
     const s = objects.check<GameSession | ReplaySession>(L, 1, KIND, fn);
@@ -49,8 +49,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     if (copy) mirror.detach(copy);
     mirrors.delete(s);
   };
-  vm.defineFunction('Network', 'create_game_session', (L) => {
-    const fn = 'Network.create_game_session';
+  vm.defineFunction('Network', 'create_game_session', (L, fn) => {
     net.requireSubsystem(fn);
     if (net.session) throw new LuaRaise(`${fn}: a game session already exists; shut it down first (Network.shutdown_game_session)`);
     const created = new GameSession(net.node, net.config!, net.events);
@@ -60,8 +59,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     pushSession(L, created);
     return 1;
   });
-  vm.defineFunction('Network', 'create_replay_session', (L) => {
-    const fn = 'Network.create_replay_session';
+  vm.defineFunction('Network', 'create_replay_session', (L, fn) => {
     const file = args.string(L, 1, fn, 'network log file');
     const peer = args.isNone(L, 2) ? undefined : args.peerId(L, 2, fn);
     if (!net.config) throw new LuaRaise(`${fn}: start a network client with the recorded config first (Network.init_lan_client)`);
@@ -164,29 +162,28 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
   };
 
   // ---- membership ------------------------------------------------------------------------------
-  define('make_game_session_host', (L) => {
-    session(L, 'GameSession.make_game_session_host').makeHost();
+  define('make_game_session_host', (L, fn) => {
+    session(L, fn).makeHost();
     return 0;
   });
-  define('migrate_game_session_host', (L) => {
-    session(L, 'GameSession.migrate_game_session_host').migrateHost();
+  define('migrate_game_session_host', (L, fn) => {
+    session(L, fn).migrateHost();
     return 0;
   });
-  define('game_session_host', (L) => {
-    return bridge.pushStringOrNil(L, readable(L, 'GameSession.game_session_host').host);
+  define('game_session_host', (L, fn) => {
+    return bridge.pushStringOrNil(L, readable(L, fn).host);
   });
-  define('join', (L) => {
-    const s = session(L, 'GameSession.join');
-    s.join(peerOf(L, 2, 'GameSession.join'));
+  define('join', (L, fn) => {
+    const s = session(L, fn);
+    s.join(peerOf(L, 2, fn));
     return 0;
   });
-  define('add_peer', (L) => {
-    const s = session(L, 'GameSession.add_peer');
-    s.addPeer(peerOf(L, 2, 'GameSession.add_peer'));
+  define('add_peer', (L, fn) => {
+    const s = session(L, fn);
+    s.addPeer(peerOf(L, 2, fn));
     return 0;
   });
-  define('remove_peer', (L) => {
-    const fn = 'GameSession.remove_peer';
+  define('remove_peer', (L, fn) => {
     const s = session(L, fn);
     const peer = peerOf(L, 2, fn);
     const destroyed = s.removePeer(peer);
@@ -198,50 +195,49 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     }
     return 0;
   });
-  define('in_session', (L) => {
-    bridge.pushBoolean(L, readable(L, 'GameSession.in_session').inSession());
+  define('in_session', (L, fn) => {
+    bridge.pushBoolean(L, readable(L, fn).inSession());
     return 1;
   });
-  define('leave', (L) => {
-    const s = session(L, 'GameSession.leave');
+  define('leave', (L, fn) => {
+    const s = session(L, fn);
     s.leaving = true;
     s.leave();
     return 0;
   });
-  define('disconnect_from_host', (L) => {
-    session(L, 'GameSession.disconnect_from_host').disconnectFromHost();
+  define('disconnect_from_host', (L, fn) => {
+    session(L, fn).disconnectFromHost();
     return 0;
   });
-  define('shutdown_game_session_host', (L) => {
-    session(L, 'GameSession.shutdown_game_session_host').shutdownHost();
+  define('shutdown_game_session_host', (L, fn) => {
+    session(L, fn).shutdownHost();
     return 0;
   });
-  define('wants_to_leave', (L) => bridge.pushStringOrNil(L, session(L, 'GameSession.wants_to_leave').takeWantsToLeave()));
-  define('broken_connection', (L) => bridge.pushStringOrNil(L, session(L, 'GameSession.broken_connection').takeBrokenConnection()));
-  define('peers', (L) => {
-    pushPeers(L, readable(L, 'GameSession.peers').peers());
+  define('wants_to_leave', (L, fn) => bridge.pushStringOrNil(L, session(L, fn).takeWantsToLeave()));
+  define('broken_connection', (L, fn) => bridge.pushStringOrNil(L, session(L, fn).takeBrokenConnection()));
+  define('peers', (L, fn) => {
+    pushPeers(L, readable(L, fn).peers());
     return 1;
   });
-  define('synchronizing_peers', (L) => {
-    pushPeers(L, readable(L, 'GameSession.synchronizing_peers').syncPeers(false));
+  define('synchronizing_peers', (L, fn) => {
+    pushPeers(L, readable(L, fn).syncPeers(false));
     return 1;
   });
-  define('synchronized_peers', (L) => {
-    pushPeers(L, readable(L, 'GameSession.synchronized_peers').syncPeers(true));
+  define('synchronized_peers', (L, fn) => {
+    pushPeers(L, readable(L, fn).syncPeers(true));
     return 1;
   });
-  define('host_error', (L) => {
-    bridge.pushBoolean(L, readable(L, 'GameSession.host_error').hostError);
+  define('host_error', (L, fn) => {
+    bridge.pushBoolean(L, readable(L, fn).hostError);
     return 1;
   });
-  define('other_peers', (L) => {
-    pushPeers(L, readable(L, 'GameSession.other_peers').otherPeers());
+  define('other_peers', (L, fn) => {
+    pushPeers(L, readable(L, fn).otherPeers());
     return 1;
   });
 
   // ---- objects ---------------------------------------------------------------------------------
-  define('create_game_object', (L) => {
-    const fn = 'GameSession.create_game_object';
+  define('create_game_object', (L, fn) => {
     const s = session(L, fn);
     const typeName = args.string(L, 2, fn, 'object type name');
     const type = net.config!.objects.get(typeName);
@@ -250,9 +246,9 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     bridge.pushInteger(L, s.createObject(type, type.fields.map((_, i) => fields.get(i)!)).id);
     return 1;
   });
-  define('destroy_game_object', (L) => {
-    const s = session(L, 'GameSession.destroy_game_object');
-    s.destroyObject(objectArg(L, s, 'GameSession.destroy_game_object'));
+  define('destroy_game_object', (L, fn) => {
+    const s = session(L, fn);
+    s.destroyObject(objectArg(L, s, fn));
     return 0;
   });
   // Answered on the Lua side from the mirror when they can be; these run for the rest.
@@ -276,16 +272,14 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
       return 0;
     },
   });
-  define('set_game_object_fields', (L) => {
-    const fn = 'GameSession.set_game_object_fields';
+  define('set_game_object_fields', (L, fn) => {
     const s = session(L, fn);
     const object = objectArg(L, s, fn);
     ownObject(s, object, fn);
     s.setFields(object, readFieldTable(L, 3, object.type, fn, false));
     return 0;
   });
-  define('game_object_fields', (L) => {
-    const fn = 'GameSession.game_object_fields';
+  define('game_object_fields', (L, fn) => {
     const s = readable(L, fn);
     const object = objectArg(L, s, fn);
     if (bridge.type(L, 3) === LUA_TTABLE) bridge.pushValue(L, 3);
@@ -296,8 +290,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     });
     return 1;
   });
-  define('game_object_fields_array', (L) => {
-    const fn = 'GameSession.game_object_fields_array';
+  define('game_object_fields_array', (L, fn) => {
     const s = readable(L, fn);
     const object = objectArg(L, s, fn);
     if (bridge.type(L, 3) !== LUA_TTABLE) args.bad(L, 3, fn, 'table to fill');
@@ -311,37 +304,34 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     bridge.pushInteger(L, n);
     return 1;
   });
-  define('has_game_object_field', (L) => {
-    const fn = 'GameSession.has_game_object_field';
+  define('has_game_object_field', (L, fn) => {
     const s = readable(L, fn);
     const object = objectArg(L, s, fn);
     bridge.pushBoolean(L, object.type.fieldIndex.has(args.string(L, 3, fn, 'field name')));
     return 1;
   });
-  define('game_object_exists', (L) => {
-    const s = readable(L, 'GameSession.game_object_exists');
-    const object = s.objects.get(args.integer(L, 2, 'GameSession.game_object_exists', 'game object id'));
+  define('game_object_exists', (L, fn) => {
+    const s = readable(L, fn);
+    const object = s.objects.get(args.integer(L, 2, fn, 'game object id'));
     bridge.pushBoolean(L, object !== undefined && !object.destroyed);
     return 1;
   });
-  define('game_object_owner', (L) => {
-    const s = readable(L, 'GameSession.game_object_owner');
-    bridge.pushString(L, objectArg(L, s, 'GameSession.game_object_owner').owner);
+  define('game_object_owner', (L, fn) => {
+    const s = readable(L, fn);
+    bridge.pushString(L, objectArg(L, s, fn).owner);
     return 1;
   });
-  define('game_object_owned', (L) => {
-    const s = readable(L, 'GameSession.game_object_owned');
-    bridge.pushBoolean(L, objectArg(L, s, 'GameSession.game_object_owned').owner === s.self);
+  define('game_object_owned', (L, fn) => {
+    const s = readable(L, fn);
+    bridge.pushBoolean(L, objectArg(L, s, fn).owner === s.self);
     return 1;
   });
-  define('game_object_is_type', (L) => {
-    const fn = 'GameSession.game_object_is_type';
+  define('game_object_is_type', (L, fn) => {
     const s = readable(L, fn);
     bridge.pushBoolean(L, objectArg(L, s, fn).type.name === args.string(L, 3, fn, 'object type name'));
     return 1;
   });
-  define('objects_owned_by', (L) => {
-    const fn = 'GameSession.objects_owned_by';
+  define('objects_owned_by', (L, fn) => {
     const s = readable(L, fn);
     const owned = s.objectsOwnedBy(args.peerId(L, 2, fn));
     bridge.newTable(L, owned.length, 0);
@@ -352,8 +342,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     return 1;
   });
   /** set_game_object_priority(session, id, [peer,] priority): towards one peer (the reference's form) or every peer. */
-  define('set_game_object_priority', (L) => {
-    const fn = 'GameSession.set_game_object_priority';
+  define('set_game_object_priority', (L, fn) => {
     const s = session(L, fn);
     const object = objectArg(L, s, fn);
     const towards = bridge.type(L, 3) === LUA_TSTRING ? args.peerId(L, 3, fn) : undefined;
@@ -364,8 +353,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     else (object.peerPriority ??= new Map()).set(towards, priority);
     return 0;
   });
-  define('migrate_game_object', (L) => {
-    const fn = 'GameSession.migrate_game_object';
+  define('migrate_game_object', (L, fn) => {
     const s = session(L, fn);
     const object = objectArg(L, s, fn);
     const owner = args.peerId(L, 3, fn);

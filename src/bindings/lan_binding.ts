@@ -42,8 +42,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   };
 
   // ---- Network ---------------------------------------------------------------------------------
-  vm.defineFunction('Network', 'init_lan_client', (L) => {
-    const fn = 'Network.init_lan_client';
+  vm.defineFunction('Network', 'init_lan_client', (L, fn) => {
     const configName = args.string(L, 1, fn, 'config name');
     const port = args.isNone(L, 2) ? 0 : args.count(L, 2, fn, 'game port', 0, 65535);
     let peer: string;
@@ -69,9 +68,9 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     return 1;
   });
 
-  vm.defineFunction('Network', 'shutdown_lan_client', (L) => {
+  vm.defineFunction('Network', 'shutdown_lan_client', (L, fn) => {
     if (objects.released(L, 1, CLIENT)) return 0;
-    const c = objects.optional<LanClient>(L, 1, CLIENT, 'Network.shutdown_lan_client') ?? client;
+    const c = objects.optional<LanClient>(L, 1, CLIENT, fn) ?? client;
     if (!c || c.isShutDown) return 0;
     release(c);
     if (net.subsystem === c) net.stop();
@@ -80,8 +79,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     return 0;
   });
 
-  vm.defineFunction('Network', 'create_lan_lobby', (L) => {
-    const fn = 'Network.create_lan_lobby';
+  vm.defineFunction('Network', 'create_lan_lobby', (L, fn) => {
     const c = running(fn);
     // (lobby_port, max_members) in older scripts, (max_members) in newer ones.
     const twoArgs = !args.isNone(L, 2);
@@ -91,8 +89,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     return 1;
   });
 
-  vm.defineFunction('Network', 'join_lan_lobby', (L) => {
-    const fn = 'Network.join_lan_lobby';
+  vm.defineFunction('Network', 'join_lan_lobby', (L, fn) => {
     const c = running(fn);
     const target = bridge.type(L, 1) === LUA_TNUMBER ? args.id(L, 1, fn, 'address or lobby id') : args.string(L, 1, fn, 'address or lobby id');
     const lobbyPort = args.isNone(L, 2) ? undefined : args.count(L, 2, fn, 'lobby port', 0, 65535);
@@ -100,8 +97,8 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     return 1;
   });
 
-  vm.defineFunction('Network', 'leave_lan_lobby', (L) => {
-    const lobby = lobbyArg(L, 'Network.leave_lan_lobby');
+  vm.defineFunction('Network', 'leave_lan_lobby', (L, fn) => {
+    const lobby = lobbyArg(L, fn);
     client?.leaveLobby(lobby);
     objects.release(lobby);
     return 0;
@@ -109,65 +106,62 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
 
   // ---- LanClient ------------------------------------------------------------------------------
   const clientArg = (L: LuaState, fn: string): LanClient => objects.check<LanClient>(L, 1, CLIENT, fn);
-  vm.defineFunction(CLIENT, 'lobby_browser', (L) => {
-    objects.push(L, BROWSER, clientArg(L, 'LanClient.lobby_browser').lobbyBrowser());
+  vm.defineFunction(CLIENT, 'lobby_browser', (L, fn) => {
+    objects.push(L, BROWSER, clientArg(L, fn).lobbyBrowser());
     return 1;
   });
-  vm.defineFunction(CLIENT, 'create_lobby_browser', (L) => {
-    objects.push(L, BROWSER, clientArg(L, 'LanClient.create_lobby_browser').createBrowser());
+  vm.defineFunction(CLIENT, 'create_lobby_browser', (L, fn) => {
+    objects.push(L, BROWSER, clientArg(L, fn).createBrowser());
     return 1;
   });
-  vm.defineFunction(CLIENT, 'destroy_lobby_browser', (L) => {
-    const c = clientArg(L, 'LanClient.destroy_lobby_browser');
-    const browser = objects.check<LanLobbyBrowser>(L, 2, BROWSER, 'LanClient.destroy_lobby_browser');
+  vm.defineFunction(CLIENT, 'destroy_lobby_browser', (L, fn) => {
+    const c = clientArg(L, fn);
+    const browser = objects.check<LanLobbyBrowser>(L, 2, BROWSER, fn);
     c.destroyBrowser(browser);
     objects.release(browser);
     return 0;
   });
 
   // ---- LanLobby -------------------------------------------------------------------------------
-  vm.defineFunction(LOBBY, 'state', (L) => {
-    const lobby = lobbyArg(L, 'LanLobby.state');
+  vm.defineFunction(LOBBY, 'state', (L, fn) => {
+    const lobby = lobbyArg(L, fn);
     bridge.pushString(L, lobby.state);
     if (lobby.state !== 'failed') return 1;
     bridge.pushString(L, lobby.reason);
     return 2;
   });
-  vm.defineFunction(LOBBY, 'members', (L) => {
-    const ids = lobbyArg(L, 'LanLobby.members').memberIds();
+  vm.defineFunction(LOBBY, 'members', (L, fn) => {
+    const ids = lobbyArg(L, fn).memberIds();
     pushPeerList(bridge, L, ids, 2);
     bridge.pushInteger(L, ids.length);
     return 2;
   });
-  vm.defineFunction(LOBBY, 'lobby_host', (L) => {
-    const lobby = lobbyArg(L, 'LanLobby.lobby_host');
+  vm.defineFunction(LOBBY, 'lobby_host', (L, fn) => {
+    const lobby = lobbyArg(L, fn);
     if (lobby.state === 'joined' && lobby.owner !== undefined) bridge.pushString(L, lobby.owner);
     else bridge.pushNil(L);
     return 1;
   });
-  vm.defineFunction(LOBBY, 'id', (L) => {
-    bridge.pushString(L, lobbyArg(L, 'LanLobby.id').id);
+  vm.defineFunction(LOBBY, 'id', (L, fn) => {
+    bridge.pushString(L, lobbyArg(L, fn).id);
     return 1;
   });
-  vm.defineFunction(LOBBY, 'data', (L) => {
-    const lobby = lobbyArg(L, 'LanLobby.data');
-    return bridge.pushStringOrNil(L, lobby.data.get(args.string(L, 2, 'LanLobby.data', 'key')));
+  vm.defineFunction(LOBBY, 'data', (L, fn) => {
+    const lobby = lobbyArg(L, fn);
+    return bridge.pushStringOrNil(L, lobby.data.get(args.string(L, 2, fn, 'key')));
   });
-  vm.defineFunction(LOBBY, 'set_data', (L) => {
-    const fn = 'LanLobby.set_data';
+  vm.defineFunction(LOBBY, 'set_data', (L, fn) => {
     const lobby = lobbyArg(L, fn);
     lobby.setData(args.string(L, 2, fn, 'key'), args.text(L, 3, fn));
     return 0;
   });
-  vm.defineFunction(LOBBY, 'set_data_table', (L) => {
-    const fn = 'LanLobby.set_data_table';
+  vm.defineFunction(LOBBY, 'set_data_table', (L, fn) => {
     const lobby = lobbyArg(L, fn);
     for (const [key, value] of Object.entries(readStringTable(bridge, args, L, 2, fn))) lobby.setData(key, value);
     return 0;
   });
   /** kick(lobby, peer): a member's peer id, or its zero-based place in members(). */
-  vm.defineFunction(LOBBY, 'kick', (L) => {
-    const fn = 'LanLobby.kick';
+  vm.defineFunction(LOBBY, 'kick', (L, fn) => {
     const lobby = lobbyArg(L, fn);
     if (bridge.type(L, 2) !== LUA_TNUMBER) {
       lobby.kick(args.peerId(L, 2, fn));
@@ -180,34 +174,34 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     lobby.kick(peer);
     return 0;
   });
-  vm.defineFunction(LOBBY, 'set_max_members', (L) => {
-    const lobby = lobbyArg(L, 'LanLobby.set_max_members');
-    lobby.setMaxMembers(args.count(L, 2, 'LanLobby.set_max_members', 'max members', 1, 65535));
+  vm.defineFunction(LOBBY, 'set_max_members', (L, fn) => {
+    const lobby = lobbyArg(L, fn);
+    lobby.setMaxMembers(args.count(L, 2, fn, 'max members', 1, 65535));
     return 0;
   });
-  vm.defineFunction(LOBBY, 'game_session_host', (L) => {
-    return bridge.pushStringOrNil(L, lobbyArg(L, 'LanLobby.game_session_host').gameSessionHost);
+  vm.defineFunction(LOBBY, 'game_session_host', (L, fn) => {
+    return bridge.pushStringOrNil(L, lobbyArg(L, fn).gameSessionHost);
   });
-  vm.defineFunction(LOBBY, 'set_game_session_host', (L) => {
-    const lobby = lobbyArg(L, 'LanLobby.set_game_session_host');
-    lobby.setGameSessionHost(args.peerId(L, 2, 'LanLobby.set_game_session_host'));
+  vm.defineFunction(LOBBY, 'set_game_session_host', (L, fn) => {
+    const lobby = lobbyArg(L, fn);
+    lobby.setGameSessionHost(args.peerId(L, 2, fn));
     return 0;
   });
   defineChannelFunctions(vm, args, LOBBY, lobbyArg, (fn) => running(fn).channels);
   defineMemberDataFunctions(vm, args, LOBBY, lobbyArg);
 
   // ---- LanLobbyBrowser ------------------------------------------------------------------------
-  vm.defineFunction(BROWSER, 'refresh', (L) => {
-    const browser = browserArg(L, 'LanLobbyBrowser.refresh');
-    browser.refresh(args.count(L, 2, 'LanLobbyBrowser.refresh', 'lobby port', 1, 65535));
+  vm.defineFunction(BROWSER, 'refresh', (L, fn) => {
+    const browser = browserArg(L, fn);
+    browser.refresh(args.count(L, 2, fn, 'lobby port', 1, 65535));
     return 0;
   });
-  vm.defineFunction(BROWSER, 'is_refreshing', (L) => {
-    bridge.pushBoolean(L, browserArg(L, 'LanLobbyBrowser.is_refreshing').isRefreshing());
+  vm.defineFunction(BROWSER, 'is_refreshing', (L, fn) => {
+    bridge.pushBoolean(L, browserArg(L, fn).isRefreshing());
     return 1;
   });
-  vm.defineFunction(BROWSER, 'num_lobbies', (L) => {
-    bridge.pushInteger(L, browserArg(L, 'LanLobbyBrowser.num_lobbies').lobbyCount());
+  vm.defineFunction(BROWSER, 'num_lobbies', (L, fn) => {
+    bridge.pushInteger(L, browserArg(L, fn).lobbyCount());
     return 1;
   });
   const pushFound = (L: LuaState, fn: string, withIdentity: boolean): number => {
@@ -229,22 +223,21 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     }
     return 1;
   };
-  vm.defineFunction(BROWSER, 'lobby', (L) => pushFound(L, 'LanLobbyBrowser.lobby', true));
-  vm.defineFunction(BROWSER, 'data_all', (L) => pushFound(L, 'LanLobbyBrowser.data_all', false));
-  vm.defineFunction(BROWSER, 'add_filter', (L) => {
-    const fn = 'LanLobbyBrowser.add_filter';
+  vm.defineFunction(BROWSER, 'lobby', (L, fn) => pushFound(L, fn, true));
+  vm.defineFunction(BROWSER, 'data_all', (L, fn) => pushFound(L, fn, false));
+  vm.defineFunction(BROWSER, 'add_filter', (L, fn) => {
     const browser = browserArg(L, fn);
     const key = args.string(L, 2, fn, 'key');
     const value = args.text(L, 3, fn);
     browser.addFilter({ key, value, comparison: comparisonArg(args, L, 4, fn) });
     return 0;
   });
-  vm.defineFunction(BROWSER, 'clear_filters', (L) => {
-    browserArg(L, 'LanLobbyBrowser.clear_filters').clearFilters();
+  vm.defineFunction(BROWSER, 'clear_filters', (L, fn) => {
+    browserArg(L, fn).clearFilters();
     return 0;
   });
-  vm.defineFunction(BROWSER, 'destroy', (L) => {
-    const browser = browserArg(L, 'LanLobbyBrowser.destroy');
+  vm.defineFunction(BROWSER, 'destroy', (L, fn) => {
+    const browser = browserArg(L, fn);
     client?.destroyBrowser(browser);
     objects.release(browser);
     return 0;

@@ -90,8 +90,7 @@ export function defineChannelFunctions(
   channels: (fn: string) => Channels,
   defaultPeer?: (lobby: ChannelLobby) => PeerId | undefined,
 ): void {
-  vm.defineFunction(namespace, 'open_channel', (L) => {
-    const fn = `${namespace}.open_channel`;
+  vm.defineFunction(namespace, 'open_channel', (L, fn) => {
     const lobby = lobbyArg(L, fn);
     const given = args.isNone(L, 2) ? defaultPeer?.(lobby) : undefined;
     const peer = given ?? args.peerId(L, 2, fn);
@@ -102,8 +101,7 @@ export function defineChannelFunctions(
     vm.bridge.pushInteger(L, channels(fn).open(peer, lobby.id, message).id);
     return 1;
   });
-  vm.defineFunction(namespace, 'close_channel', (L) => {
-    const fn = `${namespace}.close_channel`;
+  vm.defineFunction(namespace, 'close_channel', (L, fn) => {
     lobbyArg(L, fn);
     const id = args.integer(L, 2, fn, 'channel');
     const all = channels(fn);
@@ -122,19 +120,16 @@ export interface MemberDataLobby {
 /** `set_member_data(lobby, key, value)`, `member_data(lobby, peer, key)` and `own_data(lobby, key)` of a lobby namespace. */
 export function defineMemberDataFunctions(vm: LuaVm, args: LuaArgs, namespace: string, lobbyArg: (L: LuaState, fn: string) => MemberDataLobby & { readonly self: PeerId }): void {
   const bridge = vm.bridge;
-  vm.defineFunction(namespace, 'set_member_data', (L) => {
-    const fn = `${namespace}.set_member_data`;
+  vm.defineFunction(namespace, 'set_member_data', (L, fn) => {
     const lobby = lobbyArg(L, fn);
     lobby.setMemberData(args.string(L, 2, fn, 'key'), args.text(L, 3, fn), fn);
     return 0;
   });
-  vm.defineFunction(namespace, 'member_data', (L) => {
-    const fn = `${namespace}.member_data`;
+  vm.defineFunction(namespace, 'member_data', (L, fn) => {
     const lobby = lobbyArg(L, fn);
     return bridge.pushStringOrNil(L, lobby.memberData(args.peerId(L, 2, fn), args.string(L, 3, fn, 'key')));
   });
-  vm.defineFunction(namespace, 'own_data', (L) => {
-    const fn = `${namespace}.own_data`;
+  vm.defineFunction(namespace, 'own_data', (L, fn) => {
     const lobby = lobbyArg(L, fn);
     return bridge.pushStringOrNil(L, lobby.memberData(lobby.self, args.string(L, 2, fn, 'key')));
   });

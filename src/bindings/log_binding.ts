@@ -32,28 +32,27 @@ export function installLog(vm: LuaVm, net: ScriptNetwork): void {
   const args = new LuaArgs(bridge);
   for (const level of LOG_LEVELS) vm.defineConstant('Network', level.toUpperCase(), level);
 
-  vm.defineFunction('Network', 'log', (L) => {
-    const given = args.string(L, 1, 'Network.log', 'log level').toLowerCase();
+  vm.defineFunction('Network', 'log', (L, fn) => {
+    const given = args.string(L, 1, fn, 'log level').toLowerCase();
     const level = given === 'info' ? 'messages' : given;
-    if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new LuaRaise(`bad argument #1 to 'Network.log' (one of ${LOG_LEVELS.join(', ')} or info expected, got '${given}')`);
+    if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new LuaRaise(`bad argument #1 to '${fn}' (one of ${LOG_LEVELS.join(', ')} or info expected, got '${given}')`);
     net.logLevel = level as LogLevel;
     return 0;
   });
 
-  vm.defineFunction('Network', 'ignore_rpc_log', (L) => {
-    net.ignoredRpcs.add(args.string(L, 1, 'Network.ignore_rpc_log', 'RPC name'));
+  vm.defineFunction('Network', 'ignore_rpc_log', (L, fn) => {
+    net.ignoredRpcs.add(args.string(L, 1, fn, 'RPC name'));
     return 0;
   });
 
-  vm.defineFunction('Network', 'write_dump_tag', (L) => {
-    const text = args.text(L, 1, 'Network.write_dump_tag');
+  vm.defineFunction('Network', 'write_dump_tag', (L, fn) => {
+    const text = args.text(L, 1, fn);
     net.log('spew', `dump tag: ${text}`);
     net.networkLog?.tag(text, net.node.clock.now());
     return 0;
   });
 
-  vm.defineFunction('Network', 'open_network_log', (L) => {
-    const fn = 'Network.open_network_log';
+  vm.defineFunction('Network', 'open_network_log', (L, fn) => {
     const file = args.string(L, 1, fn, 'file path');
     if (net.networkLog) throw new LuaRaise(`${fn}: a network log is already being written; close it first`);
     try {
@@ -85,8 +84,7 @@ export function installLog(vm: LuaVm, net: ScriptNetwork): void {
     return 0;
   });
 
-  vm.defineFunction('Network', 'set_config_value', (L) => {
-    const fn = 'Network.set_config_value';
+  vm.defineFunction('Network', 'set_config_value', (L, fn) => {
     const key = args.string(L, 1, fn, 'key');
     const setting = CONFIG_VALUES[key];
     if (!setting) throw new LuaRaise(`${fn}: unknown key '${key}' (known: ${Object.keys(CONFIG_VALUES).join(', ')})`);
@@ -106,8 +104,7 @@ export function installLog(vm: LuaVm, net: ScriptNetwork): void {
   });
 
   // DT's optimisation hint: the names must exist in the running client's config.
-  vm.defineFunction('Network', 'init_table_cache', (L) => {
-    const fn = 'Network.init_table_cache';
+  vm.defineFunction('Network', 'init_table_cache', (L, fn) => {
     const config = net.config;
     if (!config) throw new LuaRaise(`${fn}: no network client is running`);
     const check = (idx: number, what: string, known: ReadonlyMap<string, unknown>): void => {

@@ -22,7 +22,7 @@ import type { ScriptEvent } from '../core/session/script_event.js';
 
 import { MAX_MTU, MIN_MTU, type TransportSettings } from '../core/transport/transport_settings.js';
 import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_api.js';
+import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../bridge/lua_api.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
 import { NetworkValues } from './network_value.js';
 import { ScriptCallbacks } from '../bridge/script_callbacks.js';
@@ -183,7 +183,7 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
   const args = new LuaArgs(bridge);
   const callbacks = new ScriptCallbacks(vm);
   const node = net.node;
-  const define = (name: string, fn: (L: LuaState) => number): void => vm.defineFunction('Network', name, fn);
+  const define = (name: string, fn: LuaCFunction): void => vm.defineFunction('Network', name, fn);
 
   /** Channel approvals: `approve_channel(channel, peer, lobby_id, message)`; a missing handler approves. */
   net.dispatchers.push((L, tableIdx, handlerIdx) => {
@@ -307,15 +307,15 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     // A frame ends with its transmit.
     net.networkLog?.endFrame(node.clock.now());
   };
-  define('update', (L) => {
-    args.number(L, 1, 'Network.update', 'dt');
-    receive(L, 'Network.update', 2);
+  define('update', (L, fn) => {
+    args.number(L, 1, fn, 'dt');
+    receive(L, fn, 2);
     transmit();
     return 0;
   });
-  define('update_receive', (L) => {
-    args.number(L, 1, 'Network.update_receive', 'dt');
-    receive(L, 'Network.update_receive', 2);
+  define('update_receive', (L, fn) => {
+    args.number(L, 1, fn, 'dt');
+    receive(L, fn, 2);
     return 0;
   });
   define('update_transmit', () => {
@@ -323,36 +323,36 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     return 0;
   });
 
-  define('peer_id', (L) => {
+  define('peer_id', (L, fn) => {
     if (args.isNone(L, 1)) {
       const host = node.host;
       if (host) bridge.pushString(L, host.peerId);
       else bridge.pushNil(L);
       return 1;
     }
-    const id = args.integer(L, 1, 'Network.peer_id', 'channel');
-    bridge.pushString(L, net.channel(id, 'Network.peer_id').peer);
+    const id = args.integer(L, 1, fn, 'channel');
+    bridge.pushString(L, net.channel(id, fn).peer);
     return 1;
   });
 
   const peerArg = (L: LuaState, fn: string): PeerId => args.peerId(L, 1, fn);
 
   // Read the peer before touching the host: `host?.connectionTo(arg)` would skip the argument check.
-  define('ping', (L) => {
-    const peer = peerArg(L, 'Network.ping');
+  define('ping', (L, fn) => {
+    const peer = peerArg(L, fn);
     const connection = node.host?.connectionTo(peer);
     bridge.pushNumber(L, connection?.state === 'connected' ? connection.rtt : 0);
     return 1;
   });
-  define('time_since_receive', (L) => {
-    const peer = peerArg(L, 'Network.time_since_receive');
+  define('time_since_receive', (L, fn) => {
+    const peer = peerArg(L, fn);
     const connection = node.host?.connectionTo(peer);
     if (!connection) throw new LuaRaise(`Network.time_since_receive: no connection to peer ${peer}`);
     bridge.pushNumber(L, node.clock.now() - connection.lastReceiveTime);
     return 1;
   });
-  define('reliable_send_buffer_left', (L) => {
-    const peer = peerArg(L, 'Network.reliable_send_buffer_left');
+  define('reliable_send_buffer_left', (L, fn) => {
+    const peer = peerArg(L, fn);
     const connection = node.host?.connectionTo(peer);
     bridge.pushInteger(L, connection ? connection.reliableSendBufferLeft : 0);
     return 1;
@@ -373,16 +373,15 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
       return 0;
     });
   }
-  define('limit_mtu', (L) => {
-    const bytes = args.integer(L, 1, 'Network.limit_mtu', 'bytes');
+  define('limit_mtu', (L, fn) => {
+    const bytes = args.integer(L, 1, fn, 'bytes');
     // Scripts pass 65536 for "no limit": clamp to what a UDP datagram can carry.
     node.settings.mtu = Math.min(MAX_MTU, Math.max(MIN_MTU, bytes));
     return 0;
   });
 
   // ---- QoS ----------------------------------------------------------------------------------
-  define('enable_qos', (L) => {
-    const fn = 'Network.enable_qos';
+  define('enable_qos', (L, fn) => {
     const min = args.number(L, 1, fn, 'min_peer_kbps');
     const initial = args.number(L, 2, fn, 'initial_peer_kbps');
     const maxTotal = args.number(L, 3, fn, 'max_total_kbps');
@@ -391,8 +390,7 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     node.host?.applyQos();
     return 0;
   });
-  define('set_qos_config', (L) => {
-    const fn = 'Network.set_qos_config';
+  define('set_qos_config', (L, fn) => {
     if (bridge.type(L, 1) !== LUA_TTABLE) args.bad(L, 1, fn, 'table');
     const field = (key: string): number | undefined => {
       const type = bridge.getField(L, 1, key);
@@ -412,13 +410,13 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     node.host?.applyQos();
     return 0;
   });
-  define('enable_qos_peer', (L) => {
-    node.qos.exempt.delete(peerArg(L, 'Network.enable_qos_peer'));
+  define('enable_qos_peer', (L, fn) => {
+    node.qos.exempt.delete(peerArg(L, fn));
     node.host?.applyQos();
     return 0;
   });
-  define('disable_qos_peer', (L) => {
-    node.qos.exempt.add(peerArg(L, 'Network.disable_qos_peer'));
+  define('disable_qos_peer', (L, fn) => {
+    node.qos.exempt.add(peerArg(L, fn));
     node.host?.applyQos();
     return 0;
   });
@@ -428,8 +426,7 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     node.explicitConnections = true;
     return 0;
   });
-  define('create_connection', (L) => {
-    const fn = 'Network.create_connection';
+  define('create_connection', (L, fn) => {
     const peer = peerArg(L, fn);
     node.requireHost(fn);
     const resolve = net.subsystem?.resolvePeer;
@@ -446,8 +443,7 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     bridge.pushInteger(L, node.connectionId(peer)!);
     return 1;
   });
-  define('destroy_connection', (L) => {
-    const fn = 'Network.destroy_connection';
+  define('destroy_connection', (L, fn) => {
     const peer = peerArg(L, fn);
     const connection = node.host?.connectionTo(peer);
     if (connection && connection.users.size > 0) throw new LuaRaise(`${fn}: the connection to ${peer} is used by ${[...connection.users].join(', ')}; leave those first`);
@@ -457,18 +453,18 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     return 0;
   });
   /** The connection's id (as create_connection gave it), or nil when there is none. */
-  define('has_connection', (L) => {
-    const id = node.connectionId(peerArg(L, 'Network.has_connection'));
+  define('has_connection', (L, fn) => {
+    const id = node.connectionId(peerArg(L, fn));
     if (id === undefined) bridge.pushNil(L);
     else bridge.pushInteger(L, id);
     return 1;
   });
-  define('is_broken', (L) => {
-    bridge.pushBoolean(L, node.broken.has(peerArg(L, 'Network.is_broken')));
+  define('is_broken', (L, fn) => {
+    bridge.pushBoolean(L, node.broken.has(peerArg(L, fn)));
     return 1;
   });
-  define('is_used', (L) => {
-    const peer = peerArg(L, 'Network.is_used');
+  define('is_used', (L, fn) => {
+    const peer = peerArg(L, fn);
     const connection = node.host?.connectionTo(peer);
     bridge.pushBoolean(L, connection !== undefined && connection.users.size > 0);
     return 1;
@@ -486,8 +482,8 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
   });
 
   // ---- channels -------------------------------------------------------------------------------
-  define('channel_state', (L) => {
-    const id = args.integer(L, 1, 'Network.channel_state', 'channel');
+  define('channel_state', (L, fn) => {
+    const id = args.integer(L, 1, fn, 'channel');
     const channel = net.subsystem?.channels.get(id);
     bridge.pushString(L, channel ? channel.state : 'disconnected');
     bridge.pushString(L, channel ? channel.reason : `no channel ${id}`);

@@ -59,13 +59,13 @@ export function installNetworkConfig(vm: LuaVm, net: ScriptNetwork): void {
     }
   };
 
-  vm.defineFunction('Network', 'type_info', (L) => {
-    pushTypeInfo(L, lookup((c) => c.types, L, 'Network.type_info', 'type'));
+  vm.defineFunction('Network', 'type_info', (L, fn) => {
+    pushTypeInfo(L, lookup((c) => c.types, L, fn, 'type'));
     return 1;
   });
 
-  vm.defineFunction('Network', 'message_info', (L) => {
-    const message = lookup((c) => c.messages, L, 'Network.message_info', 'message');
+  vm.defineFunction('Network', 'message_info', (L, fn) => {
+    const message = lookup((c) => c.messages, L, fn, 'message');
     bridge.newTable(L, 0, 6);
     bridge.pushString(L, message.name);
     bridge.setField(L, -2, 'name');
@@ -90,8 +90,8 @@ export function installNetworkConfig(vm: LuaVm, net: ScriptNetwork): void {
     return 1;
   });
 
-  vm.defineFunction('Network', 'object_info', (L) => {
-    const object = lookup((c) => c.objects, L, 'Network.object_info', 'object type');
+  vm.defineFunction('Network', 'object_info', (L, fn) => {
+    const object = lookup((c) => c.objects, L, fn, 'object type');
     bridge.newTable(L, 0, 4);
     bridge.pushString(L, object.name);
     bridge.setField(L, -2, 'name');
@@ -110,19 +110,18 @@ export function installNetworkConfig(vm: LuaVm, net: ScriptNetwork): void {
     return 1;
   });
 
-  vm.defineFunction('Network', 'object_has_field', (L) => {
-    const object = lookup((c) => c.objects, L, 'Network.object_has_field', 'object type');
-    bridge.pushBoolean(L, object.fieldIndex.has(args.string(L, 2, 'Network.object_has_field', 'field name')));
+  vm.defineFunction('Network', 'object_has_field', (L, fn) => {
+    const object = lookup((c) => c.objects, L, fn, 'object type');
+    bridge.pushBoolean(L, object.fieldIndex.has(args.string(L, 2, fn, 'field name')));
     return 1;
   });
 
-  vm.defineFunction('Network', 'type_index', (L) => {
-    bridge.pushInteger(L, lookup((c) => c.types, L, 'Network.type_index', 'type').index);
+  vm.defineFunction('Network', 'type_index', (L, fn) => {
+    bridge.pushInteger(L, lookup((c) => c.types, L, fn, 'type').index);
     return 1;
   });
 
-  vm.defineFunction('Network', 'pack_unpack', (L) => {
-    const fn = 'Network.pack_unpack';
+  vm.defineFunction('Network', 'pack_unpack', (L, fn) => {
     const c = config(fn);
     const index = args.integer(L, 1, fn, 'type index');
     const type = c.typeAt(index);
@@ -131,8 +130,8 @@ export function installNetworkConfig(vm: LuaVm, net: ScriptNetwork): void {
     return 1;
   });
 
-  vm.defineFunction('Network', 'config_hash', (L) => {
-    const name = args.string(L, 1, 'Network.config_hash', 'config resource name');
+  vm.defineFunction('Network', 'config_hash', (L, fn) => {
+    const name = args.string(L, 1, fn, 'config resource name');
     bridge.pushString(L, net.options.loadConfig(name).hash);
     return 1;
   });

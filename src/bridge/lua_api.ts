@@ -11,8 +11,11 @@
 /** A Lua state (or coroutine) a bridged function runs on; an opaque handle of the implementation. */
 export type LuaState = number;
 
-/** A TypeScript function callable from Lua: reads its arguments from `L`, pushes results, returns their count. */
-export type LuaCFunction = (L: LuaState) => number;
+/**
+ * A TypeScript function callable from Lua: reads its arguments from `L`, pushes results, returns
+ * their count. `fn` is the Lua name it was registered under (`'LanLobby.set_data'`), for its errors.
+ */
+export type LuaCFunction = (L: LuaState, fn: string) => number;
 
 export const LUA_TNONE = -1;
 export const LUA_TNIL = 0;
@@ -109,10 +112,11 @@ export interface LuaApi {
 
   // ---- functions, errors, running code ----
   /**
-   * Register a handler once; returns the id to push it with `pushFunction`. Its errors name the
-   * line that called it, or with `callerLevel` 2 the line that called the Lua function calling it.
+   * Register a handler once under its Lua name `name` (which it receives as `fn`); returns the id
+   * to push it with `pushFunction`. Its errors name the line that called it, or with `callerLevel`
+   * 2 the line that called the Lua function calling it.
    */
-  registerFunction(fn: LuaCFunction, callerLevel?: number): number;
+  registerFunction(fn: LuaCFunction, callerLevel?: number, name?: string): number;
   /** Push a C closure for a registered handler; `extraUpvalues` values on the stack become upvalues 2.. */
   pushFunction(L: LuaState, handlerId: number, extraUpvalues?: number): void;
   /** Raise a Lua error carrying `message`, prefixed with the file:line of the Lua function `level` calls up. */

@@ -131,6 +131,7 @@ export class LuaBridge implements LuaApi {
   readonly registryIndex = LUA_REGISTRYINDEX;
   private readonly handlers: LuaCFunction[] = [];
   private readonly callerLevels: number[] = [];
+  private readonly names: string[] = [];
   private readonly trampoline: number;
   private heap: Uint8Array;
   private heap32: Uint32Array;
@@ -154,7 +155,7 @@ export class LuaBridge implements LuaApi {
     const id = this.api.lua_touserdata(L, upvalueIndex(1));
     let failure: unknown;
     try {
-      return this.handlers[id]!(L);
+      return this.handlers[id]!(L, this.names[id]!);
     } catch (error) {
       if (error === LONGJMP) throw error; // a Lua error already unwinding: let it pass
       failure = error;
@@ -172,14 +173,10 @@ export class LuaBridge implements LuaApi {
     throw new Error('unreachable: lua_error returned');
   }
 
-  /**
-   * Register a handler once; returns the id to push it with `pushFunction`. Its errors name the
-   * line that called it, or with `callerLevel` 2 the line that called the Lua function calling it
-   * (a Lua wrapper that answers what it can and calls TypeScript for the rest).
-   */
-  registerFunction(fn: LuaCFunction, callerLevel = 1): number {
+  registerFunction(fn: LuaCFunction, callerLevel = 1, name = ''): number {
     this.handlers.push(fn);
     this.callerLevels.push(callerLevel);
+    this.names.push(name);
     return this.handlers.length - 1;
   }
 

@@ -193,11 +193,11 @@ export class LuaVm {
     bridge.setTop(L, -2);
   }
 
-  /** Define `namespace.name` as a function backed by `fn`. */
+  /** Define `namespace.name` as a function backed by `fn`, which receives `'namespace.name'` as its second argument. */
   defineFunction(namespace: string, name: string, fn: LuaCFunction): void {
     const { bridge, L } = this;
     this.pushRef(this.namespace(namespace));
-    bridge.pushFunction(L, bridge.registerFunction(fn));
+    bridge.pushFunction(L, bridge.registerFunction(fn, 1, `${namespace}.${name}`));
     bridge.setField(L, -2, name);
     bridge.setTop(L, -2);
   }
