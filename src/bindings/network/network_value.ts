@@ -3,9 +3,9 @@
  * Vector3/Quaternion values cross as their components, 64-bit ids as hex strings, arrays as
  * 1-based tables. Values a type refuses raise a Lua error that names where they were going.
  */
-import { ArrayType, ValueError, type NetworkType, type QuaternionValue, type Vector3Value, type WireValue } from '../core/config/network_type.js';
-import { LUA_TBOOLEAN, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_api.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
+import { ArrayType, ValueError, type NetworkType, type QuaternionValue, type Vector3Value, type WireValue } from '../../core/config/network_type.js';
+import { LUA_TBOOLEAN, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
 
 /** A Lua value no type accepts (a function, a plain table...), described by its Lua type. */
 class Unconvertible {

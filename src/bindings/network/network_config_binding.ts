@@ -3,11 +3,11 @@
  * `message_info`, `object_info`, `object_has_field`, `type_index`, `pack_unpack`, the data-type
  * constants, and `Network.config_hash(name)`, which works before any client exists.
  */
-import type { NetworkConfig } from '../core/config/network_config.js';
-import { TYPE_KINDS, type NetworkType, type TypeInfo } from '../core/config/network_type.js';
-import { LuaArgs } from '../bridge/lua_args.js';
-import { LuaRaise, type LuaState } from '../bridge/lua_api.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
+import type { NetworkConfig } from '../../core/config/network_config.js';
+import { TYPE_KINDS, type NetworkType, type TypeInfo } from '../../core/config/network_type.js';
+import { LuaArgs } from '../../bridge/lua_args.js';
+import { LuaRaise, type LuaState } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
 import type { ScriptNetwork } from './network_binding.js';
 import { NetworkValues } from './network_value.js';
 

@@ -4,13 +4,13 @@
  * The table exists from the start, so `local RPC = RPC` captured before the client started keeps
  * working; `RPC[unknown]` is nil.
  */
-import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TSTRING, LuaRaise } from '../bridge/lua_api.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
-import type { ScriptNetwork } from './network_binding.js';
-import { NetworkValues } from './network_value.js';
-import type { RpcTarget } from '../core/session/rpc.js';
-import type { WireValue } from '../core/config/network_type.js';
+import { LuaArgs } from '../../bridge/lua_args.js';
+import { LUA_TNUMBER, LUA_TSTRING, LuaRaise } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
+import type { ScriptNetwork } from '../network/network_binding.js';
+import { NetworkValues } from '../network/network_value.js';
+import type { RpcTarget } from '../../core/session/rpc.js';
+import type { WireValue } from '../../core/config/network_type.js';
 
 export function installRpc(vm: LuaVm, net: ScriptNetwork): void {
   const { bridge, L } = vm;

@@ -9,12 +9,12 @@
  */
 import { networkInterfaces } from 'node:os';
 import path from 'node:path';
-import { NetworkLog, NetworkLogFile } from '../core/transport/network_log.js';
-import type { TransportSettings } from '../core/transport/transport_settings.js';
-import { MAX_MTU, MIN_MTU } from '../core/transport/transport_settings.js';
-import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TTABLE, LuaRaise } from '../bridge/lua_api.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
+import { NetworkLog, NetworkLogFile } from '../../core/transport/network_log.js';
+import type { TransportSettings } from '../../core/transport/transport_settings.js';
+import { MAX_MTU, MIN_MTU } from '../../core/transport/transport_settings.js';
+import { LuaArgs } from '../../bridge/lua_args.js';
+import { LUA_TTABLE, LuaRaise } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
 import { LOG_LEVELS, type LogLevel, type ScriptNetwork } from './network_binding.js';
 
 /** `Network.set_config_value` keys: the transport settings, by the names of their setters. */

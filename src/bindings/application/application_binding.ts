@@ -2,10 +2,10 @@
  * The `Application` namespace: what a headless runner can provide of the engine's application
  * object (arguments, quitting, time, hashing). Scripts extend the table with their own functions.
  */
-import { luaJitNumberText } from '../core/wire/number_text.js';
-import { murmurHash64Hex } from '../core/wire/murmur_hash.js';
-import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LuaRaise } from '../bridge/lua_api.js';
-import { exitCodeArgument, type LuaVm } from '../bridge/lua_vm.js';
+import { luaJitNumberText } from '../../core/wire/number_text.js';
+import { murmurHash64Hex } from '../../core/wire/murmur_hash.js';
+import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LuaRaise } from '../../bridge/lua_api.js';
+import { exitCodeArgument, type LuaVm } from '../../bridge/lua_vm.js';
 
 export interface ApplicationHost {
   /** The script's own arguments (those after `--`, plus `--peer-index i`). */

@@ -4,26 +4,26 @@
  * servers (`Network.init_steam_server`, `SteamGameServer`, `join_steam_server` and its
  * `SteamGameServerLobby`, `SteamServerBrowser`).
  */
-import { parseEndpoint } from '../core/transport/datagram_socket.js';
-import { dataValue } from '../core/lobby/lobby_data.js';
-import type { PlatformLobby } from '../core/platform/platform_lobby.js';
-import type { PlatformLobbyBrowser } from '../core/platform/platform_lobby_browser.js';
-import { LOBBY_TYPES, type LobbyType, type LobbyView } from '../core/platform/platform_protocol.js';
-import { SteamClient } from '../core/platform/steam_client.js';
-import { SteamGameServer, type SteamServerSettings } from '../core/platform/steam_game_server.js';
-import type { SteamGameServerLobby } from '../core/platform/steam_game_server_lobby.js';
-import type { SteamServerBrowser } from '../core/platform/steam_server_browser.js';
-import { SteamPingThread } from '../core/platform/steam_ping_thread.js';
-import type { PlatformClient } from '../core/platform/platform_client.js';
-import { NetworkError } from '../core/base/network_error.js';
-import type { EngineObjects } from '../bridge/engine_object.js';
-import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TUSERDATA, LuaRaise, type LuaState } from '../bridge/lua_api.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
-import type { ScriptNetwork } from './network_binding.js';
+import { parseEndpoint } from '../../core/transport/datagram_socket.js';
+import { dataValue } from '../../core/lobby/lobby_data.js';
+import type { PlatformLobby } from '../../core/platform/platform_lobby.js';
+import type { PlatformLobbyBrowser } from '../../core/platform/platform_lobby_browser.js';
+import { LOBBY_TYPES, type LobbyType, type LobbyView } from '../../core/platform/platform_protocol.js';
+import { SteamClient } from '../../core/platform/steam_client.js';
+import { SteamGameServer, type SteamServerSettings } from '../../core/platform/steam_game_server.js';
+import type { SteamGameServerLobby } from '../../core/platform/steam_game_server_lobby.js';
+import type { SteamServerBrowser } from '../../core/platform/steam_server_browser.js';
+import { SteamPingThread } from '../../core/platform/steam_ping_thread.js';
+import type { PlatformClient } from '../../core/platform/platform_client.js';
+import { NetworkError } from '../../core/base/network_error.js';
+import type { EngineObjects } from '../../bridge/engine_object.js';
+import { LuaArgs } from '../../bridge/lua_args.js';
+import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TUSERDATA, LuaRaise, type LuaState } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
+import type { ScriptNetwork } from '../network/network_binding.js';
 import { PlatformSlot } from './platform_slot.js';
-import { comparisonArg, defineChannelFunctions, defineMemberDataFunctions, pushPeerList, pushRecord, pushStringTable, readStringTable } from './lobby_functions.js';
-import { FILTER_COMPARISONS } from '../core/lobby/lobby_filter.js';
+import { comparisonArg, defineChannelFunctions, defineMemberDataFunctions, pushPeerList, pushRecord, pushStringTable, readStringTable } from '../lobby/lobby_functions.js';
+import { FILTER_COMPARISONS } from '../../core/lobby/lobby_filter.js';
 
 const CLIENT = 'SteamClient';
 const LOBBY = 'SteamLobby';

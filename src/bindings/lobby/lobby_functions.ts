@@ -2,14 +2,14 @@
  * What the lobby objects of every subsystem (LanLobby, SteamLobby, PsnRoom, game server lobbies)
  * share on the Lua side: member lists into the script's buffer, lobby data tables, and channels.
  */
-import type { Channels } from '../core/transport/channel.js';
-import { setDataValue } from '../core/lobby/lobby_data.js';
-import { FILTER_COMPARISONS, type FilterComparison } from '../core/lobby/lobby_filter.js';
-import { NetworkError } from '../core/base/network_error.js';
-import type { PeerId } from '../core/base/peer_id.js';
-import type { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaApi, type LuaState } from '../bridge/lua_api.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
+import type { Channels } from '../../core/transport/channel.js';
+import { setDataValue } from '../../core/lobby/lobby_data.js';
+import { FILTER_COMPARISONS, type FilterComparison } from '../../core/lobby/lobby_filter.js';
+import { NetworkError } from '../../core/base/network_error.js';
+import type { PeerId } from '../../core/base/peer_id.js';
+import type { LuaArgs } from '../../bridge/lua_args.js';
+import { LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaApi, type LuaState } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
 
 /** Push a list of peer ids: into the table at `bufferIdx` when the script passed one (cleared of a longer earlier list), else a new table. */
 export function pushPeerList(bridge: LuaApi, L: LuaState, peers: readonly PeerId[], bufferIdx: number): void {

@@ -6,12 +6,12 @@
  * this peer's script set on each object it owns. What the copy does not hold (array fields, unknown
  * objects and fields, bad arguments) goes to the TypeScript functions, which also raise every error.
  */
-import type { GameObject } from '../core/session/game_object.js';
-import type { GameObjectWatcher, GameObjects } from '../core/session/game_objects.js';
-import type { NetworkType, QuaternionValue, Vector3Value } from '../core/config/network_type.js';
-import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, type LuaCFunction, type LuaState } from '../bridge/lua_api.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
-import type { NetworkValues } from './network_value.js';
+import type { GameObject } from '../../core/session/game_object.js';
+import type { GameObjectWatcher, GameObjects } from '../../core/session/game_objects.js';
+import type { NetworkType, QuaternionValue, Vector3Value } from '../../core/config/network_type.js';
+import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, type LuaCFunction, type LuaState } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
+import type { NetworkValues } from '../network/network_value.js';
 
 /** How a field is copied: its value, its components (a fresh value is made of them per read), or not at all. */
 const copyOf = (type: NetworkType): 'value' | 'components' | undefined =>

@@ -6,19 +6,19 @@
  * Rooms are integer handles, as `create_psn_room` returns them: every `PsnRoom` function takes
  * the handle first. Member and browser indices are 0-based, as the LAN and Steam browsers' are.
  */
-import { dataValue } from '../core/lobby/lobby_data.js';
-import { FILTER_COMPARISONS } from '../core/lobby/lobby_filter.js';
-import { NetworkError } from '../core/base/network_error.js';
-import type { PlatformLobby } from '../core/platform/platform_lobby.js';
-import type { PlatformLobbyBrowser } from '../core/platform/platform_lobby_browser.js';
-import type { LobbyView } from '../core/platform/platform_protocol.js';
-import { EXTERNAL_DATA_KEY, INTERNAL_DATA_KEY, MAX_ROOM_DATA_BYTES, PsnClient, PsnRoomDataExternal } from '../core/platform/psn_client.js';
-import type { EngineObjects } from '../bridge/engine_object.js';
-import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../bridge/lua_api.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
-import type { ScriptNetwork } from './network_binding.js';
-import { comparisonArg, defineChannelFunctions, pushRecord } from './lobby_functions.js';
+import { dataValue } from '../../core/lobby/lobby_data.js';
+import { FILTER_COMPARISONS } from '../../core/lobby/lobby_filter.js';
+import { NetworkError } from '../../core/base/network_error.js';
+import type { PlatformLobby } from '../../core/platform/platform_lobby.js';
+import type { PlatformLobbyBrowser } from '../../core/platform/platform_lobby_browser.js';
+import type { LobbyView } from '../../core/platform/platform_protocol.js';
+import { EXTERNAL_DATA_KEY, INTERNAL_DATA_KEY, MAX_ROOM_DATA_BYTES, PsnClient, PsnRoomDataExternal } from '../../core/platform/psn_client.js';
+import type { EngineObjects } from '../../bridge/engine_object.js';
+import { LuaArgs } from '../../bridge/lua_args.js';
+import { LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
+import type { ScriptNetwork } from '../network/network_binding.js';
+import { comparisonArg, defineChannelFunctions, pushRecord } from '../lobby/lobby_functions.js';
 import { PlatformSlot } from './platform_slot.js';
 
 const CLIENT = 'PsnClient';

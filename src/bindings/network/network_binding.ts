@@ -4,28 +4,28 @@
  * channel states. Subsystem functions (`init_lan_client`, lobbies) live in their own bindings and
  * plug in through `ScriptNetwork`.
  */
-import type { Channel, Channels } from '../core/transport/channel.js';
-import { NetworkError } from '../core/base/network_error.js';
-import type { GameSession } from '../core/session/game_session.js';
-import type { ReplaySession } from '../core/session/replay_session.js';
-import { loadNetworkConfig, type NetworkConfig } from '../core/config/network_config.js';
-import { NetworkNode, type NetworkEnvironment } from '../core/transport/network_node.js';
-import { ManualClock } from '../core/base/clock.js';
-import { NetworkSimulator } from '../core/transport/network_simulator.js';
-import { openPlatformLink, type PlatformAccess, type PlatformLink } from '../core/platform/platform_link.js';
-import { PlatformService } from '../core/platform/platform_service.js';
-import type { PeerId } from '../core/base/peer_id.js';
-import { Random } from '../core/base/random.js';
-import { Rpc } from '../core/session/rpc.js';
-import type { NetworkLog } from '../core/transport/network_log.js';
-import type { ScriptEvent } from '../core/session/script_event.js';
+import type { Channel, Channels } from '../../core/transport/channel.js';
+import { NetworkError } from '../../core/base/network_error.js';
+import type { GameSession } from '../../core/session/game_session.js';
+import type { ReplaySession } from '../../core/session/replay_session.js';
+import { loadNetworkConfig, type NetworkConfig } from '../../core/config/network_config.js';
+import { NetworkNode, type NetworkEnvironment } from '../../core/transport/network_node.js';
+import { ManualClock } from '../../core/base/clock.js';
+import { NetworkSimulator } from '../../core/transport/network_simulator.js';
+import { openPlatformLink, type PlatformAccess, type PlatformLink } from '../../core/platform/platform_link.js';
+import { PlatformService } from '../../core/platform/platform_service.js';
+import type { PeerId } from '../../core/base/peer_id.js';
+import { Random } from '../../core/base/random.js';
+import { Rpc } from '../../core/session/rpc.js';
+import type { NetworkLog } from '../../core/transport/network_log.js';
+import type { ScriptEvent } from '../../core/session/script_event.js';
 
-import { MAX_MTU, MIN_MTU, type TransportSettings } from '../core/transport/transport_settings.js';
-import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../bridge/lua_api.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
+import { MAX_MTU, MIN_MTU, type TransportSettings } from '../../core/transport/transport_settings.js';
+import { LuaArgs } from '../../bridge/lua_args.js';
+import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
 import { NetworkValues } from './network_value.js';
-import { ScriptCallbacks } from '../bridge/script_callbacks.js';
+import { ScriptCallbacks } from '../../bridge/script_callbacks.js';
 
 /** A running network subsystem (LAN client, Steam client, ...), as the Network functions drive it. */
 export interface NetworkSubsystem {

@@ -3,21 +3,21 @@
  * namespace: membership, game objects and their fields. Every function works both as
  * `GameSession.fn(session, ...)` and `session:fn(...)`.
  */
-import type { GameObject } from '../core/session/game_object.js';
+import type { GameObject } from '../../core/session/game_object.js';
 import path from 'node:path';
-import { GameSession } from '../core/session/game_session.js';
-import { ReplaySession } from '../core/session/replay_session.js';
-import type { ObjectType } from '../core/config/network_config.js';
-import type { WireValue } from '../core/config/network_type.js';
-import type { PeerId } from '../core/base/peer_id.js';
-import type { EngineObjects } from '../bridge/engine_object.js';
+import { GameSession } from '../../core/session/game_session.js';
+import { ReplaySession } from '../../core/session/replay_session.js';
+import type { ObjectType } from '../../core/config/network_config.js';
+import type { WireValue } from '../../core/config/network_type.js';
+import type { PeerId } from '../../core/base/peer_id.js';
+import type { EngineObjects } from '../../bridge/engine_object.js';
 import { GameObjectMirror, type SessionMirror } from './game_object_mirror.js';
-import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../bridge/lua_api.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
-import type { ScriptNetwork } from './network_binding.js';
-import { NetworkValues } from './network_value.js';
-import { ScriptCallbacks } from '../bridge/script_callbacks.js';
+import { LuaArgs } from '../../bridge/lua_args.js';
+import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
+import type { ScriptNetwork } from '../network/network_binding.js';
+import { NetworkValues } from '../network/network_value.js';
+import { ScriptCallbacks } from '../../bridge/script_callbacks.js';
 
 const KIND = 'GameSession';
 

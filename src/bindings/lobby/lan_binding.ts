@@ -2,18 +2,18 @@
  * The LAN subsystem's Lua surface: `Network.init_lan_client` / `shutdown_lan_client` / lobby
  * functions, and the `LanClient`, `LanLobby` and `LanLobbyBrowser` objects.
  */
-import { BindError } from '../core/transport/datagram_socket.js';
-import { LanClient } from '../core/lobby/lan_client.js';
-import type { LanLobby } from '../core/lobby/lan_lobby.js';
-import type { LanLobbyBrowser } from '../core/lobby/lan_lobby_browser.js';
-import { FILTER_COMPARISONS } from '../core/lobby/lobby_filter.js';
-import { randomId } from '../core/base/peer_id.js';
-import type { EngineObjects } from '../bridge/engine_object.js';
-import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LuaRaise, type LuaState } from '../bridge/lua_api.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
+import { BindError } from '../../core/transport/datagram_socket.js';
+import { LanClient } from '../../core/lobby/lan_client.js';
+import type { LanLobby } from '../../core/lobby/lan_lobby.js';
+import type { LanLobbyBrowser } from '../../core/lobby/lan_lobby_browser.js';
+import { FILTER_COMPARISONS } from '../../core/lobby/lobby_filter.js';
+import { randomId } from '../../core/base/peer_id.js';
+import type { EngineObjects } from '../../bridge/engine_object.js';
+import { LuaArgs } from '../../bridge/lua_args.js';
+import { LUA_TNUMBER, LuaRaise, type LuaState } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
 import { comparisonArg, defineChannelFunctions, defineMemberDataFunctions, pushPeerList, readStringTable } from './lobby_functions.js';
-import type { ScriptNetwork } from './network_binding.js';
+import type { ScriptNetwork } from '../network/network_binding.js';
 
 const CLIENT = 'LanClient';
 const LOBBY = 'LanLobby';

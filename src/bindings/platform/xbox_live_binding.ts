@@ -8,17 +8,17 @@
  * `MultiplayerSession.host` / `set_custom_property_json` / `open_channel` / `close_channel`
  * (docs/guide/platforms.md lists them).
  */
-import { dataValue } from '../core/lobby/lobby_data.js';
-import { NetworkError } from '../core/base/network_error.js';
-import type { Success } from '../core/platform/platform_protocol.js';
-import { JOB_STATUSES, SessionJob } from '../core/platform/session_job.js';
-import { MAX_LOCAL_USERS, parseSessionUri, sessionUri, XboxLiveClient, type XboxMultiplayerSession } from '../core/platform/xbox_live_client.js';
-import type { EngineObjects } from '../bridge/engine_object.js';
-import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_api.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
-import type { ScriptNetwork } from './network_binding.js';
-import { defineChannelFunctions, pushRecord } from './lobby_functions.js';
+import { dataValue } from '../../core/lobby/lobby_data.js';
+import { NetworkError } from '../../core/base/network_error.js';
+import type { Success } from '../../core/platform/platform_protocol.js';
+import { JOB_STATUSES, SessionJob } from '../../core/platform/session_job.js';
+import { MAX_LOCAL_USERS, parseSessionUri, sessionUri, XboxLiveClient, type XboxMultiplayerSession } from '../../core/platform/xbox_live_client.js';
+import type { EngineObjects } from '../../bridge/engine_object.js';
+import { LuaArgs } from '../../bridge/lua_args.js';
+import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
+import type { ScriptNetwork } from '../network/network_binding.js';
+import { defineChannelFunctions, pushRecord } from '../lobby/lobby_functions.js';
 import { PlatformSlot } from './platform_slot.js';
 
 const SESSION = 'MultiplayerSession';
