@@ -11,6 +11,7 @@ import { randomId } from '../../core/base/peer_id.js';
 import type { EngineObjects } from '../../bridge/engine_object.js';
 import { LuaArgs } from '../../bridge/lua_args.js';
 import { LUA_TNUMBER, LuaRaise, type LuaState } from '../../bridge/lua_api.js';
+import { installFunctions } from '../binding.js';
 import type { LuaVm } from '../../bridge/lua_vm.js';
 import { comparisonArg, defineChannelFunctions, defineMemberDataFunctions, pushPeerList, readStringTable } from './lobby_functions.js';
 import type { ScriptNetwork } from '../network/network_binding.js';
@@ -41,169 +42,14 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     objects.release(c);
   };
 
-  // ---- Network ---------------------------------------------------------------------------------
-  vm.defineFunction('Network', 'init_lan_client', (L, fn) => {
-    const configName = args.string(L, 1, fn, 'config name');
-    const port = args.isNone(L, 2) ? 0 : args.count(L, 2, fn, 'game port', 0, 65535);
-    let peer: string;
-    if (args.isNone(L, 3)) {
-      peer = randomId(net.node.environment.random);
-    } else {
-      peer = args.peerId(L, 3, fn);
-      if (peer === '0') throw new LuaRaise(`bad argument #3 to '${fn}' (peer id 0 means "none" and cannot be used)`);
-    }
-    net.checkNoSubsystem(fn);
-    const config = net.options.loadConfig(configName);
-    try {
-      client = new LanClient(net.node, config, port, peer);
-    } catch (error) {
-      // The engine returns nil when the port is taken ("port probably in use"); say why as a second value.
-      if (!(error instanceof BindError)) throw error;
-      bridge.pushNil(L);
-      bridge.pushString(L, `${fn}: ${error.message}`);
-      return 2;
-    }
-    net.start(client, config);
-    objects.push(L, CLIENT, client);
-    return 1;
-  });
-
-  vm.defineFunction('Network', 'shutdown_lan_client', (L, fn) => {
-    if (objects.released(L, 1, CLIENT)) return 0;
-    const c = objects.optional<LanClient>(L, 1, CLIENT, fn) ?? client;
-    if (!c || c.isShutDown) return 0;
-    release(c);
-    if (net.subsystem === c) net.stop();
-    else c.shutdown();
-    if (client === c) client = undefined;
-    return 0;
-  });
-
-  vm.defineFunction('Network', 'create_lan_lobby', (L, fn) => {
-    const c = running(fn);
-    // (lobby_port, max_members) in older scripts, (max_members) in newer ones.
-    const twoArgs = !args.isNone(L, 2);
-    const lobbyPort = twoArgs ? args.count(L, 1, fn, 'lobby port', 1, 65535) : undefined;
-    const maxMembers = args.count(L, twoArgs ? 2 : 1, fn, 'max members', 1, 65535);
-    objects.push(L, LOBBY, c.createLobby(lobbyPort, maxMembers));
-    return 1;
-  });
-
-  vm.defineFunction('Network', 'join_lan_lobby', (L, fn) => {
-    const c = running(fn);
-    const target = bridge.type(L, 1) === LUA_TNUMBER ? args.id(L, 1, fn, 'address or lobby id') : args.string(L, 1, fn, 'address or lobby id');
-    const lobbyPort = args.isNone(L, 2) ? undefined : args.count(L, 2, fn, 'lobby port', 0, 65535);
-    objects.push(L, LOBBY, c.joinLobby(target, lobbyPort));
-    return 1;
-  });
-
-  vm.defineFunction('Network', 'leave_lan_lobby', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    client?.leaveLobby(lobby);
-    objects.release(lobby);
-    return 0;
-  });
-
   // ---- LanClient ------------------------------------------------------------------------------
   const clientArg = (L: LuaState, fn: string): LanClient => objects.check<LanClient>(L, 1, CLIENT, fn);
-  vm.defineFunction(CLIENT, 'lobby_browser', (L, fn) => {
-    objects.push(L, BROWSER, clientArg(L, fn).lobbyBrowser());
-    return 1;
-  });
-  vm.defineFunction(CLIENT, 'create_lobby_browser', (L, fn) => {
-    objects.push(L, BROWSER, clientArg(L, fn).createBrowser());
-    return 1;
-  });
-  vm.defineFunction(CLIENT, 'destroy_lobby_browser', (L, fn) => {
-    const c = clientArg(L, fn);
-    const browser = objects.check<LanLobbyBrowser>(L, 2, BROWSER, fn);
-    c.destroyBrowser(browser);
-    objects.release(browser);
-    return 0;
-  });
 
   // ---- LanLobby -------------------------------------------------------------------------------
-  vm.defineFunction(LOBBY, 'state', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    bridge.pushString(L, lobby.state);
-    if (lobby.state !== 'failed') return 1;
-    bridge.pushString(L, lobby.reason);
-    return 2;
-  });
-  vm.defineFunction(LOBBY, 'members', (L, fn) => {
-    const ids = lobbyArg(L, fn).memberIds();
-    pushPeerList(bridge, L, ids, 2);
-    bridge.pushInteger(L, ids.length);
-    return 2;
-  });
-  vm.defineFunction(LOBBY, 'lobby_host', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    if (lobby.state === 'joined' && lobby.owner !== undefined) bridge.pushString(L, lobby.owner);
-    else bridge.pushNil(L);
-    return 1;
-  });
-  vm.defineFunction(LOBBY, 'id', (L, fn) => {
-    bridge.pushString(L, lobbyArg(L, fn).id);
-    return 1;
-  });
-  vm.defineFunction(LOBBY, 'data', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    return bridge.pushStringOrNil(L, lobby.data.get(args.string(L, 2, fn, 'key')));
-  });
-  vm.defineFunction(LOBBY, 'set_data', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    lobby.setData(args.string(L, 2, fn, 'key'), args.text(L, 3, fn));
-    return 0;
-  });
-  vm.defineFunction(LOBBY, 'set_data_table', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    for (const [key, value] of Object.entries(readStringTable(bridge, args, L, 2, fn))) lobby.setData(key, value);
-    return 0;
-  });
-  /** kick(lobby, peer): a member's peer id, or its zero-based place in members(). */
-  vm.defineFunction(LOBBY, 'kick', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    if (bridge.type(L, 2) !== LUA_TNUMBER) {
-      lobby.kick(args.peerId(L, 2, fn));
-      return 0;
-    }
-    const members = lobby.memberIds();
-    const index = args.integer(L, 2, fn, 'member index (zero-based)');
-    const peer = members[index];
-    if (peer === undefined) throw new LuaRaise(`bad argument #2 to '${fn}' (member index ${index} is not in 0..${members.length - 1})`);
-    lobby.kick(peer);
-    return 0;
-  });
-  vm.defineFunction(LOBBY, 'set_max_members', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    lobby.setMaxMembers(args.count(L, 2, fn, 'max members', 1, 65535));
-    return 0;
-  });
-  vm.defineFunction(LOBBY, 'game_session_host', (L, fn) => {
-    return bridge.pushStringOrNil(L, lobbyArg(L, fn).gameSessionHost);
-  });
-  vm.defineFunction(LOBBY, 'set_game_session_host', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    lobby.setGameSessionHost(args.peerId(L, 2, fn));
-    return 0;
-  });
   defineChannelFunctions(vm, args, LOBBY, lobbyArg, (fn) => running(fn).channels);
   defineMemberDataFunctions(vm, args, LOBBY, lobbyArg);
 
   // ---- LanLobbyBrowser ------------------------------------------------------------------------
-  vm.defineFunction(BROWSER, 'refresh', (L, fn) => {
-    const browser = browserArg(L, fn);
-    browser.refresh(args.count(L, 2, fn, 'lobby port', 1, 65535));
-    return 0;
-  });
-  vm.defineFunction(BROWSER, 'is_refreshing', (L, fn) => {
-    bridge.pushBoolean(L, browserArg(L, fn).isRefreshing());
-    return 1;
-  });
-  vm.defineFunction(BROWSER, 'num_lobbies', (L, fn) => {
-    bridge.pushInteger(L, browserArg(L, fn).lobbyCount());
-    return 1;
-  });
   const pushFound = (L: LuaState, fn: string, withIdentity: boolean): number => {
     const found = browserArg(L, fn).lobby(args.integer(L, 2, fn, 'lobby index (0-based)'));
     if (!found) {
@@ -223,23 +69,182 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
     }
     return 1;
   };
-  vm.defineFunction(BROWSER, 'lobby', (L, fn) => pushFound(L, fn, true));
-  vm.defineFunction(BROWSER, 'data_all', (L, fn) => pushFound(L, fn, false));
-  vm.defineFunction(BROWSER, 'add_filter', (L, fn) => {
-    const browser = browserArg(L, fn);
-    const key = args.string(L, 2, fn, 'key');
-    const value = args.text(L, 3, fn);
-    browser.addFilter({ key, value, comparison: comparisonArg(args, L, 4, fn) });
-    return 0;
-  });
-  vm.defineFunction(BROWSER, 'clear_filters', (L, fn) => {
-    browserArg(L, fn).clearFilters();
-    return 0;
-  });
-  vm.defineFunction(BROWSER, 'destroy', (L, fn) => {
-    const browser = browserArg(L, fn);
-    client?.destroyBrowser(browser);
-    objects.release(browser);
-    return 0;
+  installFunctions(vm, {
+    Network: {
+      init_lan_client: (L, fn) => {
+        const configName = args.string(L, 1, fn, 'config name');
+        const port = args.isNone(L, 2) ? 0 : args.count(L, 2, fn, 'game port', 0, 65535);
+        let peer: string;
+        if (args.isNone(L, 3)) {
+          peer = randomId(net.node.environment.random);
+        } else {
+          peer = args.peerId(L, 3, fn);
+          if (peer === '0') throw new LuaRaise(`bad argument #3 to '${fn}' (peer id 0 means "none" and cannot be used)`);
+        }
+        net.checkNoSubsystem(fn);
+        const config = net.options.loadConfig(configName);
+        try {
+          client = new LanClient(net.node, config, port, peer);
+        } catch (error) {
+          // The engine returns nil when the port is taken ("port probably in use"); say why as a second value.
+          if (!(error instanceof BindError)) throw error;
+          bridge.pushNil(L);
+          bridge.pushString(L, `${fn}: ${error.message}`);
+          return 2;
+        }
+        net.start(client, config);
+        objects.push(L, CLIENT, client);
+        return 1;
+      },
+      shutdown_lan_client: (L, fn) => {
+        if (objects.released(L, 1, CLIENT)) return 0;
+        const c = objects.optional<LanClient>(L, 1, CLIENT, fn) ?? client;
+        if (!c || c.isShutDown) return 0;
+        release(c);
+        if (net.subsystem === c) net.stop();
+        else c.shutdown();
+        if (client === c) client = undefined;
+        return 0;
+      },
+      create_lan_lobby: (L, fn) => {
+        const c = running(fn);
+        // (lobby_port, max_members) in older scripts, (max_members) in newer ones.
+        const twoArgs = !args.isNone(L, 2);
+        const lobbyPort = twoArgs ? args.count(L, 1, fn, 'lobby port', 1, 65535) : undefined;
+        const maxMembers = args.count(L, twoArgs ? 2 : 1, fn, 'max members', 1, 65535);
+        objects.push(L, LOBBY, c.createLobby(lobbyPort, maxMembers));
+        return 1;
+      },
+      join_lan_lobby: (L, fn) => {
+        const c = running(fn);
+        const target = bridge.type(L, 1) === LUA_TNUMBER ? args.id(L, 1, fn, 'address or lobby id') : args.string(L, 1, fn, 'address or lobby id');
+        const lobbyPort = args.isNone(L, 2) ? undefined : args.count(L, 2, fn, 'lobby port', 0, 65535);
+        objects.push(L, LOBBY, c.joinLobby(target, lobbyPort));
+        return 1;
+      },
+      leave_lan_lobby: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        client?.leaveLobby(lobby);
+        objects.release(lobby);
+        return 0;
+      },
+    },
+    [CLIENT]: {
+      lobby_browser: (L, fn) => {
+        objects.push(L, BROWSER, clientArg(L, fn).lobbyBrowser());
+        return 1;
+      },
+      create_lobby_browser: (L, fn) => {
+        objects.push(L, BROWSER, clientArg(L, fn).createBrowser());
+        return 1;
+      },
+      destroy_lobby_browser: (L, fn) => {
+        const c = clientArg(L, fn);
+        const browser = objects.check<LanLobbyBrowser>(L, 2, BROWSER, fn);
+        c.destroyBrowser(browser);
+        objects.release(browser);
+        return 0;
+      },
+    },
+    [LOBBY]: {
+      state: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        bridge.pushString(L, lobby.state);
+        if (lobby.state !== 'failed') return 1;
+        bridge.pushString(L, lobby.reason);
+        return 2;
+      },
+      members: (L, fn) => {
+        const ids = lobbyArg(L, fn).memberIds();
+        pushPeerList(bridge, L, ids, 2);
+        bridge.pushInteger(L, ids.length);
+        return 2;
+      },
+      lobby_host: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        if (lobby.state === 'joined' && lobby.owner !== undefined) bridge.pushString(L, lobby.owner);
+        else bridge.pushNil(L);
+        return 1;
+      },
+      id: (L, fn) => {
+        bridge.pushString(L, lobbyArg(L, fn).id);
+        return 1;
+      },
+      data: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        return bridge.pushStringOrNil(L, lobby.data.get(args.string(L, 2, fn, 'key')));
+      },
+      set_data: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        lobby.setData(args.string(L, 2, fn, 'key'), args.text(L, 3, fn));
+        return 0;
+      },
+      set_data_table: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        for (const [key, value] of Object.entries(readStringTable(bridge, args, L, 2, fn))) lobby.setData(key, value);
+        return 0;
+      },
+      /** kick(lobby, peer): a member's peer id, or its zero-based place in members(). */
+      kick: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        if (bridge.type(L, 2) !== LUA_TNUMBER) {
+          lobby.kick(args.peerId(L, 2, fn));
+          return 0;
+        }
+        const members = lobby.memberIds();
+        const index = args.integer(L, 2, fn, 'member index (zero-based)');
+        const peer = members[index];
+        if (peer === undefined) throw new LuaRaise(`bad argument #2 to '${fn}' (member index ${index} is not in 0..${members.length - 1})`);
+        lobby.kick(peer);
+        return 0;
+      },
+      set_max_members: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        lobby.setMaxMembers(args.count(L, 2, fn, 'max members', 1, 65535));
+        return 0;
+      },
+      game_session_host: (L, fn) => {
+        return bridge.pushStringOrNil(L, lobbyArg(L, fn).gameSessionHost);
+      },
+      set_game_session_host: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        lobby.setGameSessionHost(args.peerId(L, 2, fn));
+        return 0;
+      },
+    },
+    [BROWSER]: {
+      refresh: (L, fn) => {
+        const browser = browserArg(L, fn);
+        browser.refresh(args.count(L, 2, fn, 'lobby port', 1, 65535));
+        return 0;
+      },
+      is_refreshing: (L, fn) => {
+        bridge.pushBoolean(L, browserArg(L, fn).isRefreshing());
+        return 1;
+      },
+      num_lobbies: (L, fn) => {
+        bridge.pushInteger(L, browserArg(L, fn).lobbyCount());
+        return 1;
+      },
+      lobby: (L, fn) => pushFound(L, fn, true),
+      data_all: (L, fn) => pushFound(L, fn, false),
+      add_filter: (L, fn) => {
+        const browser = browserArg(L, fn);
+        const key = args.string(L, 2, fn, 'key');
+        const value = args.text(L, 3, fn);
+        browser.addFilter({ key, value, comparison: comparisonArg(args, L, 4, fn) });
+        return 0;
+      },
+      clear_filters: (L, fn) => {
+        browserArg(L, fn).clearFilters();
+        return 0;
+      },
+      destroy: (L, fn) => {
+        const browser = browserArg(L, fn);
+        client?.destroyBrowser(browser);
+        objects.release(browser);
+        return 0;
+      },
+    },
   });
 }

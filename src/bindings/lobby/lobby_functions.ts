@@ -9,6 +9,7 @@ import { NetworkError } from '../../core/base/network_error.js';
 import type { PeerId } from '../../core/base/peer_id.js';
 import type { LuaArgs } from '../../bridge/lua_args.js';
 import { LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaApi, type LuaState } from '../../bridge/lua_api.js';
+import { installFunctions } from '../binding.js';
 import type { LuaVm } from '../../bridge/lua_vm.js';
 
 /** Push a list of peer ids: into the table at `bufferIdx` when the script passed one (cleared of a longer earlier list), else a new table. */
@@ -90,24 +91,28 @@ export function defineChannelFunctions(
   channels: (fn: string) => Channels,
   defaultPeer?: (lobby: ChannelLobby) => PeerId | undefined,
 ): void {
-  vm.defineFunction(namespace, 'open_channel', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    const given = args.isNone(L, 2) ? defaultPeer?.(lobby) : undefined;
-    const peer = given ?? args.peerId(L, 2, fn);
-    const message = args.optionalString(L, 3, fn, 'message') ?? '';
-    if (lobby.state !== 'joined') throw new NetworkError(`${fn}: the lobby is ${lobby.state}, not joined`);
-    if (peer === lobby.self) throw new NetworkError(`${fn}: cannot open a channel to this peer itself`);
-    if (!lobby.hasMember(peer)) throw new NetworkError(`${fn}: peer ${peer} is not a member of lobby ${lobby.id}`);
-    vm.bridge.pushInteger(L, channels(fn).open(peer, lobby.id, message).id);
-    return 1;
-  });
-  vm.defineFunction(namespace, 'close_channel', (L, fn) => {
-    lobbyArg(L, fn);
-    const id = args.integer(L, 2, fn, 'channel');
-    const all = channels(fn);
-    if (!all.get(id)) throw new NetworkError(`${fn}: no channel ${id}`);
-    all.close(id);
-    return 0;
+  installFunctions(vm, {
+    [namespace]: {
+      open_channel: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        const given = args.isNone(L, 2) ? defaultPeer?.(lobby) : undefined;
+        const peer = given ?? args.peerId(L, 2, fn);
+        const message = args.optionalString(L, 3, fn, 'message') ?? '';
+        if (lobby.state !== 'joined') throw new NetworkError(`${fn}: the lobby is ${lobby.state}, not joined`);
+        if (peer === lobby.self) throw new NetworkError(`${fn}: cannot open a channel to this peer itself`);
+        if (!lobby.hasMember(peer)) throw new NetworkError(`${fn}: peer ${peer} is not a member of lobby ${lobby.id}`);
+        vm.bridge.pushInteger(L, channels(fn).open(peer, lobby.id, message).id);
+        return 1;
+      },
+      close_channel: (L, fn) => {
+        lobbyArg(L, fn);
+        const id = args.integer(L, 2, fn, 'channel');
+        const all = channels(fn);
+        if (!all.get(id)) throw new NetworkError(`${fn}: no channel ${id}`);
+        all.close(id);
+        return 0;
+      },
+    },
   });
 }
 
@@ -120,17 +125,21 @@ export interface MemberDataLobby {
 /** `set_member_data(lobby, key, value)`, `member_data(lobby, peer, key)` and `own_data(lobby, key)` of a lobby namespace. */
 export function defineMemberDataFunctions(vm: LuaVm, args: LuaArgs, namespace: string, lobbyArg: (L: LuaState, fn: string) => MemberDataLobby & { readonly self: PeerId }): void {
   const bridge = vm.bridge;
-  vm.defineFunction(namespace, 'set_member_data', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    lobby.setMemberData(args.string(L, 2, fn, 'key'), args.text(L, 3, fn), fn);
-    return 0;
-  });
-  vm.defineFunction(namespace, 'member_data', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    return bridge.pushStringOrNil(L, lobby.memberData(args.peerId(L, 2, fn), args.string(L, 3, fn, 'key')));
-  });
-  vm.defineFunction(namespace, 'own_data', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    return bridge.pushStringOrNil(L, lobby.memberData(lobby.self, args.string(L, 2, fn, 'key')));
+  installFunctions(vm, {
+    [namespace]: {
+      set_member_data: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        lobby.setMemberData(args.string(L, 2, fn, 'key'), args.text(L, 3, fn), fn);
+        return 0;
+      },
+      member_data: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        return bridge.pushStringOrNil(L, lobby.memberData(args.peerId(L, 2, fn), args.string(L, 3, fn, 'key')));
+      },
+      own_data: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        return bridge.pushStringOrNil(L, lobby.memberData(lobby.self, args.string(L, 2, fn, 'key')));
+      },
+    },
   });
 }

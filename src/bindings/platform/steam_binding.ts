@@ -19,6 +19,7 @@ import { NetworkError } from '../../core/base/network_error.js';
 import type { EngineObjects } from '../../bridge/engine_object.js';
 import { LuaArgs } from '../../bridge/lua_args.js';
 import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TUSERDATA, LuaRaise, type LuaState } from '../../bridge/lua_api.js';
+import { installFunctions } from '../binding.js';
 import type { LuaVm } from '../../bridge/lua_vm.js';
 import type { ScriptNetwork } from '../network/network_binding.js';
 import { PlatformSlot } from './platform_slot.js';
@@ -73,25 +74,6 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     return 2;
   };
   // ---- Network: the Steam client ---------------------------------------------------------------
-  vm.defineFunction('Network', 'init_steam_client', (L, fn) => clients.start(L, fn, (config) => new SteamClient(net.node, config, () => net.openPlatformLink(), net.platformIds())));
-  vm.defineFunction('Network', 'shutdown_steam_client', (L, fn) => clients.shutdown(L, fn));
-  vm.defineFunction('Network', 'create_steam_lobby', (L, fn) => {
-    const type = lobbyTypeArg(L, 1, fn);
-    const maxMembers = args.count(L, 2, fn, 'max members', 1, 250);
-    objects.push(L, LOBBY, steamClient(fn).createLobby(type, maxMembers));
-    return 1;
-  });
-  vm.defineFunction('Network', 'join_steam_lobby', (L, fn) => {
-    const id = args.id(L, 1, fn, 'lobby id');
-    objects.push(L, LOBBY, steamClient(fn).joinLobby(id));
-    return 1;
-  });
-  vm.defineFunction('Network', 'leave_steam_lobby', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    lobby.leave();
-    objects.release(lobby);
-    return 0;
-  });
 
   const lobbyTypeArg = (L: LuaState, idx: number, fn: string): LobbyType => {
     const type = args.string(L, idx, fn, 'lobby type (a Network.STEAM_LOBBY_* constant)').toLowerCase().replace('friendsonly', 'friends_only') as LobbyType;
@@ -101,90 +83,8 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
 
   // ---- SteamClient ---------------------------------------------------------------------------
   const clientArg = (L: LuaState, fn: string): SteamClient => objects.check<SteamClient>(L, 1, CLIENT, fn);
-  vm.defineFunction(CLIENT, 'lobby_browser', (L, fn) => {
-    objects.push(L, BROWSER, clientArg(L, fn).lobbyBrowser());
-    return 1;
-  });
-  vm.defineFunction(CLIENT, 'server_browser', (L, fn) => {
-    objects.push(L, SERVER_BROWSER, clientArg(L, fn).serverBrowser());
-    return 1;
-  });
-  /** The connection to `peer` as scripts see it (ping in seconds, bytes and packets both ways). */
-  vm.defineFunction(CLIENT, 'get_connection_info', (L, fn) => {
-    const c = clientArg(L, fn);
-    const peer = args.peerId(L, 2, fn);
-    const connection = c.nodeOf.host?.connectionTo(peer);
-    if (!connection) {
-      bridge.pushNil(L);
-      return 1;
-    }
-    const stats = Object.fromEntries(Object.entries(connection.stats).filter(([, value]) => typeof value === 'number').map(([key, value]) => [snakeCase(key), value as number]));
-    pushRecord(bridge, L, { state: connection.state, address: `${connection.endpoint.address}:${connection.endpoint.port}`, ping: connection.rtt, ...stats });
-    return 1;
-  });
-  vm.defineFunction(CLIENT, 'write_detailed_connection_status_to_log', (L, fn) => {
-    const c = clientArg(L, fn);
-    const peer = args.isNone(L, 2) ? undefined : args.peerId(L, 2, fn);
-    const connections = [...(c.nodeOf.host?.connections() ?? [])].filter((connection) => peer === undefined || connection.peer === peer);
-    if (connections.length === 0) net.writeLog(`[network] ${peer === undefined ? 'no connections' : `no connection to ${peer}`}\n`);
-    for (const connection of connections) {
-      const stats = Object.entries(connection.stats).map(([key, value]) => `${snakeCase(key)}=${value}`);
-      net.writeLog(`[network] ${connection.peer} at ${connection.endpoint.address}:${connection.endpoint.port}: ${connection.state}, ping ${Math.round(connection.rtt * 1000)} ms, ${stats.join(' ')}\n`);
-    }
-    return 0;
-  });
 
   // ---- SteamLobby ------------------------------------------------------------------------------
-  vm.defineFunction(LOBBY, 'state', (L, fn) => pushState(L, lobbyArg(L, fn)));
-  vm.defineFunction(LOBBY, 'id', (L, fn) => {
-    bridge.pushString(L, lobbyArg(L, fn).id);
-    return 1;
-  });
-  vm.defineFunction(LOBBY, 'members', (L, fn) => {
-    const ids = lobbyArg(L, fn).memberIds();
-    pushPeerList(bridge, L, ids, 2);
-    bridge.pushInteger(L, ids.length);
-    return 2;
-  });
-  vm.defineFunction(LOBBY, 'lobby_host', (L, fn) => bridge.pushStringOrNil(L, lobbyArg(L, fn).owner()));
-  vm.defineFunction(LOBBY, 'data', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    return bridge.pushStringOrNil(L, lobby.data(args.string(L, 2, fn, 'key')));
-  });
-  vm.defineFunction(LOBBY, 'set_data', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    lobby.setData({ [args.string(L, 2, fn, 'key')]: args.text(L, 3, fn) }, fn);
-    return 0;
-  });
-  vm.defineFunction(LOBBY, 'set_data_table', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    lobby.setData(readStringTable(bridge, args, L, 2, fn), fn);
-    return 0;
-  });
-  vm.defineFunction(LOBBY, 'set_max_members', (L, fn) => {
-    lobbyArg(L, fn).setMaxMembers(args.count(L, 2, fn, 'max members', 1, 250), fn);
-    return 0;
-  });
-  vm.defineFunction(LOBBY, 'set_lobby_type', (L, fn) => {
-    lobbyArg(L, fn).setType(lobbyTypeArg(L, 2, fn), fn);
-    return 0;
-  });
-  vm.defineFunction(LOBBY, 'game_session_host', (L, fn) => bridge.pushStringOrNil(L, lobbyArg(L, fn).view?.gameSessionHost));
-  vm.defineFunction(LOBBY, 'set_game_session_host', (L, fn) => {
-    const lobby = lobbyArg(L, fn);
-    lobby.setGameSessionHost(args.isNone(L, 2) ? null : args.peerId(L, 2, fn), fn);
-    return 0;
-  });
-  /** request_lobby_data(lobby or lobby id): fetch the data of any lobby (joined or not) for SteamMisc to read. */
-  vm.defineFunction(LOBBY, 'request_lobby_data', (L, fn) => {
-    const lobby = bridge.type(L, 1) === LUA_TUSERDATA ? lobbyArg(L, fn) : undefined;
-    const id = lobby ? lobby.id : args.id(L, 1, fn, 'SteamLobby or lobby id');
-    steamClient(fn).request({ op: 'lookup', lobby: id }, (answer) => {
-      if (answer.ok) fetched.set(id, answer.lobby!.data);
-      else fetched.delete(id);
-    });
-    return 0;
-  });
   defineChannelFunctions(vm, args, LOBBY, lobbyArg, (fn) => steamClient(fn).channels);
   defineMemberDataFunctions(vm, args, LOBBY, lobbyArg);
 
@@ -195,17 +95,6 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     for (const lobby of steamClient(fn).lobbies) if (lobby.id === id && lobby.isJoined) return lobby.view!.data;
     return fetched.get(id);
   };
-  vm.defineFunction('SteamMisc', 'get_lobby_data', (L, fn) => {
-    const data = lobbyData(L, fn);
-    if (data) pushStringTable(bridge, L, Object.entries(data));
-    else bridge.pushNil(L);
-    return 1;
-  });
-  vm.defineFunction('SteamMisc', 'get_lobby_data_by_key', (L, fn) => {
-    const data = lobbyData(L, fn);
-    const key = args.string(L, 2, fn, 'key');
-    return bridge.pushStringOrNil(L, data ? dataValue(data, key) : undefined);
-  });
 
   // ---- SteamLobbyBrowser -----------------------------------------------------------------------
   const browserArg = (L: LuaState, fn: string): PlatformLobbyBrowser => objects.check<PlatformLobbyBrowser>(L, 1, BROWSER, fn);
@@ -223,38 +112,6 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     }
     return 1;
   };
-  vm.defineFunction(BROWSER, 'lobby', (L, fn) => pushLobbyEntry(L, fn, true));
-  vm.defineFunction(BROWSER, 'data_all', (L, fn) => pushLobbyEntry(L, fn, false));
-  vm.defineFunction(BROWSER, 'data', (L, fn) => {
-    const lobby = browserArg(L, fn).at(args.integer(L, 2, fn, 'lobby index (0-based)'));
-    const key = args.string(L, 3, fn, 'key');
-    return bridge.pushStringOrNil(L, lobby ? dataValue(lobby.data, key) : undefined);
-  });
-  vm.defineFunction(BROWSER, 'add_filter', (L, fn) => {
-    const browser = browserArg(L, fn);
-    browser.addFilter({ key: args.string(L, 2, fn, 'key'), value: args.text(L, 3, fn), comparison: comparisonArg(args, L, 4, fn) });
-    return 0;
-  });
-  vm.defineFunction(BROWSER, 'add_near_filter', (L, fn) => {
-    const browser = browserArg(L, fn);
-    browser.addNearFilter(args.string(L, 2, fn, 'key'), args.number(L, 3, fn, 'value'));
-    return 0;
-  });
-  vm.defineFunction(BROWSER, 'add_slots_filter', (L, fn) => {
-    const browser = browserArg(L, fn);
-    browser.setSlots(args.count(L, 2, fn, 'free slots', 0, 250));
-    return 0;
-  });
-  vm.defineFunction(BROWSER, 'add_distance_filter', (L, fn) => {
-    browserArg(L, fn);
-    const distance = args.string(L, 2, fn, 'distance (a SteamLobbyBrowser.CLOSE/DEFAULT/FAR/WORLD constant)');
-    if (!DISTANCES.includes(distance)) throw new LuaRaise(`bad argument #2 to '${fn}' (one of ${DISTANCES.join(', ')} expected, got '${distance}')`);
-    return 0;
-  });
-  vm.defineFunction(BROWSER, 'set_max_results', (L, fn) => {
-    browserArg(L, fn).setLimit(args.count(L, 2, fn, 'max results', 1, 1000));
-    return 0;
-  });
 
   /** refresh / is_refreshing / abort_refresh / clear_filters / the count function, common to both browsers. */
   function defineBrowserBasics(namespace: string, arg: (L: LuaState, fn: string) => PlatformLobbyBrowser, countName: string): void {
@@ -275,19 +132,8 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
       return 0;
     });
   }
-  vm.defineFunction(BROWSER, 'refresh', (L, fn) => {
-    browserArg(L, fn).refresh();
-    return 0;
-  });
 
   // ---- Network: Steam game servers -------------------------------------------------------------
-  vm.defineFunction('Network', 'init_steam_server', (L, fn) => {
-    return servers.start(L, fn, (config) => {
-      const settings = serverSettings(L, fn);
-      return new SteamGameServer(net.node, config, () => net.openPlatformLink(), settings, net.platformIds());
-    });
-  });
-  vm.defineFunction('Network', 'shutdown_steam_server', (L, fn) => servers.shutdown(L, fn));
   /** join_steam_server("ip:port"[, password]) or join_steam_server("ip", port[, password]). */
   const serverAddress = (L: LuaState, fn: string): { address: string; password: string | undefined } => {
     const split = bridge.type(L, 2) === LUA_TNUMBER;
@@ -297,23 +143,6 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     history.add(text);
     return { address: text, password };
   };
-  vm.defineFunction('Network', 'join_steam_server', (L, fn) => {
-    const { address, password } = serverAddress(L, fn);
-    objects.push(L, SERVER_LOBBY, steamClient(fn).joinServer(address, password, true));
-    return 1;
-  });
-  /** Reserve a slot without connecting yet; SteamGameServerLobby.join connects. */
-  vm.defineFunction('Network', 'reserve_steam_server', (L, fn) => {
-    const { address, password } = serverAddress(L, fn);
-    objects.push(L, SERVER_LOBBY, steamClient(fn).joinServer(address, password, false));
-    return 1;
-  });
-  vm.defineFunction('Network', 'leave_steam_server', (L, fn) => {
-    const lobby = serverLobbyArg(L, fn);
-    lobby.leave();
-    objects.release(lobby);
-    return 0;
-  });
 
   /** The network_steam_server_settings table: server_name and max_players are required. */
   const serverSettings = (L: LuaState, fn: string): SteamServerSettings => {
@@ -356,165 +185,16 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
   };
 
   // ---- SteamGameServer -----------------------------------------------------------------------
-  vm.defineFunction(SERVER, 'app_id', (L) => {
-    const running = servers.current;
-    bridge.pushInteger(L, running && !running.isShutDown ? running.settings.appId : 0);
-    return 1;
-  });
-  vm.defineFunction(SERVER, 'id', (L, fn) => {
-    bridge.pushString(L, serverArg(L, fn).peerId);
-    return 1;
-  });
-  vm.defineFunction(SERVER, 'state', (L, fn) => {
-    const s = serverArg(L, fn);
-    // Connecting until the service has listed it; disconnected once that failed or the service was lost.
-    bridge.pushString(L, s.connected ? 'connected' : s.listing.state === 'creating' && s.signIn !== 'failed' ? 'connecting' : 'disconnected');
-    return 1;
-  });
-  vm.defineFunction(SERVER, 'set_score', (L, fn) => {
-    const s = serverArg(L, fn);
-    s.listing.setScore(args.peerId(L, 2, fn), args.integer(L, 3, fn, 'score'), fn);
-    return 0;
-  });
-  vm.defineFunction(SERVER, 'set_server_name', (L, fn) => {
-    const s = serverArg(L, fn);
-    s.listing.setName(args.string(L, 2, fn, 'name'), fn);
-    return 0;
-  });
-  vm.defineFunction(SERVER, 'members', (L, fn) => {
-    const ids = serverArg(L, fn).listing.memberIds();
-    pushPeerList(bridge, L, ids, 2);
-    bridge.pushInteger(L, ids.length);
-    return 2;
-  });
-  vm.defineFunction(SERVER, 'name', (L, fn) => {
-    const s = serverArg(L, fn);
-    const peer = args.peerId(L, 2, fn);
-    bridge.pushString(L, s.listing.members().find((m) => m.peer === peer)?.name ?? '');
-    return 1;
-  });
-  vm.defineFunction(SERVER, 'remove_member', (L, fn) => {
-    const s = serverArg(L, fn);
-    const peer = args.peerId(L, 2, fn);
-    s.listing.removeMember(peer, fn);
-    s.nodeOf.host?.connectionTo(peer)?.users.delete(s.listing.tag());
-    return 0;
-  });
-  /** Take in what the service said now (Network.update does it every frame as well). */
-  vm.defineFunction(SERVER, 'run_callbacks', (L, fn) => {
-    serverArg(L, fn).update();
-    return 0;
-  });
-  vm.defineFunction(SERVER, 'set_map', (L, fn) => {
-    serverArg(L, fn).listing.publish({ map: args.string(L, 2, fn, 'map') }, fn);
-    return 0;
-  });
-  vm.defineFunction(SERVER, 'set_game_tags', (L, fn) => {
-    serverArg(L, fn).listing.publish({ tags: args.string(L, 2, fn, 'tags') }, fn);
-    return 0;
-  });
-  vm.defineFunction(SERVER, 'set_max_members', (L, fn) => {
-    serverArg(L, fn).listing.setMaxMembers(args.count(L, 2, fn, 'max members', 1, 65535), fn);
-    return 0;
-  });
-  vm.defineFunction(SERVER, 'data', (L, fn) => {
-    return bridge.pushStringOrNil(L, serverArg(L, fn).listing.data(args.string(L, 2, fn, 'key')));
-  });
-  vm.defineFunction(SERVER, 'set_data', (L, fn) => {
-    serverArg(L, fn).listing.setData({ [args.string(L, 2, fn, 'key')]: args.text(L, 3, fn) }, fn);
-    return 0;
-  });
-  /** Every user signed in to the emulated Steam owns the game. */
-  vm.defineFunction(SERVER, 'has_license', (L, fn) => {
-    const s = serverArg(L, fn);
-    bridge.pushString(L, s.listing.hasMember(args.peerId(L, 2, fn)) ? 'user_has_license' : 'user_has_not_license');
-    return 1;
-  });
-  /** The country of this machine's locale (Steam geolocates the server's address; a loopback address has no country). */
-  vm.defineFunction(SERVER, 'country_code', (L, fn) => {
-    serverArg(L, fn);
-    bridge.pushString(L, new Intl.Locale(Intl.DateTimeFormat().resolvedOptions().locale).maximize().region ?? '');
-    return 1;
-  });
   defineChannelFunctions(vm, args, SERVER, (L, fn) => serverArg(L, fn).listing, (fn) => steamServer(fn).channels);
 
   // ---- SteamGameServerLobby --------------------------------------------------------------------
-  vm.defineFunction(SERVER_LOBBY, 'state', (L, fn) => pushState(L, serverLobbyArg(L, fn)));
-  vm.defineFunction(SERVER_LOBBY, 'fail_reason', (L, fn) => {
-    const lobby = serverLobbyArg(L, fn);
-    if (lobby.failCode === undefined) return bridge.pushStringOrNil(L, undefined);
-    bridge.pushString(L, lobby.state);
-    bridge.pushString(L, lobby.reason);
-    return 2;
-  });
-  vm.defineFunction(SERVER_LOBBY, 'join', (L, fn) => {
-    serverLobbyArg(L, fn).connect();
-    return 0;
-  });
-  vm.defineFunction(SERVER_LOBBY, 'game_session_host', (L, fn) => {
-    const lobby = serverLobbyArg(L, fn);
-    // A dedicated server hosts the game session itself unless its listing names another host.
-    return bridge.pushStringOrNil(L, lobby.isJoined ? (lobby.view?.gameSessionHost ?? lobby.server) : undefined);
-  });
-  vm.defineFunction(SERVER_LOBBY, 'data', (L, fn) => {
-    const lobby = serverLobbyArg(L, fn);
-    return bridge.pushStringOrNil(L, lobby.data(args.string(L, 2, fn, 'key')));
-  });
-  vm.defineFunction(SERVER_LOBBY, 'request_data', (L, fn) => {
-    serverLobbyArg(L, fn).refresh();
-    return 0;
-  });
-  vm.defineFunction(SERVER_LOBBY, 'auto_update_data', (L, fn) => {
-    serverLobbyArg(L, fn).autoRefresh = true;
-    return 0;
-  });
-  vm.defineFunction(SERVER_LOBBY, 'game_description', (L, fn) => bridge.pushStringOrNil(L, serverLobbyArg(L, fn).view?.server?.gameDescription));
-  vm.defineFunction(SERVER_LOBBY, 'server_name', (L, fn) => bridge.pushStringOrNil(L, serverLobbyArg(L, fn).view?.name));
-  vm.defineFunction(SERVER_LOBBY, 'version', (L, fn) => bridge.pushStringOrNil(L, serverLobbyArg(L, fn).view?.server?.version));
-  vm.defineFunction(SERVER_LOBBY, 'members', (L, fn) => {
-    const ids = serverLobbyArg(L, fn).players();
-    pushPeerList(bridge, L, ids, 2);
-    bridge.pushInteger(L, ids.length);
-    return 2;
-  });
   defineChannelFunctions(vm, args, SERVER_LOBBY, serverLobbyArg, (fn) => steamClient(fn).channels, (lobby) => (lobby as SteamGameServerLobby).server);
   installPingThread(vm, objects, args);
 
   // ---- SteamServerBrowser ----------------------------------------------------------------------
   const serverBrowserArg = (L: LuaState, fn: string): SteamServerBrowser => objects.check<SteamServerBrowser>(L, 1, SERVER_BROWSER, fn);
   defineBrowserBasics(SERVER_BROWSER, serverBrowserArg, 'num_servers');
-  // The Release 1.0 reference's name for num_servers.
-  vm.defineFunction(SERVER_BROWSER, 'num_server', (L, fn) => {
-    bridge.pushInteger(L, serverBrowserArg(L, fn).count());
-    return 1;
-  });
-  vm.defineFunction(SERVER_BROWSER, 'refresh', (L, fn) => {
-    const browser = serverBrowserArg(L, fn);
-    const list = args.optionalString(L, 2, fn, 'server list (a SteamServerBrowser.INTERNET/LAN/FAVORITES/FRIENDS/HISTORY constant)') ?? 'internet';
-    if (!SERVER_LISTS.includes(list)) throw new LuaRaise(`bad argument #2 to '${fn}' (one of ${SERVER_LISTS.join(', ')} expected, got '${list}')`);
-    // Favorites and history are this client's own lists; no user has Steam friends here.
-    const only = list === 'favorites' ? favorites : list === 'history' ? history : list === 'friends' ? new Set<string>() : undefined;
-    browser.refreshList(only ? (view) => only.has(view.server!.queryAddress) : undefined);
-    return 0;
-  });
   const serverAt = (L: LuaState, fn: string): LobbyView | undefined => serverBrowserArg(L, fn).at(args.integer(L, 2, fn, 'server index (0-based)'));
-  vm.defineFunction(SERVER_BROWSER, 'server', (L, fn) => {
-    const view = serverAt(L, fn);
-    if (!view) return bridge.pushStringOrNil(L, undefined);
-    pushServerInfo(L, view);
-    return 1;
-  });
-  vm.defineFunction(SERVER_BROWSER, 'data_all', (L, fn) => {
-    const view = serverAt(L, fn);
-    if (!view) return bridge.pushStringOrNil(L, undefined);
-    pushStringTable(bridge, L, Object.entries(view.data));
-    return 1;
-  });
-  vm.defineFunction(SERVER_BROWSER, 'data', (L, fn) => {
-    const view = serverAt(L, fn);
-    const key = args.string(L, 3, fn, 'key');
-    return bridge.pushStringOrNil(L, view ? dataValue(view.data, key) : undefined);
-  });
   // request_data fetches the server's data, refresh_server the whole entry, request_players its
   // player list: one lookup serves all three.
   for (const [name, what] of [['request_data', 'data'], ['refresh_server', 'data'], ['request_players', 'players']] as const) {
@@ -534,23 +214,6 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
       return 2;
     });
   }
-  vm.defineFunction(SERVER_BROWSER, 'players', (L, fn) => {
-    const players = serverBrowserArg(L, fn).players(args.integer(L, 2, fn, 'server index (0-based)'));
-    if (!players) return bridge.pushStringOrNil(L, undefined);
-    bridge.newTable(L, players.length, 0);
-    players.forEach((player, i) => {
-      pushRecord(bridge, L, { name: player.name, score: player.score, play_time: player.playTime });
-      bridge.rawSetIndex(L, -2, i + 1);
-    });
-    return 1;
-  });
-  /** add_filter(table) or add_filter(key, value): Steam's server filter keys (map, gamedir, dedicated, ...) or server data keys. */
-  vm.defineFunction(SERVER_BROWSER, 'add_filter', (L, fn) => {
-    const browser = serverBrowserArg(L, fn);
-    const filters = bridge.type(L, 2) === LUA_TTABLE ? readStringTable(bridge, args, L, 2, fn) : { [args.string(L, 2, fn, 'filter key or table')]: args.text(L, 3, fn) };
-    for (const [key, value] of Object.entries(filters)) browser.addServerFilter(key, value);
-    return 0;
-  });
   const favoriteArg = (L: LuaState, fn: string): string => {
     serverBrowserArg(L, fn);
     const ip = args.string(L, 2, fn, 'ip');
@@ -559,13 +222,369 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     if (!parseEndpoint(address)) throw new LuaRaise(`bad argument #2 to '${fn}' (an IPv4 address a.b.c.d expected, got '${ip}')`);
     return address;
   };
-  vm.defineFunction(SERVER_BROWSER, 'add_favorite', (L, fn) => {
-    favorites.add(favoriteArg(L, fn));
-    return 0;
-  });
-  vm.defineFunction(SERVER_BROWSER, 'remove_favorite', (L, fn) => {
-    favorites.delete(favoriteArg(L, fn));
-    return 0;
+  installFunctions(vm, {
+    Network: {
+      init_steam_client: (L, fn) => clients.start(L, fn, (config) => new SteamClient(net.node, config, () => net.openPlatformLink(), net.platformIds())),
+      shutdown_steam_client: (L, fn) => clients.shutdown(L, fn),
+      create_steam_lobby: (L, fn) => {
+        const type = lobbyTypeArg(L, 1, fn);
+        const maxMembers = args.count(L, 2, fn, 'max members', 1, 250);
+        objects.push(L, LOBBY, steamClient(fn).createLobby(type, maxMembers));
+        return 1;
+      },
+      join_steam_lobby: (L, fn) => {
+        const id = args.id(L, 1, fn, 'lobby id');
+        objects.push(L, LOBBY, steamClient(fn).joinLobby(id));
+        return 1;
+      },
+      leave_steam_lobby: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        lobby.leave();
+        objects.release(lobby);
+        return 0;
+      },
+      init_steam_server: (L, fn) => {
+        return servers.start(L, fn, (config) => {
+          const settings = serverSettings(L, fn);
+          return new SteamGameServer(net.node, config, () => net.openPlatformLink(), settings, net.platformIds());
+        });
+      },
+      shutdown_steam_server: (L, fn) => servers.shutdown(L, fn),
+      join_steam_server: (L, fn) => {
+        const { address, password } = serverAddress(L, fn);
+        objects.push(L, SERVER_LOBBY, steamClient(fn).joinServer(address, password, true));
+        return 1;
+      },
+      /** Reserve a slot without connecting yet; SteamGameServerLobby.join connects. */
+      reserve_steam_server: (L, fn) => {
+        const { address, password } = serverAddress(L, fn);
+        objects.push(L, SERVER_LOBBY, steamClient(fn).joinServer(address, password, false));
+        return 1;
+      },
+      leave_steam_server: (L, fn) => {
+        const lobby = serverLobbyArg(L, fn);
+        lobby.leave();
+        objects.release(lobby);
+        return 0;
+      },
+    },
+    [CLIENT]: {
+      lobby_browser: (L, fn) => {
+        objects.push(L, BROWSER, clientArg(L, fn).lobbyBrowser());
+        return 1;
+      },
+      server_browser: (L, fn) => {
+        objects.push(L, SERVER_BROWSER, clientArg(L, fn).serverBrowser());
+        return 1;
+      },
+      /** The connection to `peer` as scripts see it (ping in seconds, bytes and packets both ways). */
+      get_connection_info: (L, fn) => {
+        const c = clientArg(L, fn);
+        const peer = args.peerId(L, 2, fn);
+        const connection = c.nodeOf.host?.connectionTo(peer);
+        if (!connection) {
+          bridge.pushNil(L);
+          return 1;
+        }
+        const stats = Object.fromEntries(Object.entries(connection.stats).filter(([, value]) => typeof value === 'number').map(([key, value]) => [snakeCase(key), value as number]));
+        pushRecord(bridge, L, { state: connection.state, address: `${connection.endpoint.address}:${connection.endpoint.port}`, ping: connection.rtt, ...stats });
+        return 1;
+      },
+      write_detailed_connection_status_to_log: (L, fn) => {
+        const c = clientArg(L, fn);
+        const peer = args.isNone(L, 2) ? undefined : args.peerId(L, 2, fn);
+        const connections = [...(c.nodeOf.host?.connections() ?? [])].filter((connection) => peer === undefined || connection.peer === peer);
+        if (connections.length === 0) net.writeLog(`[network] ${peer === undefined ? 'no connections' : `no connection to ${peer}`}\n`);
+        for (const connection of connections) {
+          const stats = Object.entries(connection.stats).map(([key, value]) => `${snakeCase(key)}=${value}`);
+          net.writeLog(`[network] ${connection.peer} at ${connection.endpoint.address}:${connection.endpoint.port}: ${connection.state}, ping ${Math.round(connection.rtt * 1000)} ms, ${stats.join(' ')}\n`);
+        }
+        return 0;
+      },
+    },
+    [LOBBY]: {
+      state: (L, fn) => pushState(L, lobbyArg(L, fn)),
+      id: (L, fn) => {
+        bridge.pushString(L, lobbyArg(L, fn).id);
+        return 1;
+      },
+      members: (L, fn) => {
+        const ids = lobbyArg(L, fn).memberIds();
+        pushPeerList(bridge, L, ids, 2);
+        bridge.pushInteger(L, ids.length);
+        return 2;
+      },
+      lobby_host: (L, fn) => bridge.pushStringOrNil(L, lobbyArg(L, fn).owner()),
+      data: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        return bridge.pushStringOrNil(L, lobby.data(args.string(L, 2, fn, 'key')));
+      },
+      set_data: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        lobby.setData({ [args.string(L, 2, fn, 'key')]: args.text(L, 3, fn) }, fn);
+        return 0;
+      },
+      set_data_table: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        lobby.setData(readStringTable(bridge, args, L, 2, fn), fn);
+        return 0;
+      },
+      set_max_members: (L, fn) => {
+        lobbyArg(L, fn).setMaxMembers(args.count(L, 2, fn, 'max members', 1, 250), fn);
+        return 0;
+      },
+      set_lobby_type: (L, fn) => {
+        lobbyArg(L, fn).setType(lobbyTypeArg(L, 2, fn), fn);
+        return 0;
+      },
+      game_session_host: (L, fn) => bridge.pushStringOrNil(L, lobbyArg(L, fn).view?.gameSessionHost),
+      set_game_session_host: (L, fn) => {
+        const lobby = lobbyArg(L, fn);
+        lobby.setGameSessionHost(args.isNone(L, 2) ? null : args.peerId(L, 2, fn), fn);
+        return 0;
+      },
+      /** request_lobby_data(lobby or lobby id): fetch the data of any lobby (joined or not) for SteamMisc to read. */
+      request_lobby_data: (L, fn) => {
+        const lobby = bridge.type(L, 1) === LUA_TUSERDATA ? lobbyArg(L, fn) : undefined;
+        const id = lobby ? lobby.id : args.id(L, 1, fn, 'SteamLobby or lobby id');
+        steamClient(fn).request({ op: 'lookup', lobby: id }, (answer) => {
+          if (answer.ok) fetched.set(id, answer.lobby!.data);
+          else fetched.delete(id);
+        });
+        return 0;
+      },
+    },
+    SteamMisc: {
+      get_lobby_data: (L, fn) => {
+        const data = lobbyData(L, fn);
+        if (data) pushStringTable(bridge, L, Object.entries(data));
+        else bridge.pushNil(L);
+        return 1;
+      },
+      get_lobby_data_by_key: (L, fn) => {
+        const data = lobbyData(L, fn);
+        const key = args.string(L, 2, fn, 'key');
+        return bridge.pushStringOrNil(L, data ? dataValue(data, key) : undefined);
+      },
+    },
+    [BROWSER]: {
+      lobby: (L, fn) => pushLobbyEntry(L, fn, true),
+      data_all: (L, fn) => pushLobbyEntry(L, fn, false),
+      data: (L, fn) => {
+        const lobby = browserArg(L, fn).at(args.integer(L, 2, fn, 'lobby index (0-based)'));
+        const key = args.string(L, 3, fn, 'key');
+        return bridge.pushStringOrNil(L, lobby ? dataValue(lobby.data, key) : undefined);
+      },
+      add_filter: (L, fn) => {
+        const browser = browserArg(L, fn);
+        browser.addFilter({ key: args.string(L, 2, fn, 'key'), value: args.text(L, 3, fn), comparison: comparisonArg(args, L, 4, fn) });
+        return 0;
+      },
+      add_near_filter: (L, fn) => {
+        const browser = browserArg(L, fn);
+        browser.addNearFilter(args.string(L, 2, fn, 'key'), args.number(L, 3, fn, 'value'));
+        return 0;
+      },
+      add_slots_filter: (L, fn) => {
+        const browser = browserArg(L, fn);
+        browser.setSlots(args.count(L, 2, fn, 'free slots', 0, 250));
+        return 0;
+      },
+      add_distance_filter: (L, fn) => {
+        browserArg(L, fn);
+        const distance = args.string(L, 2, fn, 'distance (a SteamLobbyBrowser.CLOSE/DEFAULT/FAR/WORLD constant)');
+        if (!DISTANCES.includes(distance)) throw new LuaRaise(`bad argument #2 to '${fn}' (one of ${DISTANCES.join(', ')} expected, got '${distance}')`);
+        return 0;
+      },
+      set_max_results: (L, fn) => {
+        browserArg(L, fn).setLimit(args.count(L, 2, fn, 'max results', 1, 1000));
+        return 0;
+      },
+      refresh: (L, fn) => {
+        browserArg(L, fn).refresh();
+        return 0;
+      },
+    },
+    [SERVER]: {
+      app_id: (L) => {
+        const running = servers.current;
+        bridge.pushInteger(L, running && !running.isShutDown ? running.settings.appId : 0);
+        return 1;
+      },
+      id: (L, fn) => {
+        bridge.pushString(L, serverArg(L, fn).peerId);
+        return 1;
+      },
+      state: (L, fn) => {
+        const s = serverArg(L, fn);
+        // Connecting until the service has listed it; disconnected once that failed or the service was lost.
+        bridge.pushString(L, s.connected ? 'connected' : s.listing.state === 'creating' && s.signIn !== 'failed' ? 'connecting' : 'disconnected');
+        return 1;
+      },
+      set_score: (L, fn) => {
+        const s = serverArg(L, fn);
+        s.listing.setScore(args.peerId(L, 2, fn), args.integer(L, 3, fn, 'score'), fn);
+        return 0;
+      },
+      set_server_name: (L, fn) => {
+        const s = serverArg(L, fn);
+        s.listing.setName(args.string(L, 2, fn, 'name'), fn);
+        return 0;
+      },
+      members: (L, fn) => {
+        const ids = serverArg(L, fn).listing.memberIds();
+        pushPeerList(bridge, L, ids, 2);
+        bridge.pushInteger(L, ids.length);
+        return 2;
+      },
+      name: (L, fn) => {
+        const s = serverArg(L, fn);
+        const peer = args.peerId(L, 2, fn);
+        bridge.pushString(L, s.listing.members().find((m) => m.peer === peer)?.name ?? '');
+        return 1;
+      },
+      remove_member: (L, fn) => {
+        const s = serverArg(L, fn);
+        const peer = args.peerId(L, 2, fn);
+        s.listing.removeMember(peer, fn);
+        s.nodeOf.host?.connectionTo(peer)?.users.delete(s.listing.tag());
+        return 0;
+      },
+      /** Take in what the service said now (Network.update does it every frame as well). */
+      run_callbacks: (L, fn) => {
+        serverArg(L, fn).update();
+        return 0;
+      },
+      set_map: (L, fn) => {
+        serverArg(L, fn).listing.publish({ map: args.string(L, 2, fn, 'map') }, fn);
+        return 0;
+      },
+      set_game_tags: (L, fn) => {
+        serverArg(L, fn).listing.publish({ tags: args.string(L, 2, fn, 'tags') }, fn);
+        return 0;
+      },
+      set_max_members: (L, fn) => {
+        serverArg(L, fn).listing.setMaxMembers(args.count(L, 2, fn, 'max members', 1, 65535), fn);
+        return 0;
+      },
+      data: (L, fn) => {
+        return bridge.pushStringOrNil(L, serverArg(L, fn).listing.data(args.string(L, 2, fn, 'key')));
+      },
+      set_data: (L, fn) => {
+        serverArg(L, fn).listing.setData({ [args.string(L, 2, fn, 'key')]: args.text(L, 3, fn) }, fn);
+        return 0;
+      },
+      /** Every user signed in to the emulated Steam owns the game. */
+      has_license: (L, fn) => {
+        const s = serverArg(L, fn);
+        bridge.pushString(L, s.listing.hasMember(args.peerId(L, 2, fn)) ? 'user_has_license' : 'user_has_not_license');
+        return 1;
+      },
+      /** The country of this machine's locale (Steam geolocates the server's address; a loopback address has no country). */
+      country_code: (L, fn) => {
+        serverArg(L, fn);
+        bridge.pushString(L, new Intl.Locale(Intl.DateTimeFormat().resolvedOptions().locale).maximize().region ?? '');
+        return 1;
+      },
+    },
+    [SERVER_LOBBY]: {
+      state: (L, fn) => pushState(L, serverLobbyArg(L, fn)),
+      fail_reason: (L, fn) => {
+        const lobby = serverLobbyArg(L, fn);
+        if (lobby.failCode === undefined) return bridge.pushStringOrNil(L, undefined);
+        bridge.pushString(L, lobby.state);
+        bridge.pushString(L, lobby.reason);
+        return 2;
+      },
+      join: (L, fn) => {
+        serverLobbyArg(L, fn).connect();
+        return 0;
+      },
+      game_session_host: (L, fn) => {
+        const lobby = serverLobbyArg(L, fn);
+        // A dedicated server hosts the game session itself unless its listing names another host.
+        return bridge.pushStringOrNil(L, lobby.isJoined ? (lobby.view?.gameSessionHost ?? lobby.server) : undefined);
+      },
+      data: (L, fn) => {
+        const lobby = serverLobbyArg(L, fn);
+        return bridge.pushStringOrNil(L, lobby.data(args.string(L, 2, fn, 'key')));
+      },
+      request_data: (L, fn) => {
+        serverLobbyArg(L, fn).refresh();
+        return 0;
+      },
+      auto_update_data: (L, fn) => {
+        serverLobbyArg(L, fn).autoRefresh = true;
+        return 0;
+      },
+      game_description: (L, fn) => bridge.pushStringOrNil(L, serverLobbyArg(L, fn).view?.server?.gameDescription),
+      server_name: (L, fn) => bridge.pushStringOrNil(L, serverLobbyArg(L, fn).view?.name),
+      version: (L, fn) => bridge.pushStringOrNil(L, serverLobbyArg(L, fn).view?.server?.version),
+      members: (L, fn) => {
+        const ids = serverLobbyArg(L, fn).players();
+        pushPeerList(bridge, L, ids, 2);
+        bridge.pushInteger(L, ids.length);
+        return 2;
+      },
+    },
+    [SERVER_BROWSER]: {
+      // The Release 1.0 reference's name for num_servers.
+      num_server: (L, fn) => {
+        bridge.pushInteger(L, serverBrowserArg(L, fn).count());
+        return 1;
+      },
+      refresh: (L, fn) => {
+        const browser = serverBrowserArg(L, fn);
+        const list = args.optionalString(L, 2, fn, 'server list (a SteamServerBrowser.INTERNET/LAN/FAVORITES/FRIENDS/HISTORY constant)') ?? 'internet';
+        if (!SERVER_LISTS.includes(list)) throw new LuaRaise(`bad argument #2 to '${fn}' (one of ${SERVER_LISTS.join(', ')} expected, got '${list}')`);
+        // Favorites and history are this client's own lists; no user has Steam friends here.
+        const only = list === 'favorites' ? favorites : list === 'history' ? history : list === 'friends' ? new Set<string>() : undefined;
+        browser.refreshList(only ? (view) => only.has(view.server!.queryAddress) : undefined);
+        return 0;
+      },
+      server: (L, fn) => {
+        const view = serverAt(L, fn);
+        if (!view) return bridge.pushStringOrNil(L, undefined);
+        pushServerInfo(L, view);
+        return 1;
+      },
+      data_all: (L, fn) => {
+        const view = serverAt(L, fn);
+        if (!view) return bridge.pushStringOrNil(L, undefined);
+        pushStringTable(bridge, L, Object.entries(view.data));
+        return 1;
+      },
+      data: (L, fn) => {
+        const view = serverAt(L, fn);
+        const key = args.string(L, 3, fn, 'key');
+        return bridge.pushStringOrNil(L, view ? dataValue(view.data, key) : undefined);
+      },
+      players: (L, fn) => {
+        const players = serverBrowserArg(L, fn).players(args.integer(L, 2, fn, 'server index (0-based)'));
+        if (!players) return bridge.pushStringOrNil(L, undefined);
+        bridge.newTable(L, players.length, 0);
+        players.forEach((player, i) => {
+          pushRecord(bridge, L, { name: player.name, score: player.score, play_time: player.playTime });
+          bridge.rawSetIndex(L, -2, i + 1);
+        });
+        return 1;
+      },
+      /** add_filter(table) or add_filter(key, value): Steam's server filter keys (map, gamedir, dedicated, ...) or server data keys. */
+      add_filter: (L, fn) => {
+        const browser = serverBrowserArg(L, fn);
+        const filters = bridge.type(L, 2) === LUA_TTABLE ? readStringTable(bridge, args, L, 2, fn) : { [args.string(L, 2, fn, 'filter key or table')]: args.text(L, 3, fn) };
+        for (const [key, value] of Object.entries(filters)) browser.addServerFilter(key, value);
+        return 0;
+      },
+      add_favorite: (L, fn) => {
+        favorites.add(favoriteArg(L, fn));
+        return 0;
+      },
+      remove_favorite: (L, fn) => {
+        favorites.delete(favoriteArg(L, fn));
+        return 0;
+      },
+    },
   });
 
   /** A steam_server_info table. */
@@ -617,24 +636,28 @@ function installPingThread(vm: LuaVm, objects: EngineObjects, args: LuaArgs): vo
   bridge.setField(L, -2, '__call');
   bridge.setMetatable(L, -2);
   bridge.setTop(L, -2);
-  vm.defineFunction(PING_THREAD, 'add_peer', (L, fn) => {
-    threadArg(L, fn).addPeer(args.peerId(L, 2, fn), fn);
-    return 0;
-  });
-  vm.defineFunction(PING_THREAD, 'remove_peer', (L, fn) => {
-    threadArg(L, fn).removePeer(args.peerId(L, 2, fn), fn);
-    return 0;
-  });
-  vm.defineFunction(PING_THREAD, 'ping', (L, fn) => {
-    bridge.pushNumber(L, threadArg(L, fn).ping(args.peerId(L, 2, fn), fn));
-    return 1;
-  });
-  vm.defineFunction(PING_THREAD, 'destroy', (L, fn) => {
-    // Destroying it again is a cleanup call on something already ended: nothing happens.
-    if (objects.released(L, 1, PING_THREAD)) return 0;
-    const thread = threadArg(L, fn);
-    thread.destroy();
-    objects.release(thread);
-    return 0;
+  installFunctions(vm, {
+    [PING_THREAD]: {
+      add_peer: (L, fn) => {
+        threadArg(L, fn).addPeer(args.peerId(L, 2, fn), fn);
+        return 0;
+      },
+      remove_peer: (L, fn) => {
+        threadArg(L, fn).removePeer(args.peerId(L, 2, fn), fn);
+        return 0;
+      },
+      ping: (L, fn) => {
+        bridge.pushNumber(L, threadArg(L, fn).ping(args.peerId(L, 2, fn), fn));
+        return 1;
+      },
+      destroy: (L, fn) => {
+        // Destroying it again is a cleanup call on something already ended: nothing happens.
+        if (objects.released(L, 1, PING_THREAD)) return 0;
+        const thread = threadArg(L, fn);
+        thread.destroy();
+        objects.release(thread);
+        return 0;
+      },
+    },
   });
 }

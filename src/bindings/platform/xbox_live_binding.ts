@@ -16,6 +16,7 @@ import { MAX_LOCAL_USERS, parseSessionUri, sessionUri, XboxLiveClient, type Xbox
 import type { EngineObjects } from '../../bridge/engine_object.js';
 import { LuaArgs } from '../../bridge/lua_args.js';
 import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from '../../bridge/lua_api.js';
+import { installFunctions } from '../binding.js';
 import type { LuaVm } from '../../bridge/lua_vm.js';
 import type { ScriptNetwork } from '../network/network_binding.js';
 import { defineChannelFunctions, pushRecord } from '../lobby/lobby_functions.js';
@@ -116,24 +117,6 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
   };
   const sessionArg = (L: LuaState, idx: number, fn: string): XboxMultiplayerSession => xbox(fn).session(args.integer(L, idx, fn, 'session id'), fn);
 
-  // ---- the client -------------------------------------------------------------------------------
-  vm.defineFunction('Network', 'init_xboxlive_client', (L, fn) => {
-    const results = clients.start(L, fn, (config) => new XboxLiveClient(net.node, config, () => net.openPlatformLink(), net.platformIds()), false);
-    showPlatformNamespaces(vm, true);
-    return results;
-  });
-  vm.defineFunction('Network', 'shutdown_xboxlive_client', (L, fn) => {
-    clients.shutdown(L, fn);
-    showPlatformNamespaces(vm, false);
-    for (const map of Object.values(jobs)) map.clear();
-    cleanSessions = undefined;
-    return 0;
-  });
-  vm.defineFunction('Network', 'xboxlive_client_exists', (L) => {
-    bridge.pushBoolean(L, clients.current !== undefined && !clients.current.isShutDown);
-    return 1;
-  });
-
   // ---- sessions ---------------------------------------------------------------------------------
   const createHost = (L: LuaState, fn: string, user: number, name: string, template: string, maxMembers: number, keywords: string[], reserved: string[]): number => {
     const client = xbox(fn);
@@ -150,173 +133,10 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
     bridge.pushInteger(L, client.openSession(user, { op: 'join_session', name, template, xuid: client.xuid(user) }));
     return 1;
   };
-  vm.defineFunction('Network', 'create_multiplayer_session_host', (L, fn) => {
-    const user = userArg(L, 1, fn);
-    const name = nameArg(L, 2, fn, 'session name');
-    const template = nameArg(L, 3, fn, 'session template name');
-    const min = args.isNone(L, 4) ? 0 : args.count(L, 4, fn, 'min members', 0, 100);
-    const max = (args.isNone(L, 5) ? 0 : args.count(L, 5, fn, 'max members', 0, 100)) || DEFAULT_MAX_MEMBERS;
-    if (min > max) throw new LuaRaise(`bad argument #4 to '${fn}' (min members ${min} is more than max members ${max})`);
-    return createHost(L, fn, user, name, template, max, stringsArg(L, 6, fn, 'keywords', true), stringsArg(L, 7, fn, 'reserved xbox user ids', true));
-  });
-  vm.defineFunction('Network', 'create_multiplayer_session_client', (L, fn) => {
-    const user = userArg(L, 1, fn);
-    const name = nameArg(L, 2, fn, 'session name');
-    const template = nameArg(L, 3, fn, 'session template name');
-    stringsArg(L, 4, fn, 'reserved xbox user ids', true);
-    return joinSession(L, fn, user, name, template);
-  });
-  /** The deprecated form: host or client by a flag. */
-  vm.defineFunction('Network', 'create_multiplayer_session', (L, fn) => {
-    const user = userArg(L, 1, fn);
-    const name = nameArg(L, 2, fn, 'session name');
-    const template = nameArg(L, 3, fn, 'session template name');
-    const asHost = args.boolean(L, 4, fn);
-    const keywords = stringsArg(L, 5, fn, 'keywords', true);
-    return asHost ? createHost(L, fn, user, name, template, DEFAULT_MAX_MEMBERS, keywords, []) : joinSession(L, fn, user, name, template);
-  });
-  /** Another local user joins a session this console is in. */
-  vm.defineFunction('Network', 'join_local_multiplayer_session', (L, fn) => {
-    const user = userArg(L, 1, fn);
-    const session = sessionArg(L, 2, fn);
-    if (session.status() !== 'ready') throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}; wait until it is ready`);
-    if (session.members().some((m) => m.xuid === xbox(fn).xuid(user))) throw new NetworkError(`${fn}: user ${user} is already in multiplayer session ${session.sessionId}`);
-    return joinSession(L, fn, user, session.view!.name, session.view!.template ?? '');
-  });
-  vm.defineFunction('Network', 'free_multiplayer_session', (L, fn) => {
-    const session = sessionArg(L, 1, fn);
-    const status = session.status();
-    if (status !== 'shutdown' && status !== 'broken') throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${status}; leave it (MultiplayerSession.leave) and wait for SHUTDOWN first`);
-    if (status === 'broken') session.leave();
-    xbox(fn).sessions.delete(session.sessionId);
-    return 0;
-  });
 
-  vm.defineFunction(SESSION, 'status', (L, fn) => {
-    bridge.pushString(L, sessionArg(L, 1, fn).status());
-    return 1;
-  });
-  vm.defineFunction(SESSION, 'members', (L, fn) => {
-    const members = sessionArg(L, 1, fn).members();
-    bridge.newTable(L, members.length, 0);
-    members.forEach((member, i) => {
-      pushRecord(bridge, L, { gamertag: member.name, peer: member.peer, xbox_user_id: member.xuid ?? '', custom_properties: memberProperties(member.data) });
-      bridge.rawSetIndex(L, -2, i + 1);
-    });
-    return 1;
-  });
-  vm.defineFunction(SESSION, 'leave', (L, fn) => {
-    sessionArg(L, 1, fn).leave();
-    return 0;
-  });
-  vm.defineFunction(SESSION, 'host', (L, fn) => {
-    return bridge.pushStringOrNil(L, sessionArg(L, 1, fn).owner());
-  });
-  vm.defineFunction(SESSION, 'multiplayer_correlation_id', (L, fn) => {
-    return bridge.pushStringOrNil(L, sessionArg(L, 1, fn).view?.handle);
-  });
-  /** set_custom_property_json(session_id, key, json): the host's custom session property. */
-  vm.defineFunction(SESSION, 'set_custom_property_json', (L, fn) => {
-    const session = sessionArg(L, 1, fn);
-    const key = args.string(L, 2, fn, 'custom property key');
-    session.setData({ [`custom:${key}`]: jsonArg(args, L, 3, fn) }, fn);
-    return 0;
-  });
-  vm.defineFunction(SESSION, 'custom_property_json', (L, fn) => {
-    const session = sessionArg(L, 1, fn);
-    const key = `custom:${args.string(L, 2, fn, 'custom property key')}`;
-    if (!session.isJoined) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}`);
-    bridge.pushInteger(L, startJob(jobs.properties, new SessionJob(xbox(fn), { op: 'lookup', lobby: session.id }, (answer) => dataValue(answer.lobby!.data, key))));
-    return 1;
-  });
-  vm.defineFunction(SESSION, 'custom_property_json_status', (L, fn) => jobStatus(jobs.properties, L, fn, 'session lookup id'));
-  vm.defineFunction(SESSION, 'custom_property_json_result', (L, fn) => {
-    const json = completed(jobs.properties, L, fn, 'session lookup id', 'MultiplayerSession.custom_property_json_status');
-    return bridge.pushStringOrNil(L, json);
-  });
-  vm.defineFunction(SESSION, 'free_custom_property_json', (L, fn) => freeJob(jobs.properties, L, fn, 'session lookup id'));
   defineChannelFunctions(vm, args, SESSION, (L, fn) => sessionArg(L, 1, fn), (fn) => xbox(fn).channels);
 
   // ---- activity, presence, invites ----------------------------------------------------------------
-  vm.defineFunction('Network', 'set_activity', (L, fn) => {
-    const user = userArg(L, 1, fn);
-    const session = sessionArg(L, 2, fn);
-    if (session.user !== user) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} belongs to user ${session.user}, not ${user}`);
-    session.setActivity(fn);
-    return 0;
-  });
-  vm.defineFunction('Network', 'clear_activity', (L, fn) => {
-    const user = userArg(L, 1, fn);
-    const client = xbox(fn);
-    jobs.clearActivity.set(user, new SessionJob(client, { op: 'set_activity', xuid: client.xuid(user), lobby: null }, () => null));
-    return 0;
-  });
-  vm.defineFunction('Network', 'clear_activity_status', (L, fn) => {
-    bridge.pushString(L, jobs.clearActivity.get(userArg(L, 1, fn))?.status ?? 'not_running');
-    return 1;
-  });
-  vm.defineFunction('Network', 'clean_sessions', (L, fn) => {
-    const user = userArg(L, 1, fn);
-    const client = xbox(fn);
-    cleanSessions = new SessionJob(client, { op: 'clean_sessions', xuid: client.xuid(user) }, (answer) => answer.left ?? 0);
-    return 0;
-  });
-  vm.defineFunction('Network', 'clean_sessions_status', (L) => {
-    bridge.pushString(L, cleanSessions?.status ?? 'not_running');
-    return 1;
-  });
-  vm.defineFunction('Network', 'get_activity_details', (L, fn) => {
-    userArg(L, 1, fn);
-    const xuids = stringsArg(L, 2, fn, 'xuids', false);
-    bridge.pushInteger(L, startJob(jobs.activityDetails, new SessionJob(xbox(fn), { op: 'activity_details', xuids }, (answer) => answer.details ?? [])));
-    return 1;
-  });
-  vm.defineFunction('Network', 'get_activity_details_status', (L, fn) => jobStatus(jobs.activityDetails, L, fn, 'activity details id'));
-  vm.defineFunction('Network', 'get_activity_details_result', (L, fn) => {
-    const details = completed(jobs.activityDetails, L, fn, 'activity details id', 'Network.get_activity_details_status') ?? [];
-    bridge.newTable(L, details.length, 0);
-    details.forEach((detail, i) => {
-      pushRecord(bridge, L, {
-        xbox_user_id: detail.xuid,
-        session_name: detail.name,
-        session_template_name: detail.template,
-        handle: detail.handle,
-        members: detail.members,
-        max_members: detail.maxMembers,
-        closed: detail.closed,
-        visibility: detail.closed ? 'full' : 'open',
-        join_restriction: 'none',
-      });
-      bridge.rawSetIndex(L, -2, i + 1);
-    });
-    return 1;
-  });
-  vm.defineFunction('Network', 'free_get_activity_details', (L, fn) => freeJob(jobs.activityDetails, L, fn, 'activity details id'));
-  vm.defineFunction('Network', 'handle_to_description', (L, fn) => {
-    userArg(L, 1, fn);
-    const handle = args.string(L, 2, fn, 'session handle');
-    if (handle === '' || handle.length > MAX_NAME) throw new LuaRaise(`bad argument #2 to '${fn}' (a session handle of 1 to ${MAX_NAME} characters expected, got ${handle.length})`);
-    bridge.pushInteger(L, startJob(jobs.handles, new SessionJob(xbox(fn), { op: 'describe_handle', handle }, (answer) => ({ name: answer.name ?? '', template: answer.template ?? '' }))));
-    return 1;
-  });
-  vm.defineFunction('Network', 'handle_to_description_status', (L, fn) => jobStatus(jobs.handles, L, fn, 'session lookup id'));
-  vm.defineFunction('Network', 'handle_to_description_result', (L, fn) => {
-    const description = completed(jobs.handles, L, fn, 'session lookup id', 'Network.handle_to_description_status');
-    bridge.pushString(L, description.name);
-    bridge.pushString(L, description.template);
-    return 2;
-  });
-  vm.defineFunction('Network', 'free_handle_to_description', (L, fn) => freeJob(jobs.handles, L, fn, 'session lookup id'));
-  /** set_presence(user_id, presence_id[, is_active_in_title]): a job that frees itself (NOT_RUNNING once done). */
-  vm.defineFunction('Network', 'set_presence', (L, fn) => {
-    const user = userArg(L, 1, fn);
-    const presence = args.string(L, 2, fn, 'presence id');
-    const active = args.isNone(L, 3) ? true : args.boolean(L, 3, fn);
-    const client = xbox(fn);
-    bridge.pushInteger(L, startJob(jobs.presence, new SessionJob(client, { op: 'presence', xuid: client.xuid(user), presence, active }, () => null, true)));
-    return 1;
-  });
-  vm.defineFunction('Network', 'set_presence_status', (L, fn) => jobStatus(jobs.presence, L, fn, 'set presence job id'));
   /** send_invites(user_id, session_id, friend_xuids[, custom_invite_id]): invite those users to the session. */
   // MultiplayerSession.invite_friends_list(user_id, session_id, xuids[, custom_invite_id]) in the
   // reference; the Network page copy shows the same call, its name lost, which was Network.send_invites here.
@@ -334,32 +154,8 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
       return 0;
     });
   }
-  /** take_invite(): the oldest invite this console received, as {handle, from, custom_invite_id}, or nil. */
-  vm.defineFunction('Network', 'take_invite', (L, fn) => {
-    const invite = xbox(fn).takeInvite();
-    if (!invite) {
-      bridge.pushNil(L);
-      return 1;
-    }
-    pushRecord(bridge, L, { handle: invite.handle, from: invite.from, custom_invite_id: invite.text });
-    return 1;
-  });
 
   // ---- session browsing ---------------------------------------------------------------------------
-  /** start_session_browsing(user_id, template[, keywords]): sessions of a template having every keyword. */
-  vm.defineFunction('Network', 'start_session_browsing', (L, fn) => {
-    userArg(L, 1, fn);
-    const template = nameArg(L, 2, fn, 'session template name');
-    const keywords = stringsArg(L, 3, fn, 'keywords', true);
-    const query = { kind: 'xbox_session' as const, filters: [], near: [], slots: 0, limit: 100, template, keywords };
-    const job = new SessionJob(xbox(fn), { op: 'find', query }, (answer) =>
-      answer.lobbies!.map((s) => ({ name: s.name, template: s.template ?? '', keywords: s.keywords ?? [], handle: s.handle ?? '', members: s.members.length, maxMembers: s.maxMembers, host: s.owner })),
-    );
-    bridge.pushInteger(L, startJob(jobs.browsers, job));
-    return 1;
-  });
-  vm.defineFunction('Network', 'free_session_browsing', (L, fn) => freeJob(jobs.browsers, L, fn, 'session browser id'));
-  vm.defineFunction(BROWSER, 'status', (L, fn) => jobStatus(jobs.browsers, L, fn, 'session browser id'));
   const pushFound = (L: LuaState, found: readonly SessionFound[]): number => {
     bridge.newTable(L, found.length, 0);
     found.forEach((session, i) => {
@@ -368,11 +164,222 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
     });
     return 1;
   };
-  vm.defineFunction(BROWSER, 'result', (L, fn) => pushFound(L, completed(jobs.browsers, L, fn, 'session browser id', 'MultiplayerSessionBrowser.status')));
-  vm.defineFunction(BROWSER, 'result_filtered', (L, fn) => {
-    const found = completed(jobs.browsers, L, fn, 'session browser id', 'MultiplayerSessionBrowser.status');
-    const keywords = stringsArg(L, 2, fn, 'keywords', false);
-    return pushFound(L, found.filter((session) => keywords.every((k) => session.keywords.includes(k))));
+  installFunctions(vm, {
+    Network: {
+      init_xboxlive_client: (L, fn) => {
+        const results = clients.start(L, fn, (config) => new XboxLiveClient(net.node, config, () => net.openPlatformLink(), net.platformIds()), false);
+        showPlatformNamespaces(vm, true);
+        return results;
+      },
+      shutdown_xboxlive_client: (L, fn) => {
+        clients.shutdown(L, fn);
+        showPlatformNamespaces(vm, false);
+        for (const map of Object.values(jobs)) map.clear();
+        cleanSessions = undefined;
+        return 0;
+      },
+      xboxlive_client_exists: (L) => {
+        bridge.pushBoolean(L, clients.current !== undefined && !clients.current.isShutDown);
+        return 1;
+      },
+      create_multiplayer_session_host: (L, fn) => {
+        const user = userArg(L, 1, fn);
+        const name = nameArg(L, 2, fn, 'session name');
+        const template = nameArg(L, 3, fn, 'session template name');
+        const min = args.isNone(L, 4) ? 0 : args.count(L, 4, fn, 'min members', 0, 100);
+        const max = (args.isNone(L, 5) ? 0 : args.count(L, 5, fn, 'max members', 0, 100)) || DEFAULT_MAX_MEMBERS;
+        if (min > max) throw new LuaRaise(`bad argument #4 to '${fn}' (min members ${min} is more than max members ${max})`);
+        return createHost(L, fn, user, name, template, max, stringsArg(L, 6, fn, 'keywords', true), stringsArg(L, 7, fn, 'reserved xbox user ids', true));
+      },
+      create_multiplayer_session_client: (L, fn) => {
+        const user = userArg(L, 1, fn);
+        const name = nameArg(L, 2, fn, 'session name');
+        const template = nameArg(L, 3, fn, 'session template name');
+        stringsArg(L, 4, fn, 'reserved xbox user ids', true);
+        return joinSession(L, fn, user, name, template);
+      },
+      /** The deprecated form: host or client by a flag. */
+      create_multiplayer_session: (L, fn) => {
+        const user = userArg(L, 1, fn);
+        const name = nameArg(L, 2, fn, 'session name');
+        const template = nameArg(L, 3, fn, 'session template name');
+        const asHost = args.boolean(L, 4, fn);
+        const keywords = stringsArg(L, 5, fn, 'keywords', true);
+        return asHost ? createHost(L, fn, user, name, template, DEFAULT_MAX_MEMBERS, keywords, []) : joinSession(L, fn, user, name, template);
+      },
+      /** Another local user joins a session this console is in. */
+      join_local_multiplayer_session: (L, fn) => {
+        const user = userArg(L, 1, fn);
+        const session = sessionArg(L, 2, fn);
+        if (session.status() !== 'ready') throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}; wait until it is ready`);
+        if (session.members().some((m) => m.xuid === xbox(fn).xuid(user))) throw new NetworkError(`${fn}: user ${user} is already in multiplayer session ${session.sessionId}`);
+        return joinSession(L, fn, user, session.view!.name, session.view!.template ?? '');
+      },
+      free_multiplayer_session: (L, fn) => {
+        const session = sessionArg(L, 1, fn);
+        const status = session.status();
+        if (status !== 'shutdown' && status !== 'broken') throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${status}; leave it (MultiplayerSession.leave) and wait for SHUTDOWN first`);
+        if (status === 'broken') session.leave();
+        xbox(fn).sessions.delete(session.sessionId);
+        return 0;
+      },
+      set_activity: (L, fn) => {
+        const user = userArg(L, 1, fn);
+        const session = sessionArg(L, 2, fn);
+        if (session.user !== user) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} belongs to user ${session.user}, not ${user}`);
+        session.setActivity(fn);
+        return 0;
+      },
+      clear_activity: (L, fn) => {
+        const user = userArg(L, 1, fn);
+        const client = xbox(fn);
+        jobs.clearActivity.set(user, new SessionJob(client, { op: 'set_activity', xuid: client.xuid(user), lobby: null }, () => null));
+        return 0;
+      },
+      clear_activity_status: (L, fn) => {
+        bridge.pushString(L, jobs.clearActivity.get(userArg(L, 1, fn))?.status ?? 'not_running');
+        return 1;
+      },
+      clean_sessions: (L, fn) => {
+        const user = userArg(L, 1, fn);
+        const client = xbox(fn);
+        cleanSessions = new SessionJob(client, { op: 'clean_sessions', xuid: client.xuid(user) }, (answer) => answer.left ?? 0);
+        return 0;
+      },
+      clean_sessions_status: (L) => {
+        bridge.pushString(L, cleanSessions?.status ?? 'not_running');
+        return 1;
+      },
+      get_activity_details: (L, fn) => {
+        userArg(L, 1, fn);
+        const xuids = stringsArg(L, 2, fn, 'xuids', false);
+        bridge.pushInteger(L, startJob(jobs.activityDetails, new SessionJob(xbox(fn), { op: 'activity_details', xuids }, (answer) => answer.details ?? [])));
+        return 1;
+      },
+      get_activity_details_status: (L, fn) => jobStatus(jobs.activityDetails, L, fn, 'activity details id'),
+      get_activity_details_result: (L, fn) => {
+        const details = completed(jobs.activityDetails, L, fn, 'activity details id', 'Network.get_activity_details_status') ?? [];
+        bridge.newTable(L, details.length, 0);
+        details.forEach((detail, i) => {
+          pushRecord(bridge, L, {
+            xbox_user_id: detail.xuid,
+            session_name: detail.name,
+            session_template_name: detail.template,
+            handle: detail.handle,
+            members: detail.members,
+            max_members: detail.maxMembers,
+            closed: detail.closed,
+            visibility: detail.closed ? 'full' : 'open',
+            join_restriction: 'none',
+          });
+          bridge.rawSetIndex(L, -2, i + 1);
+        });
+        return 1;
+      },
+      free_get_activity_details: (L, fn) => freeJob(jobs.activityDetails, L, fn, 'activity details id'),
+      handle_to_description: (L, fn) => {
+        userArg(L, 1, fn);
+        const handle = args.string(L, 2, fn, 'session handle');
+        if (handle === '' || handle.length > MAX_NAME) throw new LuaRaise(`bad argument #2 to '${fn}' (a session handle of 1 to ${MAX_NAME} characters expected, got ${handle.length})`);
+        bridge.pushInteger(L, startJob(jobs.handles, new SessionJob(xbox(fn), { op: 'describe_handle', handle }, (answer) => ({ name: answer.name ?? '', template: answer.template ?? '' }))));
+        return 1;
+      },
+      handle_to_description_status: (L, fn) => jobStatus(jobs.handles, L, fn, 'session lookup id'),
+      handle_to_description_result: (L, fn) => {
+        const description = completed(jobs.handles, L, fn, 'session lookup id', 'Network.handle_to_description_status');
+        bridge.pushString(L, description.name);
+        bridge.pushString(L, description.template);
+        return 2;
+      },
+      free_handle_to_description: (L, fn) => freeJob(jobs.handles, L, fn, 'session lookup id'),
+      /** set_presence(user_id, presence_id[, is_active_in_title]): a job that frees itself (NOT_RUNNING once done). */
+      set_presence: (L, fn) => {
+        const user = userArg(L, 1, fn);
+        const presence = args.string(L, 2, fn, 'presence id');
+        const active = args.isNone(L, 3) ? true : args.boolean(L, 3, fn);
+        const client = xbox(fn);
+        bridge.pushInteger(L, startJob(jobs.presence, new SessionJob(client, { op: 'presence', xuid: client.xuid(user), presence, active }, () => null, true)));
+        return 1;
+      },
+      set_presence_status: (L, fn) => jobStatus(jobs.presence, L, fn, 'set presence job id'),
+      /** take_invite(): the oldest invite this console received, as {handle, from, custom_invite_id}, or nil. */
+      take_invite: (L, fn) => {
+        const invite = xbox(fn).takeInvite();
+        if (!invite) {
+          bridge.pushNil(L);
+          return 1;
+        }
+        pushRecord(bridge, L, { handle: invite.handle, from: invite.from, custom_invite_id: invite.text });
+        return 1;
+      },
+      /** start_session_browsing(user_id, template[, keywords]): sessions of a template having every keyword. */
+      start_session_browsing: (L, fn) => {
+        userArg(L, 1, fn);
+        const template = nameArg(L, 2, fn, 'session template name');
+        const keywords = stringsArg(L, 3, fn, 'keywords', true);
+        const query = { kind: 'xbox_session' as const, filters: [], near: [], slots: 0, limit: 100, template, keywords };
+        const job = new SessionJob(xbox(fn), { op: 'find', query }, (answer) =>
+          answer.lobbies!.map((s) => ({ name: s.name, template: s.template ?? '', keywords: s.keywords ?? [], handle: s.handle ?? '', members: s.members.length, maxMembers: s.maxMembers, host: s.owner })),
+        );
+        bridge.pushInteger(L, startJob(jobs.browsers, job));
+        return 1;
+      },
+      free_session_browsing: (L, fn) => freeJob(jobs.browsers, L, fn, 'session browser id'),
+    },
+    [SESSION]: {
+      status: (L, fn) => {
+        bridge.pushString(L, sessionArg(L, 1, fn).status());
+        return 1;
+      },
+      members: (L, fn) => {
+        const members = sessionArg(L, 1, fn).members();
+        bridge.newTable(L, members.length, 0);
+        members.forEach((member, i) => {
+          pushRecord(bridge, L, { gamertag: member.name, peer: member.peer, xbox_user_id: member.xuid ?? '', custom_properties: memberProperties(member.data) });
+          bridge.rawSetIndex(L, -2, i + 1);
+        });
+        return 1;
+      },
+      leave: (L, fn) => {
+        sessionArg(L, 1, fn).leave();
+        return 0;
+      },
+      host: (L, fn) => {
+        return bridge.pushStringOrNil(L, sessionArg(L, 1, fn).owner());
+      },
+      multiplayer_correlation_id: (L, fn) => {
+        return bridge.pushStringOrNil(L, sessionArg(L, 1, fn).view?.handle);
+      },
+      /** set_custom_property_json(session_id, key, json): the host's custom session property. */
+      set_custom_property_json: (L, fn) => {
+        const session = sessionArg(L, 1, fn);
+        const key = args.string(L, 2, fn, 'custom property key');
+        session.setData({ [`custom:${key}`]: jsonArg(args, L, 3, fn) }, fn);
+        return 0;
+      },
+      custom_property_json: (L, fn) => {
+        const session = sessionArg(L, 1, fn);
+        const key = `custom:${args.string(L, 2, fn, 'custom property key')}`;
+        if (!session.isJoined) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}`);
+        bridge.pushInteger(L, startJob(jobs.properties, new SessionJob(xbox(fn), { op: 'lookup', lobby: session.id }, (answer) => dataValue(answer.lobby!.data, key))));
+        return 1;
+      },
+      custom_property_json_status: (L, fn) => jobStatus(jobs.properties, L, fn, 'session lookup id'),
+      custom_property_json_result: (L, fn) => {
+        const json = completed(jobs.properties, L, fn, 'session lookup id', 'MultiplayerSession.custom_property_json_status');
+        return bridge.pushStringOrNil(L, json);
+      },
+      free_custom_property_json: (L, fn) => freeJob(jobs.properties, L, fn, 'session lookup id'),
+    },
+    [BROWSER]: {
+      status: (L, fn) => jobStatus(jobs.browsers, L, fn, 'session browser id'),
+      result: (L, fn) => pushFound(L, completed(jobs.browsers, L, fn, 'session browser id', 'MultiplayerSessionBrowser.status')),
+      result_filtered: (L, fn) => {
+        const found = completed(jobs.browsers, L, fn, 'session browser id', 'MultiplayerSessionBrowser.status');
+        const keywords = stringsArg(L, 2, fn, 'keywords', false);
+        return pushFound(L, found.filter((session) => keywords.every((k) => session.keywords.includes(k))));
+      },
+    },
   });
 
   installSessionExtras(vm, args, xbox, sessionArg, stringsArg);
@@ -394,106 +401,112 @@ function installSessionExtras(
   stringsArg: (L: LuaState, idx: number, fn: string, what: string, optional: boolean) => string[],
 ): void {
   const { bridge } = vm;
-  vm.defineFunction(SESSION, 'host_peer', (L, fn) => bridge.pushStringOrNil(L, sessionArg(L, 1, fn).owner()));
-  vm.defineFunction(SESSION, 'keywords', (L, fn) => {
-    const keywords = sessionArg(L, 1, fn).view?.keywords ?? [];
-    bridge.newTable(L, keywords.length, 0);
-    keywords.forEach((keyword, i) => {
-      bridge.pushString(L, keyword);
-      bridge.rawSetIndex(L, -2, i + 1);
-    });
-    return 1;
-  });
-  vm.defineFunction(SESSION, 'set_keywords', (L, fn) => {
-    args.count(L, 1, fn, 'user id', 0, MAX_LOCAL_USERS - 1);
-    const session = sessionArg(L, 2, fn);
-    session.setKeywords(stringsArg(L, 3, fn, 'keywords', true), fn);
-    return 0;
-  });
-  vm.defineFunction(SESSION, 'set_closed', (L, fn) => {
-    const session = sessionArg(L, 1, fn);
-    session.setClosed(args.boolean(L, 2, fn), fn);
-    return 0;
-  });
-  vm.defineFunction(SESSION, 'has_session_changed', (L, fn) => {
-    bridge.pushBoolean(L, sessionArg(L, 1, fn).takeChanged());
-    return 1;
-  });
-  vm.defineFunction(SESSION, 'group_id', (L, fn) => {
-    bridge.pushInteger(L, xbox(fn).groupOf(sessionArg(L, 1, fn)));
-    return 1;
-  });
-  vm.defineFunction('MultiplayerSessionGroup', 'master_session', (L, fn) => {
-    const group = args.integer(L, 1, fn, 'session group id');
-    const client = xbox(fn);
-    if (client.groupSessions(group).length === 0) return bridge.pushStringOrNil(L, undefined);
-    bridge.pushInteger(L, group);
-    return 1;
-  });
-  vm.defineFunction('MultiplayerSessionGroup', 'all_sessions_have_status', (L, fn) => {
-    const group = args.integer(L, 1, fn, 'session group id');
-    const status = args.string(L, 2, fn, 'session status (a MultiplayerSession status constant)');
-    const sessions = xbox(fn).groupSessions(group);
-    bridge.pushBoolean(L, sessions.length > 0 && sessions.every((session) => session.status() === status));
-    return 1;
-  });
-  vm.defineFunction(SESSION, 'session_id_to_uri', (L, fn) => {
-    const id = args.string(L, 1, fn, 'session id (its correlation id)');
-    const view = [...xbox(fn).sessions.values()].find((session) => session.view?.handle === id || session.id === id)?.view;
-    if (!view) throw new NetworkError(`${fn}: no multiplayer session of this console has the id '${id}'`);
-    bridge.pushString(L, sessionUri(view.template ?? '', view.name));
-    return 1;
-  });
-  vm.defineFunction(SESSION, 'session_uri_to_description', (L, fn) => {
-    const uri = args.string(L, 1, fn, 'session URI');
-    const description = parseSessionUri(uri);
-    if (!description) throw new LuaRaise(`bad argument #1 to '${fn}' (a session URI /serviceconfigs/<scid>/sessionTemplates/<template>/sessions/<name> expected, got '${uri}')`);
-    bridge.pushString(L, description.name);
-    bridge.pushString(L, description.template);
-    return 2;
-  });
-  // SmartMatch, on the platform service's emulated hoppers.
-  vm.defineFunction(SESSION, 'start_smartmatch', (L, fn) => {
-    const session = sessionArg(L, 1, fn);
-    const hopper = args.string(L, 2, fn, 'hopper name');
-    const timeout = args.number(L, 3, fn, 'timeout (seconds)');
-    if (!(timeout > 0) || !Number.isFinite(timeout)) throw new LuaRaise(`bad argument #3 to '${fn}' (a positive number of seconds expected, got ${timeout})`);
-    const preserve = args.string(L, 4, fn, 'preserve mode (a PreserveSessionMode constant)');
-    if (preserve !== 'always' && preserve !== 'never') throw new LuaRaise(`bad argument #4 to '${fn}' (PreserveSessionMode.ALWAYS or NEVER expected, got '${preserve}')`);
-    const attributes = args.isNone(L, 5) ? '{}' : jsonArg(args, L, 5, fn);
-    session.startSmartmatch(hopper, timeout, preserve, attributes, fn);
-    return 0;
-  });
-  vm.defineFunction(SESSION, 'smartmatch_status', (L, fn) => {
-    bridge.pushString(L, sessionArg(L, 1, fn).smartmatchStatus());
-    return 1;
-  });
-  vm.defineFunction(SESSION, 'start_smartmatch_result', (L, fn) => {
-    const started = sessionArg(L, 1, fn).smartmatchTicket();
-    if (!started) throw new NetworkError(`${fn}: no SmartMatch was started in this session (MultiplayerSession.start_smartmatch)`);
-    bridge.pushString(L, started.ticket);
-    bridge.pushNumber(L, started.waited);
-    return 2;
-  });
-  vm.defineFunction(SESSION, 'smartmatch_result', (L, fn) => {
-    const session = sessionArg(L, 1, fn);
-    const found = session.smartmatchFound();
-    if (!found) throw new NetworkError(`${fn}: the SmartMatch of session ${session.sessionId} is ${session.smartmatchStatus()}, not found`);
-    bridge.pushString(L, found.name);
-    bridge.pushString(L, found.template);
-    bridge.pushNumber(L, found.waited);
-    return 3;
-  });
-  vm.defineFunction(SESSION, 'delete_smartmatch_ticket', (L, fn) => {
-    const session = sessionArg(L, 1, fn);
-    session.deleteTicket(args.string(L, 2, fn, 'hopper name'), args.string(L, 3, fn, 'ticket id'));
-    return 0;
-  });
-  vm.defineFunction(SESSION, 'set_current_user_member_custom_property_json', (L, fn) => {
-    const session = sessionArg(L, 1, fn);
-    const key = args.string(L, 2, fn, 'custom property key');
-    session.setMemberData(`custom:${key}`, jsonArg(args, L, 3, fn), fn);
-    return 0;
+  installFunctions(vm, {
+    [SESSION]: {
+      host_peer: (L, fn) => bridge.pushStringOrNil(L, sessionArg(L, 1, fn).owner()),
+      keywords: (L, fn) => {
+        const keywords = sessionArg(L, 1, fn).view?.keywords ?? [];
+        bridge.newTable(L, keywords.length, 0);
+        keywords.forEach((keyword, i) => {
+          bridge.pushString(L, keyword);
+          bridge.rawSetIndex(L, -2, i + 1);
+        });
+        return 1;
+      },
+      set_keywords: (L, fn) => {
+        args.count(L, 1, fn, 'user id', 0, MAX_LOCAL_USERS - 1);
+        const session = sessionArg(L, 2, fn);
+        session.setKeywords(stringsArg(L, 3, fn, 'keywords', true), fn);
+        return 0;
+      },
+      set_closed: (L, fn) => {
+        const session = sessionArg(L, 1, fn);
+        session.setClosed(args.boolean(L, 2, fn), fn);
+        return 0;
+      },
+      has_session_changed: (L, fn) => {
+        bridge.pushBoolean(L, sessionArg(L, 1, fn).takeChanged());
+        return 1;
+      },
+      group_id: (L, fn) => {
+        bridge.pushInteger(L, xbox(fn).groupOf(sessionArg(L, 1, fn)));
+        return 1;
+      },
+      session_id_to_uri: (L, fn) => {
+        const id = args.string(L, 1, fn, 'session id (its correlation id)');
+        const view = [...xbox(fn).sessions.values()].find((session) => session.view?.handle === id || session.id === id)?.view;
+        if (!view) throw new NetworkError(`${fn}: no multiplayer session of this console has the id '${id}'`);
+        bridge.pushString(L, sessionUri(view.template ?? '', view.name));
+        return 1;
+      },
+      session_uri_to_description: (L, fn) => {
+        const uri = args.string(L, 1, fn, 'session URI');
+        const description = parseSessionUri(uri);
+        if (!description) throw new LuaRaise(`bad argument #1 to '${fn}' (a session URI /serviceconfigs/<scid>/sessionTemplates/<template>/sessions/<name> expected, got '${uri}')`);
+        bridge.pushString(L, description.name);
+        bridge.pushString(L, description.template);
+        return 2;
+      },
+      // SmartMatch, on the platform service's emulated hoppers.
+      start_smartmatch: (L, fn) => {
+        const session = sessionArg(L, 1, fn);
+        const hopper = args.string(L, 2, fn, 'hopper name');
+        const timeout = args.number(L, 3, fn, 'timeout (seconds)');
+        if (!(timeout > 0) || !Number.isFinite(timeout)) throw new LuaRaise(`bad argument #3 to '${fn}' (a positive number of seconds expected, got ${timeout})`);
+        const preserve = args.string(L, 4, fn, 'preserve mode (a PreserveSessionMode constant)');
+        if (preserve !== 'always' && preserve !== 'never') throw new LuaRaise(`bad argument #4 to '${fn}' (PreserveSessionMode.ALWAYS or NEVER expected, got '${preserve}')`);
+        const attributes = args.isNone(L, 5) ? '{}' : jsonArg(args, L, 5, fn);
+        session.startSmartmatch(hopper, timeout, preserve, attributes, fn);
+        return 0;
+      },
+      smartmatch_status: (L, fn) => {
+        bridge.pushString(L, sessionArg(L, 1, fn).smartmatchStatus());
+        return 1;
+      },
+      start_smartmatch_result: (L, fn) => {
+        const started = sessionArg(L, 1, fn).smartmatchTicket();
+        if (!started) throw new NetworkError(`${fn}: no SmartMatch was started in this session (MultiplayerSession.start_smartmatch)`);
+        bridge.pushString(L, started.ticket);
+        bridge.pushNumber(L, started.waited);
+        return 2;
+      },
+      smartmatch_result: (L, fn) => {
+        const session = sessionArg(L, 1, fn);
+        const found = session.smartmatchFound();
+        if (!found) throw new NetworkError(`${fn}: the SmartMatch of session ${session.sessionId} is ${session.smartmatchStatus()}, not found`);
+        bridge.pushString(L, found.name);
+        bridge.pushString(L, found.template);
+        bridge.pushNumber(L, found.waited);
+        return 3;
+      },
+      delete_smartmatch_ticket: (L, fn) => {
+        const session = sessionArg(L, 1, fn);
+        session.deleteTicket(args.string(L, 2, fn, 'hopper name'), args.string(L, 3, fn, 'ticket id'));
+        return 0;
+      },
+      set_current_user_member_custom_property_json: (L, fn) => {
+        const session = sessionArg(L, 1, fn);
+        const key = args.string(L, 2, fn, 'custom property key');
+        session.setMemberData(`custom:${key}`, jsonArg(args, L, 3, fn), fn);
+        return 0;
+      },
+    },
+    MultiplayerSessionGroup: {
+      master_session: (L, fn) => {
+        const group = args.integer(L, 1, fn, 'session group id');
+        const client = xbox(fn);
+        if (client.groupSessions(group).length === 0) return bridge.pushStringOrNil(L, undefined);
+        bridge.pushInteger(L, group);
+        return 1;
+      },
+      all_sessions_have_status: (L, fn) => {
+        const group = args.integer(L, 1, fn, 'session group id');
+        const status = args.string(L, 2, fn, 'session status (a MultiplayerSession status constant)');
+        const sessions = xbox(fn).groupSessions(group);
+        bridge.pushBoolean(L, sessions.length > 0 && sessions.every((session) => session.status() === status));
+        return 1;
+      },
+    },
   });
 }
 
@@ -503,40 +516,44 @@ function installXboxLiveUsers(vm: LuaVm, args: LuaArgs, clients: PlatformSlot<Xb
   const xbox = (fn: string): XboxLiveClient => clients.running(fn);
   const pushUser = (L: LuaState, client: XboxLiveClient, user: number): void =>
     pushRecord(bridge, L, { id: user, xbox_user_id: client.xuid(user), signed_in: true, guest: false });
-  vm.defineFunction('XboxLive', 'online_state', (L, fn) => {
-    bridge.pushString(L, xbox(fn).onlineState);
-    return 1;
-  });
-  vm.defineFunction('XboxLive', 'num_users', (L, fn) => {
-    bridge.pushInteger(L, xbox(fn).users.size);
-    return 1;
-  });
-  vm.defineFunction('XboxLive', 'users', (L, fn) => {
-    const client = xbox(fn);
-    const users = [...client.users].sort((a, b) => a - b);
-    for (const user of users) pushUser(L, client, user);
-    return users.length;
-  });
-  vm.defineFunction('XboxLive', 'user_info', (L, fn) => {
-    const client = xbox(fn);
-    const user = args.count(L, 1, fn, 'user id', 0, MAX_LOCAL_USERS - 1);
-    if (!client.users.has(user)) throw new NetworkError(`${fn}: user ${user} has not signed in on this console (users sign in when a script first uses them)`);
-    pushUser(L, client, user);
-    return 1;
-  });
-  vm.defineFunction('XboxLive', 'user_cache_changed', (L, fn) => {
-    bridge.pushBoolean(L, xbox(fn).takeUsersChanged());
-    return 1;
-  });
-  vm.defineFunction('XboxLive', 'has_new_game_invite', (L, fn) => {
-    bridge.pushBoolean(L, xbox(fn).hasNewInvite);
-    return 1;
-  });
-  vm.defineFunction('XboxLive', 'last_game_invite', (L, fn) => {
-    const invite = xbox(fn).lastInvite();
-    if (!invite) return bridge.pushStringOrNil(L, undefined);
-    pushRecord(bridge, L, { handle: invite.handle, from: invite.from, custom_invite_id: invite.text });
-    return 1;
+  installFunctions(vm, {
+    XboxLive: {
+      online_state: (L, fn) => {
+        bridge.pushString(L, xbox(fn).onlineState);
+        return 1;
+      },
+      num_users: (L, fn) => {
+        bridge.pushInteger(L, xbox(fn).users.size);
+        return 1;
+      },
+      users: (L, fn) => {
+        const client = xbox(fn);
+        const users = [...client.users].sort((a, b) => a - b);
+        for (const user of users) pushUser(L, client, user);
+        return users.length;
+      },
+      user_info: (L, fn) => {
+        const client = xbox(fn);
+        const user = args.count(L, 1, fn, 'user id', 0, MAX_LOCAL_USERS - 1);
+        if (!client.users.has(user)) throw new NetworkError(`${fn}: user ${user} has not signed in on this console (users sign in when a script first uses them)`);
+        pushUser(L, client, user);
+        return 1;
+      },
+      user_cache_changed: (L, fn) => {
+        bridge.pushBoolean(L, xbox(fn).takeUsersChanged());
+        return 1;
+      },
+      has_new_game_invite: (L, fn) => {
+        bridge.pushBoolean(L, xbox(fn).hasNewInvite);
+        return 1;
+      },
+      last_game_invite: (L, fn) => {
+        const invite = xbox(fn).lastInvite();
+        if (!invite) return bridge.pushStringOrNil(L, undefined);
+        pushRecord(bridge, L, { handle: invite.handle, from: invite.from, custom_invite_id: invite.text });
+        return 1;
+      },
+    },
   });
 }
 

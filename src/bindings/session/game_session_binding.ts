@@ -14,6 +14,7 @@ import type { EngineObjects } from '../../bridge/engine_object.js';
 import { GameObjectMirror, type SessionMirror } from './game_object_mirror.js';
 import { LuaArgs } from '../../bridge/lua_args.js';
 import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../../bridge/lua_api.js';
+import { installFunctions } from '../binding.js';
 import type { LuaVm } from '../../bridge/lua_vm.js';
 import type { ScriptNetwork } from '../network/network_binding.js';
 import { NetworkValues } from '../network/network_value.js';
@@ -27,7 +28,6 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
   const values = new NetworkValues(vm);
   const callbacks = new ScriptCallbacks(vm);
   objects.defineKind(KIND);
-  const define = (name: string, fn: LuaCFunction): void => vm.defineFunction(KIND, name, fn);
   /** The session argument; a replay session only for reading (`readOnly`), as it cannot change. */
   const session = (L: LuaState, fn: string): GameSession => {
     const s = objects.check<GameSession | ReplaySession>(L, 1, KIND, fn);
@@ -49,45 +49,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     if (copy) mirror.detach(copy);
     mirrors.delete(s);
   };
-  vm.defineFunction('Network', 'create_game_session', (L, fn) => {
-    net.requireSubsystem(fn);
-    if (net.session) throw new LuaRaise(`${fn}: a game session already exists; shut it down first (Network.shutdown_game_session)`);
-    const created = new GameSession(net.node, net.config!, net.events);
-    created.onRemoteChange = (object, index) =>
-      net.networkLog?.event(net.node.clock.now(), { event: 'field', id: object.id, field: object.type.fields[index]!.name, value: object.values[index] });
-    net.session = created;
-    pushSession(L, created);
-    return 1;
-  });
-  vm.defineFunction('Network', 'create_replay_session', (L, fn) => {
-    const file = args.string(L, 1, fn, 'network log file');
-    const peer = args.isNone(L, 2) ? undefined : args.peerId(L, 2, fn);
-    if (!net.config) throw new LuaRaise(`${fn}: start a network client with the recorded config first (Network.init_lan_client)`);
-    if (net.replay) release(net.replay);
-    net.replay = new ReplaySession(path.resolve(file), net.config, net.events, peer);
-    pushSession(L, net.replay);
-    return 1;
-  });
 
-  vm.defineFunction('Network', 'shutdown_replay_session', () => {
-    if (net.replay) release(net.replay);
-    net.replay = undefined;
-    return 0;
-  });
-
-  vm.defineFunction('Network', 'game_session', (L) => {
-    if (net.session) objects.push(L, KIND, net.session);
-    else bridge.pushNil(L);
-    return 1;
-  });
-  vm.defineFunction('Network', 'shutdown_game_session', () => {
-    const current = net.session;
-    if (!current) return 0;
-    release(current);
-    current.close();
-    net.session = undefined;
-    return 0;
-  });
   net.onStop.push(() => {
     if (net.session) release(net.session);
   });
@@ -161,96 +123,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
     }
   };
 
-  // ---- membership ------------------------------------------------------------------------------
-  define('make_game_session_host', (L, fn) => {
-    session(L, fn).makeHost();
-    return 0;
-  });
-  define('migrate_game_session_host', (L, fn) => {
-    session(L, fn).migrateHost();
-    return 0;
-  });
-  define('game_session_host', (L, fn) => {
-    return bridge.pushStringOrNil(L, readable(L, fn).host);
-  });
-  define('join', (L, fn) => {
-    const s = session(L, fn);
-    s.join(peerOf(L, 2, fn));
-    return 0;
-  });
-  define('add_peer', (L, fn) => {
-    const s = session(L, fn);
-    s.addPeer(peerOf(L, 2, fn));
-    return 0;
-  });
-  define('remove_peer', (L, fn) => {
-    const s = session(L, fn);
-    const peer = peerOf(L, 2, fn);
-    const destroyed = s.removePeer(peer);
-    // Fields stay readable while each callback runs.
-    try {
-      for (const object of destroyed) callNow(L, 3, 'game_object_destroyed', object.id, peer);
-    } finally {
-      for (const object of destroyed) s.forget(object);
-    }
-    return 0;
-  });
-  define('in_session', (L, fn) => {
-    bridge.pushBoolean(L, readable(L, fn).inSession());
-    return 1;
-  });
-  define('leave', (L, fn) => {
-    const s = session(L, fn);
-    s.leaving = true;
-    s.leave();
-    return 0;
-  });
-  define('disconnect_from_host', (L, fn) => {
-    session(L, fn).disconnectFromHost();
-    return 0;
-  });
-  define('shutdown_game_session_host', (L, fn) => {
-    session(L, fn).shutdownHost();
-    return 0;
-  });
-  define('wants_to_leave', (L, fn) => bridge.pushStringOrNil(L, session(L, fn).takeWantsToLeave()));
-  define('broken_connection', (L, fn) => bridge.pushStringOrNil(L, session(L, fn).takeBrokenConnection()));
-  define('peers', (L, fn) => {
-    pushPeers(L, readable(L, fn).peers());
-    return 1;
-  });
-  define('synchronizing_peers', (L, fn) => {
-    pushPeers(L, readable(L, fn).syncPeers(false));
-    return 1;
-  });
-  define('synchronized_peers', (L, fn) => {
-    pushPeers(L, readable(L, fn).syncPeers(true));
-    return 1;
-  });
-  define('host_error', (L, fn) => {
-    bridge.pushBoolean(L, readable(L, fn).hostError);
-    return 1;
-  });
-  define('other_peers', (L, fn) => {
-    pushPeers(L, readable(L, fn).otherPeers());
-    return 1;
-  });
-
   // ---- objects ---------------------------------------------------------------------------------
-  define('create_game_object', (L, fn) => {
-    const s = session(L, fn);
-    const typeName = args.string(L, 2, fn, 'object type name');
-    const type = net.config!.objects.get(typeName);
-    if (!type) throw new LuaRaise(`${fn}: no object type '${typeName}' in ${net.config!.file}`);
-    const fields = readFieldTable(L, 3, type, fn, true);
-    bridge.pushInteger(L, s.createObject(type, type.fields.map((_, i) => fields.get(i)!)).id);
-    return 1;
-  });
-  define('destroy_game_object', (L, fn) => {
-    const s = session(L, fn);
-    s.destroyObject(objectArg(L, s, fn));
-    return 0;
-  });
   // Answered on the Lua side from the mirror when they can be; these run for the rest.
   const mirror = new GameObjectMirror(vm, values, KIND, {
     field: (L) => {
@@ -272,95 +145,225 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
       return 0;
     },
   });
-  define('set_game_object_fields', (L, fn) => {
-    const s = session(L, fn);
-    const object = objectArg(L, s, fn);
-    ownObject(s, object, fn);
-    s.setFields(object, readFieldTable(L, 3, object.type, fn, false));
-    return 0;
-  });
-  define('game_object_fields', (L, fn) => {
-    const s = readable(L, fn);
-    const object = objectArg(L, s, fn);
-    if (bridge.type(L, 3) === LUA_TTABLE) bridge.pushValue(L, 3);
-    else bridge.newTable(L, 0, object.type.fields.length);
-    object.type.fields.forEach((field, i) => {
-      values.push(L, field.type, object.values[i]!);
-      bridge.setField(L, -2, field.name);
-    });
-    return 1;
-  });
-  define('game_object_fields_array', (L, fn) => {
-    const s = readable(L, fn);
-    const object = objectArg(L, s, fn);
-    if (bridge.type(L, 3) !== LUA_TTABLE) args.bad(L, 3, fn, 'table to fill');
-    let n = 0;
-    object.type.fields.forEach((field, i) => {
-      bridge.pushString(L, field.name);
-      bridge.rawSetIndex(L, 3, ++n);
-      values.push(L, field.type, object.values[i]!);
-      bridge.rawSetIndex(L, 3, ++n);
-    });
-    bridge.pushInteger(L, n);
-    return 1;
-  });
-  define('has_game_object_field', (L, fn) => {
-    const s = readable(L, fn);
-    const object = objectArg(L, s, fn);
-    bridge.pushBoolean(L, object.type.fieldIndex.has(args.string(L, 3, fn, 'field name')));
-    return 1;
-  });
-  define('game_object_exists', (L, fn) => {
-    const s = readable(L, fn);
-    const object = s.objects.get(args.integer(L, 2, fn, 'game object id'));
-    bridge.pushBoolean(L, object !== undefined && !object.destroyed);
-    return 1;
-  });
-  define('game_object_owner', (L, fn) => {
-    const s = readable(L, fn);
-    bridge.pushString(L, objectArg(L, s, fn).owner);
-    return 1;
-  });
-  define('game_object_owned', (L, fn) => {
-    const s = readable(L, fn);
-    bridge.pushBoolean(L, objectArg(L, s, fn).owner === s.self);
-    return 1;
-  });
-  define('game_object_is_type', (L, fn) => {
-    const s = readable(L, fn);
-    bridge.pushBoolean(L, objectArg(L, s, fn).type.name === args.string(L, 3, fn, 'object type name'));
-    return 1;
-  });
-  define('objects_owned_by', (L, fn) => {
-    const s = readable(L, fn);
-    const owned = s.objectsOwnedBy(args.peerId(L, 2, fn));
-    bridge.newTable(L, owned.length, 0);
-    owned.forEach((object, i) => {
-      bridge.pushInteger(L, object.id);
-      bridge.rawSetIndex(L, -2, i + 1);
-    });
-    return 1;
-  });
-  /** set_game_object_priority(session, id, [peer,] priority): towards one peer (the reference's form) or every peer. */
-  define('set_game_object_priority', (L, fn) => {
-    const s = session(L, fn);
-    const object = objectArg(L, s, fn);
-    const towards = bridge.type(L, 3) === LUA_TSTRING ? args.peerId(L, 3, fn) : undefined;
-    const at = towards === undefined ? 3 : 4;
-    const priority = args.number(L, at, fn, 'priority');
-    if (!(priority > 0) || !Number.isFinite(priority)) throw new LuaRaise(`bad argument #${at} to '${fn}' (a positive priority expected, got ${priority})`);
-    if (towards === undefined) object.priority = priority;
-    else (object.peerPriority ??= new Map()).set(towards, priority);
-    return 0;
-  });
-  define('migrate_game_object', (L, fn) => {
-    const s = session(L, fn);
-    const object = objectArg(L, s, fn);
-    const owner = args.peerId(L, 3, fn);
-    const old = s.migrate(object, owner);
-    if (old === owner) return 0;
-    if (owner === s.self) callNow(L, 4, 'game_object_migrated_to_me', object.id, old);
-    else if (old === s.self) callNow(L, 4, 'game_object_migrated_away', object.id, owner);
-    return 0;
+  installFunctions(vm, {
+    Network: {
+      create_game_session: (L, fn) => {
+        net.requireSubsystem(fn);
+        if (net.session) throw new LuaRaise(`${fn}: a game session already exists; shut it down first (Network.shutdown_game_session)`);
+        const created = new GameSession(net.node, net.config!, net.events);
+        created.onRemoteChange = (object, index) =>
+          net.networkLog?.event(net.node.clock.now(), { event: 'field', id: object.id, field: object.type.fields[index]!.name, value: object.values[index] });
+        net.session = created;
+        pushSession(L, created);
+        return 1;
+      },
+      create_replay_session: (L, fn) => {
+        const file = args.string(L, 1, fn, 'network log file');
+        const peer = args.isNone(L, 2) ? undefined : args.peerId(L, 2, fn);
+        if (!net.config) throw new LuaRaise(`${fn}: start a network client with the recorded config first (Network.init_lan_client)`);
+        if (net.replay) release(net.replay);
+        net.replay = new ReplaySession(path.resolve(file), net.config, net.events, peer);
+        pushSession(L, net.replay);
+        return 1;
+      },
+      shutdown_replay_session: () => {
+        if (net.replay) release(net.replay);
+        net.replay = undefined;
+        return 0;
+      },
+      game_session: (L) => {
+        if (net.session) objects.push(L, KIND, net.session);
+        else bridge.pushNil(L);
+        return 1;
+      },
+      shutdown_game_session: () => {
+        const current = net.session;
+        if (!current) return 0;
+        release(current);
+        current.close();
+        net.session = undefined;
+        return 0;
+      },
+    },
+    [KIND]: {
+      make_game_session_host: (L, fn) => {
+        session(L, fn).makeHost();
+        return 0;
+      },
+      migrate_game_session_host: (L, fn) => {
+        session(L, fn).migrateHost();
+        return 0;
+      },
+      game_session_host: (L, fn) => {
+        return bridge.pushStringOrNil(L, readable(L, fn).host);
+      },
+      join: (L, fn) => {
+        const s = session(L, fn);
+        s.join(peerOf(L, 2, fn));
+        return 0;
+      },
+      add_peer: (L, fn) => {
+        const s = session(L, fn);
+        s.addPeer(peerOf(L, 2, fn));
+        return 0;
+      },
+      remove_peer: (L, fn) => {
+        const s = session(L, fn);
+        const peer = peerOf(L, 2, fn);
+        const destroyed = s.removePeer(peer);
+        // Fields stay readable while each callback runs.
+        try {
+          for (const object of destroyed) callNow(L, 3, 'game_object_destroyed', object.id, peer);
+        } finally {
+          for (const object of destroyed) s.forget(object);
+        }
+        return 0;
+      },
+      in_session: (L, fn) => {
+        bridge.pushBoolean(L, readable(L, fn).inSession());
+        return 1;
+      },
+      leave: (L, fn) => {
+        const s = session(L, fn);
+        s.leaving = true;
+        s.leave();
+        return 0;
+      },
+      disconnect_from_host: (L, fn) => {
+        session(L, fn).disconnectFromHost();
+        return 0;
+      },
+      shutdown_game_session_host: (L, fn) => {
+        session(L, fn).shutdownHost();
+        return 0;
+      },
+      wants_to_leave: (L, fn) => bridge.pushStringOrNil(L, session(L, fn).takeWantsToLeave()),
+      broken_connection: (L, fn) => bridge.pushStringOrNil(L, session(L, fn).takeBrokenConnection()),
+      peers: (L, fn) => {
+        pushPeers(L, readable(L, fn).peers());
+        return 1;
+      },
+      synchronizing_peers: (L, fn) => {
+        pushPeers(L, readable(L, fn).syncPeers(false));
+        return 1;
+      },
+      synchronized_peers: (L, fn) => {
+        pushPeers(L, readable(L, fn).syncPeers(true));
+        return 1;
+      },
+      host_error: (L, fn) => {
+        bridge.pushBoolean(L, readable(L, fn).hostError);
+        return 1;
+      },
+      other_peers: (L, fn) => {
+        pushPeers(L, readable(L, fn).otherPeers());
+        return 1;
+      },
+      create_game_object: (L, fn) => {
+        const s = session(L, fn);
+        const typeName = args.string(L, 2, fn, 'object type name');
+        const type = net.config!.objects.get(typeName);
+        if (!type) throw new LuaRaise(`${fn}: no object type '${typeName}' in ${net.config!.file}`);
+        const fields = readFieldTable(L, 3, type, fn, true);
+        bridge.pushInteger(L, s.createObject(type, type.fields.map((_, i) => fields.get(i)!)).id);
+        return 1;
+      },
+      destroy_game_object: (L, fn) => {
+        const s = session(L, fn);
+        s.destroyObject(objectArg(L, s, fn));
+        return 0;
+      },
+      set_game_object_fields: (L, fn) => {
+        const s = session(L, fn);
+        const object = objectArg(L, s, fn);
+        ownObject(s, object, fn);
+        s.setFields(object, readFieldTable(L, 3, object.type, fn, false));
+        return 0;
+      },
+      game_object_fields: (L, fn) => {
+        const s = readable(L, fn);
+        const object = objectArg(L, s, fn);
+        if (bridge.type(L, 3) === LUA_TTABLE) bridge.pushValue(L, 3);
+        else bridge.newTable(L, 0, object.type.fields.length);
+        object.type.fields.forEach((field, i) => {
+          values.push(L, field.type, object.values[i]!);
+          bridge.setField(L, -2, field.name);
+        });
+        return 1;
+      },
+      game_object_fields_array: (L, fn) => {
+        const s = readable(L, fn);
+        const object = objectArg(L, s, fn);
+        if (bridge.type(L, 3) !== LUA_TTABLE) args.bad(L, 3, fn, 'table to fill');
+        let n = 0;
+        object.type.fields.forEach((field, i) => {
+          bridge.pushString(L, field.name);
+          bridge.rawSetIndex(L, 3, ++n);
+          values.push(L, field.type, object.values[i]!);
+          bridge.rawSetIndex(L, 3, ++n);
+        });
+        bridge.pushInteger(L, n);
+        return 1;
+      },
+      has_game_object_field: (L, fn) => {
+        const s = readable(L, fn);
+        const object = objectArg(L, s, fn);
+        bridge.pushBoolean(L, object.type.fieldIndex.has(args.string(L, 3, fn, 'field name')));
+        return 1;
+      },
+      game_object_exists: (L, fn) => {
+        const s = readable(L, fn);
+        const object = s.objects.get(args.integer(L, 2, fn, 'game object id'));
+        bridge.pushBoolean(L, object !== undefined && !object.destroyed);
+        return 1;
+      },
+      game_object_owner: (L, fn) => {
+        const s = readable(L, fn);
+        bridge.pushString(L, objectArg(L, s, fn).owner);
+        return 1;
+      },
+      game_object_owned: (L, fn) => {
+        const s = readable(L, fn);
+        bridge.pushBoolean(L, objectArg(L, s, fn).owner === s.self);
+        return 1;
+      },
+      game_object_is_type: (L, fn) => {
+        const s = readable(L, fn);
+        bridge.pushBoolean(L, objectArg(L, s, fn).type.name === args.string(L, 3, fn, 'object type name'));
+        return 1;
+      },
+      objects_owned_by: (L, fn) => {
+        const s = readable(L, fn);
+        const owned = s.objectsOwnedBy(args.peerId(L, 2, fn));
+        bridge.newTable(L, owned.length, 0);
+        owned.forEach((object, i) => {
+          bridge.pushInteger(L, object.id);
+          bridge.rawSetIndex(L, -2, i + 1);
+        });
+        return 1;
+      },
+      /** set_game_object_priority(session, id, [peer,] priority): towards one peer (the reference's form) or every peer. */
+      set_game_object_priority: (L, fn) => {
+        const s = session(L, fn);
+        const object = objectArg(L, s, fn);
+        const towards = bridge.type(L, 3) === LUA_TSTRING ? args.peerId(L, 3, fn) : undefined;
+        const at = towards === undefined ? 3 : 4;
+        const priority = args.number(L, at, fn, 'priority');
+        if (!(priority > 0) || !Number.isFinite(priority)) throw new LuaRaise(`bad argument #${at} to '${fn}' (a positive priority expected, got ${priority})`);
+        if (towards === undefined) object.priority = priority;
+        else (object.peerPriority ??= new Map()).set(towards, priority);
+        return 0;
+      },
+      migrate_game_object: (L, fn) => {
+        const s = session(L, fn);
+        const object = objectArg(L, s, fn);
+        const owner = args.peerId(L, 3, fn);
+        const old = s.migrate(object, owner);
+        if (old === owner) return 0;
+        if (owner === s.self) callNow(L, 4, 'game_object_migrated_to_me', object.id, old);
+        else if (old === s.self) callNow(L, 4, 'game_object_migrated_away', object.id, owner);
+        return 0;
+      },
+    },
   });
 }
