@@ -6,7 +6,9 @@
  * functions registered as Lua C closures behind one trampoline, values read and pushed through
  * the module's raw WebAssembly exports. Nothing else in the project touches the Lua stack.
  */
-import { LuaFactory } from 'wasmoon';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { NetworkError } from '../core/base/network_error.js';
 import { LUA_TNONE, LuaRaise, type LuaApi, type LuaCFunction, type LuaState } from './lua_api.js';
 
@@ -19,7 +21,7 @@ export const upvalueIndex = (i: number): number => LUA_REGISTRYINDEX - i;
 const TYPE_NAMES = ['nil', 'boolean', 'userdata', 'number', 'string', 'table', 'function', 'userdata', 'thread'];
 
 /** The raw WebAssembly exports used by the bridge (pointers are numbers, lua_Integer is a BigInt). */
-interface LuaExports {
+export interface LuaExports {
   memory: WebAssembly.Memory;
   malloc(size: number): number;
   free(ptr: number): void;
@@ -101,29 +103,8 @@ export class LuaBridge implements LuaApi {
   }
 
   private static async instantiate(): Promise<LuaBridge> {
-    // wasmoon keeps the instance's exports private; its Emscripten loader calls
-    // WebAssembly.instantiate once, so observe the calls to keep them. Other modules may
-    // instantiate meanwhile (Node's own HTTP parser does): pass those through untouched.
-    const original = WebAssembly.instantiate;
-    let captured: LuaExports | undefined;
-    const observe = async (...args: Parameters<typeof WebAssembly.instantiate>) => {
-      const result = (await (original as (...a: unknown[]) => Promise<unknown>)(...args)) as WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance;
-      const instance = 'instance' in result ? result.instance : result;
-      const exports = instance.exports as unknown as Partial<LuaExports>;
-      if (typeof exports.lua_gettop === 'function') captured = exports as LuaExports;
-      return result;
-    };
-    (WebAssembly as { instantiate: unknown }).instantiate = observe;
-    let module;
-    try {
-      module = await new LuaFactory().getLuaModule();
-    } finally {
-      (WebAssembly as { instantiate: unknown }).instantiate = original;
-    }
-    if (!captured || typeof captured.lua_gettop !== 'function') {
-      throw new Error('could not reach the Lua WebAssembly exports of wasmoon');
-    }
-    return new LuaBridge(captured, (fn) => module.module.addFunction(fn, 'ii'));
+    const { exports, addFunction } = await loadWasmoonExports();
+    return new LuaBridge(exports, addFunction);
   }
 
   /** The raw Lua C API exports of the WebAssembly module (only this file calls them). */
@@ -524,4 +505,40 @@ function describeFailure(error: unknown): string {
   // An unexpected JS failure still surfaces as a Lua error the script can see, never a crash.
   if (error instanceof Error) return `internal error: ${error.message}`;
   return `internal error: ${String(error)}`;
+}
+
+/** The real `WebAssembly.instantiate`, as it was when this module loaded. */
+const realInstantiate = WebAssembly.instantiate.bind(WebAssembly);
+
+/**
+ * Load wasmoon's Lua module and reach the raw exports of its WebAssembly instance, which wasmoon
+ * keeps private. Its distribution (a UMD bundle) is evaluated as a CommonJS module whose
+ * `WebAssembly` is a private object: the real one, except that `instantiate` keeps the exports of
+ * the instance holding the Lua C API. No global is touched, so other modules instantiating
+ * meanwhile (Node's own HTTP parser does) see the real WebAssembly.
+ */
+export async function loadWasmoonExports(): Promise<{ exports: LuaExports; addFunction: (fn: (L: number) => number) => number }> {
+  const dist = createRequire(import.meta.url).resolve('wasmoon');
+  let captured: LuaExports | undefined;
+  const instantiate = async (...args: Parameters<typeof WebAssembly.instantiate>) => {
+    const result = (await (realInstantiate as (...a: unknown[]) => Promise<unknown>)(...args)) as WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance;
+    const instance = 'instance' in result ? result.instance : result;
+    const exports = instance.exports as unknown as Partial<LuaExports>;
+    if (typeof exports.lua_gettop === 'function') captured = exports as LuaExports;
+    return result;
+  };
+  const privateWebAssembly = Object.create(WebAssembly, { instantiate: { value: instantiate } }) as typeof WebAssembly;
+  const module = { exports: {} as { LuaFactory?: new () => { getLuaModule(): Promise<{ module: { addFunction(fn: unknown, signature: string): number } }> } } };
+  new Function('exports', 'require', 'module', '__filename', '__dirname', 'WebAssembly', readFileSync(dist, 'utf8'))(
+    module.exports,
+    createRequire(dist),
+    module,
+    dist,
+    path.dirname(dist),
+    privateWebAssembly,
+  );
+  if (!module.exports.LuaFactory) throw new Error(`could not load wasmoon from ${dist}`);
+  const lua = await new module.exports.LuaFactory().getLuaModule();
+  if (!captured) throw new Error('could not reach the Lua WebAssembly exports of wasmoon');
+  return { exports: captured, addFunction: (fn) => lua.module.addFunction(fn, 'ii') };
 }
