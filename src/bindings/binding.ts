@@ -6,8 +6,11 @@
 import type { LuaCFunction } from '../bridge/lua_api.js';
 import type { LuaVm } from '../bridge/lua_vm.js';
 
-/** Namespace → function name → handler. */
-export type BindingTable = Readonly<Record<string, Readonly<Record<string, LuaCFunction>>>>;
+/** A namespace's functions: Lua name → handler. */
+export type Functions = Readonly<Record<string, LuaCFunction>>;
+
+/** Namespace → its functions. */
+export type BindingTable = Readonly<Record<string, Functions>>;
 
 /** Define every function of `table` in its namespace. */
 export function installFunctions(vm: LuaVm, table: BindingTable): void {
