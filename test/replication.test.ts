@@ -183,7 +183,7 @@ test('when bandwidth is short, an object\'s priority towards one peer puts it fi
   objects.forEach((object, k) => (object.peerPriority = new Map([[(k < count / 2 ? first : second).node.host!.peerId, 20]])));
   Object.assign(host.node.qos, { enabled: true, minPeerKbps: 64, initialPeerKbps: 64, maxPeerKbps: 64, maxTotalKbps: Infinity });
   host.node.host!.applyQos();
-  const fresh = new Map([first, second].map((client) => [client, [0, 0]]));
+  const fresh = new Map([first, second].map((client) => [client, [0, 0] as [number, number]]));
   for (let f = 1; f <= 90; f++) {
     // A new value every third frame: a copy that is sent promptly matches for two frames of three.
     if (f % 3 === 0) objects.forEach((object, k) => host.session.setField(object, 0, object.type.fields[0]!.type.quantize([((k * 37 + f * 11) % 200) - 100, ((k * 53 + f * 7) % 200) - 100, ((k * 19 + f * 29) % 200) - 100] as never)));

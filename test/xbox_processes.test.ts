@@ -16,19 +16,19 @@ test('Xbox Live across processes: a platform service, a host console with three 
   t.regex(handle, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a GUID-shaped session handle');
   // The host may see the client among the members as soon as its own session is ready.
   inOrder(t, said(hosted, 'host'), [`peer ${h} true`, `ready ${handle} true`, `members ${hx}/${h},${cx}/${c}`, `synced ${c}`, `chat ${c} thanks true`]);
-  t.deepEqual(said(joined, 'client'), [
+  const client = said(joined, 'client');
+  t.deepEqual(client.slice(0, 6), [
     `peer ${c} true`,
     `found 1 game1 deathmatch ${h} 1/4`,
     'session working',
     'described game1 deathmatch',
     'session ready',
     `members ${hx}/${h},${cx}/${c} ${h}`,
-    `activity ${hx} game1 deathmatch true 2/4`,
-    `chat ${h} hello from host true`,
-    // The host's process ended: its connection to the service closed, and the session passed on.
-    `members ${cx}/${c} ${c}`,
-    `host now ${c} ${cx}/${c}`,
   ]);
+  // The host's chat and the activity job's answer come from two processes: either may be first.
+  t.deepEqual(client.slice(6, 8).sort(), [`activity ${hx} game1 deathmatch true 2/4`, `chat ${h} hello from host true`]);
+  // The host's process ended: its connection to the service closed, and the session passed on.
+  t.deepEqual(client.slice(8), [`members ${cx}/${c} ${c}`, `host now ${c} ${cx}/${c}`]);
 });
 
 test('the Xbox Live session scenario also runs as two peers of one process, the same on every run', async (t) => {
