@@ -13,7 +13,7 @@ import { LuaArgs } from '../../bridge/lua_args.js';
 import { LUA_TNUMBER, LuaRaise, type LuaApi, type LuaState } from '../../bridge/lua_api.js';
 import { installFunctions, type Functions } from '../binding.js';
 import type { LuaVm } from '../../bridge/lua_vm.js';
-import { comparisonArg, defineChannelFunctions, defineMemberDataFunctions, pushPeerList, readStringTable } from './lobby_functions.js';
+import { defineChannelFunctions, defineMemberDataFunctions, lobbyBrowserFunctions, pushPeerList, readStringTable } from './lobby_functions.js';
 import type { ScriptNetwork } from '../network/network_binding.js';
 
 const CLIENT = 'LanClient';
@@ -248,18 +248,15 @@ function lobbyFunctions(lan: LanScope): Functions {
   };
 }
 
-/** `LanLobbyBrowser`: refreshing, filters and the lobbies found. */
+/** `LanLobbyBrowser`: the lobby browser functions every subsystem shares, refreshing on a port and the lobbies found. */
 function browserFunctions(lan: LanScope): Functions {
   const { bridge, args, objects } = lan;
   return {
+    ...lobbyBrowserFunctions(bridge, args, lan.browserArg),
     refresh: (L, fn) => {
       const browser = lan.browserArg(L, fn);
       browser.refresh(args.count(L, 2, fn, 'lobby port', 1, 65535));
       return 0;
-    },
-    is_refreshing: (L, fn) => {
-      bridge.pushBoolean(L, lan.browserArg(L, fn).isRefreshing());
-      return 1;
     },
     num_lobbies: (L, fn) => {
       bridge.pushInteger(L, lan.browserArg(L, fn).lobbyCount());
@@ -267,17 +264,6 @@ function browserFunctions(lan: LanScope): Functions {
     },
     lobby: (L, fn) => lan.pushFound(L, fn, true),
     data_all: (L, fn) => lan.pushFound(L, fn, false),
-    add_filter: (L, fn) => {
-      const browser = lan.browserArg(L, fn);
-      const key = args.string(L, 2, fn, 'key');
-      const value = args.text(L, 3, fn);
-      browser.addFilter({ key, value, comparison: comparisonArg(args, L, 4, fn) });
-      return 0;
-    },
-    clear_filters: (L, fn) => {
-      lan.browserArg(L, fn).clearFilters();
-      return 0;
-    },
     destroy: (L, fn) => {
       const browser = lan.browserArg(L, fn);
       lan.client?.destroyBrowser(browser);

@@ -4,12 +4,12 @@
  */
 import type { Channels } from '../../core/transport/channel.js';
 import { setDataValue } from '../../core/lobby/lobby_data.js';
-import { FILTER_COMPARISONS, type FilterComparison } from '../../core/lobby/lobby_filter.js';
+import { FILTER_COMPARISONS, type FilterComparison, type LobbyFilter } from '../../core/lobby/lobby_filter.js';
 import { NetworkError } from '../../core/base/network_error.js';
 import type { PeerId } from '../../core/base/peer_id.js';
 import type { LuaArgs } from '../../bridge/lua_args.js';
 import { LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaApi, type LuaState } from '../../bridge/lua_api.js';
-import { installFunctions } from '../binding.js';
+import { installFunctions, type Functions } from '../binding.js';
 import type { LuaVm } from '../../bridge/lua_vm.js';
 
 /** Push a list of peer ids: into the table at `bufferIdx` when the script passed one (cleared of a longer earlier list), else a new table. */
@@ -69,6 +69,38 @@ export function comparisonArg(args: LuaArgs, L: LuaState, idx: number, fn: strin
   const comparison = (args.optionalString(L, idx, fn, 'comparison') ?? 'equal') as FilterComparison;
   if (!FILTER_COMPARISONS.includes(comparison)) throw new LuaRaise(`bad argument #${idx} to '${fn}' (one of ${FILTER_COMPARISONS.join(', ')} expected, got '${comparison}')`);
   return comparison;
+}
+
+/** A lobby browser of any subsystem: LAN, Steam (lobbies and servers), PSN rooms. */
+export interface LobbyBrowser {
+  isRefreshing(): boolean;
+  addFilter(filter: LobbyFilter): void;
+  clearFilters(): void;
+}
+
+/**
+ * What every lobby browser namespace shares: `is_refreshing(browser)`, `clear_filters(browser)` and
+ * `add_filter(browser, key, value[, comparison])` (a namespace whose filters take other arguments
+ * replaces that entry).
+ */
+export function lobbyBrowserFunctions(bridge: LuaApi, args: LuaArgs, browserArg: (L: LuaState, fn: string) => LobbyBrowser): Functions {
+  return {
+    is_refreshing: (L, fn) => {
+      bridge.pushBoolean(L, browserArg(L, fn).isRefreshing());
+      return 1;
+    },
+    add_filter: (L, fn) => {
+      const browser = browserArg(L, fn);
+      const key = args.string(L, 2, fn, 'key');
+      const value = args.text(L, 3, fn);
+      browser.addFilter({ key, value, comparison: comparisonArg(args, L, 4, fn) });
+      return 0;
+    },
+    clear_filters: (L, fn) => {
+      browserArg(L, fn).clearFilters();
+      return 0;
+    },
+  };
 }
 
 /** A lobby a channel can be opened in. */

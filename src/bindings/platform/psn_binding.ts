@@ -19,7 +19,7 @@ import { LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../../br
 import { installFunctions } from '../binding.js';
 import type { LuaVm } from '../../bridge/lua_vm.js';
 import type { ScriptNetwork } from '../network/network_binding.js';
-import { comparisonArg, defineChannelFunctions, pushRecord } from '../lobby/lobby_functions.js';
+import { comparisonArg, defineChannelFunctions, lobbyBrowserFunctions, pushRecord } from '../lobby/lobby_functions.js';
 import { PlatformSlot } from './platform_slot.js';
 
 const CLIENT = 'PsnClient';
@@ -200,15 +200,12 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
       },
     },
     [BROWSER]: {
+      ...lobbyBrowserFunctions(bridge, args, browserArg),
       refresh: (L, fn) => {
         const browser = browserArg(L, fn);
         // While a refresh is under way another has no effect, as the reference says.
         if (!browser.isRefreshing()) browser.refresh();
         return 0;
-      },
-      is_refreshing: (L, fn) => {
-        bridge.pushBoolean(L, browserArg(L, fn).isRefreshing());
-        return 1;
       },
       num_rooms: (L, fn) => {
         bridge.pushInteger(L, browserArg(L, fn).count());
@@ -229,10 +226,6 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
         const browser = browserArg(L, fn);
         const id = searchableArg(L, 2, fn);
         browser.addFilter({ key: id, value: String(args.integer(L, 3, fn, 'attribute value')), comparison: comparisonArg(args, L, 4, fn) });
-        return 0;
-      },
-      clear_filters: (L, fn) => {
-        browserArg(L, fn).clearFilters();
         return 0;
       },
     },

@@ -19,11 +19,11 @@ import { NetworkError } from '../../core/base/network_error.js';
 import type { EngineObjects } from '../../bridge/engine_object.js';
 import { LuaArgs } from '../../bridge/lua_args.js';
 import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TUSERDATA, LuaRaise, type LuaState } from '../../bridge/lua_api.js';
-import { installFunctions } from '../binding.js';
+import { installFunctions, type Functions } from '../binding.js';
 import type { LuaVm } from '../../bridge/lua_vm.js';
 import type { ScriptNetwork } from '../network/network_binding.js';
 import { PlatformSlot } from './platform_slot.js';
-import { comparisonArg, defineChannelFunctions, defineMemberDataFunctions, pushPeerList, pushRecord, pushStringTable, readStringTable } from '../lobby/lobby_functions.js';
+import { defineChannelFunctions, defineMemberDataFunctions, lobbyBrowserFunctions, pushPeerList, pushRecord, pushStringTable, readStringTable } from '../lobby/lobby_functions.js';
 import { FILTER_COMPARISONS } from '../../core/lobby/lobby_filter.js';
 
 const CLIENT = 'SteamClient';
@@ -98,7 +98,6 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
 
   // ---- SteamLobbyBrowser -----------------------------------------------------------------------
   const browserArg = (L: LuaState, fn: string): PlatformLobbyBrowser => objects.check<PlatformLobbyBrowser>(L, 1, BROWSER, fn);
-  defineBrowserBasics(BROWSER, browserArg, 'num_lobbies');
   const pushLobbyEntry = (L: LuaState, fn: string, withIdentity: boolean): number => {
     const lobby = browserArg(L, fn).at(args.integer(L, 2, fn, 'lobby index (0-based)'));
     if (!lobby) return bridge.pushStringOrNil(L, undefined);
@@ -113,25 +112,18 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
     return 1;
   };
 
-  /** refresh / is_refreshing / abort_refresh / clear_filters / the count function, common to both browsers. */
-  function defineBrowserBasics(namespace: string, arg: (L: LuaState, fn: string) => PlatformLobbyBrowser, countName: string): void {
-    vm.defineFunction(namespace, 'is_refreshing', (L, fn) => {
-      bridge.pushBoolean(L, arg(L, fn).isRefreshing());
+  /** What both Steam browsers add to every lobby browser's functions: abort_refresh and their count function. */
+  const browserBasics = (arg: (L: LuaState, fn: string) => PlatformLobbyBrowser, countName: string): Functions => ({
+    ...lobbyBrowserFunctions(bridge, args, arg),
+    [countName]: (L, fn) => {
+      bridge.pushInteger(L, arg(L, fn).count());
       return 1;
-    });
-    vm.defineFunction(namespace, countName, (L) => {
-      bridge.pushInteger(L, arg(L, `${namespace}.${countName}`).count());
-      return 1;
-    });
-    vm.defineFunction(namespace, 'abort_refresh', (L, fn) => {
+    },
+    abort_refresh: (L, fn) => {
       arg(L, fn).abort();
       return 0;
-    });
-    vm.defineFunction(namespace, 'clear_filters', (L, fn) => {
-      arg(L, fn).clearFilters();
-      return 0;
-    });
-  }
+    },
+  });
 
   // ---- Network: Steam game servers -------------------------------------------------------------
   /** join_steam_server("ip:port"[, password]) or join_steam_server("ip", port[, password]). */
@@ -193,7 +185,6 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
 
   // ---- SteamServerBrowser ----------------------------------------------------------------------
   const serverBrowserArg = (L: LuaState, fn: string): SteamServerBrowser => objects.check<SteamServerBrowser>(L, 1, SERVER_BROWSER, fn);
-  defineBrowserBasics(SERVER_BROWSER, serverBrowserArg, 'num_servers');
   const serverAt = (L: LuaState, fn: string): LobbyView | undefined => serverBrowserArg(L, fn).at(args.integer(L, 2, fn, 'server index (0-based)'));
   // request_data fetches the server's data, refresh_server the whole entry, request_players its
   // player list: one lookup serves all three.
@@ -368,17 +359,13 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
       },
     },
     [BROWSER]: {
+      ...browserBasics(browserArg, 'num_lobbies'),
       lobby: (L, fn) => pushLobbyEntry(L, fn, true),
       data_all: (L, fn) => pushLobbyEntry(L, fn, false),
       data: (L, fn) => {
         const lobby = browserArg(L, fn).at(args.integer(L, 2, fn, 'lobby index (0-based)'));
         const key = args.string(L, 3, fn, 'key');
         return bridge.pushStringOrNil(L, lobby ? dataValue(lobby.data, key) : undefined);
-      },
-      add_filter: (L, fn) => {
-        const browser = browserArg(L, fn);
-        browser.addFilter({ key: args.string(L, 2, fn, 'key'), value: args.text(L, 3, fn), comparison: comparisonArg(args, L, 4, fn) });
-        return 0;
       },
       add_near_filter: (L, fn) => {
         const browser = browserArg(L, fn);
@@ -528,6 +515,7 @@ export function installSteam(vm: LuaVm, objects: EngineObjects, net: ScriptNetwo
       },
     },
     [SERVER_BROWSER]: {
+      ...browserBasics(serverBrowserArg, 'num_servers'),
       // The Release 1.0 reference's name for num_servers.
       num_server: (L, fn) => {
         bridge.pushInteger(L, serverBrowserArg(L, fn).count());
