@@ -38,7 +38,6 @@ const LONG_INSTALLERS: Record<string, number> = {
   installPsn: 242,
   installSteam: 562,
   installXboxLive: 347,
-  installSessionExtras: 116,
   installGameSession: 345,
 };
 

@@ -15,8 +15,8 @@ import { JOB_STATUSES, SessionJob } from '../../core/platform/session_job.js';
 import { MAX_LOCAL_USERS, parseSessionUri, sessionUri, XboxLiveClient, type XboxMultiplayerSession } from '../../core/platform/xbox_live_client.js';
 import type { EngineObjects } from '../../bridge/engine_object.js';
 import { LuaArgs } from '../../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from '../../bridge/lua_api.js';
-import { installFunctions } from '../binding.js';
+import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaApi, type LuaState } from '../../bridge/lua_api.js';
+import { installFunctions, type Functions } from '../binding.js';
 import type { LuaVm } from '../../bridge/lua_vm.js';
 import type { ScriptNetwork } from '../network/network_binding.js';
 import { defineChannelFunctions, pushRecord } from '../lobby/lobby_functions.js';
@@ -382,7 +382,7 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
     },
   });
 
-  installSessionExtras(vm, args, xbox, sessionArg, stringsArg);
+  installSessionExtras(vm, { bridge, args, xbox, sessionArg, stringsArg });
   installXboxLiveUsers(vm, args, clients);
   showPlatformNamespaces(vm, false);
 }
@@ -392,105 +392,20 @@ function showPlatformNamespaces(vm: LuaVm, shown: boolean): void {
   for (const name of ['XboxLive', 'XboxOne']) vm.showNamespace(name, shown);
 }
 
-/** MultiplayerSession's host, keywords, closing, change flag, groups, URIs, invites and member properties. */
-function installSessionExtras(
-  vm: LuaVm,
-  args: LuaArgs,
-  xbox: (fn: string) => XboxLiveClient,
-  sessionArg: (L: LuaState, idx: number, fn: string) => XboxMultiplayerSession,
-  stringsArg: (L: LuaState, idx: number, fn: string, what: string, optional: boolean) => string[],
-): void {
-  const { bridge } = vm;
+/** What the MultiplayerSession extras need from the Xbox Live binding. */
+interface SessionExtras {
+  bridge: LuaApi;
+  args: LuaArgs;
+  xbox: (fn: string) => XboxLiveClient;
+  sessionArg: (L: LuaState, idx: number, fn: string) => XboxMultiplayerSession;
+  stringsArg: (L: LuaState, idx: number, fn: string, what: string, optional: boolean) => string[];
+}
+
+/** MultiplayerSession's host, keywords, closing, change flag, groups, URIs, SmartMatch and member properties; MultiplayerSessionGroup. */
+function installSessionExtras(vm: LuaVm, extras: SessionExtras): void {
+  const { bridge, args, xbox } = extras;
   installFunctions(vm, {
-    [SESSION]: {
-      host_peer: (L, fn) => bridge.pushStringOrNil(L, sessionArg(L, 1, fn).owner()),
-      keywords: (L, fn) => {
-        const keywords = sessionArg(L, 1, fn).view?.keywords ?? [];
-        bridge.newTable(L, keywords.length, 0);
-        keywords.forEach((keyword, i) => {
-          bridge.pushString(L, keyword);
-          bridge.rawSetIndex(L, -2, i + 1);
-        });
-        return 1;
-      },
-      set_keywords: (L, fn) => {
-        args.count(L, 1, fn, 'user id', 0, MAX_LOCAL_USERS - 1);
-        const session = sessionArg(L, 2, fn);
-        session.setKeywords(stringsArg(L, 3, fn, 'keywords', true), fn);
-        return 0;
-      },
-      set_closed: (L, fn) => {
-        const session = sessionArg(L, 1, fn);
-        session.setClosed(args.boolean(L, 2, fn), fn);
-        return 0;
-      },
-      has_session_changed: (L, fn) => {
-        bridge.pushBoolean(L, sessionArg(L, 1, fn).takeChanged());
-        return 1;
-      },
-      group_id: (L, fn) => {
-        bridge.pushInteger(L, xbox(fn).groupOf(sessionArg(L, 1, fn)));
-        return 1;
-      },
-      session_id_to_uri: (L, fn) => {
-        const id = args.string(L, 1, fn, 'session id (its correlation id)');
-        const view = [...xbox(fn).sessions.values()].find((session) => session.view?.handle === id || session.id === id)?.view;
-        if (!view) throw new NetworkError(`${fn}: no multiplayer session of this console has the id '${id}'`);
-        bridge.pushString(L, sessionUri(view.template ?? '', view.name));
-        return 1;
-      },
-      session_uri_to_description: (L, fn) => {
-        const uri = args.string(L, 1, fn, 'session URI');
-        const description = parseSessionUri(uri);
-        if (!description) throw new LuaRaise(`bad argument #1 to '${fn}' (a session URI /serviceconfigs/<scid>/sessionTemplates/<template>/sessions/<name> expected, got '${uri}')`);
-        bridge.pushString(L, description.name);
-        bridge.pushString(L, description.template);
-        return 2;
-      },
-      // SmartMatch, on the platform service's emulated hoppers.
-      start_smartmatch: (L, fn) => {
-        const session = sessionArg(L, 1, fn);
-        const hopper = args.string(L, 2, fn, 'hopper name');
-        const timeout = args.number(L, 3, fn, 'timeout (seconds)');
-        if (!(timeout > 0) || !Number.isFinite(timeout)) throw new LuaRaise(`bad argument #3 to '${fn}' (a positive number of seconds expected, got ${timeout})`);
-        const preserve = args.string(L, 4, fn, 'preserve mode (a PreserveSessionMode constant)');
-        if (preserve !== 'always' && preserve !== 'never') throw new LuaRaise(`bad argument #4 to '${fn}' (PreserveSessionMode.ALWAYS or NEVER expected, got '${preserve}')`);
-        const attributes = args.isNone(L, 5) ? '{}' : jsonArg(args, L, 5, fn);
-        session.startSmartmatch(hopper, timeout, preserve, attributes, fn);
-        return 0;
-      },
-      smartmatch_status: (L, fn) => {
-        bridge.pushString(L, sessionArg(L, 1, fn).smartmatchStatus());
-        return 1;
-      },
-      start_smartmatch_result: (L, fn) => {
-        const started = sessionArg(L, 1, fn).smartmatchTicket();
-        if (!started) throw new NetworkError(`${fn}: no SmartMatch was started in this session (MultiplayerSession.start_smartmatch)`);
-        bridge.pushString(L, started.ticket);
-        bridge.pushNumber(L, started.waited);
-        return 2;
-      },
-      smartmatch_result: (L, fn) => {
-        const session = sessionArg(L, 1, fn);
-        const found = session.smartmatchFound();
-        if (!found) throw new NetworkError(`${fn}: the SmartMatch of session ${session.sessionId} is ${session.smartmatchStatus()}, not found`);
-        bridge.pushString(L, found.name);
-        bridge.pushString(L, found.template);
-        bridge.pushNumber(L, found.waited);
-        return 3;
-      },
-      delete_smartmatch_ticket: (L, fn) => {
-        const session = sessionArg(L, 1, fn);
-        session.deleteTicket(args.string(L, 2, fn, 'hopper name'), args.string(L, 3, fn, 'ticket id'));
-        return 0;
-      },
-      set_current_user_member_custom_property_json: (L, fn) => {
-        const session = sessionArg(L, 1, fn);
-        const key = args.string(L, 2, fn, 'custom property key');
-        session.setMemberData(`custom:${key}`, jsonArg(args, L, 3, fn), fn);
-        return 0;
-      },
-    },
+    [SESSION]: { ...sessionViewFunctions(extras), ...sessionMatchFunctions(extras) },
     MultiplayerSessionGroup: {
       master_session: (L, fn) => {
         const group = args.integer(L, 1, fn, 'session group id');
@@ -508,6 +423,105 @@ function installSessionExtras(
       },
     },
   });
+}
+
+/** MultiplayerSession: host, keywords, closing, the change flag, the group and URIs. */
+function sessionViewFunctions({ bridge, args, xbox, sessionArg, stringsArg }: SessionExtras): Functions {
+  return {
+    host_peer: (L, fn) => bridge.pushStringOrNil(L, sessionArg(L, 1, fn).owner()),
+    keywords: (L, fn) => {
+      const keywords = sessionArg(L, 1, fn).view?.keywords ?? [];
+      bridge.newTable(L, keywords.length, 0);
+      keywords.forEach((keyword, i) => {
+        bridge.pushString(L, keyword);
+        bridge.rawSetIndex(L, -2, i + 1);
+      });
+      return 1;
+    },
+    set_keywords: (L, fn) => {
+      args.count(L, 1, fn, 'user id', 0, MAX_LOCAL_USERS - 1);
+      const session = sessionArg(L, 2, fn);
+      session.setKeywords(stringsArg(L, 3, fn, 'keywords', true), fn);
+      return 0;
+    },
+    set_closed: (L, fn) => {
+      const session = sessionArg(L, 1, fn);
+      session.setClosed(args.boolean(L, 2, fn), fn);
+      return 0;
+    },
+    has_session_changed: (L, fn) => {
+      bridge.pushBoolean(L, sessionArg(L, 1, fn).takeChanged());
+      return 1;
+    },
+    group_id: (L, fn) => {
+      bridge.pushInteger(L, xbox(fn).groupOf(sessionArg(L, 1, fn)));
+      return 1;
+    },
+    session_id_to_uri: (L, fn) => {
+      const id = args.string(L, 1, fn, 'session id (its correlation id)');
+      const view = [...xbox(fn).sessions.values()].find((session) => session.view?.handle === id || session.id === id)?.view;
+      if (!view) throw new NetworkError(`${fn}: no multiplayer session of this console has the id '${id}'`);
+      bridge.pushString(L, sessionUri(view.template ?? '', view.name));
+      return 1;
+    },
+    session_uri_to_description: (L, fn) => {
+      const uri = args.string(L, 1, fn, 'session URI');
+      const description = parseSessionUri(uri);
+      if (!description) throw new LuaRaise(`bad argument #1 to '${fn}' (a session URI /serviceconfigs/<scid>/sessionTemplates/<template>/sessions/<name> expected, got '${uri}')`);
+      bridge.pushString(L, description.name);
+      bridge.pushString(L, description.template);
+      return 2;
+    },
+    // SmartMatch, on the platform service's emulated hoppers.
+  };
+}
+
+/** MultiplayerSession: SmartMatch tickets and the current user's member properties. */
+function sessionMatchFunctions({ bridge, args, sessionArg }: SessionExtras): Functions {
+  return {
+    start_smartmatch: (L, fn) => {
+      const session = sessionArg(L, 1, fn);
+      const hopper = args.string(L, 2, fn, 'hopper name');
+      const timeout = args.number(L, 3, fn, 'timeout (seconds)');
+      if (!(timeout > 0) || !Number.isFinite(timeout)) throw new LuaRaise(`bad argument #3 to '${fn}' (a positive number of seconds expected, got ${timeout})`);
+      const preserve = args.string(L, 4, fn, 'preserve mode (a PreserveSessionMode constant)');
+      if (preserve !== 'always' && preserve !== 'never') throw new LuaRaise(`bad argument #4 to '${fn}' (PreserveSessionMode.ALWAYS or NEVER expected, got '${preserve}')`);
+      const attributes = args.isNone(L, 5) ? '{}' : jsonArg(args, L, 5, fn);
+      session.startSmartmatch(hopper, timeout, preserve, attributes, fn);
+      return 0;
+    },
+    smartmatch_status: (L, fn) => {
+      bridge.pushString(L, sessionArg(L, 1, fn).smartmatchStatus());
+      return 1;
+    },
+    start_smartmatch_result: (L, fn) => {
+      const started = sessionArg(L, 1, fn).smartmatchTicket();
+      if (!started) throw new NetworkError(`${fn}: no SmartMatch was started in this session (MultiplayerSession.start_smartmatch)`);
+      bridge.pushString(L, started.ticket);
+      bridge.pushNumber(L, started.waited);
+      return 2;
+    },
+    smartmatch_result: (L, fn) => {
+      const session = sessionArg(L, 1, fn);
+      const found = session.smartmatchFound();
+      if (!found) throw new NetworkError(`${fn}: the SmartMatch of session ${session.sessionId} is ${session.smartmatchStatus()}, not found`);
+      bridge.pushString(L, found.name);
+      bridge.pushString(L, found.template);
+      bridge.pushNumber(L, found.waited);
+      return 3;
+    },
+    delete_smartmatch_ticket: (L, fn) => {
+      const session = sessionArg(L, 1, fn);
+      session.deleteTicket(args.string(L, 2, fn, 'hopper name'), args.string(L, 3, fn, 'ticket id'));
+      return 0;
+    },
+    set_current_user_member_custom_property_json: (L, fn) => {
+      const session = sessionArg(L, 1, fn);
+      const key = args.string(L, 2, fn, 'custom property key');
+      session.setMemberData(`custom:${key}`, jsonArg(args, L, 3, fn), fn);
+      return 0;
+    },
+  };
 }
 
 /** The XboxLive namespace: the console's local users, its online state and the invites it received. */
