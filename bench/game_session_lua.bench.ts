@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { LuaFactory } from 'wasmoon';
-import { isolatedNetworkOptions } from '../src/bindings/network_binding.js';
+import { isolatedNetworkOptions } from '../src/bindings/network/network_binding.js';
 import { createStingrayVm } from '../src/bindings/stingray_vm.js';
 import { ManualClock } from '../src/core/base/clock.js';
 import { loadNetworkConfig } from '../src/core/config/network_config.js';

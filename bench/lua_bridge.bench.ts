@@ -3,8 +3,8 @@
  * Targets (issue #2): bridge ≥ 20× faster than the high-level API and ≤ 6× a pure-Lua call.
  */
 import { LuaFactory } from 'wasmoon';
-import { LuaRaise } from '../src/bridge/lua_bridge.js';
-import { isolatedNetworkOptions } from '../src/bindings/network_binding.js';
+import { LuaRaise } from '../src/bridge/lua_api.js';
+import { isolatedNetworkOptions } from '../src/bindings/network/network_binding.js';
 import { ScriptCallbacks } from '../src/bridge/script_callbacks.js';
 import { createStingrayVm } from '../src/bindings/stingray_vm.js';
 import { formatNs, formatRatio, median, nsPerOpInTurns, printTable, ratio } from './measure.js';

@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UNSUPPORTED } from '../src/bindings/unsupported_binding.js';
+import { UNSUPPORTED } from '../src/bindings/application/unsupported_binding.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const README = path.join(repo, 'README.md');

@@ -74,10 +74,11 @@ export { Buckets, CategoryBuckets, ConnectionTraffic, TrafficModel, type Categor
 
 // The Lua side and the runner
 export { createStingrayVm, type StingrayVm, type StingrayVmOptions } from './bindings/stingray_vm.js';
-export { LOG_LEVELS, type EventDispatcher, type LogLevel, type NetworkSubsystem, type ScriptNetwork, type ScriptNetworkOptions } from './bindings/network_binding.js';
+export { LOG_LEVELS, type EventDispatcher, type LogLevel, type NetworkSubsystem, type ScriptNetwork, type ScriptNetworkOptions } from './bindings/network/network_binding.js';
 export type { LuaVm } from './bridge/lua_vm.js';
-export type { LuaBridge, LuaCFunction, LuaState } from './bridge/lua_bridge.js';
+export type { LuaApi, LuaCFunction, LuaState } from './bridge/lua_api.js';
+export type { LuaBridge } from './bridge/lua_bridge.js';
 export type { EngineObjects } from './bridge/engine_object.js';
-export type { ApplicationHost } from './bindings/application_binding.js';
+export type { ApplicationHost } from './bindings/application/application_binding.js';
 export { runScripts, type RunOutput } from './runner/run_scripts.js';
 export { parseRunOptions, type RunOptions } from './runner/run_options.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { allApi, apiTable, NOT_YET, readmeTable, WITH_SUBSYSTEM } from '../scripts/api_table.js';
 import { XBOX_ROOT } from './helpers/consoles.js';
-import { UNSUPPORTED } from '../src/bindings/unsupported_binding.js';
+import { UNSUPPORTED } from '../src/bindings/application/unsupported_binding.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestVm, tempProject } from './helpers/lua.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createTestVm, tempProject } from './helpers/lua.js';
 import { linesOf, runPeers } from './helpers/peers.js';
-import { isolatedNetworkOptions } from '../src/bindings/network_binding.js';
+import { isolatedNetworkOptions } from '../src/bindings/network/network_binding.js';
 import { LUA_FIELD_CHECK, LUA_SESSION, SESSION_CONFIG } from './helpers/session.js';
 
 const files = { 'global.network_config': SESSION_CONFIG };

@@ -2,19 +2,19 @@
  * A Lua VM dressed as the Stingray engine: value types, Application, and the engine objects and
  * namespaces of every subsystem this project implements.
  */
-import { installApplication, type ApplicationHost } from './application_binding.js';
+import { installApplication, type ApplicationHost } from './application/application_binding.js';
 import { EngineObjects } from '../bridge/engine_object.js';
-import { installLan } from './lan_binding.js';
-import { installPsn } from './psn_binding.js';
-import { installSteam } from './steam_binding.js';
-import { installXboxLive } from './xbox_live_binding.js';
+import { installLan } from './lobby/lan_binding.js';
+import { installPsn } from './platform/psn_binding.js';
+import { installSteam } from './platform/steam_binding.js';
+import { installXboxLive } from './platform/xbox_live_binding.js';
 import { LuaVm } from '../bridge/lua_vm.js';
-import { installNetworkConfig } from './network_config_binding.js';
-import { installRpc } from './rpc_binding.js';
-import { installGameSession } from './game_session_binding.js';
-import { installLog } from './log_binding.js';
-import { installUnsupported } from './unsupported_binding.js';
-import { installNetwork, ScriptNetwork, type ScriptNetworkOptions } from './network_binding.js';
+import { installNetworkConfig } from './network/network_config_binding.js';
+import { installRpc } from './session/rpc_binding.js';
+import { installGameSession } from './session/game_session_binding.js';
+import { installLog } from './network/log_binding.js';
+import { installUnsupported } from './application/unsupported_binding.js';
+import { installNetwork, ScriptNetwork, type ScriptNetworkOptions } from './network/network_binding.js';
 
 export interface StingrayVmOptions {
   root: string;

@@ -6,11 +6,8 @@
  * `Script.type_name` and `__tostring` names the object. The same object always pushes the same
  * userdata, so scripts can compare and use them as table keys.
  */
-import { LUA_REGISTRYINDEX, LUA_TUSERDATA, LuaRaise, type LuaState } from './lua_bridge.js';
+import { LUA_TUSERDATA, LuaRaise, type LuaState } from './lua_api.js';
 import type { LuaVm } from './lua_vm.js';
-
-/** Marks our userdata: [magic u32, handle u32]. */
-const MAGIC = 0x5354_4e47; // "STNG"
 
 interface Entry {
   kind: string;
@@ -31,8 +28,8 @@ export class EngineObjects {
     bridge.newTable(L);
     bridge.pushString(L, 'v');
     bridge.setField(L, -2, '__mode');
-    bridge.api.lua_setmetatable(L, -2);
-    this.cacheRef = bridge.api.luaL_ref(L, LUA_REGISTRYINDEX);
+    bridge.setMetatable(L, -2);
+    this.cacheRef = bridge.ref(L);
   }
 
   /** Declare an object kind ("LanLobby") whose methods live in the namespace table of the same name. */
@@ -53,7 +50,7 @@ export class EngineObjects {
       }),
     );
     bridge.setField(L, -2, '__tostring');
-    this.metatables.set(kind, bridge.api.luaL_ref(L, LUA_REGISTRYINDEX));
+    this.metatables.set(kind, bridge.ref(L));
   }
 
   /** Push the userdata of `object` (created on first push). */
@@ -67,23 +64,20 @@ export class EngineObjects {
     }
     this.vm.pushRef(this.cacheRef, L);
     if (bridge.rawGetIndex(L, -1, handle) === LUA_TUSERDATA) {
-      bridge.api.lua_rotate(L, -2, 1);
-      bridge.api.lua_settop(L, -2);
+      bridge.rotate(L, -2, 1);
+      bridge.setTop(L, -2);
       return;
     }
-    bridge.api.lua_settop(L, -2);
-    const block = bridge.api.lua_newuserdatauv(L, 8, 0);
-    const words = bridge.words();
-    words[block >> 2] = MAGIC;
-    words[(block >> 2) + 1] = handle;
+    bridge.setTop(L, -2);
+    bridge.pushHandleUserdata(L, handle);
     const metatable = this.metatables.get(kind);
     if (metatable === undefined) throw new Error(`engine object kind ${kind} was not defined`);
     this.vm.pushRef(metatable, L);
-    bridge.api.lua_setmetatable(L, -2);
-    bridge.api.lua_pushvalue(L, -1);
+    bridge.setMetatable(L, -2);
+    bridge.pushValue(L, -1);
     bridge.rawSetIndex(L, -3, handle);
-    bridge.api.lua_rotate(L, -2, 1);
-    bridge.api.lua_settop(L, -2);
+    bridge.rotate(L, -2, 1);
+    bridge.setTop(L, -2);
   }
 
   /** Forget `object`: its userdata stays valid Lua but every call on it reports it destroyed. */
@@ -95,24 +89,17 @@ export class EngineObjects {
   }
 
   private entryAt(L: LuaState, idx: number): Entry | undefined {
-    const { bridge } = this.vm;
-    // lua_touserdata is 0 for anything but userdata. A foreign userdata smaller than ours reads neighbouring memory here: harmless in wasm, and its
-    // bytes will not hold our magic and a live handle.
-    const block = bridge.toUserdata(L, idx);
-    if (block === 0) return undefined;
-    const at = block >> 2;
-    const words = bridge.words();
-    if (words[at] !== MAGIC) return undefined;
-    return this.entries.get(words[at + 1]!);
+    const handle = this.vm.bridge.handleAt(L, idx);
+    return handle === 0 ? undefined : this.entries.get(handle);
   }
 
   /** The userdata's kind from its metatable, for messages about released objects. */
   private kindAt(L: LuaState, idx: number): string | undefined {
     const { bridge } = this.vm;
-    if (bridge.type(L, idx) !== LUA_TUSERDATA || bridge.api.lua_getmetatable(L, idx) === 0) return undefined;
+    if (bridge.type(L, idx) !== LUA_TUSERDATA || !bridge.getMetatable(L, idx)) return undefined;
     bridge.getField(L, -1, '__name');
     const kind = bridge.toString(L, -1);
-    bridge.api.lua_settop(L, -3);
+    bridge.setTop(L, -3);
     return kind;
   }
 

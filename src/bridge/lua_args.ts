@@ -4,10 +4,10 @@
  */
 import { luaJitNumberText } from '../core/wire/number_text.js';
 import { parsePeerId, peerIdFromBigInt, peerIdFromNumber, type PeerId } from '../core/base/peer_id.js';
-import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LuaRaise, type LuaBridge, type LuaState } from './lua_bridge.js';
+import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LuaRaise, type LuaApi, type LuaState } from './lua_api.js';
 
 export class LuaArgs {
-  constructor(private readonly bridge: LuaBridge) {}
+  constructor(private readonly bridge: LuaApi) {}
 
   bad(L: LuaState, idx: number, fn: string, expected: string): never {
     throw new LuaRaise(`bad argument #${idx} to '${fn}' (${expected} expected, got ${this.bridge.typeName(L, idx)})`);
@@ -67,7 +67,7 @@ export class LuaArgs {
     const type = this.bridge.type(L, idx);
     let id: PeerId | undefined;
     if (type === LUA_TSTRING) id = parsePeerId(this.bridge.toString(L, idx)!);
-    else if (type === LUA_TNUMBER && this.bridge.isInteger(L, idx)) id = peerIdFromBigInt(BigInt.asUintN(64, this.bridge.api.lua_tointegerx(L, idx, 0)));
+    else if (type === LUA_TNUMBER && this.bridge.isInteger(L, idx)) id = peerIdFromBigInt(BigInt.asUintN(64, this.bridge.toInteger64(L, idx)));
     else if (type === LUA_TNUMBER) id = peerIdFromNumber(this.bridge.toNumber(L, idx));
     else this.bad(L, idx, fn, what);
     if (id === undefined) {

@@ -6,25 +6,11 @@
  * functions registered as Lua C closures behind one trampoline, values read and pushed through
  * the module's raw WebAssembly exports. Nothing else in the project touches the Lua stack.
  */
-import { LuaFactory } from 'wasmoon';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { NetworkError } from '../core/base/network_error.js';
-
-/** Address of a `lua_State` inside the WebAssembly memory. */
-export type LuaState = number;
-
-/** A TypeScript function callable from Lua: reads its arguments from `L`, pushes results, returns their count. */
-export type LuaCFunction = (L: LuaState) => number;
-
-export const LUA_TNONE = -1;
-export const LUA_TNIL = 0;
-export const LUA_TBOOLEAN = 1;
-export const LUA_TLIGHTUSERDATA = 2;
-export const LUA_TNUMBER = 3;
-export const LUA_TSTRING = 4;
-export const LUA_TTABLE = 5;
-export const LUA_TFUNCTION = 6;
-export const LUA_TUSERDATA = 7;
-export const LUA_TTHREAD = 8;
+import { LUA_TNONE, LuaRaise, type LuaApi, type LuaCFunction, type LuaState } from './lua_api.js';
 
 export const LUA_OK = 0;
 export const LUA_MULTRET = -1;
@@ -35,7 +21,7 @@ export const upvalueIndex = (i: number): number => LUA_REGISTRYINDEX - i;
 const TYPE_NAMES = ['nil', 'boolean', 'userdata', 'number', 'string', 'table', 'function', 'userdata', 'thread'];
 
 /** The raw WebAssembly exports used by the bridge (pointers are numbers, lua_Integer is a BigInt). */
-interface LuaExports {
+export interface LuaExports {
   memory: WebAssembly.Memory;
   malloc(size: number): number;
   free(ptr: number): void;
@@ -91,8 +77,8 @@ interface LuaExports {
   luaL_traceback(L: LuaState, L1: LuaState, msg: number, level: number): void;
 }
 
-/** Thrown by a bridged function to raise a Lua error; the message is what the script sees. */
-export class LuaRaise extends Error {}
+/** Marks our engine-object userdata: [magic u32, handle u32]. */
+const HANDLE_MAGIC = 0x5354_4e47; // "STNG"
 
 /** Short strings remembered by address, at most (the cache starts over when full). */
 const SHORT_STRING_CACHE = 4096;
@@ -107,7 +93,7 @@ const utf8Encoder = new TextEncoder();
  * Process-wide bridge: every Lua VM of the process lives in the one WebAssembly module that
  * wasmoon loads, so one trampoline and one handler table serve all of them.
  */
-export class LuaBridge {
+export class LuaBridge implements LuaApi {
   private static loading: Promise<LuaBridge> | undefined;
 
   /** Load (once per process) the WebAssembly Lua and capture its raw exports. */
@@ -117,35 +103,16 @@ export class LuaBridge {
   }
 
   private static async instantiate(): Promise<LuaBridge> {
-    // wasmoon keeps the instance's exports private; its Emscripten loader calls
-    // WebAssembly.instantiate once, so observe the calls to keep them. Other modules may
-    // instantiate meanwhile (Node's own HTTP parser does): pass those through untouched.
-    const original = WebAssembly.instantiate;
-    let captured: LuaExports | undefined;
-    const observe = async (...args: Parameters<typeof WebAssembly.instantiate>) => {
-      const result = (await (original as (...a: unknown[]) => Promise<unknown>)(...args)) as WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance;
-      const instance = 'instance' in result ? result.instance : result;
-      const exports = instance.exports as unknown as Partial<LuaExports>;
-      if (typeof exports.lua_gettop === 'function') captured = exports as LuaExports;
-      return result;
-    };
-    (WebAssembly as { instantiate: unknown }).instantiate = observe;
-    let module;
-    try {
-      module = await new LuaFactory().getLuaModule();
-    } finally {
-      (WebAssembly as { instantiate: unknown }).instantiate = original;
-    }
-    if (!captured || typeof captured.lua_gettop !== 'function') {
-      throw new Error('could not reach the Lua WebAssembly exports of wasmoon');
-    }
-    return new LuaBridge(captured, (fn) => module.module.addFunction(fn, 'ii'));
+    const { exports, addFunction } = await loadWasmoonExports();
+    return new LuaBridge(exports, addFunction);
   }
 
-  /** @internal The raw Lua C API exports of the WebAssembly module. */
-  readonly api: LuaExports;
+  /** The raw Lua C API exports of the WebAssembly module (only this file calls them). */
+  private readonly api: LuaExports;
+  readonly registryIndex = LUA_REGISTRYINDEX;
   private readonly handlers: LuaCFunction[] = [];
   private readonly callerLevels: number[] = [];
+  private readonly names: string[] = [];
   private readonly trampoline: number;
   private heap: Uint8Array;
   private heap32: Uint32Array;
@@ -169,7 +136,7 @@ export class LuaBridge {
     const id = this.api.lua_touserdata(L, upvalueIndex(1));
     let failure: unknown;
     try {
-      return this.handlers[id]!(L);
+      return this.handlers[id]!(L, this.names[id]!);
     } catch (error) {
       if (error === LONGJMP) throw error; // a Lua error already unwinding: let it pass
       failure = error;
@@ -187,14 +154,10 @@ export class LuaBridge {
     throw new Error('unreachable: lua_error returned');
   }
 
-  /**
-   * Register a handler once; returns the id to push it with `pushFunction`. Its errors name the
-   * line that called it, or with `callerLevel` 2 the line that called the Lua function calling it
-   * (a Lua wrapper that answers what it can and calls TypeScript for the rest).
-   */
-  registerFunction(fn: LuaCFunction, callerLevel = 1): number {
+  registerFunction(fn: LuaCFunction, callerLevel = 1, name = ''): number {
     this.handlers.push(fn);
     this.callerLevels.push(callerLevel);
+    this.names.push(name);
     return this.handlers.length - 1;
   }
 
@@ -206,7 +169,7 @@ export class LuaBridge {
   }
 
   /** Current view of the WebAssembly memory (memory growth replaces the buffer). */
-  bytes(): Uint8Array {
+  private bytes(): Uint8Array {
     // Growing the memory detaches the old buffer, which then has length 0: cheaper to check than
     // the memory's buffer getter.
     if (this.heap.length === 0) {
@@ -217,7 +180,7 @@ export class LuaBridge {
   }
 
   /** Current 32-bit view of the WebAssembly memory. */
-  words(): Uint32Array {
+  private words(): Uint32Array {
     this.bytes();
     return this.heap32;
   }
@@ -275,6 +238,18 @@ export class LuaBridge {
   isInteger(L: LuaState, idx: number): boolean {
     return this.api.lua_isinteger(L, idx) !== 0;
   }
+  toInteger64(L: LuaState, idx: number): bigint {
+    return this.api.lua_tointegerx(L, idx, 0);
+  }
+
+  toUserdata(L: LuaState, idx: number): number {
+    return this.api.lua_touserdata(L, idx);
+  }
+
+  rawEqual(L: LuaState, a: number, b: number): boolean {
+    return this.api.lua_rawequal(L, a, b) !== 0;
+  }
+
 
   toBoolean(L: LuaState, idx: number): boolean {
     return this.api.lua_toboolean(L, idx) !== 0;
@@ -316,10 +291,6 @@ export class LuaBridge {
     return utf8Decoder.decode(heap.subarray(ptr, ptr + len));
   }
 
-  /** Userdata block address at `idx` (0 when not userdata). */
-  toUserdata(L: LuaState, idx: number): number {
-    return this.api.lua_touserdata(L, idx);
-  }
 
   // ---- pushing values -------------------------------------------------------------------------
 
@@ -371,6 +342,14 @@ export class LuaBridge {
     this.bytes().set(bytes, ptr);
     this.api.lua_pushlstring(L, ptr, bytes.length);
   }
+  pushLightUserdata(L: LuaState, p: number): void {
+    this.api.lua_pushlightuserdata(L, p);
+  }
+
+  pushEmptyUserdata(L: LuaState): void {
+    this.api.lua_newuserdatauv(L, 0, 0);
+  }
+
 
   newTable(L: LuaState, arraySize = 0, hashSize = 0): void {
     this.api.lua_createtable(L, arraySize, hashSize);
@@ -409,6 +388,48 @@ export class LuaBridge {
   rawLength(L: LuaState, idx: number): number {
     return Number(this.api.lua_rawlen(L, idx));
   }
+  rawSet(L: LuaState, tableIdx: number): void {
+    this.api.lua_rawset(L, tableIdx);
+  }
+
+  next(L: LuaState, tableIdx: number): boolean {
+    return this.api.lua_next(L, tableIdx) !== 0;
+  }
+
+  getMetatable(L: LuaState, idx: number): boolean {
+    return this.api.lua_getmetatable(L, idx) !== 0;
+  }
+
+  setMetatable(L: LuaState, idx: number): void {
+    this.api.lua_setmetatable(L, idx);
+  }
+
+  ref(L: LuaState): number {
+    return this.api.luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+
+  unref(L: LuaState, ref: number): void {
+    this.api.luaL_unref(L, LUA_REGISTRYINDEX, ref);
+  }
+
+  // ---- engine-object userdata -------------------------------------------------------------------
+
+  pushHandleUserdata(L: LuaState, handle: number): void {
+    const block = this.api.lua_newuserdatauv(L, 8, 0);
+    const words = this.words();
+    words[block >> 2] = HANDLE_MAGIC;
+    words[(block >> 2) + 1] = handle;
+  }
+
+  handleAt(L: LuaState, idx: number): number {
+    // 0 for anything but userdata. A foreign userdata smaller than ours reads neighbouring memory
+    // here: harmless in wasm, and its bytes will not hold our magic and a live handle.
+    const block = this.api.lua_touserdata(L, idx);
+    if (block === 0) return 0;
+    const words = this.words();
+    return words[block >> 2] === HANDLE_MAGIC ? words[(block >> 2) + 1]! : 0;
+  }
+
 
   // ---- running code ---------------------------------------------------------------------------
 
@@ -429,6 +450,54 @@ export class LuaBridge {
   pcall(L: LuaState, nargs: number, nresults: number, handlerIdx: number): boolean {
     return this.api.lua_pcallk(L, nargs, nresults, handlerIdx, 0, 0) === LUA_OK;
   }
+  raiseTop(L: LuaState): never {
+    this.api.lua_error(L);
+    throw new Error('unreachable: lua_error returned');
+  }
+
+  // ---- the stack --------------------------------------------------------------------------------
+
+  upvalueIndex(i: number): number {
+    return upvalueIndex(i);
+  }
+
+  getTop(L: LuaState): number {
+    return this.api.lua_gettop(L);
+  }
+
+  setTop(L: LuaState, idx: number): void {
+    this.api.lua_settop(L, idx);
+  }
+
+  absIndex(L: LuaState, idx: number): number {
+    return this.api.lua_absindex(L, idx);
+  }
+
+  pushValue(L: LuaState, idx: number): void {
+    this.api.lua_pushvalue(L, idx);
+  }
+
+  rotate(L: LuaState, idx: number, n: number): void {
+    this.api.lua_rotate(L, idx, n);
+  }
+
+  checkStack(L: LuaState, n: number): boolean {
+    return this.api.lua_checkstack(L, n) !== 0;
+  }
+
+  // ---- states -----------------------------------------------------------------------------------
+
+  newState(): LuaState {
+    const L = this.api.luaL_newstate();
+    if (L === 0) throw new Error('could not create a Lua state (out of memory)');
+    this.api.luaL_openlibs(L);
+    return L;
+  }
+
+  closeState(L: LuaState): void {
+    this.api.lua_close(L);
+  }
+
 }
 
 function describeFailure(error: unknown): string {
@@ -436,4 +505,40 @@ function describeFailure(error: unknown): string {
   // An unexpected JS failure still surfaces as a Lua error the script can see, never a crash.
   if (error instanceof Error) return `internal error: ${error.message}`;
   return `internal error: ${String(error)}`;
+}
+
+/** The real `WebAssembly.instantiate`, as it was when this module loaded. */
+const realInstantiate = WebAssembly.instantiate.bind(WebAssembly);
+
+/**
+ * Load wasmoon's Lua module and reach the raw exports of its WebAssembly instance, which wasmoon
+ * keeps private. Its distribution (a UMD bundle) is evaluated as a CommonJS module whose
+ * `WebAssembly` is a private object: the real one, except that `instantiate` keeps the exports of
+ * the instance holding the Lua C API. No global is touched, so other modules instantiating
+ * meanwhile (Node's own HTTP parser does) see the real WebAssembly.
+ */
+export async function loadWasmoonExports(): Promise<{ exports: LuaExports; addFunction: (fn: (L: number) => number) => number }> {
+  const dist = createRequire(import.meta.url).resolve('wasmoon');
+  let captured: LuaExports | undefined;
+  const instantiate = async (...args: Parameters<typeof WebAssembly.instantiate>) => {
+    const result = (await (realInstantiate as (...a: unknown[]) => Promise<unknown>)(...args)) as WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance;
+    const instance = 'instance' in result ? result.instance : result;
+    const exports = instance.exports as unknown as Partial<LuaExports>;
+    if (typeof exports.lua_gettop === 'function') captured = exports as LuaExports;
+    return result;
+  };
+  const privateWebAssembly = Object.create(WebAssembly, { instantiate: { value: instantiate } }) as typeof WebAssembly;
+  const module = { exports: {} as { LuaFactory?: new () => { getLuaModule(): Promise<{ module: { addFunction(fn: unknown, signature: string): number } }> } } };
+  new Function('exports', 'require', 'module', '__filename', '__dirname', 'WebAssembly', readFileSync(dist, 'utf8'))(
+    module.exports,
+    createRequire(dist),
+    module,
+    dist,
+    path.dirname(dist),
+    privateWebAssembly,
+  );
+  if (!module.exports.LuaFactory) throw new Error(`could not load wasmoon from ${dist}`);
+  const lua = await new module.exports.LuaFactory().getLuaModule();
+  if (!captured) throw new Error('could not reach the Lua WebAssembly exports of wasmoon');
+  return { exports: captured, addFunction: (fn) => lua.module.addFunction(fn, 'ii') };
 }

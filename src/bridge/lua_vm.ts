@@ -7,18 +7,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  LUA_REGISTRYINDEX,
   LUA_TBOOLEAN,
   LUA_TFUNCTION,
   LUA_TLIGHTUSERDATA,
   LUA_TNIL,
   LUA_TNUMBER,
   LUA_TSTRING,
-  LuaBridge,
   LuaRaise,
+  type LuaApi,
   type LuaCFunction,
   type LuaState,
-} from './lua_bridge.js';
+} from './lua_api.js';
+import { LuaBridge } from './lua_bridge.js';
 import { luaJitNumberText } from '../core/wire/number_text.js';
 import { ResourceResolver } from '../core/config/resource_resolver.js';
 
@@ -51,7 +51,7 @@ export interface LuaVmOptions {
  * The exit code argument of `os.exit` / `Application.quit`: none or nil is 0, a fractional number is
  * truncated as LuaJIT did; anything else (a string, inf, nan) is a Lua error, never a process crash.
  */
-export function exitCodeArgument(bridge: LuaBridge, L: LuaState, idx: number, fn: string): number {
+export function exitCodeArgument(bridge: LuaApi, L: LuaState, idx: number, fn: string): number {
   const type = bridge.type(L, idx);
   if (type <= LUA_TNIL) return 0;
   const code = type === LUA_TNUMBER ? bridge.toNumber(L, idx) : NaN;
@@ -72,9 +72,9 @@ export function chunkNameOf(file: string): string {
 }
 
 export class LuaVm {
-  static async create(options: LuaVmOptions): Promise<LuaVm> {
-    const bridge = await LuaBridge.load();
-    return new LuaVm(bridge, options);
+  /** A VM on `api`: by default wasmoon's Lua 5.4 (`LuaBridge`); any other `LuaApi` works the same. */
+  static async create(options: LuaVmOptions, api?: LuaApi): Promise<LuaVm> {
+    return new LuaVm(api ?? (await LuaBridge.load()), options);
   }
 
   readonly L: LuaState;
@@ -87,15 +87,12 @@ export class LuaVm {
   private closed = false;
 
   private constructor(
-    readonly bridge: LuaBridge,
+    readonly bridge: LuaApi,
     private readonly options: LuaVmOptions,
   ) {
-    const api = bridge.api;
-    const L = api.luaL_newstate();
-    if (L === 0) throw new Error('could not create a Lua state (out of memory)');
+    const L = bridge.newState();
     this.L = L;
     this.resources = new ResourceResolver(options.root);
-    api.luaL_openlibs(L);
 
     const stingray = this.newRef(() => bridge.newTable(L));
     this.namespaces.set('stingray', stingray);
@@ -107,8 +104,8 @@ export class LuaVm {
     this.tracebackRef = this.newRef(() => {
       this.pushRef(host);
       bridge.getField(L, -1, 'traceback');
-      api.lua_rotate(L, -2, 1);
-      api.lua_settop(L, -2);
+      bridge.rotate(L, -2, 1);
+      bridge.setTop(L, -2);
     });
     // value_types.lua returns the Vector3 and Quaternion metatables; luaL_ref pops the top one first.
     this.runPreludeChunk('value_types.lua', host, 2);
@@ -127,17 +124,17 @@ export class LuaVm {
   /** Run `push` (which leaves one value on the stack, or uses one already there) and keep that value in the registry. */
   newRef(push: () => void): number {
     push();
-    return this.bridge.api.luaL_ref(this.L, LUA_REGISTRYINDEX);
+    return this.bridge.ref(this.L);
   }
 
   /** Let the registry forget a value kept with `newRef`. */
   dropRef(ref: number): void {
-    this.bridge.api.luaL_unref(this.L, LUA_REGISTRYINDEX, ref);
+    this.bridge.unref(this.L, ref);
   }
 
   /** Push a value kept with `newRef` (onto `L`, the state or coroutine a bridged function runs on). */
   pushRef(ref: number, L: LuaState = this.L): void {
-    this.bridge.rawGetIndex(L, LUA_REGISTRYINDEX, ref);
+    this.bridge.rawGetIndex(L, this.bridge.registryIndex, ref);
   }
 
   /** Push the message handler that adds a traceback to string errors. */
@@ -156,12 +153,12 @@ export class LuaVm {
       ref = this.newRef(() => bridge.newTable(L));
       this.namespaces.set(name, ref);
       this.pushRef(ref);
-      bridge.api.lua_pushvalue(L, -1);
+      bridge.pushValue(L, -1);
       bridge.setGlobal(L, name);
       this.pushRef(this.namespaces.get('stingray')!);
-      bridge.api.lua_rotate(L, -2, 1);
+      bridge.rotate(L, -2, 1);
       bridge.setField(L, -2, name);
-      bridge.api.lua_settop(L, -2);
+      bridge.setTop(L, -2);
     }
     return ref;
   }
@@ -180,7 +177,7 @@ export class LuaVm {
       if (holder === 'global') bridge.setGlobal(L, name);
       else {
         bridge.setField(L, -2, name);
-        bridge.api.lua_settop(L, -2);
+        bridge.setTop(L, -2);
       }
     }
   }
@@ -193,16 +190,16 @@ export class LuaVm {
     this.pushRef(this.namespaces.get('stingray')!);
     this.pushRef(ref);
     bridge.setField(L, -2, name);
-    bridge.api.lua_settop(L, -2);
+    bridge.setTop(L, -2);
   }
 
-  /** Define `namespace.name` as a function backed by `fn`. */
+  /** Define `namespace.name` as a function backed by `fn`, which receives `'namespace.name'` as its second argument. */
   defineFunction(namespace: string, name: string, fn: LuaCFunction): void {
     const { bridge, L } = this;
     this.pushRef(this.namespace(namespace));
-    bridge.pushFunction(L, bridge.registerFunction(fn));
+    bridge.pushFunction(L, bridge.registerFunction(fn, 1, `${namespace}.${name}`));
     bridge.setField(L, -2, name);
-    bridge.api.lua_settop(L, -2);
+    bridge.setTop(L, -2);
   }
 
   /** Define `namespace.name` as a string constant (Stingray enums are strings here, see real-usage §7). */
@@ -212,18 +209,18 @@ export class LuaVm {
     if (typeof value === 'string') bridge.pushString(L, value);
     else bridge.pushInteger(L, value);
     bridge.setField(L, -2, name);
-    bridge.api.lua_settop(L, -2);
+    bridge.setTop(L, -2);
   }
 
   // ---- value types ----------------------------------------------------------------------------
 
   /** True when the value at `idx` has the metatable kept at `ref`. */
   private hasMetatable(L: LuaState, idx: number, ref: number): boolean {
-    const { api } = this.bridge;
-    if (api.lua_getmetatable(L, idx) === 0) return false;
+    const { bridge } = this;
+    if (!bridge.getMetatable(L, idx)) return false;
     this.pushRef(ref, L);
-    const same = api.lua_rawequal(L, -1, -2) !== 0;
-    api.lua_settop(L, -3);
+    const same = bridge.rawEqual(L, -1, -2);
+    bridge.setTop(L, -3);
     return same;
   }
 
@@ -259,7 +256,7 @@ export class LuaVm {
       bridge.setField(L, -2, names[i]!);
     }
     this.pushRef(metatableRef, L);
-    bridge.api.lua_setmetatable(L, -2);
+    bridge.setMetatable(L, -2);
   }
 
   // ---- running code ---------------------------------------------------------------------------
@@ -284,17 +281,17 @@ export class LuaVm {
   hasGlobalFunction(name: string): boolean {
     const { bridge, L } = this;
     const type = bridge.getGlobal(L, name);
-    bridge.api.lua_settop(L, -2);
+    bridge.setTop(L, -2);
     return type === LUA_TFUNCTION;
   }
 
   /** Call global function `name` with number arguments, protected; returns false when it is not defined. */
   callGlobal(name: string, ...args: number[]): boolean {
     const { bridge, L } = this;
-    const base = bridge.api.lua_gettop(L);
+    const base = bridge.getTop(L);
     this.pushRef(this.tracebackRef);
     if (bridge.getGlobal(L, name) !== LUA_TFUNCTION) {
-      bridge.api.lua_settop(L, base);
+      bridge.setTop(L, base);
       return false;
     }
     for (const arg of args) bridge.pushNumber(L, arg);
@@ -310,7 +307,7 @@ export class LuaVm {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.bridge.api.lua_close(this.L);
+    this.bridge.closeState(this.L);
   }
 
   /**
@@ -321,30 +318,30 @@ export class LuaVm {
     const { bridge, L } = this;
     const ok = bridge.pcall(L, nargs, nresults, base + 1);
     if (ok) {
-      if (nresults === 0) bridge.api.lua_settop(L, base);
+      if (nresults === 0) bridge.setTop(L, base);
       return;
     }
     const errorType = bridge.type(L, -1);
     let message: string;
     if (errorType === LUA_TLIGHTUSERDATA && bridge.toUserdata(L, -1) === EXIT_MARKER) {
-      bridge.api.lua_settop(L, base);
+      bridge.setTop(L, base);
       throw new ScriptExit(this.exitCode ?? 0);
     } else if (errorType === LUA_TSTRING || errorType === LUA_TNUMBER) {
       message = bridge.toString(L, -1)!;
     } else {
       message = `(error object is a ${bridge.typeName(L, -1)} value)`;
     }
-    bridge.api.lua_settop(L, base);
+    bridge.setTop(L, base);
     throw new LuaScriptError(message);
   }
 
   private runChunk(source: Uint8Array, chunkName: string, nresults: number): void {
     const { bridge, L } = this;
-    const base = bridge.api.lua_gettop(L);
+    const base = bridge.getTop(L);
     this.pushRef(this.tracebackRef);
     if (!bridge.load(L, source, chunkName)) {
       const message = bridge.toString(L, -1) ?? 'unknown syntax error';
-      bridge.api.lua_settop(L, base);
+      bridge.setTop(L, base);
       throw new LuaScriptError(message);
     }
     this.protectedCall(base, 0, nresults);
@@ -361,7 +358,7 @@ export class LuaVm {
   /** Run a file of lua/ with what `pushArgs` pushes (it returns the count) as its `...`; leaves `nresults` results on the stack. */
   runLuaFile(file: string, nresults: number, pushArgs: () => number): void {
     const { bridge, L } = this;
-    const base = bridge.api.lua_gettop(L);
+    const base = bridge.getTop(L);
     const source = readFileSync(path.join(LUA_DIR, file));
     if (!bridge.load(L, source, chunkNameOf(path.join(LUA_DIR, file)))) {
       throw new Error(`lua/${file} does not compile: ${bridge.toString(L, -1)}`);
@@ -370,7 +367,7 @@ export class LuaVm {
       throw new Error(`lua/${file} failed: ${bridge.toString(L, -1)}`);
     }
     // pcall without a handler leaves exactly the results above base
-    if (bridge.api.lua_gettop(L) !== base + nresults) throw new Error(`lua/${file}: unexpected stack`);
+    if (bridge.getTop(L) !== base + nresults) throw new Error(`lua/${file}: unexpected stack`);
   }
 
   /** The private table of runner functions the files of lua/ receive as `...`. */
@@ -383,15 +380,15 @@ export class LuaVm {
     });
     this.setHostFunction('exit', (L) => {
       this.exitCode = bridge.type(L, 1) === LUA_TBOOLEAN ? (bridge.toBoolean(L, 1) ? 0 : 1) : exitCodeArgument(bridge, L, 1, 'os.exit');
-      bridge.api.lua_pushlightuserdata(L, EXIT_MARKER);
-      return bridge.api.lua_error(L);
+      bridge.pushLightUserdata(L, EXIT_MARKER);
+      return bridge.raiseTop(L);
     });
     this.setHostFunction('read_resource', (L) => this.readResource(L));
     this.setHostFunction('newproxy', (L) => {
-      bridge.api.lua_newuserdatauv(L, 0, 0);
+      bridge.pushEmptyUserdata(L);
       if (bridge.toBoolean(L, 1)) {
         bridge.newTable(L);
-        bridge.api.lua_setmetatable(L, -2);
+        bridge.setMetatable(L, -2);
       }
       return 1;
     });

@@ -7,7 +7,7 @@
  * `invoke`) and allocate nothing; peer ids come from a Lua-side cache of strings, as copying a
  * string into Lua costs more than the rest of the call.
  */
-import { LUA_TFUNCTION, LUA_TNIL, LuaRaise, type LuaState } from './lua_bridge.js';
+import { LUA_TFUNCTION, LUA_TNIL, LuaRaise, type LuaState } from './lua_api.js';
 import type { LuaVm } from './lua_vm.js';
 
 /** A callback raised a Lua error; its message carries the callback's traceback. */
@@ -32,7 +32,7 @@ export class ScriptCallbacks {
   pushHandler(L: LuaState): number {
     this.vm.pushTraceback(L);
     this.vm.pushRef(this.stringsRef, L);
-    return this.vm.bridge.api.lua_gettop(L) - 1;
+    return this.vm.bridge.getTop(L) - 1;
   }
 
   /** Push `s`, a string callbacks get again and again (a peer id), from the cache. */
@@ -48,7 +48,7 @@ export class ScriptCallbacks {
     index = this.cached.size + 1;
     this.cached.set(s, index);
     bridge.pushString(L, s);
-    bridge.api.lua_pushvalue(L, -1);
+    bridge.pushValue(L, -1);
     bridge.rawSetIndex(L, strings, index);
   }
 
@@ -58,18 +58,17 @@ export class ScriptCallbacks {
    */
   prepare(L: LuaState, tableIdx: number, name: string): boolean {
     const { bridge } = this.vm;
-    const api = bridge.api;
     const type = bridge.getField(L, tableIdx, name);
     if (type === LUA_TNIL) {
-      api.lua_settop(L, -2);
+      bridge.setTop(L, -2);
       return false;
     }
     if (type !== LUA_TFUNCTION && !callable(this.vm, L)) {
       const got = bridge.typeName(L, -1);
-      api.lua_settop(L, -2);
+      bridge.setTop(L, -2);
       throw new CallbackError(`callback '${name}' is a ${got} value, not a function`);
     }
-    api.lua_pushvalue(L, tableIdx);
+    bridge.pushValue(L, tableIdx);
     return true;
   }
 
@@ -82,12 +81,12 @@ export class ScriptCallbacks {
     const { bridge } = this.vm;
     if (!bridge.pcall(L, 1 + nargs, withResult ? 1 : 0, handlerIdx)) {
       const message = bridge.toString(L, -1) ?? `(error object is a ${bridge.typeName(L, -1)} value)`;
-      bridge.api.lua_settop(L, -2);
+      bridge.setTop(L, -2);
       throw new CallbackError(message);
     }
     if (!withResult) return undefined;
     const result = bridge.type(L, -1) === LUA_TNIL ? undefined : bridge.toBoolean(L, -1);
-    bridge.api.lua_settop(L, -2);
+    bridge.setTop(L, -2);
     return result;
   }
 
@@ -112,8 +111,8 @@ export class ScriptCallbacks {
 /** Values with a __call metamethod are callable too. */
 function callable(vm: LuaVm, L: LuaState): boolean {
   const { bridge } = vm;
-  if (bridge.api.lua_getmetatable(L, -1) === 0) return false;
+  if (!bridge.getMetatable(L, -1)) return false;
   const type = bridge.getField(L, -1, '__call');
-  bridge.api.lua_settop(L, -3);
+  bridge.setTop(L, -3);
   return type === LUA_TFUNCTION;
 }

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Clock } from '../core/base/clock.js';
-import type { ScriptNetworkOptions } from '../bindings/network_binding.js';
+import type { ScriptNetworkOptions } from '../bindings/network/network_binding.js';
 import { createStingrayVm, type StingrayVm } from '../bindings/stingray_vm.js';
 import { LuaScriptError, ScriptExit } from '../bridge/lua_vm.js';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isolatedNetworkOptions, type ScriptNetworkOptions } from '../../src/bindings/network_binding.js';
+import { isolatedNetworkOptions, type ScriptNetworkOptions } from '../../src/bindings/network/network_binding.js';
 import { createStingrayVm, type StingrayVm } from '../../src/bindings/stingray_vm.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

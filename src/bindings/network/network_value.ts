@@ -3,9 +3,9 @@
  * Vector3/Quaternion values cross as their components, 64-bit ids as hex strings, arrays as
  * 1-based tables. Values a type refuses raise a Lua error that names where they were going.
  */
-import { ArrayType, ValueError, type NetworkType, type QuaternionValue, type Vector3Value, type WireValue } from '../core/config/network_type.js';
-import { LUA_TBOOLEAN, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
+import { ArrayType, ValueError, type NetworkType, type QuaternionValue, type Vector3Value, type WireValue } from '../../core/config/network_type.js';
+import { LUA_TBOOLEAN, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
 
 /** A Lua value no type accepts (a function, a plain table...), described by its Lua type. */
 class Unconvertible {
@@ -25,7 +25,7 @@ export class NetworkValues {
   /** The value at `idx` checked against `type`; `where` prefixes the error ("RPC.rpc_x argument #2"). */
   read(L: LuaState, idx: number, type: NetworkType, where: string): WireValue {
     try {
-      return type.check(this.toJs(L, this.vm.bridge.api.lua_absindex(L, idx), type));
+      return type.check(this.toJs(L, this.vm.bridge.absIndex(L, idx), type));
     } catch (error) {
       if (error instanceof ValueError) throw new LuaRaise(`${where}: ${error.message}`);
       throw error;
@@ -57,7 +57,7 @@ export class NetworkValues {
     for (const key of ['x', 'y', 'z', 'w'].slice(0, count)) {
       bridge.getField(L, idx, key);
       out.push(bridge.toNumber(L, -1));
-      bridge.api.lua_settop(L, -2);
+      bridge.setTop(L, -2);
     }
     return out;
   }
@@ -68,8 +68,8 @@ export class NetworkValues {
     const out: unknown[] = [];
     for (let i = 1; i <= length; i++) {
       bridge.rawGetIndex(L, idx, i);
-      out.push(this.toJs(L, bridge.api.lua_gettop(L), element));
-      bridge.api.lua_settop(L, -2);
+      out.push(this.toJs(L, bridge.getTop(L), element));
+      bridge.setTop(L, -2);
     }
     return out;
   }

@@ -2,8 +2,8 @@
  * Engine functions this project does not provide yet, or cannot: each raises a Lua error saying it
  * is unsupported and why, instead of being nil ("attempt to call a nil value") or doing nothing.
  */
-import { LuaRaise } from '../bridge/lua_bridge.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
+import { LuaRaise } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
 
 const RELAY = 'Steam Datagram Relay is not emulated: peers on the platform service reach each other directly';
 const UNITS = 'there is no engine world or units in a headless run';

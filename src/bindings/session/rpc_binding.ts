@@ -4,13 +4,13 @@
  * The table exists from the start, so `local RPC = RPC` captured before the client started keeps
  * working; `RPC[unknown]` is nil.
  */
-import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TSTRING, LuaRaise, upvalueIndex } from '../bridge/lua_bridge.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
-import type { ScriptNetwork } from './network_binding.js';
-import { NetworkValues } from './network_value.js';
-import type { RpcTarget } from '../core/session/rpc.js';
-import type { WireValue } from '../core/config/network_type.js';
+import { LuaArgs } from '../../bridge/lua_args.js';
+import { LUA_TNUMBER, LUA_TSTRING, LuaRaise } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
+import type { ScriptNetwork } from '../network/network_binding.js';
+import { NetworkValues } from '../network/network_value.js';
+import type { RpcTarget } from '../../core/session/rpc.js';
+import type { WireValue } from '../../core/config/network_type.js';
 
 export function installRpc(vm: LuaVm, net: ScriptNetwork): void {
   const { bridge, L } = vm;
@@ -21,7 +21,7 @@ export function installRpc(vm: LuaVm, net: ScriptNetwork): void {
 
   // One handler for every message; the message name is the closure's second upvalue.
   const send = bridge.registerFunction((L) => {
-    const name = bridge.toString(L, upvalueIndex(2))!;
+    const name = bridge.toString(L, bridge.upvalueIndex(2))!;
     const fn = `RPC.${name}`;
     const message = net.config?.messages.get(name);
     const rpc = net.rpc;
@@ -31,7 +31,7 @@ export function installRpc(vm: LuaVm, net: ScriptNetwork): void {
     if (targetType === LUA_TNUMBER) target = { channel: net.channel(args.integer(L, 1, fn, 'channel'), fn) };
     else if (targetType === LUA_TSTRING) target = { peer: args.peerId(L, 1, fn) };
     else return args.bad(L, 1, fn, 'channel or peer id');
-    const given = bridge.api.lua_gettop(L) - 1;
+    const given = bridge.getTop(L) - 1;
     if (given !== message.args.length) throw new LuaRaise(`${fn}: ${message.args.length} argument(s) expected after the target, got ${given}`);
     const wire: WireValue[] = message.args.map((type, i) => values.read(L, i + 2, type, `bad argument #${i + 2} to '${fn}'`));
     rpc.send(message, target, wire);
@@ -52,6 +52,6 @@ export function installRpc(vm: LuaVm, net: ScriptNetwork): void {
       bridge.setField(L, -2, name);
       defined.add(name);
     }
-    bridge.api.lua_settop(L, -2);
+    bridge.setTop(L, -2);
   });
 }

@@ -3,12 +3,12 @@
  * PSN client, the Xbox Live client): its `Network.init_*` and `Network.shutdown_*` functions, and
  * the error scripts get when they use it before starting it.
  */
-import type { NetworkConfig } from '../core/config/network_config.js';
-import type { PlatformClient } from '../core/platform/platform_client.js';
-import type { EngineObjects } from '../bridge/engine_object.js';
-import type { LuaArgs } from '../bridge/lua_args.js';
-import { LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
-import type { ScriptNetwork } from './network_binding.js';
+import type { NetworkConfig } from '../../core/config/network_config.js';
+import type { PlatformClient } from '../../core/platform/platform_client.js';
+import type { EngineObjects } from '../../bridge/engine_object.js';
+import type { LuaArgs } from '../../bridge/lua_args.js';
+import { LuaRaise, type LuaState } from '../../bridge/lua_api.js';
+import type { ScriptNetwork } from '../network/network_binding.js';
 
 export class PlatformSlot<T extends PlatformClient> {
   current: T | undefined;

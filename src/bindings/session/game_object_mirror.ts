@@ -6,12 +6,12 @@
  * this peer's script set on each object it owns. What the copy does not hold (array fields, unknown
  * objects and fields, bad arguments) goes to the TypeScript functions, which also raise every error.
  */
-import type { GameObject } from '../core/session/game_object.js';
-import type { GameObjectWatcher, GameObjects } from '../core/session/game_objects.js';
-import type { NetworkType, QuaternionValue, Vector3Value } from '../core/config/network_type.js';
-import { LUA_REGISTRYINDEX, LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, type LuaCFunction, type LuaState } from '../bridge/lua_bridge.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
-import type { NetworkValues } from './network_value.js';
+import type { GameObject } from '../../core/session/game_object.js';
+import type { GameObjectWatcher, GameObjects } from '../../core/session/game_objects.js';
+import type { NetworkType, QuaternionValue, Vector3Value } from '../../core/config/network_type.js';
+import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, type LuaCFunction, type LuaState } from '../../bridge/lua_api.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
+import type { NetworkValues } from '../network/network_value.js';
 
 /** How a field is copied: its value, its components (a fresh value is made of them per read), or not at all. */
 const copyOf = (type: NetworkType): 'value' | 'components' | undefined =>
@@ -43,20 +43,19 @@ export class GameObjectMirror {
     this.vectorsRef = vm.newRef(() => undefined);
     this.valuesRef = vm.newRef(() => undefined);
     vm.pushRef(vm.namespace(namespace));
-    bridge.api.lua_rotate(L, -3, 1);
+    bridge.rotate(L, -3, 1);
     bridge.setField(L, -3, 'set_game_object_field');
     bridge.setField(L, -2, 'game_object_field');
-    bridge.api.lua_settop(L, -2);
+    bridge.setTop(L, -2);
   }
 
   /** Mirror `objects` under the session userdata at `sessionIdx` until `detach`. */
   attach(L: LuaState, sessionIdx: number, objects: GameObjects): SessionMirror {
     const { vm } = this;
     const { bridge } = vm;
-    const api = bridge.api;
-    const session = api.lua_absindex(L, sessionIdx);
-    const keep = (): number => api.luaL_ref(L, LUA_REGISTRYINDEX);
-    api.lua_pushvalue(L, session);
+    const session = bridge.absIndex(L, sessionIdx);
+    const keep = (): number => bridge.ref(L);
+    bridge.pushValue(L, session);
     const refs = { session: keep(), values: 0, vectors: 0, lastSet: 0 };
     for (const [into, key] of [
       [this.valuesRef, 'values'],
@@ -64,14 +63,14 @@ export class GameObjectMirror {
       [this.lastSetRef, 'lastSet'],
     ] as const) {
       vm.pushRef(into, L);
-      api.lua_pushvalue(L, session);
+      bridge.pushValue(L, session);
       bridge.newTable(L);
       vm.pushRef(this.objectsMetatableRef, L);
-      api.lua_setmetatable(L, -2);
-      api.lua_pushvalue(L, -1);
+      bridge.setMetatable(L, -2);
+      bridge.pushValue(L, -1);
       refs[key] = keep();
-      api.lua_rawset(L, -3);
-      api.lua_settop(L, -2);
+      bridge.rawSet(L, -3);
+      bridge.setTop(L, -2);
     }
     const mirror = new SessionMirror(vm, this.values, objects, refs);
     objects.watch(mirror);
@@ -87,8 +86,8 @@ export class GameObjectMirror {
       vm.pushRef(from);
       vm.pushRef(mirror.refs.session);
       bridge.pushNil(vm.L);
-      bridge.api.lua_rawset(vm.L, -3);
-      bridge.api.lua_settop(vm.L, -2);
+      bridge.rawSet(vm.L, -3);
+      bridge.setTop(vm.L, -2);
     }
     for (const ref of Object.values(mirror.refs)) vm.dropRef(ref);
   }
@@ -113,7 +112,7 @@ export class SessionMirror implements GameObjectWatcher {
   added(object: GameObject): void {
     const { bridge, L } = this.vm;
     const fields = object.type.fields;
-    bridge.api.lua_checkstack(L, 6);
+    bridge.checkStack(L, 6);
     this.vm.pushRef(this.refs.values);
     bridge.newTable(L, 0, fields.length);
     let vectors = false;
@@ -126,7 +125,7 @@ export class SessionMirror implements GameObjectWatcher {
       bridge.setField(L, -2, field.name);
     }
     bridge.rawSetIndex(L, -2, object.id);
-    bridge.api.lua_settop(L, -2);
+    bridge.setTop(L, -2);
     if (!vectors) return;
     this.vm.pushRef(this.refs.vectors);
     bridge.newTable(L);
@@ -139,7 +138,7 @@ export class SessionMirror implements GameObjectWatcher {
       bridge.setField(L, -2, field.name);
     }
     bridge.rawSetIndex(L, -2, object.id);
-    bridge.api.lua_settop(L, -2);
+    bridge.setTop(L, -2);
   }
 
   changed(object: GameObject, index: number): void {
@@ -147,19 +146,19 @@ export class SessionMirror implements GameObjectWatcher {
     const copy = copyOf(field.type);
     const { bridge, L } = this.vm;
     if (copy === 'value') {
-      bridge.api.lua_checkstack(L, 4);
+      bridge.checkStack(L, 4);
       this.vm.pushRef(this.refs.values);
       bridge.rawGetIndex(L, -1, object.id);
       this.values.push(L, field.type, object.values[index]!);
       bridge.setField(L, -2, field.name);
-      bridge.api.lua_settop(L, -3);
+      bridge.setTop(L, -3);
     } else if (copy === 'components') {
-      bridge.api.lua_checkstack(L, 5);
+      bridge.checkStack(L, 5);
       this.vm.pushRef(this.refs.vectors);
       bridge.rawGetIndex(L, -1, object.id);
       bridge.getField(L, -1, field.name);
       this.writeComponents(object.values[index] as Vector3Value | QuaternionValue);
-      bridge.api.lua_settop(L, -4);
+      bridge.setTop(L, -4);
     }
     // A change the script did not make here (an update, a set of several fields) voids its last set.
     if (this.lastSetObjects.has(object.id)) this.clearLastSet(object, field.name);
@@ -180,12 +179,12 @@ export class SessionMirror implements GameObjectWatcher {
 
   removed(object: GameObject): void {
     const { bridge, L } = this.vm;
-    bridge.api.lua_checkstack(L, 3);
+    bridge.checkStack(L, 3);
     for (const table of [this.refs.values, this.refs.vectors]) {
       this.vm.pushRef(table);
       bridge.pushNil(L);
       bridge.rawSetIndex(L, -2, object.id);
-      bridge.api.lua_settop(L, -2);
+      bridge.setTop(L, -2);
     }
     if (this.lastSetObjects.has(object.id)) this.clearLastSet(object, undefined);
   }
@@ -196,24 +195,24 @@ export class SessionMirror implements GameObjectWatcher {
     const type = bridge.type(L, valueIdx);
     // Only values compared by value: a table the script set may change after the call.
     if (type !== LUA_TNUMBER && type !== LUA_TSTRING && type !== LUA_TBOOLEAN) return;
-    bridge.api.lua_checkstack(L, 4);
+    bridge.checkStack(L, 4);
     this.vm.pushRef(this.refs.lastSet, L);
     if (bridge.rawGetIndex(L, -1, object.id) === LUA_TNIL) {
-      bridge.api.lua_settop(L, -2);
+      bridge.setTop(L, -2);
       bridge.newTable(L);
-      bridge.api.lua_pushvalue(L, -1);
+      bridge.pushValue(L, -1);
       bridge.rawSetIndex(L, -3, object.id);
     }
-    bridge.api.lua_pushvalue(L, valueIdx);
+    bridge.pushValue(L, valueIdx);
     bridge.setField(L, -2, object.type.fields[index]!.name);
-    bridge.api.lua_settop(L, -3);
+    bridge.setTop(L, -3);
     this.lastSetObjects.add(object.id);
   }
 
   /** Clear the object's last set `field`, or all of them. */
   private clearLastSet(object: GameObject, field: string | undefined): void {
     const { bridge, L } = this.vm;
-    bridge.api.lua_checkstack(L, 3);
+    bridge.checkStack(L, 3);
     this.vm.pushRef(this.refs.lastSet);
     if (field === undefined) {
       bridge.pushNil(L);
@@ -223,8 +222,8 @@ export class SessionMirror implements GameObjectWatcher {
       bridge.rawGetIndex(L, -1, object.id);
       bridge.pushNil(L);
       bridge.setField(L, -2, field);
-      bridge.api.lua_settop(L, -2);
+      bridge.setTop(L, -2);
     }
-    bridge.api.lua_settop(L, -2);
+    bridge.setTop(L, -2);
   }
 }

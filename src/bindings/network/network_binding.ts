@@ -4,29 +4,30 @@
  * channel states. Subsystem functions (`init_lan_client`, lobbies) live in their own bindings and
  * plug in through `ScriptNetwork`.
  */
-import type { Channel, Channels } from '../core/transport/channel.js';
-import { NetworkError } from '../core/base/network_error.js';
-import type { GameSession } from '../core/session/game_session.js';
-import type { ReplaySession } from '../core/session/replay_session.js';
-import { loadNetworkConfig, type NetworkConfig } from '../core/config/network_config.js';
-import { NetworkNode, type NetworkEnvironment } from '../core/transport/network_node.js';
-import { ManualClock } from '../core/base/clock.js';
-import { NetworkSimulator } from '../core/transport/network_simulator.js';
-import { openPlatformLink, type PlatformAccess, type PlatformLink } from '../core/platform/platform_link.js';
-import { PlatformService } from '../core/platform/platform_service.js';
-import type { PeerId } from '../core/base/peer_id.js';
-import { Random } from '../core/base/random.js';
-import { Rpc } from '../core/session/rpc.js';
-import type { NetworkLog } from '../core/transport/network_log.js';
-import type { SentPart } from '../core/transport/connection.js';
-import type { ScriptEvent } from '../core/session/script_event.js';
+import type { Channel, Channels } from '../../core/transport/channel.js';
+import { NetworkError } from '../../core/base/network_error.js';
+import type { GameSession } from '../../core/session/game_session.js';
+import type { ReplaySession } from '../../core/session/replay_session.js';
+import { loadNetworkConfig, type NetworkConfig } from '../../core/config/network_config.js';
+import { NetworkNode, type NetworkEnvironment } from '../../core/transport/network_node.js';
+import { ManualClock } from '../../core/base/clock.js';
+import { NetworkSimulator } from '../../core/transport/network_simulator.js';
+import { openPlatformLink, type PlatformAccess, type PlatformLink } from '../../core/platform/platform_link.js';
+import { PlatformService } from '../../core/platform/platform_service.js';
+import type { PeerId } from '../../core/base/peer_id.js';
+import { Random } from '../../core/base/random.js';
+import { Rpc } from '../../core/session/rpc.js';
+import type { NetworkLog } from '../../core/transport/network_log.js';
+import type { SentPart } from '../../core/transport/connection.js';
+import type { ScriptEvent } from '../../core/session/script_event.js';
 
-import { MAX_MTU, MIN_MTU, type TransportSettings } from '../core/transport/transport_settings.js';
-import { LuaArgs } from '../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaState } from '../bridge/lua_bridge.js';
-import type { LuaVm } from '../bridge/lua_vm.js';
+import { MAX_MTU, MIN_MTU, type TransportSettings } from '../../core/transport/transport_settings.js';
+import { LuaArgs } from '../../bridge/lua_args.js';
+import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../../bridge/lua_api.js';
+import { installFunctions } from '../binding.js';
+import type { LuaVm } from '../../bridge/lua_vm.js';
 import { NetworkValues } from './network_value.js';
-import { ScriptCallbacks } from '../bridge/script_callbacks.js';
+import { ScriptCallbacks } from '../../bridge/script_callbacks.js';
 
 /** A running network subsystem (LAN client, Steam client, ...), as the Network functions drive it. */
 export interface NetworkSubsystem {
@@ -188,7 +189,7 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
   const args = new LuaArgs(bridge);
   const callbacks = new ScriptCallbacks(vm);
   const node = net.node;
-  const define = (name: string, fn: (L: LuaState) => number): void => vm.defineFunction('Network', name, fn);
+  const define = (name: string, fn: LuaCFunction): void => vm.defineFunction('Network', name, fn);
 
   /** Channel approvals: `approve_channel(channel, peer, lobby_id, message)`; a missing handler approves. */
   net.dispatchers.push((L, tableIdx, handlerIdx) => {
@@ -303,7 +304,7 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     if (args.isNone(L, tableArg)) return;
     const handlerIdx = callbacks.pushHandler(L);
     for (const dispatch of net.dispatchers) dispatch(L, tableArg, handlerIdx);
-    bridge.api.lua_settop(L, handlerIdx - 1);
+    bridge.setTop(L, handlerIdx - 1);
   };
 
   const transmit = (): void => {
@@ -312,63 +313,8 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     // A frame ends with its transmit.
     net.networkLog?.endFrame(node.clock.now());
   };
-  define('update', (L) => {
-    args.number(L, 1, 'Network.update', 'dt');
-    receive(L, 'Network.update', 2);
-    transmit();
-    return 0;
-  });
-  define('update_receive', (L) => {
-    args.number(L, 1, 'Network.update_receive', 'dt');
-    receive(L, 'Network.update_receive', 2);
-    return 0;
-  });
-  define('update_transmit', () => {
-    transmit();
-    return 0;
-  });
-
-  define('peer_id', (L) => {
-    if (args.isNone(L, 1)) {
-      const host = node.host;
-      if (host) bridge.pushString(L, host.peerId);
-      else bridge.pushNil(L);
-      return 1;
-    }
-    const id = args.integer(L, 1, 'Network.peer_id', 'channel');
-    bridge.pushString(L, net.channel(id, 'Network.peer_id').peer);
-    return 1;
-  });
 
   const peerArg = (L: LuaState, fn: string): PeerId => args.peerId(L, 1, fn);
-
-  // Read the peer before touching the host: `host?.connectionTo(arg)` would skip the argument check.
-  define('ping', (L) => {
-    const peer = peerArg(L, 'Network.ping');
-    const connection = node.host?.connectionTo(peer);
-    bridge.pushNumber(L, connection?.state === 'connected' ? connection.rtt : 0);
-    return 1;
-  });
-  define('time_since_receive', (L) => {
-    const peer = peerArg(L, 'Network.time_since_receive');
-    const connection = node.host?.connectionTo(peer);
-    if (!connection) throw new LuaRaise(`Network.time_since_receive: no connection to peer ${peer}`);
-    bridge.pushNumber(L, node.clock.now() - connection.lastReceiveTime);
-    return 1;
-  });
-  define('reliable_send_buffer_left', (L) => {
-    const peer = peerArg(L, 'Network.reliable_send_buffer_left');
-    const connection = node.host?.connectionTo(peer);
-    bridge.pushInteger(L, connection ? connection.reliableSendBufferLeft : 0);
-    return 1;
-  });
-  define('fatal_error', (L) => {
-    // LAN play has no account or service that can fail fatally (the host socket closing is the one
-    // case); the platforms fail when their service is lost or refuses the user.
-    const subsystem = net.subsystem;
-    bridge.pushBoolean(L, subsystem !== undefined && (node.host === undefined || subsystem.fatalError !== undefined));
-    return 1;
-  });
 
   for (const [name, key] of Object.entries(TIMERS)) {
     define(name, (L) => {
@@ -378,125 +324,174 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
       return 0;
     });
   }
-  define('limit_mtu', (L) => {
-    const bytes = args.integer(L, 1, 'Network.limit_mtu', 'bytes');
-    // Scripts pass 65536 for "no limit": clamp to what a UDP datagram can carry.
-    node.settings.mtu = Math.min(MAX_MTU, Math.max(MIN_MTU, bytes));
-    return 0;
-  });
-
-  // ---- QoS ----------------------------------------------------------------------------------
-  define('enable_qos', (L) => {
-    const fn = 'Network.enable_qos';
-    const min = args.number(L, 1, fn, 'min_peer_kbps');
-    const initial = args.number(L, 2, fn, 'initial_peer_kbps');
-    const maxTotal = args.number(L, 3, fn, 'max_total_kbps');
-    if (min <= 0 || initial < min || maxTotal < min) throw new LuaRaise(`${fn}: need 0 < min_peer_kbps <= initial_peer_kbps and min_peer_kbps <= max_total_kbps (got ${min}, ${initial}, ${maxTotal})`);
-    Object.assign(node.qos, { enabled: true, minPeerKbps: min, initialPeerKbps: initial, maxPeerKbps: maxTotal, maxTotalKbps: maxTotal });
-    node.host?.applyQos();
-    return 0;
-  });
-  define('set_qos_config', (L) => {
-    const fn = 'Network.set_qos_config';
-    if (bridge.type(L, 1) !== LUA_TTABLE) args.bad(L, 1, fn, 'table');
-    const field = (key: string): number | undefined => {
-      const type = bridge.getField(L, 1, key);
-      const value = type === LUA_TNUMBER ? bridge.toNumber(L, -1) : undefined;
-      const bad = type !== LUA_TNUMBER && type > 0 ? bridge.typeName(L, -1) : undefined;
-      bridge.api.lua_settop(L, -2);
-      if (bad) throw new LuaRaise(`bad argument #1 to '${fn}' (field '${key}' must be a number, got ${bad})`);
-      return value;
-    };
-    bridge.getField(L, 1, 'enable');
-    const enable = bridge.toBoolean(L, -1);
-    bridge.api.lua_settop(L, -2);
-    const min = field('min_fill_rate_kbps') ?? node.qos.minPeerKbps;
-    const max = field('max_fill_rate_kbps') ?? node.qos.maxPeerKbps;
-    if (enable && (!(min > 0) || max < min)) throw new LuaRaise(`${fn}: need 0 < min_fill_rate_kbps <= max_fill_rate_kbps (got ${min}, ${max})`);
-    Object.assign(node.qos, { enabled: enable, minPeerKbps: min, initialPeerKbps: min, maxPeerKbps: max, maxTotalKbps: Infinity });
-    node.host?.applyQos();
-    return 0;
-  });
-  define('enable_qos_peer', (L) => {
-    node.qos.exempt.delete(peerArg(L, 'Network.enable_qos_peer'));
-    node.host?.applyQos();
-    return 0;
-  });
-  define('disable_qos_peer', (L) => {
-    node.qos.exempt.add(peerArg(L, 'Network.disable_qos_peer'));
-    node.host?.applyQos();
-    return 0;
-  });
-
-  // ---- explicit connections (older scripts) ---------------------------------------------------
-  define('set_explicit_connections', () => {
-    node.explicitConnections = true;
-    return 0;
-  });
-  define('create_connection', (L) => {
-    const fn = 'Network.create_connection';
-    const peer = peerArg(L, fn);
-    node.requireHost(fn);
-    const resolve = net.subsystem?.resolvePeer;
-    if (!node.addresses.has(peer) && !resolve) throw new LuaRaise(`${fn}: the address of peer ${peer} is not known (it must be a member of a lobby this peer is in)`);
-    node.broken.delete(peer);
-    node.scriptConnections.add(peer);
-    if (node.addresses.has(peer)) node.connect(peer);
-    // Steam reaches any signed-in user by id: ask the service where, then connect.
-    else
-      resolve!.call(net.subsystem, peer, (reason) => {
-        if (reason === undefined) node.connect(peer);
-        else node.broken.set(peer, reason);
-      });
-    bridge.pushInteger(L, node.connectionId(peer)!);
-    return 1;
-  });
-  define('destroy_connection', (L) => {
-    const fn = 'Network.destroy_connection';
-    const peer = peerArg(L, fn);
-    const connection = node.host?.connectionTo(peer);
-    if (connection && connection.users.size > 0) throw new LuaRaise(`${fn}: the connection to ${peer} is used by ${[...connection.users].join(', ')}; leave those first`);
-    node.scriptConnections.delete(peer);
-    node.broken.delete(peer);
-    if (connection) node.host!.disconnect(peer, 'connection destroyed by the script');
-    return 0;
-  });
-  /** The connection's id (as create_connection gave it), or nil when there is none. */
-  define('has_connection', (L) => {
-    const id = node.connectionId(peerArg(L, 'Network.has_connection'));
-    if (id === undefined) bridge.pushNil(L);
-    else bridge.pushInteger(L, id);
-    return 1;
-  });
-  define('is_broken', (L) => {
-    bridge.pushBoolean(L, node.broken.has(peerArg(L, 'Network.is_broken')));
-    return 1;
-  });
-  define('is_used', (L) => {
-    const peer = peerArg(L, 'Network.is_used');
-    const connection = node.host?.connectionTo(peer);
-    bridge.pushBoolean(L, connection !== undefined && connection.users.size > 0);
-    return 1;
-  });
-  define('connections', (L) => {
-    const peers = new Set<PeerId>(node.scriptConnections);
-    for (const connection of node.host?.connections() ?? []) peers.add(connection.peer);
-    bridge.newTable(L, peers.size, 0);
-    let i = 1;
-    for (const peer of peers) {
-      bridge.pushString(L, peer);
-      bridge.rawSetIndex(L, -2, i++);
-    }
-    return 1;
-  });
 
   // ---- channels -------------------------------------------------------------------------------
-  define('channel_state', (L) => {
-    const id = args.integer(L, 1, 'Network.channel_state', 'channel');
-    const channel = net.subsystem?.channels.get(id);
-    bridge.pushString(L, channel ? channel.state : 'disconnected');
-    bridge.pushString(L, channel ? channel.reason : `no channel ${id}`);
-    return 2;
+  installFunctions(vm, {
+    Network: {
+      update: (L, fn) => {
+        args.number(L, 1, fn, 'dt');
+        receive(L, fn, 2);
+        transmit();
+        return 0;
+      },
+      update_receive: (L, fn) => {
+        args.number(L, 1, fn, 'dt');
+        receive(L, fn, 2);
+        return 0;
+      },
+      update_transmit: () => {
+        transmit();
+        return 0;
+      },
+      peer_id: (L, fn) => {
+        if (args.isNone(L, 1)) {
+          const host = node.host;
+          if (host) bridge.pushString(L, host.peerId);
+          else bridge.pushNil(L);
+          return 1;
+        }
+        const id = args.integer(L, 1, fn, 'channel');
+        bridge.pushString(L, net.channel(id, fn).peer);
+        return 1;
+      },
+      // Read the peer before touching the host: `host?.connectionTo(arg)` would skip the argument check.
+      ping: (L, fn) => {
+        const peer = peerArg(L, fn);
+        const connection = node.host?.connectionTo(peer);
+        bridge.pushNumber(L, connection?.state === 'connected' ? connection.rtt : 0);
+        return 1;
+      },
+      time_since_receive: (L, fn) => {
+        const peer = peerArg(L, fn);
+        const connection = node.host?.connectionTo(peer);
+        if (!connection) throw new LuaRaise(`Network.time_since_receive: no connection to peer ${peer}`);
+        bridge.pushNumber(L, node.clock.now() - connection.lastReceiveTime);
+        return 1;
+      },
+      reliable_send_buffer_left: (L, fn) => {
+        const peer = peerArg(L, fn);
+        const connection = node.host?.connectionTo(peer);
+        bridge.pushInteger(L, connection ? connection.reliableSendBufferLeft : 0);
+        return 1;
+      },
+      fatal_error: (L) => {
+        // LAN play has no account or service that can fail fatally (the host socket closing is the one
+        // case); the platforms fail when their service is lost or refuses the user.
+        const subsystem = net.subsystem;
+        bridge.pushBoolean(L, subsystem !== undefined && (node.host === undefined || subsystem.fatalError !== undefined));
+        return 1;
+      },
+      limit_mtu: (L, fn) => {
+        const bytes = args.integer(L, 1, fn, 'bytes');
+        // Scripts pass 65536 for "no limit": clamp to what a UDP datagram can carry.
+        node.settings.mtu = Math.min(MAX_MTU, Math.max(MIN_MTU, bytes));
+        return 0;
+      },
+      enable_qos: (L, fn) => {
+        const min = args.number(L, 1, fn, 'min_peer_kbps');
+        const initial = args.number(L, 2, fn, 'initial_peer_kbps');
+        const maxTotal = args.number(L, 3, fn, 'max_total_kbps');
+        if (min <= 0 || initial < min || maxTotal < min) throw new LuaRaise(`${fn}: need 0 < min_peer_kbps <= initial_peer_kbps and min_peer_kbps <= max_total_kbps (got ${min}, ${initial}, ${maxTotal})`);
+        Object.assign(node.qos, { enabled: true, minPeerKbps: min, initialPeerKbps: initial, maxPeerKbps: maxTotal, maxTotalKbps: maxTotal });
+        node.host?.applyQos();
+        return 0;
+      },
+      set_qos_config: (L, fn) => {
+        if (bridge.type(L, 1) !== LUA_TTABLE) args.bad(L, 1, fn, 'table');
+        const field = (key: string): number | undefined => {
+          const type = bridge.getField(L, 1, key);
+          const value = type === LUA_TNUMBER ? bridge.toNumber(L, -1) : undefined;
+          const bad = type !== LUA_TNUMBER && type > 0 ? bridge.typeName(L, -1) : undefined;
+          bridge.setTop(L, -2);
+          if (bad) throw new LuaRaise(`bad argument #1 to '${fn}' (field '${key}' must be a number, got ${bad})`);
+          return value;
+        };
+        bridge.getField(L, 1, 'enable');
+        const enable = bridge.toBoolean(L, -1);
+        bridge.setTop(L, -2);
+        const min = field('min_fill_rate_kbps') ?? node.qos.minPeerKbps;
+        const max = field('max_fill_rate_kbps') ?? node.qos.maxPeerKbps;
+        if (enable && (!(min > 0) || max < min)) throw new LuaRaise(`${fn}: need 0 < min_fill_rate_kbps <= max_fill_rate_kbps (got ${min}, ${max})`);
+        Object.assign(node.qos, { enabled: enable, minPeerKbps: min, initialPeerKbps: min, maxPeerKbps: max, maxTotalKbps: Infinity });
+        node.host?.applyQos();
+        return 0;
+      },
+      enable_qos_peer: (L, fn) => {
+        node.qos.exempt.delete(peerArg(L, fn));
+        node.host?.applyQos();
+        return 0;
+      },
+      disable_qos_peer: (L, fn) => {
+        node.qos.exempt.add(peerArg(L, fn));
+        node.host?.applyQos();
+        return 0;
+      },
+      set_explicit_connections: () => {
+        node.explicitConnections = true;
+        return 0;
+      },
+      create_connection: (L, fn) => {
+        const peer = peerArg(L, fn);
+        node.requireHost(fn);
+        const resolve = net.subsystem?.resolvePeer;
+        if (!node.addresses.has(peer) && !resolve) throw new LuaRaise(`${fn}: the address of peer ${peer} is not known (it must be a member of a lobby this peer is in)`);
+        node.broken.delete(peer);
+        node.scriptConnections.add(peer);
+        if (node.addresses.has(peer)) node.connect(peer);
+        // Steam reaches any signed-in user by id: ask the service where, then connect.
+        else
+          resolve!.call(net.subsystem, peer, (reason) => {
+            if (reason === undefined) node.connect(peer);
+            else node.broken.set(peer, reason);
+          });
+        bridge.pushInteger(L, node.connectionId(peer)!);
+        return 1;
+      },
+      destroy_connection: (L, fn) => {
+        const peer = peerArg(L, fn);
+        const connection = node.host?.connectionTo(peer);
+        if (connection && connection.users.size > 0) throw new LuaRaise(`${fn}: the connection to ${peer} is used by ${[...connection.users].join(', ')}; leave those first`);
+        node.scriptConnections.delete(peer);
+        node.broken.delete(peer);
+        if (connection) node.host!.disconnect(peer, 'connection destroyed by the script');
+        return 0;
+      },
+      /** The connection's id (as create_connection gave it), or nil when there is none. */
+      has_connection: (L, fn) => {
+        const id = node.connectionId(peerArg(L, fn));
+        if (id === undefined) bridge.pushNil(L);
+        else bridge.pushInteger(L, id);
+        return 1;
+      },
+      is_broken: (L, fn) => {
+        bridge.pushBoolean(L, node.broken.has(peerArg(L, fn)));
+        return 1;
+      },
+      is_used: (L, fn) => {
+        const peer = peerArg(L, fn);
+        const connection = node.host?.connectionTo(peer);
+        bridge.pushBoolean(L, connection !== undefined && connection.users.size > 0);
+        return 1;
+      },
+      connections: (L) => {
+        const peers = new Set<PeerId>(node.scriptConnections);
+        for (const connection of node.host?.connections() ?? []) peers.add(connection.peer);
+        bridge.newTable(L, peers.size, 0);
+        let i = 1;
+        for (const peer of peers) {
+          bridge.pushString(L, peer);
+          bridge.rawSetIndex(L, -2, i++);
+        }
+        return 1;
+      },
+      channel_state: (L, fn) => {
+        const id = args.integer(L, 1, fn, 'channel');
+        const channel = net.subsystem?.channels.get(id);
+        bridge.pushString(L, channel ? channel.state : 'disconnected');
+        bridge.pushString(L, channel ? channel.reason : `no channel ${id}`);
+        return 2;
+      },
+    },
   });
 }
 
