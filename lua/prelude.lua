@@ -10,6 +10,20 @@ local select, type, error, setmetatable = select, type, error, setmetatable
 -- Lua 5.1 functions that 5.2-5.4 removed or moved
 ---------------------------------------------------------------------------------------------------
 unpack = table.unpack
+
+-- LuaJIT skips a UTF-8 byte-order mark and then a `#` first line in every chunk it compiles (the
+-- line's newline stays, so line numbers hold). The main script file gets the same in file_chunk.ts.
+local raw_load, string_byte, string_gsub = load, string.byte, string.gsub
+function load(chunk, ...)
+	if type(chunk) == "string" then
+		local first = string_byte(chunk, 1)
+		if first == 0xEF or first == 35 then
+			chunk = string_gsub(chunk, "^\239\187\191", "", 1)
+			chunk = string_gsub(chunk, "^#[^\n]*", "", 1)
+		end
+	end
+	return raw_load(chunk, ...)
+end
 loadstring = load
 
 function table.getn(t)

@@ -19,6 +19,7 @@ import {
   type LuaCFunction,
   type LuaState,
 } from './lua_bridge.js';
+import { fileChunkSource } from './file_chunk.js';
 import { luaJitNumberText } from '../core/wire/number_text.js';
 import { ResourceResolver } from '../core/config/resource_resolver.js';
 
@@ -272,7 +273,7 @@ export class LuaVm {
     } catch (error) {
       throw new LuaScriptError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
-    this.runChunk(source, chunkNameOf(path.resolve(file)), 0);
+    this.runChunk(fileChunkSource(source), chunkNameOf(path.resolve(file)), 0);
   }
 
   /** Compile and run `source` (in-memory scripts, tests, documentation examples). */
