@@ -364,7 +364,8 @@ export class LuaVm {
     const { bridge, L } = this;
     const base = bridge.api.lua_gettop(L);
     const source = readFileSync(path.join(LUA_DIR, file));
-    if (!bridge.load(L, source, chunkNameOf(path.join(LUA_DIR, file)))) {
+    // The marker lets the prelude's message handler leave the runner's frames out of tracebacks.
+    if (!bridge.load(L, source, `=[stingray-network] lua/${file}`)) {
       throw new Error(`lua/${file} does not compile: ${bridge.toString(L, -1)}`);
     }
     if (!bridge.pcall(L, pushArgs(), nresults, 0)) {
