@@ -10,6 +10,20 @@ local select, type, error, setmetatable = select, type, error, setmetatable
 -- Lua 5.1 functions that 5.2-5.4 removed or moved
 ---------------------------------------------------------------------------------------------------
 unpack = table.unpack
+
+-- LuaJIT skips a UTF-8 byte-order mark and then a `#` first line in every chunk it compiles (the
+-- line's newline stays, so line numbers hold). The main script file gets the same in file_chunk.ts.
+local raw_load, string_byte, string_gsub = load, string.byte, string.gsub
+function load(chunk, ...)
+	if type(chunk) == "string" then
+		local first = string_byte(chunk, 1)
+		if first == 0xEF or first == 35 then
+			chunk = string_gsub(chunk, "^\239\187\191", "", 1)
+			chunk = string_gsub(chunk, "^#[^\n]*", "", 1)
+		end
+	end
+	return raw_load(chunk, ...)
+end
 loadstring = load
 
 function table.getn(t)
@@ -436,14 +450,86 @@ package.searchers = { package.searchers[1], resource_searcher }
 package.path = ""
 package.cpath = ""
 
--- A message handler that keeps non-string errors (such as os.exit's marker) intact.
-function host.traceback(err)
+---------------------------------------------------------------------------------------------------
+-- The message handler of every call the runner makes into the script
+---------------------------------------------------------------------------------------------------
+local debug_traceback, debug_getinfo, raw_next, table_sort = debug.traceback, debug.getinfo, next, table.sort
+
+-- lua_vm.ts names the chunks of lua/ with this marker; tracebacks leave their frames out, as the
+-- engine's own frames never showed in its tracebacks.
+local RUNNER_FRAME = "\n\t%[stingray%-network%][^\n]*"
+
+-- "file:line" of the innermost script frame below the handler, for errors that carry no position.
+local function script_position()
+	for level = 4, 64 do -- above: this function, error_message, host.traceback
+		local info = debug_getinfo(level, "Sl")
+		if info == nil then
+			return "?"
+		end
+		if info.currentline > 0 and not info.short_src:find("^%[stingray%-network%]") then
+			return info.short_src .. ":" .. info.currentline
+		end
+	end
+	return "?"
+end
+
+-- A readable, bounded rendering of an error value: up to 16 fields a table, 2 tables deep.
+local MAX_FIELDS, MAX_DEPTH = 16, 2
+local function describe(value, depth)
+	local kind = type(value)
+	if kind == "string" then
+		return raw_format("%q", value)
+	elseif kind ~= "table" then
+		return tostring(value)
+	elseif depth > MAX_DEPTH then
+		return "{...}"
+	end
+	local keys = {}
+	for k in raw_next, value do
+		keys[#keys + 1] = k
+	end
+	table_sort(keys, function(a, b)
+		local ta, tb = type(a), type(b)
+		if ta ~= tb then
+			return ta < tb
+		end
+		if ta == "number" or ta == "string" then
+			return a < b
+		end
+		return raw_tostring(a) < raw_tostring(b)
+	end)
+	local parts = {}
+	for i = 1, math.min(#keys, MAX_FIELDS) do
+		local k = keys[i]
+		local key = type(k) == "string" and k:match("^[%a_][%w_]*$") and k or "[" .. describe(k, MAX_DEPTH + 1) .. "]"
+		parts[i] = key .. " = " .. describe(rawget(value, k), depth + 1)
+	end
+	if #keys > MAX_FIELDS then
+		parts[#parts + 1] = "... (" .. #keys .. " fields)"
+	end
+	return "{" .. table.concat(parts, ", ") .. "}"
+end
+
+-- The text an error value shows: strings as they are; any other value (error({ code = 7 })) with
+-- the position it was raised at and its contents. nil for os.exit's marker (a light userdata).
+local function error_message(err)
 	if type(err) == "string" then
-		return debug.traceback(err, 2)
+		return err
 	end
 	local mt = getmetatable(err)
 	if mt and mt.__tostring then
-		return debug.traceback(raw_tostring(err), 2)
+		return raw_tostring(err)
 	end
-	return err
+	if type(err) == "userdata" then
+		return nil
+	end
+	return script_position() .. ": error object is a " .. type(err) .. " value: " .. describe(err, 1)
+end
+
+function host.traceback(err)
+	local message = error_message(err)
+	if message == nil then
+		return err
+	end
+	return (string_gsub(debug_traceback(message, 2), RUNNER_FRAME, ""))
 end

@@ -34,3 +34,35 @@ test('the CLI prints the traceback of the script file on stderr and exits with 1
   t.regex(result.stderr, /game\.lua:2: in function 'update'/);
   t.notRegex(result.stderr, /at .*\.ts:\d+/, 'no JavaScript stack');
 });
+
+test('a table error object shows where it was raised and what it holds', async (t) => {
+  const { vm, run } = await createTestVm();
+  t.teardown(() => vm.close());
+  const error = t.throws(() => run('local function fail()\n  error({ code = 7, reason = "full", peers = { 1, 2 } })\nend\nfail()\n', '@scripts/lobby.lua'), {
+    instanceOf: LuaScriptError,
+  });
+  t.regex(error.luaMessage, /^scripts\/lobby\.lua:2: error object is a table value: \{code = 7, peers = \{\[1\] = 1, \[2\] = 2\}, reason = "full"\}/);
+  t.regex(error.luaMessage, /scripts\/lobby\.lua:4: in main chunk/);
+});
+
+test('a large or nested error table is shown bounded; other values name their type', async (t) => {
+  const { vm, run } = await createTestVm();
+  t.teardown(() => vm.close());
+  const big = t.throws(() => run('local t = { deep = { deeper = { deepest = {} } } }\nfor i = 1, 40 do t[i] = i end\nerror(t)\n'), { instanceOf: LuaScriptError });
+  t.regex(big.luaMessage, /^test\.lua:3: error object is a table value: \{\[1\] = 1, .*\[16\] = 16, \.\.\. \(41 fields\)\}/);
+  const nested = t.throws(() => run('error({ deep = { deeper = { deepest = {} } } })'), { instanceOf: LuaScriptError });
+  t.regex(nested.luaMessage, /\{deep = \{deeper = \{\.\.\.\}\}\}/);
+  const bool = t.throws(() => run('error(false)'), { instanceOf: LuaScriptError });
+  t.regex(bool.luaMessage, /^test\.lua:1: error object is a boolean value: false/);
+});
+
+test("tracebacks leave out the runner's own Lua frames", async (t) => {
+  const { vm, run } = await createTestVm();
+  t.teardown(() => vm.close());
+  const error = t.throws(() => run('local function read()\n  local health = GameSession.game_object_field("not a session", 1, "health")\n  return health\nend\nread()\n', '@scripts/reader.lua'), {
+    instanceOf: LuaScriptError,
+  });
+  t.regex(error.luaMessage, /^scripts\/reader\.lua:2: bad argument #1 to 'GameSession\.game_object_field'/);
+  t.regex(error.luaMessage, /scripts\/reader\.lua:5: in main chunk/);
+  t.notRegex(error.luaMessage, /stingray-network|game_object_mirror|prelude/);
+});

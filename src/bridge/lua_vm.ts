@@ -19,6 +19,7 @@ import {
   type LuaState,
 } from './lua_api.js';
 import { LuaBridge } from './lua_bridge.js';
+import { fileChunkSource } from './file_chunk.js';
 import { luaJitNumberText } from '../core/wire/number_text.js';
 import { ResourceResolver } from '../core/config/resource_resolver.js';
 
@@ -269,7 +270,7 @@ export class LuaVm {
     } catch (error) {
       throw new LuaScriptError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
-    this.runChunk(source, chunkNameOf(path.resolve(file)), 0);
+    this.runChunk(fileChunkSource(source), chunkNameOf(path.resolve(file)), 0);
   }
 
   /** Compile and run `source` (in-memory scripts, tests, documentation examples). */
@@ -360,7 +361,8 @@ export class LuaVm {
     const { bridge, L } = this;
     const base = bridge.getTop(L);
     const source = readFileSync(path.join(LUA_DIR, file));
-    if (!bridge.load(L, source, chunkNameOf(path.join(LUA_DIR, file)))) {
+    // The marker lets the prelude's message handler leave the runner's frames out of tracebacks.
+    if (!bridge.load(L, source, `=[stingray-network] lua/${file}`)) {
       throw new Error(`lua/${file} does not compile: ${bridge.toString(L, -1)}`);
     }
     if (!bridge.pcall(L, pushArgs(), nresults, 0)) {
