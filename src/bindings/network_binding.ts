@@ -98,6 +98,7 @@ export class ScriptNetwork {
       received: (peer: PeerId, tag: string, bytes: number) => this.networkLog?.received(peer, tag, bytes),
     };
     this.node = new NetworkNode({ ...options.environment, meter });
+    this.node.notice = (text) => this.log('messages', text);
   }
 
   /** A subsystem is up: RPCs can flow. */
