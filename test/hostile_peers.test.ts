@@ -104,3 +104,50 @@ test('a peer sending an RPC with an array longer than its max_size, or garbage f
   t.deepEqual(victim.events, [], 'no RPC reached the script');
   t.is(victim.node.host!.connectionTo('b2')?.state, 'connected');
 });
+
+/** `a`'s packets to `b` from now on, recorded as sent (the source is then a's own address). */
+function recordSends(from: { host: { socket: { send: (data: Uint8Array, to: import('../src/core/transport/datagram_socket.js').Endpoint) => void } } }): { sent: Uint8Array[]; send: (data: Uint8Array, to: import('../src/core/transport/datagram_socket.js').Endpoint) => void } {
+  const sent: Uint8Array[] = [];
+  const send = from.host.socket.send.bind(from.host.socket);
+  from.host.socket.send = (data, to) => {
+    sent.push(data.slice());
+    send(data, to);
+  };
+  return { sent, send };
+}
+
+test('a connection request from the address of a live connection does not replace it', (t) => {
+  const peers = new SimulatedPeers();
+  const victim = peers.add('a1');
+  const friend = peers.add('b2');
+  const [victimToFriend, friendToVictim] = peers.connect(victim, friend);
+  // Injected with the friend's source address: a new salt, the friend's id, then another peer's id.
+  for (const from of [0xb2n, 0xc3n]) friend.host.socket.send(encodeConnectRequest({ from, to: 0n, configHash: 0x00112233445566aan, salt: 777 }), victim.host.socket.local);
+  let sent = 0;
+  peers.run(30, () => false, () => friendToVictim.sendReliable(numbered(sent++, 50), 'game'));
+  peers.run(5);
+  t.is(victim.host.drops.liveAddress, 2);
+  t.is(victim.host.connectionTo('b2'), victimToFriend, 'the live connection is kept');
+  t.is(victim.host.connectionTo('c3'), undefined);
+  t.is(victim.received.length, sent, 'every message of the friend arrived');
+});
+
+test('a data packet with a sequence far ahead of the window is dropped and counted; later real packets still arrive', (t) => {
+  const peers = new SimulatedPeers();
+  const victim = peers.add('a1');
+  const friend = peers.add('b2');
+  const [victimToFriend, friendToVictim] = peers.connect(victim, friend);
+  const { sent, send } = recordSends(friend);
+  friendToVictim.sendReliable(numbered(0, 20), 'game');
+  peers.run(3);
+  const forged = sent.find((p) => p[0]! % 8 === 4)!.slice();
+  const view = new DataView(forged.buffer);
+  view.setUint16(3, (view.getUint16(3, true) + 20000) % 65536, true);
+  send(forged, victim.host.socket.local);
+  let n = 1;
+  peers.run(30, () => false, () => friendToVictim.sendReliable(numbered(n++, 50), 'game'));
+  peers.run(5);
+  t.is(victimToFriend.stats.sequenceJumps, 1);
+  t.is(victim.received.length, n, 'every real message arrived after the forged packet');
+  t.is(victimToFriend.state, 'connected');
+});

@@ -86,6 +86,11 @@ export interface DropCounters {
   unexpected: number;
   /** Data packets of an earlier connection between the same addresses, arriving late. */
   stale: number;
+  /**
+   * Connection requests from the address of a connection that is not silent: only a peer that
+   * restarted (its old connection gone quiet) may replace its connection with a new handshake.
+   */
+  liveAddress: number;
   /** Connection requests refused (config mismatch, wrong target). */
   refused: number;
 }
@@ -106,7 +111,7 @@ interface ConnectionSalts {
 export class Host {
   readonly socket: DatagramSocket;
   readonly peerId: PeerId;
-  readonly drops: DropCounters = { malformed: 0, unknownSender: 0, spoofedPeerId: 0, unexpected: 0, refused: 0, stale: 0 };
+  readonly drops: DropCounters = { malformed: 0, unknownSender: 0, spoofedPeerId: 0, unexpected: 0, refused: 0, stale: 0, liveAddress: 0 };
   private readonly events: HostEvent[] = [];
   /** Called with each message a connection completes (reliable in order, unreliable as they come). */
   onMessage: (connection: Connection, body: Uint8Array) => void = () => undefined;
@@ -294,6 +299,10 @@ export class Host {
       this.refuse(from, request, `${this.peerId} has too many connections (${MAX_CONNECTIONS})`);
       return;
     }
+    if (existing && now - existing.lastReceiveTime < this.silenceBeforeReplacing()) {
+      this.drops.liveAddress++;
+      return;
+    }
     if (existing) {
       // The peer at this address restarted: the old connection is gone.
       existing.close(`${existing.peer} reconnected`);
@@ -302,6 +311,15 @@ export class Host {
     this.attempts.delete(key);
     this.establish(peer, from, request.salt, epochOf(request.salt), now);
     this.socket.send(encodeConnectAccept({ from: this.ownId, to: request.from, salt: request.salt }), from);
+  }
+
+  /**
+   * How long a connection must have heard nothing before a new handshake from its address replaces
+   * it: twice the keep-alive resend time, so a live peer's keep-alives always arrive first, while a
+   * restarted one (retrying every keepAliveTimeConnecting) gets through within a few seconds.
+   */
+  private silenceBeforeReplacing(): number {
+    return 2 * this.options.settings.keepAliveResendTime;
   }
 
   private onConnectAccept(accept: ConnectAccept, from: Endpoint, now: number): void {
