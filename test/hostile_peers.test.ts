@@ -35,24 +35,35 @@ test('replayed and truncated packets are dropped and counted; nothing is deliver
   t.is(numberOf(b.received.at(-1)!), 99, 'the connection still works');
 });
 
-test('a flood of connection requests is capped; the peers already connected are not disturbed', (t) => {
+test('a flood of forged connection requests gets challenges no larger than the requests and no state; players connect during it', (t) => {
   const peers = new SimulatedPeers();
   const victim = peers.add('a1');
   const friend = peers.add('b2');
   const [, friendToVictim] = peers.connect(victim, friend);
-  const attacker = peers.network.bind({ port: 0 });
-  // Requests from many addresses need many sockets; the simulator gives them cheaply.
+  // Requests from many addresses need many sockets; the simulator gives them cheaply. Their senders
+  // never answer a challenge, as a spoofer does not receive at the address it claims.
   const sockets = Array.from({ length: MAX_CONNECTIONS + 100 }, () => peers.network.bind({ port: 0 }));
-  sockets.forEach((socket, i) =>
-    socket.send(encodeConnectRequest({ from: BigInt(0x1000 + i), to: 0n, configHash: 0x00112233445566aan, salt: 1 }), victim.host.socket.local),
-  );
-  attacker.send(new Uint8Array([1, 2, 3]), victim.host.socket.local);
+  let requestBytes = 0;
+  let replyBytes = 0;
+  const flood = (): void =>
+    sockets.forEach((socket, i) => {
+      const request = encodeConnectRequest({ from: BigInt(0x1000 + i), to: 0n, configHash: 0x00112233445566aan, salt: 1 });
+      requestBytes += request.length;
+      socket.send(request, victim.host.socket.local);
+    });
+  flood();
   let delivered = 0;
+  const newcomer = peers.add('c3');
+  newcomer.host.connect(victim.host.socket.local, 'a1');
   peers.run(30, () => false, () => {
     friendToVictim.sendReliable(numbered(delivered++, 50), 'game');
+    if (delivered % 10 === 0) flood();
   });
-  t.is([...victim.host.connections()].length, MAX_CONNECTIONS);
-  t.true(victim.host.drops.refused >= 100);
+  for (const socket of sockets) for (const reply of socket.receive()) replyBytes += reply.data.length;
+  t.is([...victim.host.connections()].length, 2, 'only the friend and the newcomer hold a connection');
+  t.is(newcomer.host.connectionTo('a1')?.state, 'connected', 'a real player connected during the flood');
+  t.true(victim.host.drops.challenged >= sockets.length);
+  t.true(replyBytes > 0 && replyBytes <= requestBytes, `${replyBytes} bytes answered to ${requestBytes} bytes of requests`);
   t.is(friendToVictim.state, 'connected');
   peers.run(3);
   t.is(victim.received.length, delivered, 'the friend\'s messages all arrived during the flood');
