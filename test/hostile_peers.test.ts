@@ -162,3 +162,28 @@ test('a data packet with a sequence far ahead of the window is dropped and count
   t.is(victim.received.length, n, 'every real message arrived after the forged packet');
   t.is(victimToFriend.state, 'connected');
 });
+
+test('a LAN browser flooded with 10,000 fake lobby replies keeps at most its caps and counts the rest', async (t) => {
+  const { LanLobbyBrowser, MAX_LOBBIES_PER_ADDRESS } = await import('../src/core/lobby/lan_lobby_browser.js');
+  const { decodeDiscovery, encodeDiscoveryReply } = await import('../src/core/lobby/lan_discovery.js');
+  const { Random } = await import('../src/core/base/random.js');
+  const peers = new SimulatedPeers();
+  const lobbyPort = 4700;
+  const attacker = peers.network.bind({ port: lobbyPort, shared: true });
+  const found: string[] = [];
+  const browser = new LanLobbyBrowser(peers.network, peers.clock, new Random(3), (lobby) => found.push(lobby.id));
+  browser.refresh(lobbyPort);
+  peers.clock.advance(0.01);
+  const [query] = attacker.receive();
+  const { nonce } = decodeDiscovery(query!.data);
+  const data = new Map([['name', 'x'.repeat(200)]]);
+  for (let i = 0; i < 10_000; i++) attacker.send(encodeDiscoveryReply({ nonce, lobbyId: BigInt(i + 1), gamePort: 1000, owner: 0xa1n, maxMembers: 4, members: 1, data }), query!.from);
+  peers.clock.advance(0.01);
+  browser.update();
+  peers.clock.advance(1);
+  browser.update();
+  t.is(browser.lobbyCount(), MAX_LOBBIES_PER_ADDRESS, 'one address lists at most its cap');
+  t.is(found.length, MAX_LOBBIES_PER_ADDRESS);
+  t.is(browser.overLimit, 10_000 - MAX_LOBBIES_PER_ADDRESS);
+  browser.close();
+});
