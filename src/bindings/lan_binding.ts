@@ -162,7 +162,7 @@ export function installLan(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   vm.defineFunction(LOBBY, 'set_data_table', (L) => {
     const fn = 'LanLobby.set_data_table';
     const lobby = lobbyArg(L, fn);
-    for (const [key, value] of Object.entries(readStringTable(bridge, args, L, 2, fn))) lobby.setData(key, value);
+    lobby.setDataTable(Object.entries(readStringTable(bridge, args, L, 2, fn)), fn);
     return 0;
   });
   /** kick(lobby, peer): a member's peer id, or its zero-based place in members(). */
