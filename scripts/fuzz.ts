@@ -16,7 +16,7 @@ import { decodeDiscovery, encodeDiscoveryQuery, encodeDiscoveryReply } from '../
 import { NetworkConfig, NetworkConfigError } from '../src/core/config/network_config.js';
 import { NetworkNode, Service } from '../src/core/transport/network_node.js';
 import { NetworkSimulator } from '../src/core/transport/network_simulator.js';
-import { DataPacketBuilder, decodePacket, encodeConnectAccept, encodeConnectDeny, encodeConnectRequest, encodeDisconnect, PacketError, RecordKind } from '../src/core/transport/packet.js';
+import { DataPacketBuilder, decodePacket, DenyReason, encodeConnectAccept, encodeConnectChallenge, encodeConnectDeny, encodeConnectRequest, encodeDisconnect, PacketError, RecordKind } from '../src/core/transport/packet.js';
 import { parseServiceMessage, ProtocolError, type ServiceMessage } from '../src/core/platform/platform_protocol.js';
 import { PlatformService, type ServiceConnection } from '../src/core/platform/platform_service.js';
 import { Random } from '../src/core/base/random.js';
@@ -70,7 +70,8 @@ function packetSeeds(): Uint8Array[] {
   return [
     encodeConnectRequest({ from: 0xa1n, to: 0xb2n, configHash: 1n, salt: 3 }),
     encodeConnectAccept({ from: 0xa1n, to: 0xb2n, salt: 3 }),
-    encodeConnectDeny({ from: 0xa1n, salt: 3, reason: 'no' }),
+    encodeConnectDeny({ from: 0xa1n, salt: 3, reason: DenyReason.Full }),
+    encodeConnectChallenge({ salt: 3, cookie: new Uint8Array(8) }),
     encodeDisconnect(1, 'bye'),
     data.finish(),
   ];

@@ -201,3 +201,32 @@ end`;
     'still host\ta1',
   ]);
 });
+
+test('a client leaving after the host ended the session: leave and disconnect_from_host are no-ops with a log line; a peer never in a session is still told', async (t) => {
+  const host = `${LUA_SESSION}
+local events = setmetatable({}, { __index = host_events })
+function init() host_start("a1") end
+function update(dt)
+  frame = frame + 1
+  Network.update(dt, events)
+  if frame == 60 then GameSession.shutdown_game_session_host(session); print("ended") end
+end`;
+  const after = `
+  if frame == 90 then
+    Network.log("messages")
+    print("leave", pcall(GameSession.leave, session))
+    print("disconnect", pcall(GameSession.disconnect_from_host, session))
+  end`;
+  const never = `
+function init() Network.init_lan_client("global", 0, "c3"); session = Network.create_game_session() end
+function update(dt) Network.update(dt, {}); if not done then done = true; print(pcall(GameSession.leave, session)) end end`;
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client('b2', after), 'never.lua': never }, ['--frames', '91'], files);
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(lines(result.stdout, '1:client'), [
+    '[network] GameSession.leave: the session hosted by a1 has already ended; nothing to leave',
+    'leave\ttrue',
+    '[network] GameSession.disconnect_from_host: the session hosted by a1 has already ended; nothing to leave',
+    'disconnect\ttrue',
+  ]);
+  t.regex(lines(result.stdout, '2:never').join('\n'), /false\t.*GameSession\.leave: only the session client can do this, and this peer is not in a session/);
+});

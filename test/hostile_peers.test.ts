@@ -35,24 +35,35 @@ test('replayed and truncated packets are dropped and counted; nothing is deliver
   t.is(numberOf(b.received.at(-1)!), 99, 'the connection still works');
 });
 
-test('a flood of connection requests is capped; the peers already connected are not disturbed', (t) => {
+test('a flood of forged connection requests gets challenges no larger than the requests and no state; players connect during it', (t) => {
   const peers = new SimulatedPeers();
   const victim = peers.add('a1');
   const friend = peers.add('b2');
   const [, friendToVictim] = peers.connect(victim, friend);
-  const attacker = peers.network.bind({ port: 0 });
-  // Requests from many addresses need many sockets; the simulator gives them cheaply.
+  // Requests from many addresses need many sockets; the simulator gives them cheaply. Their senders
+  // never answer a challenge, as a spoofer does not receive at the address it claims.
   const sockets = Array.from({ length: MAX_CONNECTIONS + 100 }, () => peers.network.bind({ port: 0 }));
-  sockets.forEach((socket, i) =>
-    socket.send(encodeConnectRequest({ from: BigInt(0x1000 + i), to: 0n, configHash: 0x00112233445566aan, salt: 1 }), victim.host.socket.local),
-  );
-  attacker.send(new Uint8Array([1, 2, 3]), victim.host.socket.local);
+  let requestBytes = 0;
+  let replyBytes = 0;
+  const flood = (): void =>
+    sockets.forEach((socket, i) => {
+      const request = encodeConnectRequest({ from: BigInt(0x1000 + i), to: 0n, configHash: 0x00112233445566aan, salt: 1 });
+      requestBytes += request.length;
+      socket.send(request, victim.host.socket.local);
+    });
+  flood();
   let delivered = 0;
+  const newcomer = peers.add('c3');
+  newcomer.host.connect(victim.host.socket.local, 'a1');
   peers.run(30, () => false, () => {
     friendToVictim.sendReliable(numbered(delivered++, 50), 'game');
+    if (delivered % 10 === 0) flood();
   });
-  t.is([...victim.host.connections()].length, MAX_CONNECTIONS);
-  t.true(victim.host.drops.refused >= 100);
+  for (const socket of sockets) for (const reply of socket.receive()) replyBytes += reply.data.length;
+  t.is([...victim.host.connections()].length, 2, 'only the friend and the newcomer hold a connection');
+  t.is(newcomer.host.connectionTo('a1')?.state, 'connected', 'a real player connected during the flood');
+  t.true(victim.host.drops.challenged >= sockets.length);
+  t.true(replyBytes > 0 && replyBytes <= requestBytes, `${replyBytes} bytes answered to ${requestBytes} bytes of requests`);
   t.is(friendToVictim.state, 'connected');
   peers.run(3);
   t.is(victim.received.length, delivered, 'the friend\'s messages all arrived during the flood');
@@ -103,4 +114,76 @@ test('a peer sending an RPC with an array longer than its max_size, or garbage f
   t.is(victim.node.malformedMessages, 3);
   t.deepEqual(victim.events, [], 'no RPC reached the script');
   t.is(victim.node.host!.connectionTo('b2')?.state, 'connected');
+});
+
+/** `a`'s packets to `b` from now on, recorded as sent (the source is then a's own address). */
+function recordSends(from: { host: { socket: { send: (data: Uint8Array, to: import('../src/core/transport/datagram_socket.js').Endpoint) => void } } }): { sent: Uint8Array[]; send: (data: Uint8Array, to: import('../src/core/transport/datagram_socket.js').Endpoint) => void } {
+  const sent: Uint8Array[] = [];
+  const send = from.host.socket.send.bind(from.host.socket);
+  from.host.socket.send = (data, to) => {
+    sent.push(data.slice());
+    send(data, to);
+  };
+  return { sent, send };
+}
+
+test('a connection request from the address of a live connection does not replace it', (t) => {
+  const peers = new SimulatedPeers();
+  const victim = peers.add('a1');
+  const friend = peers.add('b2');
+  const [victimToFriend, friendToVictim] = peers.connect(victim, friend);
+  // Injected with the friend's source address: a new salt, the friend's id, then another peer's id.
+  for (const from of [0xb2n, 0xc3n]) friend.host.socket.send(encodeConnectRequest({ from, to: 0n, configHash: 0x00112233445566aan, salt: 777 }), victim.host.socket.local);
+  let sent = 0;
+  peers.run(30, () => false, () => friendToVictim.sendReliable(numbered(sent++, 50), 'game'));
+  peers.run(5);
+  t.is(victim.host.drops.liveAddress, 2);
+  t.is(victim.host.connectionTo('b2'), victimToFriend, 'the live connection is kept');
+  t.is(victim.host.connectionTo('c3'), undefined);
+  t.is(victim.received.length, sent, 'every message of the friend arrived');
+});
+
+test('a data packet with a sequence far ahead of the window is dropped and counted; later real packets still arrive', (t) => {
+  const peers = new SimulatedPeers();
+  const victim = peers.add('a1');
+  const friend = peers.add('b2');
+  const [victimToFriend, friendToVictim] = peers.connect(victim, friend);
+  const { sent, send } = recordSends(friend);
+  friendToVictim.sendReliable(numbered(0, 20), 'game');
+  peers.run(3);
+  const forged = sent.find((p) => p[0]! % 8 === 4)!.slice();
+  const view = new DataView(forged.buffer);
+  view.setUint16(3, (view.getUint16(3, true) + 20000) % 65536, true);
+  send(forged, victim.host.socket.local);
+  let n = 1;
+  peers.run(30, () => false, () => friendToVictim.sendReliable(numbered(n++, 50), 'game'));
+  peers.run(5);
+  t.is(victimToFriend.stats.sequenceJumps, 1);
+  t.is(victim.received.length, n, 'every real message arrived after the forged packet');
+  t.is(victimToFriend.state, 'connected');
+});
+
+test('a LAN browser flooded with 10,000 fake lobby replies keeps at most its caps and counts the rest', async (t) => {
+  const { LanLobbyBrowser, MAX_LOBBIES_PER_ADDRESS } = await import('../src/core/lobby/lan_lobby_browser.js');
+  const { decodeDiscovery, encodeDiscoveryReply } = await import('../src/core/lobby/lan_discovery.js');
+  const { Random } = await import('../src/core/base/random.js');
+  const peers = new SimulatedPeers();
+  const lobbyPort = 4700;
+  const attacker = peers.network.bind({ port: lobbyPort, shared: true });
+  const found: string[] = [];
+  const browser = new LanLobbyBrowser(peers.network, peers.clock, new Random(3), (lobby) => found.push(lobby.id));
+  browser.refresh(lobbyPort);
+  peers.clock.advance(0.01);
+  const [query] = attacker.receive();
+  const { nonce } = decodeDiscovery(query!.data);
+  const data = new Map([['name', 'x'.repeat(200)]]);
+  for (let i = 0; i < 10_000; i++) attacker.send(encodeDiscoveryReply({ nonce, lobbyId: BigInt(i + 1), gamePort: 1000, owner: 0xa1n, maxMembers: 4, members: 1, data }), query!.from);
+  peers.clock.advance(0.01);
+  browser.update();
+  peers.clock.advance(1);
+  browser.update();
+  t.is(browser.lobbyCount(), MAX_LOBBIES_PER_ADDRESS, 'one address lists at most its cap');
+  t.is(found.length, MAX_LOBBIES_PER_ADDRESS);
+  t.is(browser.overLimit, 10_000 - MAX_LOBBIES_PER_ADDRESS);
+  browser.close();
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { LUA_LOBBY_REPORT as REPORT, linesOf, runPeers } from './helpers/peers.js';
+import { LUA_JOINER, LUA_LOBBY_REPORT as REPORT, linesOf, runPeers } from './helpers/peers.js';
 
 const HOST = `${REPORT}
 function init()
@@ -130,13 +130,13 @@ end`;
   t.is(lines[4], 'again\ttrue\tff');
 });
 
-test('a peer with another network config is refused, and the reason names both hashes', async (t) => {
+test('a peer with another network config is refused, and the reason names its own hash (the host reveals only a reason code)', async (t) => {
   const client = joiner('b2').replace('"global"', '"other"');
   const other = 'reliable_send_buffer_size = 32768\nreliable_receive_buffer_size = 32768\ntypes = {}\nobjects = {}\nmessages = { rpc_other = { args = [] } }\n';
   const result = await runPeers({ 'host.lua': HOST, 'client.lua': client }, ['--frames', '40'], { 'other.network_config': other });
   t.is(result.code, 0, result.stderr);
   const lines = linesOf(result.stdout, '1:client');
-  t.true(lines.some((l) => /failed .* why=cannot reach the lobby host at .*: network config mismatch: a1 uses config hash [0-9a-f]{16}, b2 uses [0-9a-f]{16}$/.test(l)), lines.join('\n'));
+  t.true(lines.some((l) => /failed .* why=cannot reach the lobby host at .*: network config mismatch: a1 at 127\.0\.0\.1:\d+ does not use config hash [0-9a-f]{16}$/.test(l)), lines.join('\n'));
 });
 
 test('lobby data tables, numbers stored as LuaJIT prints them, max members, the game session host, member buffers', async (t) => {
@@ -230,4 +230,64 @@ end`)}`;
   t.true(second.includes("false\tLanLobby.set_member_data: this member's data would take 5011 bytes; at most 4096"), second.join('\n'));
   t.true(second.includes('own big\tnil'), 'a refused value is not kept');
   t.true(linesOf(result.stdout, '1:first').includes('own\t1\tnil'), 'numbers are stored as the text LuaJIT prints');
+});
+
+test('state-changing lobby functions that fail change nothing: each refused call leaves the lobby as it was, and it is still found and writable', async (t) => {
+  const host = `
+function init()
+  Network.init_lan_client("global", 0, "a1")
+  lobby = Network.create_lan_lobby(4000, 8)
+end
+local function snapshot()
+  return table.concat({ LanLobby.state(lobby), tostring(LanLobby.lobby_host(lobby)), tostring(LanLobby.data(lobby, "k")), tostring(LanLobby.data(lobby, "big")),
+    tostring(LanLobby.data(lobby, "host")), table.concat(LanLobby.members(lobby), ","), tostring(LanLobby.game_session_host(lobby)),
+    tostring(LanLobby.member_data(lobby, "a1", "m")), tostring(LanLobby.member_data(lobby, "a1", "big")) }, " ")
+end
+local bad = {
+  { "set_data over the size limit", function() LanLobby.set_data(lobby, "big", string.rep("x", 70000)) end },
+  { "set_data over the limit on an existing key", function() LanLobby.set_data(lobby, "k", string.rep("x", 70000)) end },
+  { "set_data of the host key", function() LanLobby.set_data(lobby, "host", "ffff") end },
+  { "set_data_table with one value too big", function() LanLobby.set_data_table(lobby, { k = "w", big = string.rep("x", 70000) }) end },
+  { "set_member_data over the limit", function() LanLobby.set_member_data(lobby, "big", string.rep("x", 5000)) end },
+  { "kick of a non-member", function() LanLobby.kick(lobby, "beef") end },
+  { "kick of itself", function() LanLobby.kick(lobby, "a1") end },
+  { "set_max_members of a string", function() LanLobby.set_max_members(lobby, "many") end },
+  { "set_game_session_host of garbage", function() LanLobby.set_game_session_host(lobby, {}) end },
+}
+frame = 0
+function update(dt)
+  Network.update(dt, {})
+  frame = frame + 1
+  if not ready and LanLobby.state(lobby) == "joined" then
+    ready = true
+    LanLobby.set_data(lobby, "k", "v")
+    LanLobby.set_member_data(lobby, "m", "1")
+    for _, case in ipairs(bad) do
+      local before = snapshot()
+      local ok = pcall(case[2])
+      local after = snapshot()
+      print(case[1], ok and "accepted" or "refused", before == after and "unchanged" or ("CHANGED " .. before .. " -> " .. after))
+    end
+    LanLobby.set_data(lobby, "k", "w")
+    print("then set_data", LanLobby.data(lobby, "k"))
+  end
+end`;
+  const browser = `${LUA_JOINER}
+function init() start_client("b2") end
+frame = 0
+function update(dt)
+  Network.update(dt, {})
+  frame = frame + 1
+  if frame > 10 and not seen and not browser:is_refreshing() then
+    local entry = browser:lobby(0)
+    if entry and entry.k then seen = true; print("found", entry.k) else browser:refresh(4000) end
+  end
+end`;
+  const result = await runPeers({ 'host.lua': host, 'browser.lua': browser }, ['--frames', '120']);
+  t.is(result.code, 0, result.stderr);
+  const lines = linesOf(result.stdout, '0:host');
+  t.is(lines.length, 10, lines.join('\n'));
+  for (const line of lines.slice(0, 9)) t.regex(line, /\trefused\tunchanged$/);
+  t.is(lines[9], 'then set_data\tw');
+  t.deepEqual(linesOf(result.stdout, '1:browser'), ['found\tw']);
 });

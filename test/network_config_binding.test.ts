@@ -98,3 +98,10 @@ end`;
   t.is(result.code, 0, result.stderr);
   t.deepEqual(result.stdout.trim().split('\n'), ['position\tposition\tposition\ttrue\t2.5', 'health\thealth\tfalse\tnil', 'rpc_spawn\t3\tposition\tvector3\ttrue\t16']);
 });
+
+test('a network config nested 10,000 levels deep is refused with a Lua error naming the file and line, not a stack overflow', async (t) => {
+  const deep = `types = { t = { type = "int" min = 0 max = 1 } }\nmessages = { m = { args = ${'['.repeat(10_000)}${']'.repeat(10_000)} } }\n`;
+  const result = await runPeers({ 'a.lua': 'function init() print(pcall(Network.init_lan_client, "deep")) end function update() Application.quit() end' }, ['--frames', '1'], { 'deep.network_config': deep });
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stdout, /false\t.*deep\.network_config:2:\d+: nested deeper than 64 levels of objects and arrays/);
+});

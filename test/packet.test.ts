@@ -4,7 +4,9 @@ import { decodeDiscovery, encodeDiscoveryQuery, encodeDiscoveryReply } from '../
 import {
   DataPacketBuilder,
   decodePacket,
+  DenyReason,
   encodeConnectAccept,
+  encodeConnectChallenge,
   encodeConnectDeny,
   encodeConnectRequest,
   encodeDisconnect,
@@ -18,23 +20,28 @@ const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'he
 
 // The golden vectors of docs/protocol.md: changing the wire format breaks these on purpose.
 const GOLDEN = {
-  connectRequest: '0153524e33a100000000000000b200000000000000776655443322110004030201',
-  connectAccept: '0253524e33b200000000000000a10000000000000004030201',
-  connectDeny: '0353524e33b200000000000000040302010466756c6c',
+  connectRequest: '0153524e34a100000000000000b200000000000000776655443322110004030201' + '0102030405060708' + '00'.repeat(23),
+  connectChallenge: '0753524e34040302010102030405060708',
+  connectAccept: '0253524e34b200000000000000a10000000000000004030201',
+  connectDeny: '0353524e34b20000000000000004030201' + '05',
   disconnect: '05efbe03627965',
   data: '84efbe0500021807000102030d04120909',
   dataLongRecord: '0cefbebc026400fefa09' + 'ab'.repeat(40),
-  discoveryQuery: '0653524e330144332211',
-  discoveryReply: '0653524e330244332211bc0a000000000000a00fa100000000000000040002000104686f7374026131',
+  discoveryQuery: '0653524e340144332211',
+  discoveryReply: '0653524e340244332211bc0a000000000000a00fa100000000000000040002000104686f7374026131',
 };
 
 test('handshake and disconnect packets encode to the documented bytes and decode back', (t) => {
-  t.is(hex(encodeConnectRequest({ from: 0xa1n, to: 0xb2n, configHash: 0x0011223344556677n, salt: 0x01020304 })), GOLDEN.connectRequest);
-  t.deepEqual(decodePacket(bytes(GOLDEN.connectRequest)), { type: 1, from: 0xa1n, to: 0xb2n, configHash: 0x0011223344556677n, salt: 0x01020304 });
+  const cookie = bytes('0102030405060708');
+  t.is(hex(encodeConnectRequest({ from: 0xa1n, to: 0xb2n, configHash: 0x0011223344556677n, salt: 0x01020304, cookie })), GOLDEN.connectRequest);
+  t.deepEqual(decodePacket(bytes(GOLDEN.connectRequest)), { type: 1, from: 0xa1n, to: 0xb2n, configHash: 0x0011223344556677n, salt: 0x01020304, cookie });
+  t.is(hex(encodeConnectChallenge({ salt: 0x01020304, cookie })), GOLDEN.connectChallenge);
+  t.deepEqual(decodePacket(bytes(GOLDEN.connectChallenge)), { type: 7, salt: 0x01020304, cookie });
+  t.throws(() => decodePacket(bytes(GOLDEN.connectRequest.slice(0, -2))), { message: /connect request of 63 bytes \(padded to 64\)/ }, 'an unpadded request gets no answer');
   t.is(hex(encodeConnectAccept({ from: 0xb2n, to: 0xa1n, salt: 0x01020304 })), GOLDEN.connectAccept);
   t.deepEqual(decodePacket(bytes(GOLDEN.connectAccept)), { type: 2, from: 0xb2n, to: 0xa1n, salt: 0x01020304 });
-  t.is(hex(encodeConnectDeny({ from: 0xb2n, salt: 0x01020304, reason: 'full' })), GOLDEN.connectDeny);
-  t.deepEqual(decodePacket(bytes(GOLDEN.connectDeny)), { type: 3, from: 0xb2n, salt: 0x01020304, reason: 'full' });
+  t.is(hex(encodeConnectDeny({ from: 0xb2n, salt: 0x01020304, reason: DenyReason.Full })), GOLDEN.connectDeny);
+  t.deepEqual(decodePacket(bytes(GOLDEN.connectDeny)), { type: 3, from: 0xb2n, salt: 0x01020304, reason: DenyReason.Full });
   t.is(hex(encodeDisconnect(0xbeef, 'bye')), GOLDEN.disconnect);
   t.deepEqual(decodePacket(bytes(GOLDEN.disconnect)), { type: 5, epoch: 0xbeef, reason: 'bye' });
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parseSjson, SjsonError, type SjsonValue } from '../src/core/config/sjson.js';
+import { MAX_SJSON_DEPTH, parseSjson, SjsonError, type SjsonValue } from '../src/core/config/sjson.js';
 
 /** The parsed value as plain data, for comparisons. */
 function plain(value: SjsonValue): unknown {
@@ -119,3 +119,11 @@ for (const [name, text, where] of [
     t.like(error!, { file: 'bad.sjson' });
   });
 }
+
+test('nesting deeper than MAX_SJSON_DEPTH is refused at the file, line and column where it goes too deep; at the limit it parses', (t) => {
+  const nested = (levels: number): string => `a = ${'['.repeat(levels)}${']'.repeat(levels)}`;
+  t.notThrows(() => parseSjson(nested(MAX_SJSON_DEPTH - 1), 'ok.sjson'));
+  const error = t.throws(() => parseSjson(`x = 1\n${nested(10_000)}`, 'deep.sjson'), { instanceOf: SjsonError });
+  t.is(error?.message, `deep.sjson:2:${5 + MAX_SJSON_DEPTH}: nested deeper than ${MAX_SJSON_DEPTH} levels of objects and arrays`);
+  t.throws(() => parseSjson(`b = ${'{c = '.repeat(10_000)}1${'}'.repeat(10_000)}`, 'deep.sjson'), { message: /^deep\.sjson:1:\d+: nested deeper than/ });
+});

@@ -215,7 +215,7 @@ function lobbyFunctions(lan: LanScope): Functions {
     },
     set_data_table: (L, fn) => {
       const lobby = lan.lobbyArg(L, fn);
-      for (const [key, value] of Object.entries(readStringTable(bridge, args, L, 2, fn))) lobby.setData(key, value);
+      lobby.setDataTable(Object.entries(readStringTable(bridge, args, L, 2, fn)), fn);
       return 0;
     },
     /** kick(lobby, peer): a member's peer id, or its zero-based place in members(). */

@@ -104,6 +104,7 @@ export class ScriptNetwork {
       fieldBits: (peer: PeerId, direction: 'sent' | 'received', field: string, bits: number) => this.networkLog?.fieldBits(peer, direction, field, bits),
     };
     this.node = new NetworkNode({ ...options.environment, meter });
+    this.node.notice = (text) => this.log('messages', text);
   }
 
   /** A subsystem is up: RPCs can flow. */

@@ -75,8 +75,16 @@ export function parseSjson(text: string, file: string): SjsonObject {
   return new SjsonParser(text, file).parseDocument();
 }
 
+/**
+ * Objects and arrays nested deeper than this are refused (file:line:column): the parser and what
+ * reads its tree recurse, and a hostile or broken file must not exhaust the stack.
+ */
+export const MAX_SJSON_DEPTH = 64;
+
 class SjsonParser {
   private pos = 0;
+  /** Objects and arrays open around the current position. */
+  private depth = 0;
   private line = 1;
   private lineStart = 0;
 
@@ -213,16 +221,23 @@ class SjsonParser {
     return this.text.slice(this.lineStart + at.column - 1, end);
   }
 
+  private enter(at: Position): void {
+    if (++this.depth > MAX_SJSON_DEPTH) this.fail(`nested deeper than ${MAX_SJSON_DEPTH} levels of objects and arrays`, at);
+  }
+
   private parseObject(): SjsonObject {
     const at = this.position();
+    this.enter(at);
     this.pos++; // {
     const entries = this.parseEntries(Char.CloseBrace);
     this.pos++; // }
+    this.depth--;
     return { kind: 'object', entries, ...at };
   }
 
   private parseArray(): SjsonValue {
     const at = this.position();
+    this.enter(at);
     this.pos++; // [
     const items: SjsonValue[] = [];
     for (;;) {
@@ -230,6 +245,7 @@ class SjsonParser {
       if (this.pos >= this.text.length) this.fail("unexpected end of file: missing ']'", at);
       if (this.peek() === Char.CloseBracket) {
         this.pos++;
+        this.depth--;
         return { kind: 'array', items, ...at };
       }
       items.push(this.parseValue());

@@ -12,6 +12,9 @@ import { LanLobbyBrowser, type FoundLobby } from './lan_lobby_browser.js';
 import { Service, type NetworkNode, type TransportConfig } from '../transport/network_node.js';
 import { peerIdFromBigInt, randomId, type PeerId } from '../base/peer_id.js';
 
+/** Lobbies remembered for join_lan_lobby(id), the most recently seen first kept. */
+export const MAX_FOUND_LOBBIES = 1024;
+
 export class LanClient {
   readonly name = 'LAN client';
   readonly channels: Channels;
@@ -100,9 +103,16 @@ export class LanClient {
 
   createBrowser(): LanLobbyBrowser {
     const env = this.node.environment;
-    const browser = new LanLobbyBrowser(env.network, env.clock, env.random, (lobby) => this.found.set(lobby.id, lobby));
+    const browser = new LanLobbyBrowser(env.network, env.clock, env.random, (lobby) => this.remember(lobby));
     this.browsers.add(browser);
     return browser;
+  }
+
+  /** Keep a found lobby for join_lan_lobby(id): the most recently seen MAX_FOUND_LOBBIES. */
+  private remember(lobby: FoundLobby): void {
+    this.found.delete(lobby.id);
+    this.found.set(lobby.id, lobby);
+    if (this.found.size > MAX_FOUND_LOBBIES) this.found.delete(this.found.keys().next().value!);
   }
 
   destroyBrowser(browser: LanLobbyBrowser): void {

@@ -131,10 +131,19 @@ export class LanLobby {
   // ---- script requests (owner only where the engine allows only the host) -----------------
 
   setData(key: string, value: string): void {
-    this.requireOwner('set_data');
-    if (key === HOST_KEY && value !== this.self) throw new NetworkError(`LanLobby.set_data: the key '${HOST_KEY}' is the lobby host's peer id, published by the engine`);
-    this.data.set(key, value);
-    this.checkDataSize();
+    this.setDataTable([[key, value]], 'LanLobby.set_data');
+  }
+
+  /** Set every entry, or (when one is refused) none: the whole table is checked before any is stored. */
+  setDataTable(entries: readonly [string, string][], fn: string): void {
+    this.requireOwner(fn.slice(fn.indexOf('.') + 1));
+    const next = new Map(this.data);
+    for (const [key, value] of entries) {
+      if (key === HOST_KEY && value !== this.self) throw new NetworkError(`${fn}: the key '${HOST_KEY}' is the lobby host's peer id, published by the engine`);
+      next.set(key, value);
+    }
+    this.checkDataSize(next, fn);
+    for (const [key, value] of entries) this.data.set(key, value);
     this.snapshotDue = true;
   }
 
@@ -187,10 +196,11 @@ export class LanLobby {
     }
   }
 
-  private checkDataSize(): void {
+  /** Refuse lobby data that would not fit in a discovery reply. */
+  private checkDataSize(data: ReadonlyMap<string, string>, fn: string): void {
     let bytes = 64;
-    for (const [k, v] of this.data) bytes += Buffer.byteLength(k) + Buffer.byteLength(v) + 8;
-    if (bytes > MAX_DISCOVERY_REPLY_BYTES) throw new NetworkError(`LanLobby.set_data: lobby data would take ${bytes} bytes; at most ${MAX_DISCOVERY_REPLY_BYTES} fit in a discovery reply`);
+    for (const [k, v] of data) bytes += Buffer.byteLength(k) + Buffer.byteLength(v) + 8;
+    if (bytes > MAX_DISCOVERY_REPLY_BYTES) throw new NetworkError(`${fn}: lobby data would take ${bytes} bytes; at most ${MAX_DISCOVERY_REPLY_BYTES} fit in a discovery reply`);
   }
 
   /** Leave: tell the owner, or as owner tell everyone (a member takes over). */

@@ -13,6 +13,12 @@ import type { Random } from '../base/random.js';
 
 /** How long a refresh listens for replies, in seconds. */
 export const REFRESH_TIME = 0.5;
+/** Lobbies one refresh lists, at most; later replies are dropped and counted. */
+export const MAX_LOBBIES_PER_REFRESH = 256;
+/** Lobbies one refresh takes from one IP address, at most (several hosts on one machine share it). */
+export const MAX_LOBBIES_PER_ADDRESS = 64;
+/** Bytes of replies one refresh takes in, at most. */
+export const MAX_REPLY_BYTES_PER_REFRESH = 256 * 1024;
 
 export interface FoundLobby {
   readonly id: string;
@@ -29,11 +35,16 @@ export class LanLobbyBrowser {
   private socket: DatagramSocket | undefined;
   private lobbies: FoundLobby[] = [];
   private pending = new Map<string, FoundLobby>();
+  /** This refresh's replies: bytes taken in, lobbies per source address. */
+  private pendingBytes = 0;
+  private pendingBySource = new Map<string, number>();
   private refreshUntil = -Infinity;
   private nonce = 0;
   private readonly filters: LobbyFilter[] = [];
   /** Replies that did not decode. */
   malformed = 0;
+  /** Replies beyond a refresh's caps (lobbies, bytes, lobbies per address), dropped. */
+  overLimit = 0;
 
   constructor(
     private readonly network: DatagramNetwork,
@@ -47,6 +58,8 @@ export class LanLobbyBrowser {
     this.socket ??= this.network.bind({ port: 0, broadcast: true });
     this.nonce = this.random.nextUint32();
     this.pending = new Map();
+    this.pendingBytes = 0;
+    this.pendingBySource = new Map();
     this.refreshUntil = this.clock.now() + REFRESH_TIME;
     this.socket.send(encodeDiscoveryQuery(this.nonce), { address: this.network.broadcastAddress, port });
   }
@@ -84,6 +97,13 @@ export class LanLobbyBrowser {
         continue;
       }
       if (reply.kind !== 'reply' || reply.nonce !== this.nonce) continue;
+      const fromSource = this.pendingBySource.get(datagram.from.address) ?? 0;
+      if (this.pending.size >= MAX_LOBBIES_PER_REFRESH || fromSource >= MAX_LOBBIES_PER_ADDRESS || this.pendingBytes + datagram.data.length > MAX_REPLY_BYTES_PER_REFRESH) {
+        this.overLimit++;
+        continue;
+      }
+      this.pendingBySource.set(datagram.from.address, fromSource + 1);
+      this.pendingBytes += datagram.data.length;
       const endpoint = { address: datagram.from.address, port: reply.gamePort };
       const found: FoundLobby = {
         id: peerIdFromBigInt(reply.lobbyId),

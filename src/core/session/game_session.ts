@@ -57,6 +57,8 @@ export class GameSession {
   private syncedWithHost = false;
   /** Client: the last session ended because the connection to its host was lost (GameSession.host_error). */
   hostError = false;
+  /** Client: the host of the last session this peer was in, once that session ended. */
+  private endedBy: PeerId | undefined;
   private readonly wantsToLeave: PeerId[] = [];
   private readonly brokenPeers: PeerId[] = [];
   private readonly ids: IdBlock[] = [];
@@ -170,11 +172,13 @@ export class GameSession {
   }
 
   leave(): void {
+    if (this.alreadyEnded('GameSession.leave')) return;
     this.requireRole('client', 'GameSession.leave');
     this.send(this.host!, SessionMessage.Leave, (w) => w.u8(0));
   }
 
   disconnectFromHost(): void {
+    if (this.alreadyEnded('GameSession.disconnect_from_host')) return;
     this.requireRole('client', 'GameSession.disconnect_from_host');
     this.send(this.host!, SessionMessage.Leave, (w) => w.u8(1));
     this.endClient(undefined);
@@ -304,6 +308,7 @@ export class GameSession {
   /** The client is out: tell the script once (unless it left by itself) and drop every object. */
   private endClient(disconnectedBy: PeerId | undefined): void {
     if (this.role !== 'client') return;
+    this.endedBy = this.host;
     if (disconnectedBy !== undefined) this.events.push({ name: 'game_session_disconnect', peer: disconnectedBy });
     this.objects.clear();
     this.clientPeers = [];
@@ -311,6 +316,17 @@ export class GameSession {
     this.idRequested = false;
     this.role = 'none';
     this.host = undefined;
+  }
+
+  /**
+   * A client's way out when the host (or the network) already ended its session: nothing left to
+   * leave, so a log line rather than an error. Scripts make this call on their way out whatever
+   * happened first.
+   */
+  private alreadyEnded(fn: string): boolean {
+    if (this.role !== 'none' || this.endedBy === undefined) return false;
+    this.node.notice(`${fn}: the session hosted by ${this.endedBy} has already ended; nothing to leave`);
+    return true;
   }
 
   // ---- objects --------------------------------------------------------------------------------
@@ -452,6 +468,7 @@ export class GameSession {
         }
         this.role = 'client';
         this.host = peer;
+        this.endedBy = undefined;
         this.hostError = false;
         this.syncedWithHost = false;
         this.clientPeers = peers;

@@ -46,6 +46,7 @@ export class Rpc {
     let peer: PeerId;
     if ('channel' in target) {
       const channel = target.channel;
+      if (channel.state === 'disconnecting' || channel.state === 'disconnected') return this.node.dropForDeparted(`${fn} to channel ${channel.id}`);
       if (channel.state !== 'connected') throw new NetworkError(`${fn}: channel ${channel.id} is ${channel.state}`);
       w.writeBits(1, 1);
       w.writeBits(channel.openedHere ? 1 : 0, 1);
@@ -56,7 +57,10 @@ export class Rpc {
       peer = target.peer;
     }
     message.args.forEach((type, i) => type.encode(w, args[i]!));
-    if (!this.node.isConnected(peer)) throw new NetworkError(`${fn}: no connection to peer ${peer}`);
+    if (!this.node.isConnected(peer)) {
+      if (this.node.hasDeparted(peer)) return this.node.dropForDeparted(`${fn} to peer ${peer}`);
+      throw new NetworkError(`${fn}: no connection to peer ${peer}`);
+    }
     this.node.send(peer, Service.Rpc, w.finish(), message.reliable, message.name);
   }
 

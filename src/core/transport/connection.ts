@@ -63,6 +63,12 @@ export interface ConnectionStats {
   bytesReceived: number;
   packetsLost: number;
   duplicatePackets: number;
+  /**
+   * Packets dropped for a sequence too far ahead of the latest (half the window or more): no live
+   * peer gets that far without a packet of ours acknowledging one in between, and taking one in
+   * would make every later real packet look like a replay.
+   */
+  sequenceJumps: number;
   /** Packets dropped unacknowledged because the reliable receive buffer was full. */
   receiveBufferFull: number;
   unreliableDropped: number;
@@ -83,6 +89,7 @@ export class Connection {
     bytesReceived: 0,
     packetsLost: 0,
     duplicatePackets: 0,
+    sequenceJumps: 0,
     receiveBufferFull: 0,
     unreliableDropped: 0,
   };
@@ -211,8 +218,13 @@ export class Connection {
       this.stats.duplicatePackets++;
       return [];
     }
-    if (sequenceDistance(packet.sequence, this.remoteSequence) <= -SENT_PACKET_WINDOW / 2) {
+    const ahead = sequenceDistance(packet.sequence, this.remoteSequence);
+    if (ahead <= -SENT_PACKET_WINDOW / 2) {
       this.stats.duplicatePackets++; // far older than anything the peer still sends: a replay
+      return [];
+    }
+    if (ahead >= SENT_PACKET_WINDOW / 2) {
+      this.stats.sequenceJumps++;
       return [];
     }
     const reliable = packet.records.filter((r) => r.kind !== RecordKind.Unreliable);

@@ -9,12 +9,15 @@ import { endpointKey, type Datagram, type DatagramNetwork, type DatagramSocket, 
 import {
   decodePacket,
   encodeConnectAccept,
+  encodeConnectChallenge,
   encodeConnectDeny,
   encodeConnectRequest,
+  DenyReason,
   encodeDisconnect,
   PacketError,
   PacketType,
   type ConnectAccept,
+  type ConnectChallenge,
   type ConnectDeny,
   type ConnectRequest,
   type DataPacket,
@@ -23,6 +26,7 @@ import { peerIdFromBigInt, peerIdToBigInt, type PeerId } from '../base/peer_id.j
 import { CombinedLimiter, TokenBucket, UNLIMITED, type RateLimiter } from './qos.js';
 import type { Random } from '../base/random.js';
 import type { TransportSettings } from './transport_settings.js';
+import { ConnectCookies } from './connect_cookie.js';
 
 /** Outgoing connection attempts give up after this long without an answer. */
 const CONNECT_TIMEOUT = 10;
@@ -86,6 +90,13 @@ export interface DropCounters {
   unexpected: number;
   /** Data packets of an earlier connection between the same addresses, arriving late. */
   stale: number;
+  /**
+   * Connection requests from the address of a connection that is not silent: only a peer that
+   * restarted (its old connection gone quiet) may replace its connection with a new handshake.
+   */
+  liveAddress: number;
+  /** Connection requests without a valid cookie: answered with a challenge, nothing kept. */
+  challenged: number;
   /** Connection requests refused (config mismatch, wrong target). */
   refused: number;
 }
@@ -96,6 +107,8 @@ interface Attempt {
   salt: number;
   startedAt: number;
   lastSent: number;
+  /** The cookie of the host's challenge, repeated in every request once it came. */
+  cookie: Uint8Array | undefined;
 }
 
 interface ConnectionSalts {
@@ -106,7 +119,7 @@ interface ConnectionSalts {
 export class Host {
   readonly socket: DatagramSocket;
   readonly peerId: PeerId;
-  readonly drops: DropCounters = { malformed: 0, unknownSender: 0, spoofedPeerId: 0, unexpected: 0, refused: 0, stale: 0 };
+  readonly drops: DropCounters = { malformed: 0, unknownSender: 0, spoofedPeerId: 0, unexpected: 0, refused: 0, stale: 0, liveAddress: 0, challenged: 0 };
   private readonly events: HostEvent[] = [];
   /** Called with each message a connection completes (reliable in order, unreliable as they come). */
   onMessage: (connection: Connection, body: Uint8Array) => void = () => undefined;
@@ -119,6 +132,7 @@ export class Host {
   /** The request salt of the last connection that ended, by address: a late copy of that request must not revive it. */
   private readonly endedSalts = new Map<string, number>();
   private readonly attempts = new Map<string, Attempt>();
+  private readonly cookies = new ConnectCookies();
   private totalLimiter: TokenBucket | undefined;
   private readonly configHash: bigint;
   private readonly ownId: bigint;
@@ -154,7 +168,7 @@ export class Host {
     const key = endpointKey(endpoint);
     if (this.byAddress.has(key) || this.attempts.has(key)) return;
     const now = this.options.clock.now();
-    this.attempts.set(key, { endpoint, expected, salt: (this.options.random.nextUint32() | 1) >>> 0, startedAt: now, lastSent: -Infinity });
+    this.attempts.set(key, { endpoint, expected, salt: (this.options.random.nextUint32() | 1) >>> 0, startedAt: now, lastSent: -Infinity, cookie: undefined });
   }
 
   /** Close the connection to `peer`, telling it why. */
@@ -205,6 +219,9 @@ export class Host {
         case PacketType.ConnectRequest:
           this.onConnectRequest(packet, datagram.from, now);
           break;
+        case PacketType.ConnectChallenge:
+          this.onConnectChallenge(packet, datagram.from);
+          break;
         case PacketType.ConnectAccept:
           this.onConnectAccept(packet, datagram.from, now);
           break;
@@ -245,25 +262,25 @@ export class Host {
     this.forget(connection);
   }
 
-  private refuse(to: Endpoint, request: ConnectRequest, reason: string): void {
+  /** Deny with a reason code only: an unproven requester learns nothing of this host's config. */
+  private refuse(to: Endpoint, request: ConnectRequest, reason: DenyReason): void {
     this.drops.refused++;
     this.socket.send(encodeConnectDeny({ from: this.ownId, salt: request.salt, reason }), to);
   }
 
   private onConnectRequest(request: ConnectRequest, from: Endpoint, now: number): void {
     if (request.configHash !== this.configHash) {
-      const theirs = request.configHash.toString(16).padStart(16, '0');
-      this.refuse(from, request, `network config mismatch: ${this.peerId} uses config hash ${this.options.configHash}, ${peerIdFromBigInt(request.from)} uses ${theirs}`);
+      this.refuse(from, request, DenyReason.ConfigMismatch);
       return;
     }
     if (request.to !== 0n && request.to !== this.ownId) {
-      this.refuse(from, request, `wrong peer: ${endpointKey(from)} reached ${this.peerId}, not ${peerIdFromBigInt(request.to)}`);
+      this.refuse(from, request, DenyReason.WrongPeer);
       return;
     }
     const peer = peerIdFromBigInt(request.from);
     if (request.from === this.ownId) {
       this.drops.spoofedPeerId++;
-      this.refuse(from, request, `peer id ${peer} is this peer's own id`);
+      this.refuse(from, request, DenyReason.OwnPeerId);
       return;
     }
     const key = endpointKey(from);
@@ -274,7 +291,7 @@ export class Host {
     const known = this.byPeer.get(peer);
     if (known && endpointKey(known.endpoint) !== key) {
       this.drops.spoofedPeerId++;
-      this.refuse(from, request, `peer id ${peer} is already connected from ${endpointKey(known.endpoint)}`);
+      this.refuse(from, request, DenyReason.PeerIdInUse);
       return;
     }
     const existing = this.byAddress.get(key);
@@ -290,8 +307,18 @@ export class Host {
         return;
       }
     }
+    if (existing && now - existing.lastReceiveTime < this.silenceBeforeReplacing()) {
+      this.drops.liveAddress++;
+      return;
+    }
+    // State only for an address that proved it receives: it echoes the cookie sent there.
+    if (!this.cookies.check(request.cookie, from, request.from, request.salt, now)) {
+      this.drops.challenged++;
+      this.socket.send(encodeConnectChallenge({ salt: request.salt, cookie: this.cookies.make(from, request.from, request.salt, now) }), from);
+      return;
+    }
     if (!existing && this.byPeer.size >= MAX_CONNECTIONS) {
-      this.refuse(from, request, `${this.peerId} has too many connections (${MAX_CONNECTIONS})`);
+      this.refuse(from, request, DenyReason.Full);
       return;
     }
     if (existing) {
@@ -302,6 +329,26 @@ export class Host {
     this.attempts.delete(key);
     this.establish(peer, from, request.salt, epochOf(request.salt), now);
     this.socket.send(encodeConnectAccept({ from: this.ownId, to: request.from, salt: request.salt }), from);
+  }
+
+  /**
+   * How long a connection must have heard nothing before a new handshake from its address replaces
+   * it: twice the keep-alive resend time, so a live peer's keep-alives always arrive first, while a
+   * restarted one (retrying every keepAliveTimeConnecting) gets through within a few seconds.
+   */
+  private silenceBeforeReplacing(): number {
+    return 2 * this.options.settings.keepAliveResendTime;
+  }
+
+  private onConnectChallenge(challenge: ConnectChallenge, from: Endpoint): void {
+    const attempt = this.attempts.get(endpointKey(from));
+    if (!attempt || attempt.salt !== challenge.salt) {
+      this.drops.unexpected++;
+      return;
+    }
+    attempt.cookie = challenge.cookie.slice();
+    // Answer at once rather than at the next resend.
+    attempt.lastSent = -Infinity;
   }
 
   private onConnectAccept(accept: ConnectAccept, from: Endpoint, now: number): void {
@@ -334,7 +381,7 @@ export class Host {
       return;
     }
     this.attempts.delete(key);
-    this.events.push({ type: 'refused', endpoint: from, peer: attempt.expected, reason: deny.reason });
+    this.events.push({ type: 'refused', endpoint: from, peer: attempt.expected, reason: denyText(deny.reason, peerIdFromBigInt(deny.from), key, this.options.configHash, attempt.expected) });
   }
 
   private onData(packet: DataPacket, size: number, from: Endpoint, now: number): void {
@@ -395,7 +442,7 @@ export class Host {
       if (now - attempt.lastSent >= settings.keepAliveTimeConnecting) {
         attempt.lastSent = now;
         const to = attempt.expected === undefined ? 0n : peerIdToBigInt(attempt.expected);
-        this.socket.send(encodeConnectRequest({ from: this.ownId, to, configHash: this.configHash, salt: attempt.salt }), attempt.endpoint);
+        this.socket.send(encodeConnectRequest({ from: this.ownId, to, configHash: this.configHash, salt: attempt.salt, cookie: attempt.cookie }), attempt.endpoint);
       }
     }
     for (const connection of [...this.byPeer.values()]) {
@@ -416,5 +463,21 @@ export class Host {
     for (const peer of [...this.byPeer.keys()]) this.disconnect(peer, reason);
     this.closed = true;
     this.socket.close();
+  }
+}
+
+/** What a deny's code means, told from the requester's side (the host sends no more than the code). */
+function denyText(reason: DenyReason, host: PeerId, address: string, ownConfigHash: string, expected: PeerId | undefined): string {
+  switch (reason) {
+    case DenyReason.ConfigMismatch:
+      return `network config mismatch: ${host} at ${address} does not use config hash ${ownConfigHash}`;
+    case DenyReason.WrongPeer:
+      return `wrong peer: ${address} is ${host}, not ${expected ?? 'the peer asked for'}`;
+    case DenyReason.OwnPeerId:
+      return `peer id refused by ${host}: it is ${host}'s own id`;
+    case DenyReason.PeerIdInUse:
+      return `peer id refused by ${host}: already connected from another address`;
+    case DenyReason.Full:
+      return `${host} has too many connections (${MAX_CONNECTIONS})`;
   }
 }

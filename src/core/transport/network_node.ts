@@ -43,6 +43,8 @@ export interface TransportConfig {
 
 /** Messages kept for a service without a handler, at most. */
 const MAX_BACKLOG = 4096;
+/** Peers whose connection ended, remembered (oldest forgotten first) so sends to them are dropped, not refused. */
+export const MAX_DEPARTED_PEERS = 1024;
 
 /**
  * Handles one message; returns the network log category the sender tagged it with (an RPC's name,
@@ -74,6 +76,12 @@ export class NetworkNode {
   /** Messages dropped because the backlog of an unhandled service was full. */
   backlogDropped = 0;
   private readonly listeners: ConnectionListener[] = [];
+  /** Peers that were connected and are no longer, most recent last. */
+  private readonly departed = new Set<PeerId>();
+  /** Messages a script sent to a peer or channel that had already gone, dropped. */
+  droppedToDeparted = 0;
+  /** Where routine events a script may want to know of are told (the script's network log). */
+  notice: (text: string) => void = () => undefined;
 
   constructor(readonly environment: NetworkEnvironment) {}
 
@@ -119,6 +127,7 @@ export class NetworkNode {
     host.close(reason);
     this.hostInstance = undefined;
     this.broken.clear();
+    this.departed.clear();
     this.scriptConnections.clear();
     this.addresses.clear();
     this.backlog.clear();
@@ -227,6 +236,20 @@ export class NetworkNode {
     return this.hostInstance?.connectionTo(peer)?.state === 'connected';
   }
 
+  /** Whether `peer` was connected and its connection has ended (it left, timed out or was dropped). */
+  hasDeparted(peer: PeerId): boolean {
+    return this.departed.has(peer) && !this.isConnected(peer);
+  }
+
+  /**
+   * Count and log a message for a peer or channel that has gone: a peer may leave at any moment,
+   * even between sending an RPC and the script answering it, so this is routine, not an error.
+   */
+  dropForDeparted(what: string): void {
+    this.droppedToDeparted++;
+    this.notice(`${what}: dropped, the other side has gone`);
+  }
+
   /** Receive datagrams, deliver messages to the services, then report connection events. */
   receive(): void {
     const host = this.hostInstance;
@@ -245,9 +268,20 @@ export class NetworkNode {
 
   private flushEvents(host: Host): void {
     for (const event of host.takeEvents()) {
-      if (event.type === 'connected') this.broken.delete(event.connection.peer);
-      else if (event.type === 'disconnected' && !event.connection.closedHere) this.broken.set(event.connection.peer, event.connection.reason);
+      if (event.type === 'connected') {
+        this.broken.delete(event.connection.peer);
+        this.departed.delete(event.connection.peer);
+      } else if (event.type === 'disconnected') {
+        if (!event.connection.closedHere) this.broken.set(event.connection.peer, event.connection.reason);
+        this.rememberDeparted(event.connection.peer);
+      }
       for (const listener of [...this.listeners]) listener(event);
     }
+  }
+
+  private rememberDeparted(peer: PeerId): void {
+    this.departed.delete(peer);
+    this.departed.add(peer);
+    if (this.departed.size > MAX_DEPARTED_PEERS) this.departed.delete(this.departed.values().next().value!);
   }
 }

@@ -6,7 +6,24 @@ import { ByteReader, MalformedError, MalformedError as PacketError } from '../wi
 import { ByteWriter } from '../wire/byte_writer.js';
 import { sequenceNext } from './sequence_number.js';
 
-export const PROTOCOL_MAGIC = 0x334e5253; // "SRN3" read little-endian: 'S' 'R' 'N' '3'; the 3: update entries name their object type
+export const PROTOCOL_MAGIC = 0x344e5253; // "SRN4" read little-endian: 'S' 'R' 'N' '4'; the 4: the handshake's challenge
+
+/**
+ * Bytes of a connect request, padded: every answer to a datagram from an address not yet proven
+ * (challenge, deny, accept) is smaller, so the handshake cannot amplify traffic toward a spoofed address.
+ */
+export const CONNECT_REQUEST_BYTES = 64;
+/** Bytes of the cookie a challenge hands out and a connect request echoes. */
+export const COOKIE_BYTES = 8;
+
+/** Why a connection request was denied: a code only (the text is the requester's). */
+export const enum DenyReason {
+  ConfigMismatch = 1,
+  WrongPeer = 2,
+  OwnPeerId = 3,
+  PeerIdInUse = 4,
+  Full = 5,
+}
 
 export const enum PacketType {
   ConnectRequest = 1,
@@ -16,6 +33,8 @@ export const enum PacketType {
   Disconnect = 5,
   /** LAN lobby discovery queries and replies (lan_discovery.ts); never decoded here. */
   Discovery = 6,
+  /** The answer to a connect request without a valid cookie: the cookie to repeat it with. */
+  ConnectChallenge = 7,
 }
 
 export const enum RecordKind {
@@ -42,6 +61,15 @@ export interface ConnectRequest {
   to: bigint;
   configHash: bigint;
   salt: number;
+  /** The challenge's cookie (all zero before the challenge arrived). */
+  cookie: Uint8Array;
+}
+
+export interface ConnectChallenge {
+  type: PacketType.ConnectChallenge;
+  /** The salt of the request it answers. */
+  salt: number;
+  cookie: Uint8Array;
 }
 
 export interface ConnectAccept {
@@ -55,7 +83,7 @@ export interface ConnectDeny {
   type: PacketType.ConnectDeny;
   from: bigint;
   salt: number;
-  reason: string;
+  reason: DenyReason;
 }
 
 export interface Disconnect {
@@ -86,16 +114,30 @@ export interface DataPacket {
   records: DataRecord[];
 }
 
-export type Packet = ConnectRequest | ConnectAccept | ConnectDeny | Disconnect | DataPacket;
+export type Packet = ConnectRequest | ConnectChallenge | ConnectAccept | ConnectDeny | Disconnect | DataPacket;
 
-export function encodeConnectRequest(p: Omit<ConnectRequest, 'type'>): Uint8Array {
-  const w = new ByteWriter(33);
+const NO_COOKIE = new Uint8Array(COOKIE_BYTES);
+
+export function encodeConnectRequest(p: Omit<ConnectRequest, 'type' | 'cookie'> & { cookie?: Uint8Array }): Uint8Array {
+  const bytes = new Uint8Array(CONNECT_REQUEST_BYTES);
+  const w = new ByteWriter(33 + COOKIE_BYTES);
   w.u8(PacketType.ConnectRequest);
   w.u32(PROTOCOL_MAGIC);
   w.u64(p.from);
   w.u64(p.to);
   w.u64(p.configHash);
   w.u32(p.salt);
+  w.bytes(p.cookie ?? NO_COOKIE);
+  bytes.set(w.done());
+  return bytes;
+}
+
+export function encodeConnectChallenge(p: Omit<ConnectChallenge, 'type'>): Uint8Array {
+  const w = new ByteWriter(1 + 4 + 4 + COOKIE_BYTES);
+  w.u8(PacketType.ConnectChallenge);
+  w.u32(PROTOCOL_MAGIC);
+  w.u32(p.salt);
+  w.bytes(p.cookie);
   return w.done();
 }
 
@@ -110,12 +152,12 @@ export function encodeConnectAccept(p: Omit<ConnectAccept, 'type'>): Uint8Array 
 }
 
 export function encodeConnectDeny(p: Omit<ConnectDeny, 'type'>): Uint8Array {
-  const w = new ByteWriter(1 + 4 + 8 + 4 + 1 + 255);
+  const w = new ByteWriter(1 + 4 + 8 + 4 + 1);
   w.u8(PacketType.ConnectDeny);
   w.u32(PROTOCOL_MAGIC);
   w.u64(p.from);
   w.u32(p.salt);
-  w.text(p.reason);
+  w.u8(p.reason);
   return w.done();
 }
 
@@ -247,8 +289,14 @@ export function decodePacket(bytes: Uint8Array): Packet {
   switch (type) {
     case PacketType.ConnectRequest: {
       expectMagic(r);
-      const packet: ConnectRequest = { type, from: r.u64(), to: r.u64(), configHash: r.u64(), salt: r.u32() };
+      const packet: ConnectRequest = { type, from: r.u64(), to: r.u64(), configHash: r.u64(), salt: r.u32(), cookie: r.bytesOf(COOKIE_BYTES) };
+      // The rest is padding (its length is what matters): short requests are refused unanswered.
+      if (bytes.length < CONNECT_REQUEST_BYTES) throw new PacketError(`connect request of ${bytes.length} bytes (padded to ${CONNECT_REQUEST_BYTES})`);
       return packet;
+    }
+    case PacketType.ConnectChallenge: {
+      expectMagic(r);
+      return { type, salt: r.u32(), cookie: r.bytesOf(COOKIE_BYTES) };
     }
     case PacketType.ConnectAccept: {
       expectMagic(r);
@@ -256,7 +304,11 @@ export function decodePacket(bytes: Uint8Array): Packet {
     }
     case PacketType.ConnectDeny: {
       expectMagic(r);
-      return { type, from: r.u64(), salt: r.u32(), reason: r.text() };
+      const from = r.u64();
+      const salt = r.u32();
+      const reason = r.u8();
+      if (reason < DenyReason.ConfigMismatch || reason > DenyReason.Full) throw new PacketError(`unknown deny reason ${reason}`);
+      return { type, from, salt, reason };
     }
     case PacketType.Disconnect:
       return { type, epoch: r.u16(), reason: r.text() };
