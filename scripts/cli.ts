@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `stingray-net`: the command line of stingray-network.
  *
@@ -5,8 +6,9 @@
  *   stingray-net analyze <network log> [-o report.html]            the network log's bandwidth report
  *   stingray-net platform [--port N]                               the emulated Steam / PSN / Xbox Live service
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readNetworkLog, renderReport } from '../src/analyzer/network_log_report.js';
 import { PlatformServer } from '../src/core/platform/platform_server.js';
 import { PlatformService } from '../src/core/platform/platform_service.js';
@@ -111,4 +113,9 @@ export async function main(args: readonly string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+// Run when this file is the program (the package's bin, or `node --import=tsx scripts/cli.ts`), not when imported.
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
 }
