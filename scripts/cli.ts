@@ -2,75 +2,111 @@
 /**
  * `stingray-net`: the command line of stingray-network.
  *
- *   stingray-net run <script.lua>... [options] [-- script args]   run game scripts headless
+ *   stingray-net run <script>... [options] [-- script args]       run game scripts headless
  *   stingray-net analyze <network log> [-o report.html]            the network log's bandwidth report
  *   stingray-net platform [--port N]                               the emulated Steam / PSN / Xbox Live service
  */
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readNetworkLog, renderReport } from '../src/analyzer/network_log_report.js';
 import { PlatformServer } from '../src/core/platform/platform_server.js';
 import { PlatformService } from '../src/core/platform/platform_service.js';
-import { parseRunOptions, UsageError } from '../src/runner/run_options.js';
+import { commandHelp, didYouMean, parseCommand, UsageError, wantsHelp, type CommandDefinition } from '../src/runner/command_line.js';
+import { parseRunOptions, RUN_COMMAND } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
 
 /** The platform service's port when none is given. */
 const DEFAULT_PLATFORM_PORT = 47700;
 
+const ANALYZE_COMMAND: CommandDefinition<{ out: string | undefined }> = {
+  name: 'analyze',
+  usage: 'stingray-net analyze <network log> [-o report.html]',
+  summary: 'The bandwidth report of a network log written by stingray-net run --network-log: one HTML page of graphs.',
+  options: {
+    out: { short: 'o', value: 'FILE', help: 'where the report goes (default: the log with .html)', apply: (o, v) => void (o.out = String(v)) },
+  },
+};
+
+const PLATFORM_COMMAND: CommandDefinition<{ port: number }> = {
+  name: 'platform',
+  usage: 'stingray-net platform [--port N]',
+  summary: 'The emulated Steam / PSN / Xbox Live service, for runs in several processes (run ... --platform 127.0.0.1:N).',
+  options: {
+    port: {
+      value: 'N',
+      help: `the TCP port on 127.0.0.1 to serve on (default ${DEFAULT_PLATFORM_PORT}; 0 picks a free one)`,
+      apply(o, v) {
+        o.port = Number(v);
+        if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new UsageError(`platform: --port must be 0..65535, got '${v}'`);
+      },
+    },
+  },
+};
+
+const COMMANDS: Record<'run' | 'analyze' | 'platform', CommandDefinition<never>> = { run: RUN_COMMAND, analyze: ANALYZE_COMMAND, platform: PLATFORM_COMMAND };
+
 const HELP = `stingray-net: run Autodesk Stingray Lua game scripts headless, with real networking.
 
 usage:
-  stingray-net run <script.lua>... [options] [-- script args]
-  stingray-net analyze <network log> [-o report.html]
-  stingray-net platform [--port N]
+${Object.values(COMMANDS).map((command) => `  ${command.usage}`).join('\n')}
+  stingray-net --version
 
-run options:
-  --frames N        stop after N frames (default: run until every script calls Application.quit)
-  --dt SECONDS      frame time passed to update(dt) (default 1/30)
-  --realtime        pace frames to the wall clock (default: as fast as the CPU allows)
-  --root DIR        resource root for require, dofile and .network_config (default: the script's folder)
-  --peers N         run one script N times, each in its own VM
-  --simulate C      run the peers on the in-process network simulator instead of UDP, with
-                    conditions C, e.g. loss=0.25,latency=200ms,jitter=100ms,dup=0.25,reorder=0.1
-                    ("perfect" for none); deterministic for a given --seed
-  --seed N          seed for the simulator and generated peer ids (default: random)
-  --broadcast ADDR  where LAN lobby discovery broadcasts go (default 255.255.255.255;
-                    127.255.255.255 keeps them on this machine)
-  --network-log F   write every peer's network log (bytes per frame, peer and category) to F;
-                    stingray-net analyze F -o report.html graphs it
-  --platform H:P    use the platform service at H:P (a stingray-net platform) for Steam, PSN and
-                    Xbox Live, so peers in several processes meet (default: one in this process)
-  -- ARGS           arguments for the scripts, read with Application.argv()
-
-platform options:
-  --port N          the TCP port on 127.0.0.1 to serve on (default ${DEFAULT_PLATFORM_PORT}; 0 picks a free one)
-
+stingray-net <command> --help lists a command's options.
 exit codes: 0 ok, 1 Lua error, 2 usage error, or the code given to Application.quit(code).
 `;
 
-/** `stingray-net analyze <log> [-o report.html]`: the bandwidth report of a network log. */
-async function analyze(args: readonly string[], stderr: (text: string) => void): Promise<number> {
-  const out = args.indexOf('-o') >= 0 ? args[args.indexOf('-o') + 1] : undefined;
-  const log = args.find((a, i) => !a.startsWith('-') && args[i - 1] !== '-o');
-  if (!log) throw new UsageError('analyze: which network log? (stingray-net analyze <log> -o report.html)');
+/** The version in the package.json above this file (scripts/ in a checkout, dist/scripts/ when installed). */
+function packageVersion(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dir === path.dirname(dir)) return 'unknown';
+  }
+}
+
+/** Refuses a file that is not a network log, saying what it is missing. */
+function checkNetworkLog(log: string): void {
   if (!existsSync(log)) throw new UsageError(`analyze: no such file: ${log}`);
-  const report = out ?? log.replace(/(\.[^./]*)?$/, '.html');
+  const fd = openSync(log, 'r');
+  const head = Buffer.alloc(256);
+  const length = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const firstLine = head.subarray(0, length).toString('utf8').split('\n')[0]!;
+  let header: unknown;
+  try {
+    header = JSON.parse(firstLine);
+  } catch {
+    header = undefined;
+  }
+  if ((header as { log?: unknown } | undefined)?.log !== 'stingray-network') {
+    throw new UsageError(`analyze: ${log} is not a network log: its first line is not {"log":"stingray-network",...} (stingray-net run <script> --network-log FILE writes one)`);
+  }
+}
+
+/** `stingray-net analyze <log> [-o report.html]`: the bandwidth report of a network log. */
+async function analyze(args: readonly string[], stderr: (text: string) => void, progressOnTty: boolean): Promise<number> {
+  const options = { out: undefined as string | undefined };
+  const { positionals } = parseCommand(ANALYZE_COMMAND, args, options);
+  if (positionals.length !== 1) throw new UsageError(`analyze: give one network log (usage: ${ANALYZE_COMMAND.usage})`);
+  const log = positionals[0]!;
+  checkNetworkLog(log);
+  const report = options.out ?? log.replace(/(\.[^./]*)?$/, '.html');
   const started = performance.now();
-  const model = await readNetworkLog(log, (fraction) => stderr(`\ranalyzing ${log}: ${Math.round(fraction * 100)}%`));
+  // A progress line rewritten with \r is for a terminal; in a CI log it would be one long line.
+  const progress = progressOnTty ? (fraction: number) => stderr(`\ranalyzing ${log}: ${Math.round(fraction * 100)}%`) : undefined;
+  const model = await readNetworkLog(log, progress);
   writeFileSync(report, renderReport(model, path.basename(log)));
-  stderr(`\n${model.lines.toLocaleString('en')} lines, ${model.series.length} graphs, ${model.tags.length} tags in ${((performance.now() - started) / 1000).toFixed(1)} s: ${report}\n`);
+  stderr(`${progress ? '\n' : ''}${model.lines.toLocaleString('en')} lines, ${model.series.length} graphs, ${model.tags.length} tags in ${((performance.now() - started) / 1000).toFixed(1)} s: ${report}\n`);
   return 0;
 }
 
 /** `stingray-net platform [--port N]`: serve the emulated platforms until interrupted. */
 async function platform(args: readonly string[], stdout: (text: string) => void): Promise<number> {
-  let port = DEFAULT_PLATFORM_PORT;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] !== '--port') throw new UsageError(`platform: unknown option ${args[i]} (stingray-net platform [--port N])`);
-    port = Number(args[++i]);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`platform: --port must be 0..65535, got '${args[i] ?? ''}'`);
-  }
+  const options = { port: DEFAULT_PLATFORM_PORT };
+  const { positionals } = parseCommand(PLATFORM_COMMAND, args, options);
+  if (positionals.length > 0) throw new UsageError(`platform: unexpected argument '${positionals[0]}' (usage: ${PLATFORM_COMMAND.usage})`);
+  const { port } = options;
   let server: PlatformServer;
   try {
     server = await PlatformServer.listen(new PlatformService(), port);
@@ -90,11 +126,15 @@ export async function main(args: readonly string[]): Promise<number> {
   const stdout = (text: string) => void process.stdout.write(text);
   const stderr = (text: string) => void process.stderr.write(text);
   try {
+    if (command !== undefined && command in COMMANDS && wantsHelp(rest)) {
+      stdout(commandHelp(COMMANDS[command as keyof typeof COMMANDS]));
+      return 0;
+    }
     switch (command) {
       case 'run':
         return await runScripts(parseRunOptions(rest), { stdout, stderr });
       case 'analyze':
-        return await analyze(rest, stderr);
+        return await analyze(rest, stderr, process.stderr.isTTY === true);
       case 'platform':
         return await platform(rest, stdout);
       case undefined:
@@ -103,8 +143,13 @@ export async function main(args: readonly string[]): Promise<number> {
       case '-h':
         stdout(HELP);
         return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command '${command}' (try: stingray-net help)`);
+      case '--version':
+        stdout(`${packageVersion()}\n`);
+        return 0;
+      default: {
+        const guess = didYouMean(command, Object.keys(COMMANDS));
+        throw new UsageError(`unknown command '${command}'${guess ? ` (did you mean ${guess}?)` : ''}; see stingray-net --help`);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
