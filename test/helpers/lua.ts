@@ -10,8 +10,8 @@ import { isolatedNetworkOptions, type ScriptNetworkOptions } from '../../src/bin
 import { createStingrayVm, type StingrayVm } from '../../src/bindings/stingray_vm.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** `node` arguments that run `stingray-net` from the sources (the package's bin is their compiled copy). */
-export const CLI_ARGS = ['--import=tsx', path.join(REPO_ROOT, 'scripts/cli.ts')];
+/** `node` arguments that run `stingray-net` from the sources (the package's bin is their compiled copy), from any folder. */
+export const CLI_ARGS = [`--import=${import.meta.resolve('tsx')}`, path.join(REPO_ROOT, 'scripts/cli.ts')];
 
 export interface TestVm {
   vm: StingrayVm;
