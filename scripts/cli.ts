@@ -1,103 +1,114 @@
+#!/usr/bin/env node
 /**
  * `stingray-net`: the command line of stingray-network.
  *
- *   stingray-net run <script.lua>... [options] [-- script args]   run game scripts headless
+ *   stingray-net run <script>... [options] [-- script args]       run game scripts headless
  *   stingray-net analyze <network log> [-o report.html] [--bucket MS]  the network log's traffic report
  *   stingray-net platform [--port N]                               the emulated Steam / PSN / Xbox Live service
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { analyzeNetworkLog } from '../src/analyzer/network_log_report.js';
 import { NetworkLogError } from '../src/analyzer/network_log_reader.js';
 import { PlatformServer } from '../src/core/platform/platform_server.js';
 import { PlatformService } from '../src/core/platform/platform_service.js';
-import { parseRunOptions, UsageError } from '../src/runner/run_options.js';
+import { commandHelp, didYouMean, parseCommand, UsageError, wantsHelp, type CommandDefinition } from '../src/runner/command_line.js';
+import { parseRunOptions, RUN_COMMAND } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
 
 /** The platform service's port when none is given. */
 const DEFAULT_PLATFORM_PORT = 47700;
 
-const HELP = `stingray-net: run Autodesk Stingray Lua game scripts headless, with real networking.
-
-usage:
-  stingray-net run <script.lua>... [options] [-- script args]
-  stingray-net analyze <network log> [-o report.html] [--bucket MS]
-  stingray-net platform [--port N]
-
-run options:
-  --frames N        stop after N frames (default: run until every script calls Application.quit)
-  --dt SECONDS      frame time passed to update(dt) (default 1/30)
-  --realtime        pace frames to the wall clock (default: as fast as the CPU allows)
-  --root DIR        resource root for require, dofile and .network_config (default: the script's folder)
-  --peers N         run one script N times, each in its own VM
-  --simulate C      run the peers on the in-process network simulator instead of UDP, with
-                    conditions C, e.g. loss=0.25,latency=200ms,jitter=100ms,dup=0.25,reorder=0.1
-                    ("perfect" for none); deterministic for a given --seed
-  --seed N          seed for the simulator and generated peer ids (default: random)
-  --broadcast ADDR  where LAN lobby discovery broadcasts go (default 255.255.255.255;
-                    127.255.255.255 keeps them on this machine)
-  --network-log F   write every peer's network log (bytes per frame, peer and category) to F;
-                    stingray-net analyze F -o report.html graphs it
-  --platform H:P    use the platform service at H:P (a stingray-net platform) for Steam, PSN and
-                    Xbox Live, so peers in several processes meet (default: one in this process)
-  -- ARGS           arguments for the scripts, read with Application.argv()
-
-analyze options:
-  -o FILE           where the report goes (default: the log's name with .html)
-  --bucket MS       the graphs' time bucket in milliseconds (default: 100, or wider so a long
-                    log has at most 1500 points per series)
-
-platform options:
-  --port N          the TCP port on 127.0.0.1 to serve on (default ${DEFAULT_PLATFORM_PORT}; 0 picks a free one)
-
-exit codes: 0 ok, 1 Lua error, 2 usage error, or the code given to Application.quit(code).
-`;
-
 /** Bucket widths `analyze --bucket` accepts, in ms. */
 const MAX_BUCKET_MS = 3_600_000;
 
-/** `stingray-net analyze <log> [-o report.html] [--bucket MS]`: the traffic report of a network log. */
-async function analyze(args: readonly string[], stderr: (text: string) => void): Promise<number> {
-  let log: string | undefined;
-  let out: string | undefined;
-  let bucketMs: number | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '-o') out = args[++i];
-    else if (arg === '--bucket') {
-      const text = args[++i] ?? '';
-      bucketMs = Number(text);
-      if (!Number.isInteger(bucketMs) || bucketMs < 1 || bucketMs > MAX_BUCKET_MS) throw new UsageError(`analyze: --bucket takes a whole number of milliseconds, 1..${MAX_BUCKET_MS}, got '${text}'`);
-    } else if (arg.startsWith('-') || log !== undefined) throw new UsageError(`analyze: unexpected argument '${arg}' (stingray-net analyze <log> [-o report.html] [--bucket MS])`);
-    else log = arg;
+const ANALYZE_COMMAND: CommandDefinition<{ out: string | undefined; bucketMs: number | undefined }> = {
+  name: 'analyze',
+  usage: 'stingray-net analyze <network log> [-o report.html] [--bucket MS]',
+  summary: 'The traffic report of a network log written by stingray-net run --network-log: one self-contained HTML page.',
+  options: {
+    out: { short: 'o', value: 'FILE', help: 'where the report goes (default: the log with .html)', apply: (o, v) => void (o.out = String(v)) },
+    bucket: {
+      value: 'MS',
+      help: "the graphs' time bucket in milliseconds (default: 100, or wider so a long log has at most 1500 points per series)",
+      apply(o, v) {
+        o.bucketMs = Number(v);
+        if (!Number.isInteger(o.bucketMs) || o.bucketMs < 1 || o.bucketMs > MAX_BUCKET_MS) throw new UsageError(`analyze: --bucket takes a whole number of milliseconds, 1..${MAX_BUCKET_MS}, got '${v}'`);
+      },
+    },
+  },
+};
+
+const PLATFORM_COMMAND: CommandDefinition<{ port: number }> = {
+  name: 'platform',
+  usage: 'stingray-net platform [--port N]',
+  summary: 'The emulated Steam / PSN / Xbox Live service, for runs in several processes (run ... --platform 127.0.0.1:N).',
+  options: {
+    port: {
+      value: 'N',
+      help: `the TCP port on 127.0.0.1 to serve on (default ${DEFAULT_PLATFORM_PORT}; 0 picks a free one)`,
+      apply(o, v) {
+        o.port = Number(v);
+        if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new UsageError(`platform: --port must be 0..65535, got '${v}'`);
+      },
+    },
+  },
+};
+
+const COMMANDS: Record<'run' | 'analyze' | 'platform', CommandDefinition<never>> = { run: RUN_COMMAND, analyze: ANALYZE_COMMAND, platform: PLATFORM_COMMAND };
+
+const HELP = `stingray-net: run Autodesk Stingray Lua game scripts headless, with real networking.
+
+usage:
+${Object.values(COMMANDS).map((command) => `  ${command.usage}`).join('\n')}
+  stingray-net --version
+
+stingray-net <command> --help lists a command's options.
+exit codes: 0 ok, 1 Lua error, 2 usage error, or the code given to Application.quit(code).
+`;
+
+/** The version in the package.json above this file (scripts/ in a checkout, dist/scripts/ when installed). */
+function packageVersion(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    if (dir === path.dirname(dir)) return 'unknown';
   }
-  if (!log) throw new UsageError('analyze: which network log? (stingray-net analyze <log> [-o report.html] [--bucket MS])');
-  if (out === undefined && args.includes('-o')) throw new UsageError('analyze: -o needs a file name');
+}
+
+/** `stingray-net analyze <log> [-o report.html] [--bucket MS]`: the traffic report of a network log. */
+async function analyze(args: readonly string[], stderr: (text: string) => void, progressOnTty: boolean): Promise<number> {
+  const options = { out: undefined as string | undefined, bucketMs: undefined as number | undefined };
+  const { positionals } = parseCommand(ANALYZE_COMMAND, args, options);
+  if (positionals.length !== 1) throw new UsageError(`analyze: give one network log (usage: ${ANALYZE_COMMAND.usage})`);
+  const log = positionals[0]!;
   if (!existsSync(log)) throw new UsageError(`analyze: no such file: ${log}`);
-  const report = out ?? log.replace(/(\.[^./]*)?$/, '.html');
+  const report = options.out ?? log.replace(/(\.[^./]*)?$/, '.html');
   const started = performance.now();
+  // A progress line rewritten with \r is for a terminal; in a CI log it would be one long line.
+  const progress = progressOnTty ? (fraction: number) => stderr(`\ranalyzing ${log}: ${Math.round(fraction * 100)}%`) : undefined;
   let analysis: Awaited<ReturnType<typeof analyzeNetworkLog>>;
   try {
-    analysis = await analyzeNetworkLog(log, bucketMs, (fraction) => stderr(`\ranalyzing ${log}: ${Math.round(fraction * 100)}%`));
+    analysis = await analyzeNetworkLog(log, options.bucketMs, progress);
   } catch (error) {
+    // Not a network log, or a line of it malformed: the reader says which and why.
     if (!(error instanceof NetworkLogError)) throw error;
     throw new UsageError(`analyze: ${error.message}`);
   }
   writeFileSync(report, analysis.html);
   const { model, lines } = analysis;
-  stderr(`\n${lines.toLocaleString('en')} lines, ${model.connections.size} connections, ${model.tags.length} tags, ${model.bucketMs} ms buckets in ${((performance.now() - started) / 1000).toFixed(1)} s: ${report}\n`);
+  stderr(`${progress ? '\n' : ''}${lines.toLocaleString('en')} lines, ${model.connections.size} connections, ${model.tags.length} tags, ${model.bucketMs} ms buckets in ${((performance.now() - started) / 1000).toFixed(1)} s: ${report}\n`);
   if (analysis.truncated) stderr(`${log}: the last line was cut short (the run stopped while writing it) and is left out\n`);
   return 0;
 }
 
 /** `stingray-net platform [--port N]`: serve the emulated platforms until interrupted. */
 async function platform(args: readonly string[], stdout: (text: string) => void): Promise<number> {
-  let port = DEFAULT_PLATFORM_PORT;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] !== '--port') throw new UsageError(`platform: unknown option ${args[i]} (stingray-net platform [--port N])`);
-    port = Number(args[++i]);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`platform: --port must be 0..65535, got '${args[i] ?? ''}'`);
-  }
+  const options = { port: DEFAULT_PLATFORM_PORT };
+  const { positionals } = parseCommand(PLATFORM_COMMAND, args, options);
+  if (positionals.length > 0) throw new UsageError(`platform: unexpected argument '${positionals[0]}' (usage: ${PLATFORM_COMMAND.usage})`);
+  const { port } = options;
   let server: PlatformServer;
   try {
     server = await PlatformServer.listen(new PlatformService(), port);
@@ -117,11 +128,15 @@ export async function main(args: readonly string[]): Promise<number> {
   const stdout = (text: string) => void process.stdout.write(text);
   const stderr = (text: string) => void process.stderr.write(text);
   try {
+    if (command !== undefined && command in COMMANDS && wantsHelp(rest)) {
+      stdout(commandHelp(COMMANDS[command as keyof typeof COMMANDS]));
+      return 0;
+    }
     switch (command) {
       case 'run':
         return await runScripts(parseRunOptions(rest), { stdout, stderr });
       case 'analyze':
-        return await analyze(rest, stderr);
+        return await analyze(rest, stderr, process.stderr.isTTY === true);
       case 'platform':
         return await platform(rest, stdout);
       case undefined:
@@ -130,8 +145,13 @@ export async function main(args: readonly string[]): Promise<number> {
       case '-h':
         stdout(HELP);
         return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command '${command}' (try: stingray-net help)`);
+      case '--version':
+        stdout(`${packageVersion()}\n`);
+        return 0;
+      default: {
+        const guess = didYouMean(command, Object.keys(COMMANDS));
+        throw new UsageError(`unknown command '${command}'${guess ? ` (did you mean ${guess}?)` : ''}; see stingray-net --help`);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -140,4 +160,9 @@ export async function main(args: readonly string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+// Run when this file is the program (the package's bin, or `node --import=tsx scripts/cli.ts`), not when imported.
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
 }

@@ -2,9 +2,8 @@ import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REPO_ROOT } from './helpers/lua.js';
+import { CLI_ARGS, REPO_ROOT } from './helpers/lua.js';
 
-const CLI = path.join(REPO_ROOT, 'scripts/stingray-net.js');
 const SCRIPT = path.join(REPO_ROOT, 'test/fixtures/chaos/chaos.lua');
 const KILLS = 20;
 
@@ -35,7 +34,7 @@ test(`host chaos: the lobby host of four processes is killed ${KILLS} times; eve
   const peers: Peer[] = [];
   const start = (create: boolean): Peer => {
     const args = ['run', SCRIPT, '--realtime', '--broadcast', '127.255.255.255', '--', '--lobby-port', port, '--seconds', '300', ...(create ? ['--create'] : [])];
-    const peer: Peer = { child: spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT }), out: '', alive: true };
+    const peer: Peer = { child: spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: REPO_ROOT }), out: '', alive: true };
     peer.child.stdout!.on('data', (chunk) => (peer.out += chunk));
     peer.child.on('exit', () => (peer.alive = false));
     peers.push(peer);

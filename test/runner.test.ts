@@ -67,9 +67,9 @@ test('usage errors are one clear line with exit code 2', async (t) => {
     t.is(result.code, 2);
     t.notRegex(result.stderr, /\n\s+at /); // no JS stack
   }
-  t.regex(cases[0]!.stderr, /^stingray-net: script not found: .*missing\.lua\n$/);
+  t.regex(cases[0]!.stderr, /^stingray-net: script not found: .*missing\.lua \(no file '.*missing\.lua'; a resource name is also looked up under --root DIR\)\n$/);
   t.regex(cases[1]!.stderr, /^stingray-net: --root: no such folder: .*nowhere\n$/);
-  t.regex(cases[2]!.stderr, /^stingray-net: unknown option --bogus\n/);
+  t.regex(cases[2]!.stderr, /^stingray-net: run: unknown option --bogus; see stingray-net run --help\n$/);
   // The CLI prints every UsageError as above; the other messages, checked without a process each:
   const usage = (...args: string[]) => t.throws(() => parseRunOptions([path.join(dir, 'ok.lua'), ...args]), { instanceOf: UsageError })?.message;
   t.is(usage('--frames', 'many'), "--frames must be a positive integer, got 'many'");

@@ -1,15 +1,19 @@
 /**
- * Command-line options of `stingray-net run`, parsed with errors that fit on one line.
+ * Command-line options of `stingray-net run`: one table entry per option, parsed with errors that
+ * fit on one line and name the option.
  */
 import { statSync } from 'node:fs';
+import path from 'node:path';
+import { ResourceResolver } from '../core/config/resource_resolver.js';
 import { parseEndpoint, type Endpoint } from '../core/transport/datagram_socket.js';
 import { parseLinkConditions, type LinkConditions } from '../core/transport/network_simulator.js';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { parseCommand, UsageError, type CommandDefinition } from './command_line.js';
+
+export { UsageError };
 
 export interface RunOptions {
+
   /** One entry per peer (a script named N times with --peers runs N times). */
   scripts: string[];
   /** Stop after this many frames; undefined runs until every script quits. */
@@ -34,16 +38,6 @@ export interface RunOptions {
   platform: Endpoint | undefined;
 }
 
-const USAGE = 'usage: stingray-net run <script.lua>... [--frames N] [--dt SECONDS] [--realtime] [--root DIR] [--peers N] [--simulate CONDITIONS] [--seed N] [--broadcast ADDR] [--network-log FILE] [--platform HOST:PORT] [-- script args]';
-
-function isFile(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
 function isDirectory(dir: string): boolean {
   try {
     return statSync(dir).isDirectory();
@@ -52,104 +46,114 @@ function isDirectory(dir: string): boolean {
   }
 }
 
-export function parseRunOptions(args: readonly string[]): RunOptions {
-  const scripts: string[] = [];
-  let frames: number | undefined;
-  let dt = 1 / 30;
-  let realtime = false;
-  let root: string | undefined;
-  let peers: number | undefined;
-  let scriptArgs: string[] = [];
-  let simulate: LinkConditions | undefined;
-  let seed: number | undefined;
-  let broadcast = '255.255.255.255';
-  let networkLog: string | undefined;
-  let platform: Endpoint | undefined;
+/** What the table's entries fill in before the scripts are resolved. */
+type RunSettings = Omit<RunOptions, 'scripts' | 'scriptArgs'> & { peers: number | undefined };
 
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') {
-      scriptArgs = args.slice(i + 1);
-      break;
-    }
-    if (!arg.startsWith('--')) {
-      scripts.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    const takeValue = (): string => {
-      if (eq >= 0) return arg.slice(eq + 1);
-      const value = args[++i];
-      if (value === undefined) throw new UsageError(`${flag} needs a value`);
-      return value;
-    };
-    const positiveInteger = (value: string): number => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${value}'`);
-      return n;
-    };
-    switch (flag) {
-      case '--frames':
-        frames = positiveInteger(takeValue());
-        break;
-      case '--peers':
-        peers = positiveInteger(takeValue());
-        break;
-      case '--dt': {
-        const value = takeValue();
-        dt = Number(value);
-        if (!Number.isFinite(dt) || dt <= 0) throw new UsageError(`--dt must be a positive number of seconds, got '${value}'`);
-        break;
-      }
-      case '--realtime':
-        if (eq >= 0) throw new UsageError('--realtime takes no value');
-        realtime = true;
-        break;
-      case '--root':
-        root = takeValue();
-        if (!isDirectory(root)) throw new UsageError(`--root: no such folder: ${root}`);
-        break;
-      case '--simulate': {
-        const value = takeValue();
+function positiveInteger(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+export const RUN_COMMAND: CommandDefinition<RunSettings> = {
+  name: 'run',
+  usage: 'stingray-net run <script>... [options] [-- script args]',
+  summary: `Run game scripts headless, one Lua VM per script. A script is a file or a resource name
+(scripts/boot finds scripts/boot.lua), looked up in the current folder, then under --root.
+Arguments after -- are given to every script through Application.argv().`,
+  options: {
+    frames: {
+      value: 'N',
+      help: 'stop after N frames (default: run until every script calls Application.quit)',
+      apply: (o, v) => void (o.frames = positiveInteger('frames', String(v))),
+    },
+    dt: {
+      value: 'SECONDS',
+      help: 'frame time passed to update(dt) (default 1/30)',
+      apply(o, v) {
+        o.dt = Number(v);
+        if (!Number.isFinite(o.dt) || o.dt <= 0) throw new UsageError(`--dt must be a positive number of seconds, got '${v}'`);
+      },
+    },
+    realtime: { help: 'pace frames to the wall clock (default: as fast as the CPU allows)', apply: (o) => void (o.realtime = true) },
+    root: {
+      value: 'DIR',
+      help: "resource root for require, dofile and .network_config (default: the script's folder)",
+      apply(o, v) {
+        o.root = String(v);
+        if (!isDirectory(o.root)) throw new UsageError(`--root: no such folder: ${o.root}`);
+      },
+    },
+    peers: { value: 'N', help: 'run one script N times, each in its own VM', apply: (o, v) => void (o.peers = positiveInteger('peers', String(v))) },
+    simulate: {
+      value: 'C',
+      help: `run the peers on the in-process network simulator instead of UDP, with
+conditions C, e.g. loss=0.25,latency=200ms,jitter=100ms,dup=0.25,reorder=0.1
+("perfect" for none); deterministic for a given --seed`,
+      apply(o, v) {
         try {
-          simulate = parseLinkConditions(value === 'perfect' ? '' : value);
+          o.simulate = parseLinkConditions(v === 'perfect' ? '' : String(v));
         } catch (error) {
           throw new UsageError(`--simulate: ${(error as Error).message}`);
         }
-        break;
-      }
-      case '--seed': {
-        const value = takeValue();
-        seed = Number(value);
-        if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got '${value}'`);
-        break;
-      }
-      case '--network-log':
-        networkLog = takeValue();
-        break;
-      case '--broadcast':
-        broadcast = takeValue();
-        if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(broadcast)) throw new UsageError(`--broadcast must be an IPv4 address, got '${broadcast}'`);
-        break;
-      case '--platform': {
-        const value = takeValue();
-        platform = parseEndpoint(value);
-        if (!platform) throw new UsageError(`--platform must be the HOST:PORT of a stingray-net platform, like 127.0.0.1:47700, got '${value}'`);
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option ${flag}\n${USAGE}`);
-    }
-  }
+      },
+    },
+    seed: {
+      value: 'N',
+      help: 'seed for the simulator and generated peer ids (default: random)',
+      apply(o, v) {
+        o.seed = Number(v);
+        if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got '${v}'`);
+      },
+    },
+    broadcast: {
+      value: 'ADDR',
+      help: `where LAN lobby discovery broadcasts go (default 255.255.255.255;
+127.255.255.255 keeps them on this machine)`,
+      apply(o, v) {
+        o.broadcast = String(v);
+        if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(o.broadcast)) throw new UsageError(`--broadcast must be an IPv4 address, got '${v}'`);
+      },
+    },
+    'network-log': {
+      value: 'F',
+      help: `write every peer's network log (bytes per frame, peer and category) to F;
+stingray-net analyze F -o report.html graphs it`,
+      apply: (o, v) => void (o.networkLog = String(v)),
+    },
+    platform: {
+      value: 'H:P',
+      help: `use the platform service at H:P (a stingray-net platform) for Steam, PSN and
+Xbox Live, so peers in several processes meet (default: one in this process)`,
+      apply(o, v) {
+        o.platform = parseEndpoint(String(v));
+        if (!o.platform) throw new UsageError(`--platform must be the HOST:PORT of a stingray-net platform, like 127.0.0.1:47700, got '${v}'`);
+      },
+    },
+  },
+};
 
-  if (scripts.length === 0) throw new UsageError(`no script given\n${USAGE}`);
-  for (const script of scripts) {
-    if (!isFile(script)) throw new UsageError(`script not found: ${script}`);
+/** The file of script `name`: a path, or a resource name that may omit `.lua`, under the current folder, then under `root`. */
+function resolveScript(name: string, root: string | undefined): string {
+  const tried: string[] = [];
+  for (const folder of root === undefined ? ['.'] : ['.', root]) {
+    const found = new ResourceResolver(folder).findScript(name, 'file');
+    if (found.file) return path.isAbsolute(name) ? found.file : path.relative('.', found.file);
+    tried.push(found.error ?? '');
   }
+  const hint = root === undefined ? '; a resource name is also looked up under --root DIR' : '';
+  throw new UsageError(`script not found: ${name} (${tried.join(', ')}${hint})`);
+}
+
+export function parseRunOptions(args: readonly string[]): RunOptions {
+  const settings: RunSettings = { frames: undefined, dt: 1 / 30, realtime: false, root: undefined, peers: undefined, simulate: undefined, seed: undefined, broadcast: '255.255.255.255', networkLog: undefined, platform: undefined };
+  const { positionals, rest } = parseCommand(RUN_COMMAND, args, settings);
+  const { peers, ...options } = settings;
+  if (positionals.length === 0) throw new UsageError(`no script given\nusage: ${RUN_COMMAND.usage} (stingray-net run --help lists the options)`);
+  const scripts = positionals.map((name) => resolveScript(name, options.root));
   if (peers !== undefined) {
     if (scripts.length !== 1) throw new UsageError('--peers N runs one script N times; give exactly one script');
     while (scripts.length < peers) scripts.push(scripts[0]!);
   }
-  return { scripts, frames, dt, realtime, root, scriptArgs, simulate, seed, broadcast, networkLog, platform };
+  return { ...options, scripts, scriptArgs: rest };
 }

@@ -10,11 +10,23 @@ import type { DatagramNetwork } from '../core/transport/datagram_socket.js';
 import { NetworkSimulator } from '../core/transport/network_simulator.js';
 import { Random } from '../core/base/random.js';
 import { UdpNetwork } from '../core/transport/udp_network.js';
-import { loadNetworkConfig } from '../core/config/network_config.js';
+import { loadNetworkConfig, NetworkConfigError, type NetworkConfig } from '../core/config/network_config.js';
+import { ResourceResolver } from '../core/config/resource_resolver.js';
 import { NetworkLog, NetworkLogFile } from '../core/transport/network_log.js';
 import { PlatformService } from '../core/platform/platform_service.js';
 import { UsageError, type RunOptions } from './run_options.js';
 import { ScriptPeer } from './script_peer.js';
+
+/** A script's `.network_config`; when there is none, the error says which root was searched and how to choose another. */
+function loadConfigUnder(root: string, name: string, rootGiven: boolean): NetworkConfig {
+  try {
+    return loadNetworkConfig(root, name);
+  } catch (error) {
+    if (!(error instanceof NetworkConfigError) || new ResourceResolver(root).findResource(name, '.network_config').file) throw error;
+    const where = rootGiven ? 'under --root' : "under the script's folder; pass --root DIR to look under the project's resource root";
+    throw new NetworkConfigError(`${error.message} (resources are looked up ${where})`);
+  }
+}
 
 export interface RunOutput {
   stdout(text: string): void;
@@ -66,7 +78,7 @@ export async function runScripts(options: RunOptions, output: RunOutput): Promis
         root,
         network: {
           environment: { network, clock, random: new Random((seed + index * 0x9e3779b9) >>> 0) },
-          loadConfig: (name) => loadNetworkConfig(root, name),
+          loadConfig: (name) => loadConfigUnder(root, name, options.root !== undefined),
           platform,
           ...(logFile ? { log: new NetworkLog(logFile, label) } : {}),
         },

@@ -1,13 +1,14 @@
 /**
- * Debian's Chromium, driven by playwright-core, for tests of pages we write (the analyzer's report).
- * Without /usr/bin/chromium the tests that need it are skipped with one line saying how to install
- * it, except under CI=true, where they run and fail: CI must not pass without them.
+ * A Chromium driven by playwright-core, for tests of pages we write (the analyzer's report).
+ * Without one the tests that need it are skipped with one line saying how to install it, except
+ * under CI=true, where they run and fail: CI must not pass without them.
  */
 import type { TestFn } from 'ava';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** CHROMIUM=/path first, then where Debian and Ubuntu put theirs. */
+export const CHROMIUM = [process.env['CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((file): file is string => file !== undefined && existsSync(file)) ?? '/usr/bin/chromium';
 
 const available = existsSync(CHROMIUM);
 let told = false;
@@ -20,7 +21,7 @@ export function browserTest(test: TestFn): TestFn {
   if (available || process.env.CI === 'true') return test;
   if (!told) {
     told = true;
-    console.log(`skipping browser tests: no ${CHROMIUM} (apt-get install chromium)`);
+    console.log('skipping browser tests: no Chromium found (apt-get install chromium, or set CHROMIUM=/path/to/chromium)');
   }
   return test.skip as unknown as TestFn;
 }

@@ -10,7 +10,8 @@ import { isolatedNetworkOptions, type ScriptNetworkOptions } from '../../src/bin
 import { createStingrayVm, type StingrayVm } from '../../src/bindings/stingray_vm.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(REPO_ROOT, 'scripts/stingray-net.js');
+/** `node` arguments that run `stingray-net` from the sources (the package's bin is their compiled copy), from any folder. */
+export const CLI_ARGS = [`--import=${import.meta.resolve('tsx')}`, path.join(REPO_ROOT, 'scripts/cli.ts')];
 
 export interface TestVm {
   vm: StingrayVm;
@@ -82,7 +83,7 @@ export interface CliProcess {
 
 /** Start `stingray-net <args>` as a real child process. */
 export function startCli(args: string[], options: { cwd?: string; timeoutMs?: number; onStdout?: (all: string) => void } = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT });
+  const child = spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: options.cwd ?? REPO_ROOT });
   let stdout = '';
   let stderr = '';
   let ended = false;
