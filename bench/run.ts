@@ -6,6 +6,7 @@ import { benchLuaBridge } from './lua_bridge.bench.js';
 import { benchGameSessionLua } from './game_session_lua.bench.js';
 import { benchNetworkConfig } from './network_config.bench.js';
 import { benchReplication } from './replication.bench.js';
+import { benchScaling } from './scaling.bench.js';
 import { benchTransport } from './transport.bench.js';
 
 console.log(`stingray-network bench — node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
@@ -13,5 +14,6 @@ await benchLuaBridge();
 benchNetworkConfig();
 await benchTransport();
 benchReplication();
+benchScaling();
 await benchGameSessionLua();
 await benchAnalyzer();
