@@ -8,7 +8,7 @@ import { DataPacketBuilder, largestRecordBody, MAX_DATA_HEADER_BYTES, RecordKind
 import type { PeerId } from '../base/peer_id.js';
 import type { RateLimiter } from './qos.js';
 import { ReliableReceiver } from './reliable_receiver.js';
-import { ReliableSendBufferOverflow, ReliableSender } from './reliable_sender.js';
+import { ReliableSendBufferOverflow, ReliableSender, type PendingMessage } from './reliable_sender.js';
 import { sequenceDistance, sequenceNext } from './sequence_number.js';
 import type { TransportSettings } from './transport_settings.js';
 
@@ -109,6 +109,8 @@ export class Connection {
   private readonly sender: ReliableSender;
   private readonly receiver: ReliableReceiver;
   private unreliable: UnreliableMessage[] = [];
+  /** A due reliable message the last packet of this transmit had no room for. */
+  private carried: PendingMessage | undefined;
 
   constructor(
     readonly peer: PeerId,
@@ -301,8 +303,11 @@ export class Connection {
     this.sealedInTransmit = 0;
     const packets: Uint8Array[] = [];
     const resendAfter = this.resendAfter();
+    // One pass over the due messages for the whole transmit, however many packets they fill.
+    const due = this.sender.due(now, resendAfter);
+    this.carried = undefined;
     while (this.rateLimiter.canSend()) {
-      const { builder, record, reliableLeft } = this.fillPacket(now, resendAfter);
+      const { builder, record, reliableLeft } = this.fillPacket(now, due);
       if (builder.records === 0) break;
       packets.push(this.seal(builder, record, now));
       if (!reliableLeft && this.unreliable.length === 0) break;
@@ -328,12 +333,16 @@ export class Connection {
   }
 
   /** One packet: due reliable messages first, so they are never starved behind unreliable ones, then unreliable. */
-  private fillPacket(now: number, resendAfter: number): { builder: DataPacketBuilder; record: SentPacket; reliableLeft: boolean } {
+  private fillPacket(now: number, due: Iterator<PendingMessage>): { builder: DataPacketBuilder; record: SentPacket; reliableLeft: boolean } {
     let builder = this.newBuilder(this.settings.mtu);
     const record: SentPacket = { sequence: builder.sequence, sentAt: now, reliableIds: [], deliveries: [], resolved: false };
-    for (const message of this.sender.due(now, resendAfter)) {
+    for (let message = this.carried ?? due.next().value; message; message = due.next().value) {
+      this.carried = undefined;
       if (!builder.fits(RecordKind.Reliable, message.id, message.body.length)) {
-        if (builder.records > 0) return { builder, record, reliableLeft: true };
+        if (builder.records > 0) {
+          this.carried = message; // it opens the next packet
+          return { builder, record, reliableLeft: true };
+        }
         // A fragment cut for a larger MTU than the current one travels alone, oversized.
         builder = this.newBuilder(MAX_DATA_HEADER_BYTES + recordOverhead(RecordKind.Reliable, message.body.length) + message.body.length);
       }
