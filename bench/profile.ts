@@ -1,7 +1,8 @@
 /**
- * `npm run profile`: where the replication scene of the bench spends its CPU, by function and by
- * source line. The sources are compiled with tsc first: under tsx a module is one line, so a
- * profile of it cannot name lines.
+ * `npm run profile`: where the replication scene of the bench spends its CPU, by function. The
+ * sources are compiled with tsc first: under tsx a module is one line, so a profile of it cannot
+ * name where a function is. (A table by source line was dropped: V8 gives an inlined function's
+ * ticks to lines of the function it was inlined into, so it blamed lines such as declarations.)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +17,6 @@ const SHOWN = 20;
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  positionTicks?: { line: number; ticks: number }[];
 }
 
 /** In the compiled copy: run the bench's scene for `FRAMES` frames under the profiler. */
@@ -24,8 +24,7 @@ async function runScene(): Promise<void> {
   const { Scene } = await import('./scene.js');
   const scene = new Scene(3, 1000);
   for (let frame = 0; frame < FRAMES; frame++) {
-    scene.move(0.3);
-    scene.frame();
+    scene.frame(scene.move(0.3));
   }
 }
 
@@ -47,22 +46,13 @@ function profile(): void {
   const where = (url: string) => (url.startsWith('file://') ? path.relative(out, fileURLToPath(url)) : url);
 
   const byFunction = new Map<string, number>();
-  const byLine = new Map<string, { ticks: number; file: string; line: number }>();
   for (const node of nodes) {
     const { functionName, url, lineNumber } = node.callFrame;
     const key = `${functionName || '(anonymous)'}  ${where(url)}:${lineNumber + 1}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + (hits.get(node.id) ?? 0));
-    if (!where(url).startsWith('src')) continue;
-    for (const { line, ticks } of node.positionTicks ?? []) {
-      const lineKey = `${where(url)}:${line}`;
-      const entry = byLine.get(lineKey) ?? { ticks: 0, file: fileURLToPath(url), line };
-      entry.ticks += ticks;
-      byLine.set(lineKey, entry);
-    }
   }
-  const top = <T>(map: Map<string, T>, ticks: (v: T) => number) => [...map].sort((a, b) => ticks(b[1]) - ticks(a[1])).slice(0, SHOWN);
-  printTable(`Replication scene (bench/scene.ts), ${FRAMES} frames: self time by function`, ['share', 'function  compiled file:line'], top(byFunction, (n) => n).map(([key, n]) => [share(n), key]));
-  printTable('Self time by line of src/ (lines of the compiled JavaScript)', ['share', 'where', 'line'], top(byLine, (e) => e.ticks).map(([key, e]) => [share(e.ticks), key, (fs.readFileSync(e.file, 'utf8').split('\n')[e.line - 1] ?? `(line ${e.line})`).trim().slice(0, 100)]));
+  const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, SHOWN);
+  printTable(`Replication scene (bench/scene.ts), ${FRAMES} frames: self time by function`, ['share', 'function  compiled file:line'], top.map(([key, n]) => [share(n), key]));
   fs.rmSync(out, { recursive: true, force: true });
 }
 

@@ -7,6 +7,7 @@ import { benchGameSessionLua } from './game_session_lua.bench.js';
 import { benchNetworkConfig } from './network_config.bench.js';
 import { benchReplication } from './replication.bench.js';
 import { benchStartup } from './startup.bench.js';
+import { benchScaling } from './scaling.bench.js';
 import { benchTransport } from './transport.bench.js';
 
 console.log(`stingray-network bench — node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
@@ -14,6 +15,7 @@ await benchLuaBridge();
 benchNetworkConfig();
 await benchTransport();
 benchReplication();
+benchScaling();
 await benchGameSessionLua();
 await benchAnalyzer();
 benchStartup();

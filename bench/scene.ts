@@ -101,15 +101,15 @@ export class Scene {
   }
 
   /**
-   * Move `share` of the objects anywhere in 3D (position and rotation), as a game frame would;
-   * returns what moved, with the values given (before quantization). Anywhere in a level 1200 m
-   * wide, 100 m deep and 25 m high, or with `wholeRange` anywhere in the declared ±655.35 m cube.
+   * Choose how `share` of the objects move anywhere in 3D (position and rotation), as a game frame
+   * would; `frame(moves)` applies them. Values are given before quantization. Anywhere in a level
+   * 1200 m wide, 100 m deep and 25 m high, or with `wholeRange` anywhere in the declared ±655.35 m cube.
    */
   move(share: number, wholeRange = false): Move[] {
     const moves: Move[] = [];
     const [width, depth, height] = wholeRange ? [1310.7, 1310.7, 1310.7] : [1200, 100, 25];
     const [x0, y0, z0] = wholeRange ? [-655.35, -655.35, -655.35] : [-600, 0, 0];
-    for (const [index, object] of this.objects.entries()) {
+    for (let index = 0; index < this.objects.length; index++) {
       if (this.random.next() >= share) continue;
       const position: Vector3Value = [x0 + this.random.next() * width, y0 + this.random.next() * depth, z0 + this.random.next() * height];
       // A uniformly random rotation (Shoemake's method).
@@ -117,20 +117,30 @@ export class Scene {
       const a = Math.sqrt(1 - u);
       const b = Math.sqrt(u);
       const rotation: QuaternionValue = [a * Math.sin(2 * Math.PI * v), a * Math.cos(2 * Math.PI * v), b * Math.sin(2 * Math.PI * w), b * Math.cos(2 * Math.PI * w)];
-      this.host.session.setField(object, 0, UNIT.fields[0]!.type.quantize(position));
-      this.host.session.setField(object, 1, UNIT.fields[1]!.type.quantize(rotation));
       moves.push({ index, position, rotation });
     }
     return moves;
   }
 
-  /** One frame for everyone; returns the host's times in ms: its whole update, and replication encoding alone. */
-  frame(): { hostMs: number; encodeMs: number } {
+  /**
+   * One frame for everyone, the host first setting the fields of `moves` (change tracking, as
+   * `set_game_object_field` does). Returns the host's times in ms: its whole frame (setting fields,
+   * receive, replicate, transmit) and the replication encoding alone (`GameSession.transmit`).
+   */
+  frame(moves: readonly Move[] = []): { hostMs: number; encodeMs: number } {
     this.clock.advance(FRAME);
     let hostMs = 0;
     let encodeMs = 0;
+    const [position, rotation] = [UNIT.fields[0]!.type, UNIT.fields[1]!.type];
     for (const [i, p] of this.peers.entries()) {
       const start = performance.now();
+      if (i === 0) {
+        for (const move of moves) {
+          const object = this.objects[move.index]!;
+          p.session.setField(object, 0, position.quantize(move.position));
+          p.session.setField(object, 1, rotation.quantize(move.rotation));
+        }
+      }
       p.client.update();
       p.events.length = 0;
       const encodeStart = performance.now();

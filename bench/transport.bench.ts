@@ -12,7 +12,8 @@ import { defaultTransportSettings } from '../src/core/transport/transport_settin
 import { UdpNetwork } from '../src/core/transport/udp_network.js';
 import { printTable } from './measure.js';
 
-function pair(network: DatagramNetwork, clock: Clock): [Host, Host] {
+/** Two hosts a1 and b22 on `network`, a1 connecting to b22, with 4 MB reliable buffers and no pacing between transmits. */
+export function pair(network: DatagramNetwork, clock: Clock): [Host, Host] {
   const make = (peerId: string): Host => {
     const settings = defaultTransportSettings();
     settings.minTransmitInterval = 0; // measure the transport, not the frame pacing

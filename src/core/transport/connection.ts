@@ -8,7 +8,7 @@ import { DataPacketBuilder, largestRecordBody, MAX_DATA_HEADER_BYTES, RecordKind
 import type { PeerId } from '../base/peer_id.js';
 import type { RateLimiter } from './qos.js';
 import { ReliableReceiver } from './reliable_receiver.js';
-import { ReliableSendBufferOverflow, ReliableSender } from './reliable_sender.js';
+import { ReliableSendBufferOverflow, ReliableSender, type PendingMessage } from './reliable_sender.js';
 import { sequenceDistance, sequenceNext } from './sequence_number.js';
 import type { TransportSettings } from './transport_settings.js';
 
@@ -115,14 +115,24 @@ export class Connection {
    * sequence before 0) makes our first acks name a packet the peer never sent rather than its packet 0.
    */
   private remoteSequence = 65535;
-  /** Bit i: remoteSequence - 1 - i was received. */
-  private receivedBits = 0;
+  /** Per slot (sequence % window): the latest sequence received there, or -1. */
   private readonly receivedHistory = new Int32Array(SENT_PACKET_WINDOW).fill(-1);
   private ackOwed = false;
+  /**
+   * Sequences received since the last transmit (at most a window's worth): each must be named by
+   * some packet's ack or ack bits in the next, or the other side declares it lost.
+   */
+  private readonly toAck: number[] = [];
+  /** The acks of the packets of the current transmit, newest first (see `ackWindows`). */
+  private ackWindows: number[] = [];
+  /** Packets sealed in the current transmit. */
+  private sealedInTransmit = 0;
 
   private readonly sender: ReliableSender;
   private readonly receiver: ReliableReceiver;
   private unreliable: UnreliableMessage[] = [];
+  /** A due reliable message the last packet of this transmit had no room for. */
+  private carried: PendingMessage | undefined;
 
   constructor(
     readonly peer: PeerId,
@@ -235,7 +245,8 @@ export class Connection {
     this.receivedHistory[slot] = packet.sequence;
     this.packetOrdinal = this.latestOrdinal + sequenceDistance(packet.sequence, this.remoteSequence);
     if (this.packetOrdinal > this.latestOrdinal) this.latestOrdinal = this.packetOrdinal;
-    this.recordReceived(packet.sequence);
+    if (sequenceDistance(packet.sequence, this.remoteSequence) > 0) this.remoteSequence = packet.sequence;
+    if (this.toAck.length < SENT_PACKET_WINDOW) this.toAck.push(packet.sequence);
     this.lastReceiveTime = now;
     this.ackOwed = true;
     this.stats.packetsReceived++;
@@ -255,17 +266,6 @@ export class Connection {
     for (const record of reliable) this.receiver.receive(record.id, record.body, record.more);
     for (const body of this.receiver.deliver()) delivered.push(body);
     return delivered;
-  }
-
-  private recordReceived(sequence: number): void {
-    const ahead = sequenceDistance(sequence, this.remoteSequence);
-    if (ahead > 0) {
-      // Shift the history: the old latest becomes bit ahead-1.
-      this.receivedBits = ahead > 32 ? 0 : ahead === 32 ? 0x80000000 : ((this.receivedBits << ahead) | (1 << (ahead - 1))) >>> 0;
-      this.remoteSequence = sequence;
-    } else if (ahead < 0 && -ahead <= 32) {
-      this.receivedBits = (this.receivedBits | (1 << (-ahead - 1))) >>> 0;
-    }
   }
 
   private processAcks(ack: number, ackBits: number, now: number): void {
@@ -331,10 +331,15 @@ export class Connection {
   transmit(now: number): Uint8Array[] {
     if (this.state !== 'connected' || !this.canTransmit(now)) return [];
     this.rateLimiter.refill(now);
+    this.ackWindows = this.coveringAcks();
+    this.sealedInTransmit = 0;
     const packets: Uint8Array[] = [];
     const resendAfter = this.resendAfter();
+    // One pass over the due messages for the whole transmit, however many packets they fill.
+    const due = this.sender.due(now, resendAfter);
+    this.carried = undefined;
     while (this.rateLimiter.canSend()) {
-      const { builder, record, reliableLeft } = this.fillPacket(now, resendAfter);
+      const { builder, record, reliableLeft } = this.fillPacket(now, due);
       if (builder.records === 0) break;
       packets.push(this.seal(builder, record, now));
       if (!reliableLeft && this.unreliable.length === 0) break;
@@ -342,10 +347,13 @@ export class Connection {
     // Acknowledgements and keep-alives go out even when the budget is spent: they are a few bytes.
     // A peer that did not answer our last packet is asked again more slowly.
     const keepAlive = this.lastReceiveTime < this.lastSendTime ? this.settings.keepAliveResendTime : this.settings.keepAliveTime;
-    if (packets.length === 0 && (this.ackOwed || now - this.lastSendTime >= keepAlive)) {
+    const quiet = packets.length === 0 && !this.ackOwed && now - this.lastSendTime < keepAlive;
+    // One packet per ack needed: when more packets arrived than the packets above can ack, ack-only packets name the rest.
+    for (let i = packets.length; !quiet && i < this.ackWindows.length; i++) {
       const builder = this.newBuilder(this.settings.mtu);
       packets.push(this.seal(builder, { sequence: builder.sequence, sentAt: now, reliableIds: [], deliveries: [], resolved: false }, now));
     }
+    this.toAck.length = 0;
     // Unreliable messages the budget had no room for this frame are dropped, not delayed.
     for (const message of this.unreliable) {
       this.stats.unreliableDropped++;
@@ -357,12 +365,16 @@ export class Connection {
   }
 
   /** One packet: due reliable messages first, so they are never starved behind unreliable ones, then unreliable. */
-  private fillPacket(now: number, resendAfter: number): { builder: DataPacketBuilder; record: SentPacket; reliableLeft: boolean } {
+  private fillPacket(now: number, due: Iterator<PendingMessage>): { builder: DataPacketBuilder; record: SentPacket; reliableLeft: boolean } {
     let builder = this.newBuilder(this.settings.mtu);
     const record: SentPacket = { sequence: builder.sequence, sentAt: now, reliableIds: [], deliveries: [], resolved: false };
-    for (const message of this.sender.due(now, resendAfter)) {
+    for (let message = this.carried ?? due.next().value; message; message = due.next().value) {
+      this.carried = undefined;
       if (!builder.fits(RecordKind.Reliable, message.id, message.body.length)) {
-        if (builder.records > 0) return { builder, record, reliableLeft: true };
+        if (builder.records > 0) {
+          this.carried = message; // it opens the next packet
+          return { builder, record, reliableLeft: true };
+        }
         // A fragment cut for a larger MTU than the current one travels alone, oversized.
         builder = this.newBuilder(MAX_DATA_HEADER_BYTES + recordOverhead(RecordKind.Reliable, message.body.length) + message.body.length);
       }
@@ -382,8 +394,39 @@ export class Connection {
     return { builder, record, reliableLeft: false };
   }
 
+  /**
+   * The acks that cover every packet received since the last transmit: the newest sequence first
+   * (so every packet names it unless it carries an older one), then the newest sequence each
+   * previous ack and its 32 ack bits leave out, and so on. The first packets of a transmit carry
+   * them in this order; ack-only packets carry those left when the transmit has too few packets.
+   */
+  private coveringAcks(): number[] {
+    const acks = [this.remoteSequence];
+    const newest = this.remoteSequence;
+    this.toAck.sort((a, b) => sequenceDistance(b, newest) - sequenceDistance(a, newest));
+    let covering = newest;
+    for (const sequence of this.toAck) {
+      if (sequenceDistance(covering, sequence) <= 32) continue;
+      covering = sequence;
+      acks.push(sequence);
+    }
+    return acks;
+  }
+
+  /** Bit i set: sequence ack - 1 - i was received. */
+  private ackBitsFor(ack: number): number {
+    let bits = 0;
+    for (let i = 0; i < 32; i++) {
+      const sequence = (ack - 1 - i + 65536) % 65536;
+      if (this.receivedHistory[sequence % SENT_PACKET_WINDOW] === sequence) bits |= 1 << i;
+    }
+    return bits >>> 0;
+  }
+
   private newBuilder(capacity: number): DataPacketBuilder {
-    return new DataPacketBuilder(capacity, this.epoch, this.sequence, this.remoteSequence, this.receivedBits);
+    const k = this.sealedInTransmit;
+    const ack = k < this.ackWindows.length ? this.ackWindows[k]! : this.ackWindows[0] ?? this.remoteSequence;
+    return new DataPacketBuilder(capacity, this.epoch, this.sequence, ack, this.ackBitsFor(ack));
   }
 
   private seal(builder: DataPacketBuilder, record: SentPacket, now: number): Uint8Array {
@@ -396,6 +439,7 @@ export class Connection {
     this.sequence = sequenceNext(this.sequence);
     this.lastSendTime = now;
     this.ackOwed = false;
+    this.sealedInTransmit++;
     this.stats.packetsSent++;
     this.stats.bytesSent += bytes.length;
     this.rateLimiter.spend(bytes.length);

@@ -107,7 +107,7 @@ export interface DataPacket {
   /** Which connection between these two addresses the packet belongs to (from the handshake salt). */
   epoch: number;
   sequence: number;
-  /** Most recent sequence received from the other side. */
+  /** A sequence received from the other side: the newest, unless other packets of the transmit name it (see Connection). */
   ack: number;
   /** Bit i set: sequence ack-1-i was received too. */
   ackBits: number;

@@ -19,8 +19,12 @@ export interface PendingMessage {
   tag: string;
 }
 
-/** Messages in flight (sent, not yet acknowledged) span at most this many ids. */
-export const RELIABLE_WINDOW = 1024;
+/**
+ * Messages in flight (sent, not yet acknowledged) span at most this many ids: the most 16-bit ids
+ * can tell apart, since the receiver may be anywhere from the oldest in flight to past the newest.
+ * The reliable send buffer (`reliable_send_buffer_left`), not this, is what limits a game.
+ */
+export const RELIABLE_WINDOW = 32767;
 
 export class ReliableSendBufferOverflow extends Error {
   override name = 'ReliableSendBufferOverflow';
