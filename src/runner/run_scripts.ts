@@ -37,8 +37,11 @@ function lineWriter(write: (text: string) => void, prefix: string): (text: strin
   };
 }
 
-/** Run the scripts; resolves to the process exit code. */
-export async function runScripts(options: RunOptions, output: RunOutput): Promise<number> {
+/**
+ * Run the scripts; resolves to the process exit code. Aborting `stop` ends the run after the
+ * current frame as if the frame limit were reached: every script's shutdown() runs, exit code 0.
+ */
+export async function runScripts(options: RunOptions, output: RunOutput, stop?: AbortSignal): Promise<number> {
   const frameClock = new ManualClock();
   const wallClock = new WallClock();
   const clock: Clock = options.realtime ? wallClock : frameClock;
@@ -96,7 +99,7 @@ export async function runScripts(options: RunOptions, output: RunOutput): Promis
     }
     let aborted = reportFailures();
     let frame = 0;
-    while (!aborted && peers.some((p) => p.state === 'running')) {
+    while (!aborted && !stop?.aborted && peers.some((p) => p.state === 'running')) {
       if (options.frames !== undefined && frame >= options.frames) break;
       frameClock.advance(options.dt);
       for (const peer of peers) {
@@ -108,7 +111,8 @@ export async function runScripts(options: RunOptions, output: RunOutput): Promis
       // Let sockets deliver what arrived during the frame.
       if (options.realtime) {
         const due = frame * options.dt - wallClock.now();
-        if (due > 0) await sleep(due * 1000);
+        // A stop request wakes the wait: the frame is done, shutdown() need not wait for the next.
+        if (due > 0) await sleep(due * 1000, undefined, { signal: stop }).catch(() => undefined);
         else await yieldToEventLoop();
       } else {
         await yieldToEventLoop();
