@@ -13,6 +13,7 @@ import { PlatformService } from '../src/core/platform/platform_service.js';
 import { parseRunOptions, UsageError } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
 import { GracefulStop } from '../src/runner/graceful_stop.js';
+import { SERVER_HELP } from '../src/runner/server_options.js';
 
 /** The platform service's port when none is given. */
 const DEFAULT_PLATFORM_PORT = 47700;
@@ -40,7 +41,7 @@ run options:
                     stingray-net analyze F -o report.html graphs it
   --platform H:P    use the platform service at H:P (a stingray-net platform) for Steam, PSN and
                     Xbox Live, so peers in several processes meet (default: one in this process)
-  -- ARGS           arguments for the scripts, read with Application.argv()
+${SERVER_HELP}  -- ARGS           arguments for the scripts, read with Application.argv()
 
 platform options:
   --port N          the TCP port on 127.0.0.1 to serve on (default ${DEFAULT_PLATFORM_PORT}; 0 picks a free one)

@@ -4,6 +4,8 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from './helpers/lua.js';
+import { parseRunOptions } from '../src/runner/run_options.js';
+import { runScripts } from '../src/runner/run_scripts.js';
 
 const CLI = path.join(REPO_ROOT, 'scripts/stingray-net.js');
 const SCRIPT = path.join(REPO_ROOT, 'test/fixtures/servers/lobby_server.lua');
@@ -61,4 +63,47 @@ test('SIGTERM stops a realtime host gracefully: shutdown() runs, exit code 0, th
   t.true(seen - signalled < 1000, `the disconnect reached the player within a second, not at a timeout (${Math.round(seen - signalled)} ms)`);
   await once(player.child, 'exit');
   t.is(player.child.exitCode, 0);
+});
+
+/** The lan_lobby example on two simulated peers with `flags`, through the real runner in this process. */
+async function runLanLobby(flags: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const options = parseRunOptions([path.join(REPO_ROOT, 'lua/examples/lan_lobby.lua'), '--peers', '2', '--simulate', 'perfect', '--seed', '1', ...flags]);
+  const code = await runScripts(options, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+  return { code, stdout, stderr };
+}
+
+test('--log-format json writes one object per line: time, peer, level, source, message; --status-interval adds status lines', async (t) => {
+  const { code, stdout, stderr } = await runLanLobby(['--log-format', 'json', '--status-interval', '0.000001']);
+  t.is(code, 0, stderr);
+  const records = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  for (const record of records) {
+    t.deepEqual(Object.keys(record), ['time', 'peer', 'level', 'source', 'message']);
+    t.false(Number.isNaN(Date.parse(record['time'] as string)));
+  }
+  t.true(records.some((r) => r['peer'] === '0:lan_lobby' && r['source'] === 'script' && String(r['message']).startsWith('host: lobby ')), stdout);
+  t.true(records.some((r) => r['peer'] === '1:lan_lobby' && r['source'] === 'script' && String(r['message']).startsWith('client: found lobby ')), stdout);
+  const statuses = records.filter((r) => r['source'] === 'runner' && String(r['message']).startsWith('status: '));
+  t.true(statuses.some((r) => /, 2 peers connected, in [\d.]+ kbit\/s \([1-9]\d* packets\)/.test(String(r['message']))), JSON.stringify(statuses.slice(0, 3)));
+});
+
+test('--log-format text starts each line with the time, level and peer; --log-level warn keeps only warnings and errors', async (t) => {
+  const text = await runLanLobby(['--log-format', 'text']);
+  t.is(text.code, 0, text.stderr);
+  const lines = text.stdout.trimEnd().split('\n');
+  t.true(lines.length > 3);
+  for (const line of lines) t.regex(line, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info  \[[01]:lan_lobby\] /);
+
+  const quiet = await runLanLobby(['--log-format', 'text', '--log-level', 'warn', '--status-interval', '0.000001']);
+  t.is(quiet.code, 0, quiet.stderr);
+  t.is(quiet.stdout, '');
+});
+
+test('bad server options are refused naming the option', (t) => {
+  const script = path.join(REPO_ROOT, 'lua/examples/lan_lobby.lua');
+  t.throws(() => parseRunOptions([script, '--log-format', 'xml']), { message: "--log-format must be one of plain, text, json, got 'xml'" });
+  t.throws(() => parseRunOptions([script, '--log-level', 'loud']), { message: "--log-level must be one of error, warn, info, debug, got 'loud'" });
+  t.throws(() => parseRunOptions([script, '--status-interval', '0']), { message: "--status-interval must be a positive number of seconds, got '0'" });
+  t.throws(() => parseRunOptions([script, '--metrics', '70000']), { message: "--metrics must be a TCP port 0..65535, got '70000'" });
 });

@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import { parseEndpoint, type Endpoint } from '../core/transport/datagram_socket.js';
 import { parseLinkConditions, type LinkConditions } from '../core/transport/network_simulator.js';
+import { defaultServerOptions, parseServerOption, SERVER_USAGE, type ServerOptions } from './server_options.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -32,9 +33,11 @@ export interface RunOptions {
   networkLog: string | undefined;
   /** A `stingray-net platform` to use for Steam, PSN and Xbox Live (default: one embedded in this run). */
   platform: Endpoint | undefined;
+  /** Logs, status line and metrics for dedicated servers (defaults when absent). */
+  server?: ServerOptions;
 }
 
-const USAGE = 'usage: stingray-net run <script.lua>... [--frames N] [--dt SECONDS] [--realtime] [--root DIR] [--peers N] [--simulate CONDITIONS] [--seed N] [--broadcast ADDR] [--network-log FILE] [--platform HOST:PORT] [-- script args]';
+const USAGE = `usage: stingray-net run <script.lua>... [--frames N] [--dt SECONDS] [--realtime] [--root DIR] [--peers N] [--simulate CONDITIONS] [--seed N] [--broadcast ADDR] [--network-log FILE] [--platform HOST:PORT] ${SERVER_USAGE} [-- script args]`;
 
 function isFile(file: string): boolean {
   try {
@@ -65,6 +68,7 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
   let broadcast = '255.255.255.255';
   let networkLog: string | undefined;
   let platform: Endpoint | undefined;
+  const server = defaultServerOptions();
 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -139,6 +143,7 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
         break;
       }
       default:
+        if (parseServerOption(server, flag, takeValue, (message) => new UsageError(message))) break;
         throw new UsageError(`unknown option ${flag}\n${USAGE}`);
     }
   }
@@ -151,5 +156,5 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
     if (scripts.length !== 1) throw new UsageError('--peers N runs one script N times; give exactly one script');
     while (scripts.length < peers) scripts.push(scripts[0]!);
   }
-  return { scripts, frames, dt, realtime, root, scriptArgs, simulate, seed, broadcast, networkLog, platform };
+  return { scripts, frames, dt, realtime, root, scriptArgs, simulate, seed, broadcast, networkLog, platform, server };
 }

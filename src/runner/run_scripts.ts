@@ -15,6 +15,10 @@ import { NetworkLog, NetworkLogFile } from '../core/transport/network_log.js';
 import { PlatformService } from '../core/platform/platform_service.js';
 import { UsageError, type RunOptions } from './run_options.js';
 import { ScriptPeer } from './script_peer.js';
+import { RunLog, type LogLevel } from './run_log.js';
+import { RunTraffic } from './run_traffic.js';
+import { defaultServerOptions } from './server_options.js';
+import { StatusLine } from './status_line.js';
 
 export interface RunOutput {
   stdout(text: string): void;
@@ -57,6 +61,22 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
   const network: DatagramNetwork = options.simulate ? new NetworkSimulator(clock, seed, options.simulate) : new UdpNetwork('0.0.0.0', options.broadcast);
   // The peers of a run share one Steam / PSN / Xbox Live; --platform shares one between processes.
   const platform = options.platform ?? new PlatformService();
+  const server = options.server ?? defaultServerOptions();
+  const log = new RunLog(output.stdout, server.logFormat, server.logLevel);
+  const plain = server.logFormat === 'plain';
+  const flushLogs: (() => void)[] = [];
+  const writerFor = (label: string): ((text: string) => void) => {
+    if (plain) return log.enabled('info') ? lineWriter(output.stdout, several ? `[${label}] ` : '') : () => undefined;
+    const writer = log.peerWriter(label);
+    flushLogs.push(writer.flush);
+    return writer.write;
+  };
+  /** The runner's own notices: log records, or timestamped lines on stderr in the plain format. */
+  const notice = (level: LogLevel, peer: string | undefined, message: string): void => {
+    if (!plain) log.write(level, 'runner', peer, message);
+    else if (log.enabled(level)) output.stderr(`${new Date().toISOString()} ${peer !== undefined && several ? `[${peer}] ` : ''}${message}\n`);
+  };
+  const traffic = new RunTraffic();
 
   const peers: ScriptPeer[] = [];
   for (const [index, script] of options.scripts.entries()) {
@@ -75,7 +95,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
         },
         argv: [...options.scriptArgs, '--peer-index', String(index)],
         clock,
-        writeStdout: lineWriter(output.stdout, several ? `[${label}] ` : ''),
+        writeStdout: writerFor(label),
       }),
     );
   }
@@ -84,7 +104,8 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
     let failed = false;
     for (const peer of peers) {
       if (peer.state === 'failed' && peer.failure !== undefined) {
-        output.stderr(`${several ? `[${peer.label}] ` : ''}Lua error: ${peer.failure}\n`);
+        if (plain) output.stderr(`${several ? `[${peer.label}] ` : ''}Lua error: ${peer.failure}\n`);
+        else log.write('error', 'runner', peer.label, `Lua error: ${peer.failure}`);
         peer.failure = undefined;
         failed = true;
       }
@@ -98,6 +119,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
       if (peer.state === 'failed') break;
     }
     let aborted = reportFailures();
+    const status = server.statusInterval === undefined ? undefined : new StatusLine(server.statusInterval, () => wallClock.now(), traffic.totals);
     let frame = 0;
     while (!aborted && !stop?.aborted && peers.some((p) => p.state === 'running')) {
       if (options.frames !== undefined && frame >= options.frames) break;
@@ -108,6 +130,11 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
       }
       aborted = reportFailures();
       frame++;
+      if (status) {
+        traffic.sample(peers);
+        const line = status.frame(traffic.connections, traffic.totals);
+        if (line !== undefined) notice('info', undefined, line);
+      }
       // Let sockets deliver what arrived during the frame.
       if (options.realtime) {
         const due = frame * options.dt - wallClock.now();
@@ -121,6 +148,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
   } finally {
     for (const peer of peers) peer.shutdown();
     reportFailures();
+    for (const flush of flushLogs) flush();
   }
 
   const failed = peers.find((p) => p.state === 'failed');
