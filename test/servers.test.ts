@@ -105,5 +105,53 @@ test('bad server options are refused naming the option', (t) => {
   t.throws(() => parseRunOptions([script, '--log-format', 'xml']), { message: "--log-format must be one of plain, text, json, got 'xml'" });
   t.throws(() => parseRunOptions([script, '--log-level', 'loud']), { message: "--log-level must be one of error, warn, info, debug, got 'loud'" });
   t.throws(() => parseRunOptions([script, '--status-interval', '0']), { message: "--status-interval must be a positive number of seconds, got '0'" });
-  t.throws(() => parseRunOptions([script, '--metrics', '70000']), { message: "--metrics must be a TCP port 0..65535, got '70000'" });
+  t.throws(() => parseRunOptions([script, '--metrics', '70000']), { message: "--metrics must be a TCP port 0..65535, optionally after an IPv4 address (127.0.0.1:9100), got '70000'" });
+});
+
+/** The value of the sample `name{labels}` in Prometheus text, or undefined. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+test('--metrics serves Prometheus text whose values move during a session, and /healthz', async (t) => {
+  const port = lobbyPort();
+  const host = startPeer('host', port, ['--metrics', '127.0.0.1:0']);
+  const player = startPeer('player', port);
+  t.teardown(() => {
+    for (const peer of [host, player]) if (peer.child.exitCode === null) peer.child.kill('SIGKILL');
+  });
+  t.true(await until(() => /metrics at http:\/\/127\.0\.0\.1:\d+\/metrics/.test(host.err), 30), host.err);
+  const base = `http://127.0.0.1:${/127\.0\.0\.1:(\d+)\/metrics/.exec(host.err)![1]}`;
+  t.true(await until(() => player.out.includes('connected\n'), 30), `${player.out}${player.err}`);
+
+  const scrape = async (): Promise<string> => {
+    const response = await fetch(`${base}/metrics`);
+    t.is(response.status, 200);
+    t.regex(response.headers.get('content-type') ?? '', /^text\/plain/);
+    return response.text();
+  };
+  const first = await scrape();
+  const rpcs = 'stingray_rpcs_total{direction="received",message="ping_server"}';
+  // The player sends an RPC every frame: wait (bounded) for later frames to be counted.
+  let second = first;
+  for (let i = 0; i < 100 && (sample(second, rpcs) ?? 0) <= (sample(first, rpcs) ?? 0); i++) {
+    await sleep(50);
+    second = await scrape();
+  }
+  t.is(sample(second, 'stingray_peers'), 1, second);
+  t.true(sample(second, rpcs)! > (sample(first, rpcs) ?? 0), `${rpcs} moves`);
+  t.true(sample(second, 'stingray_bytes_received_total')! > sample(first, 'stingray_bytes_received_total')!, 'bytes received move');
+  t.true(sample(second, 'stingray_packets_sent_total')! > sample(first, 'stingray_packets_sent_total')!, 'packets sent move');
+  t.true(sample(second, 'stingray_frame_seconds_count')! > sample(first, 'stingray_frame_seconds_count')!, 'frames are timed');
+  t.regex(second, /\nstingray_connection_rtt_seconds\{script="0:lobby_server",remote="[0-9a-f]+"\} [\d.e-]+\n/);
+  t.is(sample(second, 'stingray_lua_errors_total'), 0);
+
+  const health = await fetch(`${base}/healthz`);
+  t.is(health.status, 200);
+  t.is(await health.text(), 'ok\n');
+
+  host.child.kill('SIGTERM');
+  await once(host.child, 'exit');
+  t.is(host.child.exitCode, 0, host.err);
 });

@@ -19,6 +19,7 @@ import { RunLog, type LogLevel } from './run_log.js';
 import { RunTraffic } from './run_traffic.js';
 import { defaultServerOptions } from './server_options.js';
 import { StatusLine } from './status_line.js';
+import { RunMetrics } from './metrics.js';
 
 export interface RunOutput {
   stdout(text: string): void;
@@ -100,10 +101,22 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
     );
   }
 
+  let metrics: RunMetrics | undefined;
+  if (server.metricsPort !== undefined) {
+    try {
+      metrics = await RunMetrics.serve(server.metricsHost, server.metricsPort, peers, traffic, () => wallClock.now());
+    } catch (error) {
+      for (const peer of peers) peer.shutdown();
+      throw new UsageError(`--metrics: cannot listen on ${server.metricsHost}:${server.metricsPort}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    notice('info', undefined, `metrics at http://${server.metricsHost}:${metrics.port}/metrics, liveness at /healthz`);
+  }
+
   const reportFailures = (): boolean => {
     let failed = false;
     for (const peer of peers) {
       if (peer.state === 'failed' && peer.failure !== undefined) {
+        metrics?.luaError();
         if (plain) output.stderr(`${several ? `[${peer.label}] ` : ''}Lua error: ${peer.failure}\n`);
         else log.write('error', 'runner', peer.label, `Lua error: ${peer.failure}`);
         peer.failure = undefined;
@@ -124,14 +137,16 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
     while (!aborted && !stop?.aborted && peers.some((p) => p.state === 'running')) {
       if (options.frames !== undefined && frame >= options.frames) break;
       frameClock.advance(options.dt);
+      const frameStarted = performance.now();
       for (const peer of peers) {
         peer.update(options.dt);
         if (peer.state !== 'running') peer.shutdown();
       }
       aborted = reportFailures();
       frame++;
+      if (status || metrics) traffic.sample(peers);
+      metrics?.frame((performance.now() - frameStarted) / 1000);
       if (status) {
-        traffic.sample(peers);
         const line = status.frame(traffic.connections, traffic.totals);
         if (line !== undefined) notice('info', undefined, line);
       }
@@ -149,6 +164,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
     for (const peer of peers) peer.shutdown();
     reportFailures();
     for (const flush of flushLogs) flush();
+    await metrics?.close();
   }
 
   const failed = peers.find((p) => p.state === 'failed');

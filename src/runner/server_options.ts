@@ -11,23 +11,25 @@ export interface ServerOptions {
   logLevel: LogLevel;
   /** `--status-interval SECONDS`: a status line that often; undefined (the default) for none. */
   statusInterval: number | undefined;
-  /** `--metrics PORT`: serve Prometheus metrics and /healthz on this TCP port (0 picks one). */
+  /** `--metrics [HOST:]PORT`: serve Prometheus metrics and /healthz on this TCP port (0 picks one). */
   metricsPort: number | undefined;
+  /** The interface the metrics listen on (default 0.0.0.0, so a scraper on another machine reaches them). */
+  metricsHost: string;
 }
 
-export const SERVER_USAGE = '[--log-format plain|text|json] [--log-level error|warn|info|debug] [--status-interval SECONDS] [--metrics PORT]';
+export const SERVER_USAGE = '[--log-format plain|text|json] [--log-level error|warn|info|debug] [--status-interval SECONDS] [--metrics [HOST:]PORT]';
 
 export const SERVER_HELP = `  --log-format F     plain (default: what scripts print, unchanged), text (each line starts with an
                     ISO time, level, peer and source) or json (one object per line: time, peer,
                     level, source, message)
   --log-level L     error, warn, info (default) or debug: the least severe records written
   --status-interval S  every S seconds, a status line: frame rate, connected peers, traffic
-  --metrics PORT    serve Prometheus metrics at http://HOST:PORT/metrics and /healthz (0: any free port,
-                    printed at start)
+  --metrics [H:]P   serve Prometheus metrics at http://H:P/metrics and liveness at /healthz
+                    (H defaults to 0.0.0.0; P 0 picks a free port, printed at start)
 `;
 
 export function defaultServerOptions(): ServerOptions {
-  return { logFormat: 'plain', logLevel: 'info', statusInterval: undefined, metricsPort: undefined };
+  return { logFormat: 'plain', logLevel: 'info', statusInterval: undefined, metricsPort: undefined, metricsHost: '0.0.0.0' };
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[], fail: (message: string) => Error): T {
@@ -56,8 +58,13 @@ export function parseServerOption(options: ServerOptions, flag: string, value: (
     }
     case '--metrics': {
       const text = value();
-      const port = Number(text);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw fail(`--metrics must be a TCP port 0..65535, got '${text}'`);
+      const colon = text.lastIndexOf(':');
+      const host = colon >= 0 ? text.slice(0, colon) : '0.0.0.0';
+      const port = Number(text.slice(colon + 1));
+      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || !Number.isInteger(port) || port < 0 || port > 65535) {
+        throw fail(`--metrics must be a TCP port 0..65535, optionally after an IPv4 address (127.0.0.1:9100), got '${text}'`);
+      }
+      options.metricsHost = host;
       options.metricsPort = port;
       return true;
     }
