@@ -38,7 +38,7 @@ export async function until(condition: () => boolean, seconds: number): Promise<
 
 const lobbyPort = (): number => 40000 + Math.floor(Math.random() * 20000);
 
-test('SIGTERM stops a realtime host gracefully: shutdown() runs, exit code 0, the player sees the disconnect at once', async (t) => {
+test.serial('SIGTERM stops a realtime host gracefully: shutdown() runs, exit code 0, the player sees the disconnect at once', async (t) => {
   const port = lobbyPort();
   const host = startPeer('host', port);
   const player = startPeer('player', port);
@@ -61,7 +61,7 @@ test('SIGTERM stops a realtime host gracefully: shutdown() runs, exit code 0, th
   const seen = [...player.lineTimes].find(([line]) => line.startsWith('disconnected '))![1];
   t.log(`player saw the disconnect ${Math.round(seen - signalled)} ms after the SIGTERM`);
   t.true(seen - signalled < 1000, `the disconnect reached the player within a second, not at a timeout (${Math.round(seen - signalled)} ms)`);
-  await once(player.child, 'exit');
+  t.true(await until(() => player.child.exitCode !== null, 10), 'the player quit');
   t.is(player.child.exitCode, 0);
 });
 
@@ -114,7 +114,7 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-test('--metrics serves Prometheus text whose values move during a session, and /healthz', async (t) => {
+test.serial('--metrics serves Prometheus text whose values move during a session, and /healthz', async (t) => {
   const port = lobbyPort();
   const host = startPeer('host', port, ['--metrics', '127.0.0.1:0']);
   const player = startPeer('player', port);
