@@ -16,6 +16,7 @@ import { PlatformService } from '../src/core/platform/platform_service.js';
 import { commandHelp, didYouMean, parseCommand, UsageError, wantsHelp, type CommandDefinition } from '../src/runner/command_line.js';
 import { parseRunOptions, RUN_COMMAND } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
+import { GracefulStop } from '../src/runner/graceful_stop.js';
 
 /** The platform service's port when none is given. */
 const DEFAULT_PLATFORM_PORT = 47700;
@@ -116,10 +117,13 @@ async function platform(args: readonly string[], stdout: (text: string) => void)
     throw new UsageError(`platform: cannot listen on 127.0.0.1:${port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   stdout(`platform service listening on 127.0.0.1:${server.port} (stingray-net run ... --platform 127.0.0.1:${server.port})\n`);
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-  });
-  await server.close();
+  const stop = new GracefulStop();
+  try {
+    await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await server.close();
+  } finally {
+    stop.dispose();
+  }
   return 0;
 }
 
@@ -133,8 +137,15 @@ export async function main(args: readonly string[]): Promise<number> {
       return 0;
     }
     switch (command) {
-      case 'run':
-        return await runScripts(parseRunOptions(rest), { stdout, stderr });
+      case 'run': {
+        const options = parseRunOptions(rest);
+        const stop = new GracefulStop((signal) => stderr(`stingray-net: ${signal}: stopping after this frame (again to exit at once)\n`));
+        try {
+          return await runScripts(options, { stdout, stderr }, stop.signal);
+        } finally {
+          stop.dispose();
+        }
+      }
       case 'analyze':
         return await analyze(rest, stderr, process.stderr.isTTY === true);
       case 'platform':

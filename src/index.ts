@@ -82,3 +82,5 @@ export type { EngineObjects } from './bridge/engine_object.js';
 export type { ApplicationHost } from './bindings/application/application_binding.js';
 export { runScripts, type RunOutput } from './runner/run_scripts.js';
 export { parseRunOptions, type RunOptions } from './runner/run_options.js';
+export type { ServerOptions } from './runner/server_options.js';
+export { LOG_FORMATS, LOG_LEVELS as RUN_LOG_LEVELS, type LogFormat, type LogLevel as RunLogLevel } from './runner/run_log.js';

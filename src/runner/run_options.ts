@@ -8,7 +8,8 @@ import { ResourceResolver } from '../core/config/resource_resolver.js';
 import { parseEndpoint, type Endpoint } from '../core/transport/datagram_socket.js';
 import { parseLinkConditions, type LinkConditions } from '../core/transport/network_simulator.js';
 
-import { parseCommand, UsageError, type CommandDefinition } from './command_line.js';
+import { parseCommand, UsageError, type CommandDefinition, type OptionDefinition } from './command_line.js';
+import { defaultServerOptions, parseServerOption, type ServerOptions } from './server_options.js';
 
 export { UsageError };
 
@@ -36,6 +37,8 @@ export interface RunOptions {
   networkLog: string | undefined;
   /** A `stingray-net platform` to use for Steam, PSN and Xbox Live (default: one embedded in this run). */
   platform: Endpoint | undefined;
+  /** Logs, status line and metrics for dedicated servers (defaults when absent). */
+  server?: ServerOptions;
 }
 
 function isDirectory(dir: string): boolean {
@@ -47,7 +50,12 @@ function isDirectory(dir: string): boolean {
 }
 
 /** What the table's entries fill in before the scripts are resolved. */
-type RunSettings = Omit<RunOptions, 'scripts' | 'scriptArgs'> & { peers: number | undefined };
+type RunSettings = Omit<RunOptions, 'scripts' | 'scriptArgs' | 'server'> & { peers: number | undefined; server: ServerOptions };
+
+/** A dedicated-server option (server_options.ts parses and checks them all). */
+function serverOption(flag: string, value: string, help: string): OptionDefinition<RunSettings> {
+  return { value, help, apply: (o, v) => void parseServerOption(o.server, `--${flag}`, () => String(v), (message) => new UsageError(message)) };
+}
 
 function positiveInteger(flag: string, value: string): number {
   const n = Number(value);
@@ -130,6 +138,12 @@ Xbox Live, so peers in several processes meet (default: one in this process)`,
         if (!o.platform) throw new UsageError(`--platform must be the HOST:PORT of a stingray-net platform, like 127.0.0.1:47700, got '${v}'`);
       },
     },
+    'log-format': serverOption('log-format', 'F', `plain (default: what scripts print, unchanged), text (each line starts with an
+ISO time, level, peer and source) or json (one object per line: time, peer, level, source, message)`),
+    'log-level': serverOption('log-level', 'L', 'error, warn, info (default) or debug: the least severe records written'),
+    'status-interval': serverOption('status-interval', 'S', 'every S seconds, a status line: frame rate, connected peers, traffic'),
+    metrics: serverOption('metrics', '[H:]P', `serve Prometheus metrics at http://H:P/metrics and liveness at /healthz
+(H defaults to 0.0.0.0; P 0 picks a free port, printed at start)`),
   },
 };
 
@@ -146,7 +160,7 @@ function resolveScript(name: string, root: string | undefined): string {
 }
 
 export function parseRunOptions(args: readonly string[]): RunOptions {
-  const settings: RunSettings = { frames: undefined, dt: 1 / 30, realtime: false, root: undefined, peers: undefined, simulate: undefined, seed: undefined, broadcast: '255.255.255.255', networkLog: undefined, platform: undefined };
+  const settings: RunSettings = { frames: undefined, dt: 1 / 30, realtime: false, root: undefined, peers: undefined, simulate: undefined, seed: undefined, broadcast: '255.255.255.255', networkLog: undefined, platform: undefined, server: defaultServerOptions() };
   const { positionals, rest } = parseCommand(RUN_COMMAND, args, settings);
   const { peers, ...options } = settings;
   if (positionals.length === 0) throw new UsageError(`no script given\nusage: ${RUN_COMMAND.usage} (stingray-net run --help lists the options)`);

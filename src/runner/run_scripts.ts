@@ -16,6 +16,11 @@ import { NetworkLog, NetworkLogFile } from '../core/transport/network_log.js';
 import { PlatformService } from '../core/platform/platform_service.js';
 import { UsageError, type RunOptions } from './run_options.js';
 import { ScriptPeer } from './script_peer.js';
+import { RunLog, type LogLevel } from './run_log.js';
+import { RunTraffic } from './run_traffic.js';
+import { defaultServerOptions } from './server_options.js';
+import { StatusLine } from './status_line.js';
+import { RunMetrics } from './metrics.js';
 
 /** A script's `.network_config`; when there is none, the error says which root was searched and how to choose another. */
 function loadConfigUnder(root: string, name: string, rootGiven: boolean): NetworkConfig {
@@ -49,8 +54,11 @@ function lineWriter(write: (text: string) => void, prefix: string): (text: strin
   };
 }
 
-/** Run the scripts; resolves to the process exit code. */
-export async function runScripts(options: RunOptions, output: RunOutput): Promise<number> {
+/**
+ * Run the scripts; resolves to the process exit code. Aborting `stop` ends the run after the
+ * current frame as if the frame limit were reached: every script's shutdown() runs, exit code 0.
+ */
+export async function runScripts(options: RunOptions, output: RunOutput, stop?: AbortSignal): Promise<number> {
   const frameClock = new ManualClock();
   const wallClock = new WallClock();
   const clock: Clock = options.realtime ? wallClock : frameClock;
@@ -66,6 +74,22 @@ export async function runScripts(options: RunOptions, output: RunOutput): Promis
   const network: DatagramNetwork = options.simulate ? new NetworkSimulator(clock, seed, options.simulate) : new UdpNetwork('0.0.0.0', options.broadcast);
   // The peers of a run share one Steam / PSN / Xbox Live; --platform shares one between processes.
   const platform = options.platform ?? new PlatformService();
+  const server = options.server ?? defaultServerOptions();
+  const log = new RunLog(output.stdout, server.logFormat, server.logLevel);
+  const plain = server.logFormat === 'plain';
+  const flushLogs: (() => void)[] = [];
+  const writerFor = (label: string): ((text: string) => void) => {
+    if (plain) return log.enabled('info') ? lineWriter(output.stdout, several ? `[${label}] ` : '') : () => undefined;
+    const writer = log.peerWriter(label);
+    flushLogs.push(writer.flush);
+    return writer.write;
+  };
+  /** The runner's own notices: log records, or timestamped lines on stderr in the plain format. */
+  const notice = (level: LogLevel, peer: string | undefined, message: string): void => {
+    if (!plain) log.write(level, 'runner', peer, message);
+    else if (log.enabled(level)) output.stderr(`${new Date().toISOString()} ${peer !== undefined && several ? `[${peer}] ` : ''}${message}\n`);
+  };
+  const traffic = new RunTraffic();
 
   const peers: ScriptPeer[] = [];
   for (const [index, script] of options.scripts.entries()) {
@@ -84,16 +108,29 @@ export async function runScripts(options: RunOptions, output: RunOutput): Promis
         },
         argv: [...options.scriptArgs, '--peer-index', String(index)],
         clock,
-        writeStdout: lineWriter(output.stdout, several ? `[${label}] ` : ''),
+        writeStdout: writerFor(label),
       }),
     );
+  }
+
+  let metrics: RunMetrics | undefined;
+  if (server.metricsPort !== undefined) {
+    try {
+      metrics = await RunMetrics.serve(server.metricsHost, server.metricsPort, peers, traffic, () => wallClock.now());
+    } catch (error) {
+      for (const peer of peers) peer.shutdown();
+      throw new UsageError(`--metrics: cannot listen on ${server.metricsHost}:${server.metricsPort}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    notice('info', undefined, `metrics at http://${server.metricsHost}:${metrics.port}/metrics, liveness at /healthz`);
   }
 
   const reportFailures = (): boolean => {
     let failed = false;
     for (const peer of peers) {
       if (peer.state === 'failed' && peer.failure !== undefined) {
-        output.stderr(`${several ? `[${peer.label}] ` : ''}Lua error: ${peer.failure}\n`);
+        metrics?.luaError();
+        if (plain) output.stderr(`${several ? `[${peer.label}] ` : ''}Lua error: ${peer.failure}\n`);
+        else log.write('error', 'runner', peer.label, `Lua error: ${peer.failure}`);
         peer.failure = undefined;
         failed = true;
       }
@@ -107,20 +144,29 @@ export async function runScripts(options: RunOptions, output: RunOutput): Promis
       if (peer.state === 'failed') break;
     }
     let aborted = reportFailures();
+    const status = server.statusInterval === undefined ? undefined : new StatusLine(server.statusInterval, () => wallClock.now(), traffic.totals);
     let frame = 0;
-    while (!aborted && peers.some((p) => p.state === 'running')) {
+    while (!aborted && !stop?.aborted && peers.some((p) => p.state === 'running')) {
       if (options.frames !== undefined && frame >= options.frames) break;
       frameClock.advance(options.dt);
+      const frameStarted = performance.now();
       for (const peer of peers) {
         peer.update(options.dt);
         if (peer.state !== 'running') peer.shutdown();
       }
       aborted = reportFailures();
       frame++;
+      if (status || metrics) traffic.sample(peers);
+      metrics?.frame((performance.now() - frameStarted) / 1000);
+      if (status) {
+        const line = status.frame(traffic.connections, traffic.totals);
+        if (line !== undefined) notice('info', undefined, line);
+      }
       // Let sockets deliver what arrived during the frame.
       if (options.realtime) {
         const due = frame * options.dt - wallClock.now();
-        if (due > 0) await sleep(due * 1000);
+        // A stop request wakes the wait: the frame is done, shutdown() need not wait for the next.
+        if (due > 0) await sleep(due * 1000, undefined, { signal: stop }).catch(() => undefined);
         else await yieldToEventLoop();
       } else {
         await yieldToEventLoop();
@@ -129,6 +175,8 @@ export async function runScripts(options: RunOptions, output: RunOutput): Promis
   } finally {
     for (const peer of peers) peer.shutdown();
     reportFailures();
+    for (const flush of flushLogs) flush();
+    await metrics?.close();
   }
 
   const failed = peers.find((p) => p.state === 'failed');

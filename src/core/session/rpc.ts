@@ -25,6 +25,9 @@ export class Rpc {
   droppedOutsideSession = 0;
   /** Messages on a channel this side no longer has, dropped. */
   droppedUnknownChannel = 0;
+  /** Messages sent and handed to the script, by name (bounded by the config's messages). */
+  readonly sentByName = new Map<string, number>();
+  readonly receivedByName = new Map<string, number>();
 
   constructor(
     private readonly node: NetworkNode,
@@ -62,6 +65,7 @@ export class Rpc {
       throw new NetworkError(`${fn}: no connection to peer ${peer}`);
     }
     this.node.send(peer, Service.Rpc, w.finish(), message.reliable, message.name);
+    this.sentByName.set(message.name, (this.sentByName.get(message.name) ?? 0) + 1);
   }
 
   /** Returns the message's name: the network log's category for it. */
@@ -89,6 +93,7 @@ export class Rpc {
       return message.name;
     }
     this.events.push({ name: 'rpc', message: message.name, from, args });
+    this.receivedByName.set(message.name, (this.receivedByName.get(message.name) ?? 0) + 1);
     return message.name;
   }
 }
