@@ -293,7 +293,8 @@ test('leaving a game server before the service answered the join frees the slot'
       'quitter.lua': player(3, '"127.0.0.1:27500"', 'if frame == 3 then Network.leave_steam_server(lobby) lobby = nil end'),
       'player.lua': player(10, '"127.0.0.1:27500"'),
     },
-    ['--frames', '20'],
+    // Frames enough for the handshake's challenge round trip, the channel and one ping and pong.
+    ['--frames', '30'],
     files,
   );
   t.is(result.code, 0, result.stderr);

@@ -6,7 +6,8 @@
 -- Across processes over UDP (start the host first):
 --   npx stingray-net run lua/examples/arena.lua --realtime --broadcast 127.255.255.255 -- --role host
 --   npx stingray-net run lua/examples/arena.lua --realtime --broadcast 127.255.255.255 -- --role client
--- Options after "--": --role host|client, --lobby-port N (default 47310), --seconds N (game length, default 4).
+-- Options after "--": --role host|client, --lobby-port N (default 47310), --seconds N (game length, default 4),
+-- --players N (the host's game starts once N other players have appeared; default 0: at once).
 
 local function option(name, default)
 	local argv = Application.argv()
@@ -19,10 +20,12 @@ end
 local role = option("--role", option("--peer-index", "0") == "0" and "host" or "client")
 local lobby_port = tonumber(option("--lobby-port", "47310"))
 local game_length = tonumber(option("--seconds", "4"))
+local players_wanted = tonumber(option("--players", "0"))
 
 local client, lobby, browser, session, channel
 local my_player
 local time = 0
+local game_time = 0  -- host: time since enough players appeared
 local seen = {}      -- id -> true for players created by others
 local channels = {}  -- host: channel -> peer
 
@@ -120,9 +123,10 @@ function update(dt)
 	Network.update_receive(dt, events)
 	if role == "client" then update_client() end
 	if my_player then move_player(dt) end
-	if role == "host" and time >= game_length then
-		local others = 0
-		for _ in pairs(seen) do others = others + 1 end
+	local others = 0
+	for _ in pairs(seen) do others = others + 1 end
+	if others >= players_wanted then game_time = game_time + dt end
+	if role == "host" and game_time >= game_length then
 		printf("host: game over with %d other players", others)
 		Network.write_dump_tag("game over")
 		GameSession.shutdown_game_session_host(session)
