@@ -1,7 +1,9 @@
 import test, { type ExecutionContext } from 'ava';
 import net from 'node:net';
 import path from 'node:path';
-import { LineReader } from '../src/core/platform/platform_protocol.js';
+import { LineReader, type Answer, type LobbyView } from '../src/core/platform/platform_protocol.js';
+import { PlatformLobby } from '../src/core/platform/platform_lobby.js';
+import type { PlatformClient } from '../src/core/platform/platform_client.js';
 import { runCli, tempProject } from './helpers/lua.js';
 import { STEAM_CONFIG } from './helpers/platform.js';
 
@@ -86,4 +88,27 @@ test('a service that sends a line over 1 MiB is dropped: fatal_error() true, the
   // A loaded machine may take a while to move a megabyte: up to 20 s, ending at the failure.
   const lines = await runAgainst(address, 600);
   t.deepEqual(lines, ['creating fatal_error=false', 'failed (the platform service sent a message over 1048576 bytes) fatal_error=true']);
+});
+
+test('an owner\'s changes answered one at a time: the answer to the first does not undo the second, still on its way', (t) => {
+  // A stand-in client whose requests wait until the test answers them.
+  const waiting: ((answer: Answer) => void)[] = [];
+  const client = {
+    peerId: 'a1',
+    lobbies: new Set<PlatformLobby>(),
+    nodeOf: { addresses: new Map(), host: undefined },
+    request: (_message: unknown, onAnswer: (answer: Answer) => void) => void waiting.push(onAnswer),
+    share: () => undefined,
+  } as unknown as PlatformClient;
+  const view = (fields: Partial<LobbyView>): LobbyView => ({ ...LOBBY, owner: 'a1', members: [{ peer: 'a1', address: '', name: 'me' }], ...fields }) as LobbyView;
+  const lobby = new PlatformLobby(client, 'SteamLobby', { op: 'create', lobby: { kind: 'steam_lobby', type: 'public', maxMembers: 4, name: '', data: {} } });
+  waiting.shift()!({ re: 1, ok: true, lobby: view({}) });
+  lobby.setData({ mode: 'coop' }, 'SteamLobby.set_data');
+  lobby.setGameSessionHost('a1', 'SteamLobby.set_game_session_host');
+  // The service answers the data change with the lobby as it was before the second change.
+  waiting.shift()!({ re: 2, ok: true, lobby: view({ data: { mode: 'coop' } }) });
+  t.is(lobby.view?.gameSessionHost, 'a1');
+  waiting.shift()!({ re: 3, ok: true, lobby: view({ data: { mode: 'coop' }, gameSessionHost: 'a1' }) });
+  t.is(lobby.view?.gameSessionHost, 'a1');
+  t.is(lobby.data('mode'), 'coop');
 });

@@ -164,7 +164,9 @@ export class PlatformLobby {
     this.pendingUpdates++;
     this.client.request({ op: 'update', lobby: this.id, ...fields }, (answer) => {
       this.pendingUpdates--;
-      if (answer.ok) this.apply(answer.lobby!, false);
+      // The answer shows the lobby before the owner's later changes still on their way: keep those,
+      // as for a pushed view, or set_game_session_host after set_data reads nil for a moment.
+      if (answer.ok) this.apply(answer.lobby!, this.pendingUpdates > 0);
       // Refused (ownership moved on meanwhile): take the service's view instead of the local change.
       else this.client.request({ op: 'lookup', lobby: this.id }, (truth) => truth.ok && this.apply(truth.lobby!, false));
     });
@@ -210,7 +212,8 @@ export class PlatformLobby {
   apply(view: LobbyView, pushed: boolean): void {
     if (this.left || this.failCode !== undefined) return;
     if (pushed && this.pendingUpdates > 0 && this.view) {
-      view = { ...view, data: this.view.data, maxMembers: this.view.maxMembers, gameSessionHost: this.view.gameSessionHost, type: this.view.type, name: this.view.name };
+      const { data, maxMembers, gameSessionHost, type, name, keywords, closed, server } = this.view;
+      view = { ...view, data, maxMembers, gameSessionHost, type, name, keywords, closed, server };
     }
     const before = this.members();
     this.view = view;
