@@ -35,7 +35,7 @@ export async function createStingrayVm(options: StingrayVmOptions): Promise<Stin
   const lua = await LuaVm.create({ root: options.root, writeStdout: options.writeStdout });
   const objects = new EngineObjects(lua);
   const network = new ScriptNetwork(options.network);
-  installApplication(lua, options.application);
+  installApplication(lua, options.application, options.root);
   installNetwork(lua, network);
   installNetworkConfig(lua, network);
   installLan(lua, objects, network);
