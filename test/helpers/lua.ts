@@ -2,7 +2,7 @@
  * Test helpers: real Lua VMs with the Stingray environment, and the real CLI as a child process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,8 +54,16 @@ export async function luaOutput(source: string): Promise<string> {
 }
 
 /** A temporary folder with the given files (paths relative to it). */
+/** Every temp project of this test process, removed when it exits (however its tests ended). */
+const tempProjects: string[] = [];
+process.once('exit', () => {
+  for (const dir of tempProjects) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temp folder holding `files` (name -> content), removed when the test process exits. */
 export function tempProject(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'stingray-net-test-'));
+  tempProjects.push(dir);
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(dir, name);
     mkdirSync(path.dirname(file), { recursive: true });
