@@ -16,13 +16,6 @@ export const README = path.join(repo, 'README.md');
 const BEGIN = '<!-- api-table:begin (scripts/api_table.ts writes this) -->';
 const END = '<!-- api-table:end -->';
 
-/**
- * Names of the official reference that are nil today, by namespace. The API test fails when one of
- * them exists (take it off this list) or when a name not on it is missing.
- */
-export const NOT_YET: Record<string, string[]> = {
-};
-
 /** Namespaces that exist only while a subsystem runs, with the call that starts it (scripts probe for them). */
 export const WITH_SUBSYSTEM: Record<string, string> = {
   XboxLive: 'Network.init_xboxlive_client',
@@ -57,12 +50,10 @@ export function apiTable(): string {
     const inReference = official[namespace] ?? [];
     const beyond = names.filter((n) => !inReference.includes(n));
     const unsupported = names.filter((n) => UNSUPPORTED[namespace]?.[n] !== undefined);
-    const notYet = NOT_YET[namespace] ?? [];
-    const working = (list: string[]): number => list.filter((n) => !unsupported.includes(n) && !notYet.includes(n)).length;
+    const working = (list: string[]): number => list.filter((n) => !unsupported.includes(n)).length;
     const notes = [
       WITH_SUBSYSTEM[namespace] ? `nil until \`${WITH_SUBSYSTEM[namespace]}\` (scripts probe for it to tell the platform)` : '',
       unsupported.length > 0 ? `unsupported headless: ${byReason(namespace, unsupported)}` : '',
-      notYet.length > 0 ? `not provided yet: ${code(notYet)}` : '',
     ].filter(Boolean);
     const reference = inReference.length > 0 ? `${working(inReference)} / ${inReference.length}` : '—';
     const shipped = beyond.length > 0 ? `${working(beyond)} / ${beyond.length}` : '—';
@@ -70,7 +61,7 @@ export function apiTable(): string {
   });
   const total = (list: NameList): string => {
     const names = Object.entries(list).flatMap(([ns, ns_names]) => ns_names.map((n) => [ns, n] as const));
-    const working = names.filter(([ns, n]) => UNSUPPORTED[ns]?.[n] === undefined && !(NOT_YET[ns] ?? []).includes(n)).length;
+    const working = names.filter(([ns, n]) => UNSUPPORTED[ns]?.[n] === undefined).length;
     return `${working} / ${names.length}`;
   };
   const beyondAll = Object.fromEntries(Object.entries(specApi()).map(([ns, names]) => [ns, names.filter((n) => !(official[ns] ?? []).includes(n))]));

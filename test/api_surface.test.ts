@@ -1,5 +1,5 @@
 import test from 'ava';
-import { allApi, apiTable, NOT_YET, readmeTable, WITH_SUBSYSTEM } from '../scripts/api_table.js';
+import { allApi, apiTable, readmeTable, WITH_SUBSYSTEM } from '../scripts/api_table.js';
 import { XBOX_ROOT } from './helpers/consoles.js';
 import { UNSUPPORTED } from '../src/bindings/application/unsupported_binding.js';
 import { readFileSync } from 'node:fs';
@@ -22,7 +22,6 @@ test('every function and constant of the official reference and of shipped games
     }
     for (const name of names) {
       const why = UNSUPPORTED[namespace]?.[name];
-      const notYet = NOT_YET[namespace]?.includes(name) === true;
       const out = vm.run(`
         local value = stingray.${namespace} and stingray.${namespace}.${name}
         if type(value) == "function" then
@@ -32,8 +31,7 @@ test('every function and constant of the official reference and of shipped games
           print(type(value), value)
         end`);
       const [kind, rest] = [out.split('\t')[0], out.slice(out.indexOf('\t') + 1).trim()];
-      if (kind === 'nil' && !notYet) problems.push(`${namespace}.${name} is missing`);
-      else if (kind !== 'nil' && notYet) problems.push(`${namespace}.${name} exists: take it off NOT_YET in scripts/api_table.ts`);
+      if (kind === 'nil') problems.push(`${namespace}.${name} is missing`);
       else if (why !== undefined && !rest.includes(`${namespace}.${name} is unsupported: ${why}`)) problems.push(`${namespace}.${name} should say it is unsupported, got ${rest}`);
       else if (why === undefined && rest.includes('is unsupported')) problems.push(`${namespace}.${name} says unsupported but is not listed`);
       else if (kind === 'string' && name !== name.toUpperCase()) problems.push(`${namespace}.${name} is a string, not a function`);
