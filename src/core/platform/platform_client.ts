@@ -77,6 +77,11 @@ export class PlatformClient {
     return this.shutDown;
   }
 
+  /** A push no lobby takes (an invite, a SmartMatch found): kept for the script to take by default. */
+  protected onPush(push: Push): void {
+    this.unclaimed.push(push);
+  }
+
   /** Ask the service where a signed-in user's game socket is, and note it for connecting there. */
   resolveUser(peer: PeerId, done: (failure: string | undefined) => void): void {
     this.request({ op: 'resolve', user: peer }, (answer) => {
@@ -118,7 +123,7 @@ export class PlatformClient {
       } else if (message.push === 'removed') {
         for (const lobby of this.lobbies) if (lobby.id === message.lobby && lobby.isFor(message.xuid)) lobby.removed(message.reason);
       } else {
-        this.unclaimed.push(message);
+        this.onPush(message);
       }
     }
     for (const refuse of this.refused.splice(0)) refuse();

@@ -288,18 +288,17 @@ export class XboxLiveClient extends PlatformClient {
     return [...this.sessions.values()].filter((s) => this.groupOf(s) === group);
   }
 
-  override update(): void {
-    const before = this.unclaimed.length;
-    super.update();
-    for (const push of this.unclaimed.slice(before)) {
-      if (push.push === 'invite') {
-        this.latestInvite = push;
-        this.inviteIsNew = true;
-      } else if (push.push === 'smartmatch') {
-        for (const session of this.sessions.values()) if (session.matched(push.ticket, push.name, push.template)) break;
-        this.unclaimed.splice(this.unclaimed.indexOf(push), 1);
-      }
+  /** Invites are kept for take_invite and remembered as the newest; a SmartMatch found goes to its session. */
+  protected override onPush(push: Push): void {
+    if (push.push === 'smartmatch') {
+      for (const session of this.sessions.values()) if (session.matched(push.ticket, push.name, push.template)) break;
+      return;
     }
+    if (push.push === 'invite') {
+      this.latestInvite = push;
+      this.inviteIsNew = true;
+    }
+    super.onPush(push);
   }
 
   get hasNewInvite(): boolean {
