@@ -368,7 +368,8 @@ export class GameSession {
 
   /** A field write by the owner: changed values are marked for every peer holding a copy. */
   setField(object: GameObject, index: number, value: WireValue): void {
-    this.replicator.checkFits(object.type, object.values, 'GameSession.set_game_object_field', index, value);
+    // Only a field whose size depends on its value can make the object's entry outgrow a message.
+    if (object.type.fields[index]!.type.bits === undefined) this.replicator.checkFits(object.type, object.values, 'GameSession.set_game_object_field', index, value);
     this.writeField(object, index, value);
   }
 
