@@ -35,7 +35,7 @@ export { NetworkNode, type ConnectionListener, type NetworkEnvironment, type Ser
 
 // LAN lobbies and channels
 export { LanClient } from './core/lobby/lan_client.js';
-export { LanLobby, type LobbyMessage, type LobbyState } from './core/lobby/lan_lobby.js';
+export { LanLobby, type LobbyState } from './core/lobby/lan_lobby.js';
 export { LanLobbyBrowser, type FoundLobby } from './core/lobby/lan_lobby_browser.js';
 export { FILTER_COMPARISONS, compareLobbyValue, passesFilters, type FilterComparison, type LobbyFilter } from './core/lobby/lobby_filter.js';
 export { Channel, Channels, type ChannelRequest, type ChannelState } from './core/transport/channel.js';
