@@ -136,3 +136,8 @@ export function serializeList<T>(s: ByteStream, items: readonly T[] | undefined,
   for (let i = 0; i < count; i++) out.push(item(s, s.reading ? (undefined as T) : items![i]!));
   return out;
 }
+
+/** The bytes left in the message (a body another layer reads): always the last field. */
+export function serializeRest(s: ByteStream, body: Uint8Array | undefined): Uint8Array {
+  return s instanceof ByteReader ? s.rest() : s.bytes(body!, body!.length);
+}
