@@ -52,7 +52,7 @@ export class Rpc {
 
   constructor(
     private readonly node: NetworkNode,
-    private readonly config: NetworkConfig,
+    config: NetworkConfig,
     private readonly channels: Channels,
     private readonly events: ScriptEvent[],
     /** Whether this peer is in a game session now. */
