@@ -11,6 +11,7 @@ export { ManualClock, WallClock, type Clock } from './core/base/clock.js';
 export { Random } from './core/base/random.js';
 export { NetworkError } from './core/base/network_error.js';
 export { ByteReader, MalformedError } from './core/wire/byte_reader.js';
+export type { ByteStream } from './core/wire/byte_stream.js';
 export type { PeerId } from './core/base/peer_id.js';
 
 // Datagrams: real UDP or the simulator
@@ -23,6 +24,7 @@ export { NetworkConfig, NetworkConfigError, loadNetworkConfig, type MessageType,
 export { ValueError, type NetworkType, type QuaternionValue, type TypeInfo, type TypeKind, type Vector3Value, type WireValue } from './core/config/network_type.js';
 export { BitReader } from './core/wire/bit_reader.js';
 export { BitWriter } from './core/wire/bit_writer.js';
+export type { BitCodec, BitStream } from './core/wire/bit_stream.js';
 export type { ResourceLookup, ResourceResolver } from './core/config/resource_resolver.js';
 
 // Transport

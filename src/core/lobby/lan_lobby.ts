@@ -271,6 +271,7 @@ export class LanLobby {
     return lobbyId === 0n || lobbyId === peerIdToBigInt(this.id);
   }
 
+  /** @internal A lobby message for this lobby arrived (LanClient routes them). */
   onMessage(connection: Connection, { lobbyId, message }: LobbyEnvelope): void {
     const peer = connection.peer;
     switch (message.type) {
