@@ -11,6 +11,7 @@ export { ManualClock, WallClock, type Clock } from './core/base/clock.js';
 export { Random } from './core/base/random.js';
 export { NetworkError } from './core/base/network_error.js';
 export { ByteReader, MalformedError } from './core/wire/byte_reader.js';
+export type { ByteStream } from './core/wire/byte_stream.js';
 export type { PeerId } from './core/base/peer_id.js';
 
 // Datagrams: real UDP or the simulator
@@ -23,6 +24,7 @@ export { NetworkConfig, NetworkConfigError, loadNetworkConfig, type MessageType,
 export { ValueError, type NetworkType, type QuaternionValue, type TypeInfo, type TypeKind, type Vector3Value, type WireValue } from './core/config/network_type.js';
 export { BitReader } from './core/wire/bit_reader.js';
 export { BitWriter } from './core/wire/bit_writer.js';
+export type { BitCodec, BitStream } from './core/wire/bit_stream.js';
 export type { ResourceLookup, ResourceResolver } from './core/config/resource_resolver.js';
 
 // Transport
@@ -35,7 +37,7 @@ export { NetworkNode, type ConnectionListener, type NetworkEnvironment, type Ser
 
 // LAN lobbies and channels
 export { LanClient } from './core/lobby/lan_client.js';
-export { LanLobby, type LobbyMessage, type LobbyState } from './core/lobby/lan_lobby.js';
+export { LanLobby, type LobbyState } from './core/lobby/lan_lobby.js';
 export { LanLobbyBrowser, type FoundLobby } from './core/lobby/lan_lobby_browser.js';
 export { FILTER_COMPARISONS, compareLobbyValue, passesFilters, type FilterComparison, type LobbyFilter } from './core/lobby/lobby_filter.js';
 export { Channel, Channels, type ChannelRequest, type ChannelState } from './core/transport/channel.js';

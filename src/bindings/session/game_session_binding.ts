@@ -13,7 +13,7 @@ import type { PeerId } from '../../core/base/peer_id.js';
 import type { EngineObjects } from '../../bridge/engine_object.js';
 import { GameObjectMirror, type SessionMirror } from './game_object_mirror.js';
 import { LuaArgs } from '../../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../../bridge/lua_api.js';
+import { LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LuaRaise, type LuaState } from '../../bridge/lua_api.js';
 import { installFunctions } from '../binding.js';
 import type { LuaVm } from '../../bridge/lua_vm.js';
 import type { ScriptNetwork } from '../network/network_binding.js';

@@ -7,7 +7,9 @@ import { ByteReader, MalformedError } from '../wire/byte_reader.js';
 import { Channels } from '../transport/channel.js';
 import type { Connection } from '../transport/connection.js';
 import { BindError, endpointKey, parseEndpoint, type DatagramSocket, type Endpoint } from '../transport/datagram_socket.js';
-import { LanLobby, readLobbyHeader } from './lan_lobby.js';
+import { LanLobby } from './lan_lobby.js';
+import { lobbyEnvelopeLayout } from './lobby_message.js';
+import { readMessage } from '../wire/byte_stream.js';
 import { LanLobbyBrowser, type FoundLobby } from './lan_lobby_browser.js';
 import { Service, type NetworkNode, type TransportConfig } from '../transport/network_node.js';
 import { peerIdFromBigInt, randomId, type PeerId } from '../base/peer_id.js';
@@ -122,10 +124,10 @@ export class LanClient {
   }
 
   private onLobbyMessage(connection: Connection, r: ByteReader): void {
-    const { type, lobbyId } = readLobbyHeader(r);
-    const lobby = this.routeLobbyMessage(connection, lobbyId);
-    if (!lobby) throw new MalformedError(`lobby message for unknown lobby ${peerIdFromBigInt(lobbyId)} from ${connection.peer}`);
-    lobby.onMessage(connection, type, lobbyId, r);
+    const envelope = readMessage(lobbyEnvelopeLayout, r);
+    const lobby = this.routeLobbyMessage(connection, envelope.lobbyId);
+    if (!lobby) throw new MalformedError(`lobby message for unknown lobby ${peerIdFromBigInt(envelope.lobbyId)} from ${connection.peer}`);
+    lobby.onMessage(connection, envelope);
   }
 
   private routeLobbyMessage(connection: Connection, lobbyId: bigint): LanLobby | undefined {

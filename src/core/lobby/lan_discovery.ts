@@ -4,12 +4,12 @@
  * go there: several processes may share the lobby port, but a unicast to a shared port reaches only
  * one of them), the member counts and the lobby data.
  *
- *   query: prefix 0x06, magic "SRN3" (u32 LE), kind 1, nonce u32
+ *   query: prefix 0x06, magic "SRN4" (u32 LE), kind 1, nonce u32
  *   reply: prefix 0x06, magic, kind 2, nonce u32, lobby id u64, game port u16, owner peer u64,
  *          max members u16, members u16, data count varint, then per key: key, value (varint length + UTF-8)
  */
-import { ByteReader, MalformedError } from '../wire/byte_reader.js';
-import { ByteWriter } from '../wire/byte_writer.js';
+import { MalformedError } from '../wire/byte_reader.js';
+import { measureMessage, readMessage, serializeTextMap, writeMessage, type ByteLayout } from '../wire/byte_stream.js';
 import { PROTOCOL_MAGIC, PacketType } from '../transport/packet.js';
 
 export interface DiscoveryQuery {
@@ -31,54 +31,46 @@ export interface DiscoveryReply {
 /** The largest reply: the largest UDP payload. Lobby data beyond it is refused by set_data. */
 export const MAX_DISCOVERY_REPLY_BYTES = 65507;
 
-function header(w: ByteWriter, kind: number, nonce: number): void {
-  w.u8(PacketType.Discovery);
-  w.u32(PROTOCOL_MAGIC);
-  w.u8(kind);
-  w.u32(nonce);
-}
+/** A discovery datagram: a query, or a reply of one lobby. */
+type Discovery = DiscoveryQuery | DiscoveryReply;
+
+const QUERY = 1;
+const REPLY = 2;
+
+/** One layout writes, reads and measures both datagrams (wire/byte_stream.ts). */
+const discoveryLayout: ByteLayout<Discovery> = (s, d) => {
+  if (s.u8(PacketType.Discovery) !== PacketType.Discovery || s.u32(PROTOCOL_MAGIC) !== PROTOCOL_MAGIC) throw new MalformedError('not a lobby discovery datagram');
+  const kind = s.u8(d.kind === 'query' ? QUERY : REPLY);
+  const nonce = s.u32(d.nonce);
+  if (kind === QUERY) return { kind: 'query', nonce };
+  if (kind !== REPLY) throw new MalformedError(`unknown discovery kind ${kind}`);
+  const reply = d as DiscoveryReply;
+  return {
+    kind: 'reply',
+    nonce,
+    lobbyId: s.u64(reply.lobbyId),
+    gamePort: s.u16(reply.gamePort),
+    owner: s.u64(reply.owner),
+    maxMembers: s.u16(reply.maxMembers),
+    members: s.u16(reply.members),
+    data: serializeTextMap(s, reply.data),
+  };
+};
 
 export function encodeDiscoveryQuery(nonce: number): Uint8Array {
-  const w = new ByteWriter(10);
-  header(w, 1, nonce);
-  return w.done();
+  return writeMessage(discoveryLayout, { kind: 'query', nonce });
 }
 
 export function encodeDiscoveryReply(reply: Omit<DiscoveryReply, 'kind'>): Uint8Array {
-  const w = new ByteWriter(64);
-  header(w, 2, reply.nonce);
-  w.u64(reply.lobbyId);
-  w.u16(reply.gamePort);
-  w.u64(reply.owner);
-  w.u16(reply.maxMembers);
-  w.u16(reply.members);
-  w.varint(reply.data.size);
-  for (const [key, value] of reply.data) {
-    w.longText(key);
-    w.longText(value);
-  }
-  return w.done();
+  return writeMessage(discoveryLayout, { kind: 'reply', ...reply });
+}
+
+/** Bytes of a reply carrying `data`: what `set_data` checks against MAX_DISCOVERY_REPLY_BYTES. */
+export function discoveryReplyBytes(data: ReadonlyMap<string, string>): number {
+  return measureMessage(discoveryLayout, { kind: 'reply', nonce: 0, lobbyId: 0n, gamePort: 0, owner: 0n, maxMembers: 0, members: 0, data });
 }
 
 /** Throws MalformedError for anything that is not a well-formed discovery datagram. */
-export function decodeDiscovery(bytes: Uint8Array): DiscoveryQuery | DiscoveryReply {
-  const r = new ByteReader(bytes);
-  if (r.u8() !== PacketType.Discovery || r.u32() !== PROTOCOL_MAGIC) throw new MalformedError('not a lobby discovery datagram');
-  const kind = r.u8();
-  const nonce = r.u32();
-  if (kind === 1) {
-    r.end();
-    return { kind: 'query', nonce };
-  }
-  if (kind !== 2) throw new MalformedError(`unknown discovery kind ${kind}`);
-  const lobbyId = r.u64();
-  const gamePort = r.u16();
-  const owner = r.u64();
-  const maxMembers = r.u16();
-  const members = r.u16();
-  const count = r.varint();
-  const data = new Map<string, string>();
-  for (let i = 0; i < count; i++) data.set(r.longText(), r.longText());
-  r.end();
-  return { kind: 'reply', nonce, lobbyId, gamePort, owner, maxMembers, members, data };
+export function decodeDiscovery(bytes: Uint8Array): Discovery {
+  return readMessage(discoveryLayout, bytes);
 }

@@ -12,25 +12,18 @@
  * States change only while the client updates, never in the call that caused them.
  */
 import { NetworkError } from '../base/network_error.js';
-import { ByteReader, MalformedError } from '../wire/byte_reader.js';
-import { ByteWriter } from '../wire/byte_writer.js';
+import { MalformedError } from '../wire/byte_reader.js';
 import type { Connection } from '../transport/connection.js';
 import { endpointKey, parseEndpoint, type Datagram, type DatagramSocket, type Endpoint } from '../transport/datagram_socket.js';
-import { decodeDiscovery, encodeDiscoveryReply, MAX_DISCOVERY_REPLY_BYTES } from './lan_discovery.js';
+import { decodeDiscovery, discoveryReplyBytes, encodeDiscoveryReply, MAX_DISCOVERY_REPLY_BYTES } from './lan_discovery.js';
 import { Service, type NetworkNode } from '../transport/network_node.js';
 import { NO_PEER, peerIdFromBigInt, peerIdToBigInt, type PeerId } from '../base/peer_id.js';
 import { MAX_MEMBER_DATA_BYTES, memberDataBytes } from './lobby_data.js';
+import { lobbyEnvelopeLayout, LobbyMessageType, type LobbyEnvelope, type LobbyMessage } from './lobby_message.js';
+import { writeMessage } from '../wire/byte_stream.js';
 
 export type LobbyState = 'creating' | 'joining' | 'joined' | 'failed';
 
-export const enum LobbyMessage {
-  JoinRequest = 1,
-  JoinDeny = 2,
-  Snapshot = 3,
-  Leave = 4,
-  Kick = 5,
-  MemberData = 6,
-}
 
 
 /** The data key under which the owner's peer id is published. */
@@ -161,10 +154,7 @@ export class LanLobby {
     this.ownData.set(key, value);
     if (this.isOwner) this.snapshotDue = true;
     else
-      this.sendTo(this.owner!, LobbyMessage.MemberData, (w) => {
-        w.longText(key);
-        w.longText(value);
-      });
+      this.sendTo(this.owner!, { type: LobbyMessageType.MemberData, key, value });
   }
 
   setMaxMembers(count: number): void {
@@ -185,7 +175,7 @@ export class LanLobby {
     const at = this.members.findIndex((m) => m.peer === peer);
     if (at < 0) throw new NetworkError(`LanLobby.kick: peer ${peer} is not a member of lobby ${this.id}`);
     this.members.splice(at, 1);
-    this.sendTo(peer, LobbyMessage.Kick, (w) => w.text('kicked by the lobby host'));
+    this.sendTo(peer, { type: LobbyMessageType.Kick, reason: 'kicked by the lobby host' });
     this.snapshotDue = true;
   }
 
@@ -198,8 +188,7 @@ export class LanLobby {
 
   /** Refuse lobby data that would not fit in a discovery reply. */
   private checkDataSize(data: ReadonlyMap<string, string>, fn: string): void {
-    let bytes = 64;
-    for (const [k, v] of data) bytes += Buffer.byteLength(k) + Buffer.byteLength(v) + 8;
+    const bytes = discoveryReplyBytes(data);
     if (bytes > MAX_DISCOVERY_REPLY_BYTES) throw new NetworkError(`${fn}: lobby data would take ${bytes} bytes; at most ${MAX_DISCOVERY_REPLY_BYTES} fit in a discovery reply`);
   }
 
@@ -208,7 +197,7 @@ export class LanLobby {
     if (this.left) return;
     this.left = true;
     if (this.state === 'joined') {
-      for (const member of this.members) if (member.peer !== this.self) this.sendTo(member.peer, LobbyMessage.Leave, () => undefined);
+      for (const member of this.members) if (member.peer !== this.self) this.sendTo(member.peer, { type: LobbyMessageType.Leave });
     }
     this.discoverySocket?.close();
     this.state = 'failed';
@@ -228,7 +217,7 @@ export class LanLobby {
       const connected = [...this.node.host!.connections()].find((c) => endpointKey(c.endpoint) === endpointKey(this.joinTarget!));
       if (connected && !this.joinRequested) {
         this.joinRequested = true;
-        this.sendTo(connected.peer, LobbyMessage.JoinRequest, () => undefined);
+        this.sendTo(connected.peer, { type: LobbyMessageType.JoinRequest });
       }
     }
     if (this.discoverySocket) for (const datagram of this.discoverySocket.receive()) this.onDiscovery(datagram, this.discoverySocket);
@@ -282,18 +271,18 @@ export class LanLobby {
     return lobbyId === 0n || lobbyId === peerIdToBigInt(this.id);
   }
 
-  onMessage(connection: Connection, type: LobbyMessage, lobbyId: bigint, r: ByteReader): void {
+  /** @internal A lobby message for this lobby arrived (LanClient routes them). */
+  onMessage(connection: Connection, { lobbyId, message }: LobbyEnvelope): void {
     const peer = connection.peer;
-    switch (type) {
-      case LobbyMessage.JoinRequest: {
-        r.end();
+    switch (message.type) {
+      case LobbyMessageType.JoinRequest: {
         if (!this.isOwner) {
-          this.sendTo(peer, LobbyMessage.JoinDeny, (w) => w.text(`${this.self} is not the host of lobby ${this.id}`));
+          this.sendTo(peer, { type: LobbyMessageType.JoinDeny, reason: `${this.self} is not the host of lobby ${this.id}` });
           return;
         }
         if (this.members.some((m) => m.peer === peer)) return;
         if (this.members.length >= this.maxMembers) {
-          this.sendTo(peer, LobbyMessage.JoinDeny, (w) => w.text(`lobby ${this.id} is full (${this.maxMembers} members)`));
+          this.sendTo(peer, { type: LobbyMessageType.JoinDeny, reason: `lobby ${this.id} is full (${this.maxMembers} members)` });
           return;
         }
         this.members.push({ peer, address: endpointKey(connection.endpoint), data: new Map() });
@@ -301,32 +290,25 @@ export class LanLobby {
         this.snapshotDue = true;
         return;
       }
-      case LobbyMessage.JoinDeny: {
-        const reason = r.text();
-        r.end();
-        if (this.state === 'joining') this.fail(reason);
+      case LobbyMessageType.JoinDeny: {
+        if (this.state === 'joining') this.fail(message.reason);
         return;
       }
-      case LobbyMessage.Snapshot:
-        this.onSnapshot(connection, lobbyId, r);
+      case LobbyMessageType.Snapshot:
+        this.onSnapshot(connection, lobbyId, message);
         return;
-      case LobbyMessage.Leave:
-        r.end();
+      case LobbyMessageType.Leave:
         if (this.state === 'joined') this.removeMember(peer);
         return;
-      case LobbyMessage.Kick: {
-        const reason = r.text();
-        r.end();
+      case LobbyMessageType.Kick: {
         if (this.state === 'joined' && peer === this.owner) {
           this.members = this.members.filter((m) => m.peer !== this.self);
-          this.fail(reason);
+          this.fail(message.reason);
         }
         return;
       }
-      case LobbyMessage.MemberData: {
-        const key = r.longText();
-        const value = r.longText();
-        r.end();
+      case LobbyMessageType.MemberData: {
+        const { key, value } = message;
         const member = this.isOwner ? this.members.find((m) => m.peer === peer) : undefined;
         if (!member) return;
         if (memberDataBytes(member.data, key, value) > MAX_MEMBER_DATA_BYTES) throw new MalformedError(`member data of ${peer} beyond ${MAX_MEMBER_DATA_BYTES} bytes`);
@@ -334,24 +316,13 @@ export class LanLobby {
         this.snapshotDue = true;
         return;
       }
-      default:
-        throw new MalformedError(`unknown lobby message ${type as number}`);
     }
   }
 
-  private onSnapshot(connection: Connection, lobbyId: bigint, r: ByteReader): void {
-    const lobbyPort = r.u16();
-    const maxMembers = r.u16();
-    const sessionHost = peerIdFromBigInt(r.u64());
-    const members: Member[] = [];
-    for (let i = r.varint(); i > 0; i--) {
-      const member: Member = { peer: peerIdFromBigInt(r.u64()), address: r.text(), data: new Map() };
-      for (let j = r.varint(); j > 0; j--) member.data.set(r.longText(), r.longText());
-      members.push(member);
-    }
-    const data = new Map<string, string>();
-    for (let i = r.varint(); i > 0; i--) data.set(r.longText(), r.longText());
-    r.end();
+  private onSnapshot(connection: Connection, lobbyId: bigint, snapshot: Extract<LobbyMessage, { type: LobbyMessageType.Snapshot }>): void {
+    const { lobbyPort, maxMembers, data } = snapshot;
+    const sessionHost = peerIdFromBigInt(snapshot.sessionHost);
+    const members: Member[] = snapshot.members.map((m) => ({ peer: peerIdFromBigInt(m.peer), address: m.address, data: m.data }));
     if (this.left || (this.state !== 'joining' && this.state !== 'joined')) return;
     // Only the owner's snapshots count: after a migration, late ones from the old owner are ignored.
     if (this.state === 'joined' && connection.peer !== this.owner) return;
@@ -409,10 +380,7 @@ export class LanLobby {
     this.node.connect(successor);
     // A change on its way to the old owner may be lost: the new one hears this member's data anew.
     for (const [key, value] of this.ownData)
-      this.sendTo(successor, LobbyMessage.MemberData, (w) => {
-        w.longText(key);
-        w.longText(value);
-      });
+      this.sendTo(successor, { type: LobbyMessageType.MemberData, key, value });
   }
 
   /** This member is the owner now: answer discovery on the lobby's public port, send the new snapshot. */
@@ -434,38 +402,17 @@ export class LanLobby {
   }
 
   private sendSnapshot(peer: PeerId): void {
-    this.sendTo(peer, LobbyMessage.Snapshot, (w) => {
-      w.u16(this.lobbyPort);
-      w.u16(this.maxMembers);
-      w.u64(peerIdToBigInt(this.gameSessionHost ?? NO_PEER));
-      w.varint(this.members.length);
-      for (const member of this.members) {
-        w.u64(peerIdToBigInt(member.peer));
-        w.text(member.address);
-        w.varint(member.data.size);
-        for (const [k, v] of member.data) {
-          w.longText(k);
-          w.longText(v);
-        }
-      }
-      w.varint(this.data.size);
-      for (const [k, v] of this.data) {
-        w.longText(k);
-        w.longText(v);
-      }
+    this.sendTo(peer, {
+      type: LobbyMessageType.Snapshot,
+      lobbyPort: this.lobbyPort,
+      maxMembers: this.maxMembers,
+      sessionHost: peerIdToBigInt(this.gameSessionHost ?? NO_PEER),
+      members: this.members.map((m) => ({ peer: peerIdToBigInt(m.peer), address: m.address, data: m.data })),
+      data: this.data,
     });
   }
 
-  private sendTo(peer: PeerId, type: LobbyMessage, body: (w: ByteWriter) => void): void {
-    const w = new ByteWriter();
-    w.u8(type);
-    w.u64(peerIdToBigInt(this.id));
-    body(w);
-    this.node.send(peer, Service.Lobby, w.done(), true, 'lobby');
+  private sendTo(peer: PeerId, message: LobbyMessage): void {
+    this.node.send(peer, Service.Lobby, writeMessage(lobbyEnvelopeLayout, { lobbyId: peerIdToBigInt(this.id), message }), true, 'lobby');
   }
-}
-
-/** Read the header every lobby message starts with. */
-export function readLobbyHeader(r: ByteReader): { type: LobbyMessage; lobbyId: bigint } {
-  return { type: r.u8() as LobbyMessage, lobbyId: r.u64() };
 }

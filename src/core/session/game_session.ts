@@ -10,7 +10,7 @@
  * on the same stream) arrive after the objects created before them.
  */
 import { ByteReader, MalformedError } from '../wire/byte_reader.js';
-import { ByteWriter } from '../wire/byte_writer.js';
+import { readMessage, writeMessage } from '../wire/byte_stream.js';
 import type { Connection } from '../transport/connection.js';
 import { GameObject } from './game_object.js';
 import { GameObjects } from './game_objects.js';
@@ -18,9 +18,9 @@ import type { NetworkConfig, ObjectType, WireValue } from '../config/network_con
 import { NetworkError } from '../base/network_error.js';
 import { Service, type NetworkNode } from '../transport/network_node.js';
 import { ObjectReplicator } from './object_replicator.js';
-import { peerIdFromBigInt, peerIdToBigInt, type PeerId } from '../base/peer_id.js';
+import type { PeerId } from '../base/peer_id.js';
 import type { ScriptEvent } from './script_event.js';
-import { SessionMessage } from './session_message.js';
+import { SessionMessage, sessionMessageLayout, type SessionPacket } from './session_message.js';
 
 export type SessionRole = 'none' | 'host' | 'client';
 
@@ -140,11 +140,7 @@ export class GameSession {
     if (this.members.has(peer)) return;
     if (!this.node.isConnected(peer)) throw new NetworkError(`GameSession.add_peer: no connection to peer ${peer}`);
     const block = this.allocateBlock();
-    this.send(peer, SessionMessage.Add, (w) => {
-      w.u32(block.next);
-      w.u32(block.end - block.next);
-      this.writePeers(w, [this.self, ...this.members.keys(), peer]);
-    });
+    this.send(peer, { type: SessionMessage.Add, idStart: block.next, idCount: block.end - block.next, peers: [this.self, ...this.members.keys(), peer] });
     this.members.set(peer, { syncQueue: [...this.objects.keys()], syncDoneSent: false, synced: false });
     this.node.host?.connectionTo(peer)?.users.add('game session');
     this.broadcastMembers(peer);
@@ -159,7 +155,7 @@ export class GameSession {
     if (!this.members.has(peer)) throw new NetworkError(`GameSession.remove_peer: peer ${peer} is not in the session`);
     this.members.delete(peer);
     this.node.host?.connectionTo(peer)?.users.delete('game session');
-    this.send(peer, SessionMessage.Removed, (w) => w.text('removed by the host'));
+    this.send(peer, { type: SessionMessage.Removed, reason: 'removed by the host' });
     const destroyed: GameObject[] = [];
     for (const object of this.objects.values()) {
       object.dropReplica(peer);
@@ -174,20 +170,20 @@ export class GameSession {
   leave(): void {
     if (this.alreadyEnded('GameSession.leave')) return;
     this.requireRole('client', 'GameSession.leave');
-    this.send(this.host!, SessionMessage.Leave, (w) => w.u8(0));
+    this.send(this.host!, { type: SessionMessage.Leave, forced: false });
   }
 
   disconnectFromHost(): void {
     if (this.alreadyEnded('GameSession.disconnect_from_host')) return;
     this.requireRole('client', 'GameSession.disconnect_from_host');
-    this.send(this.host!, SessionMessage.Leave, (w) => w.u8(1));
+    this.send(this.host!, { type: SessionMessage.Leave, forced: true });
     this.endClient(undefined);
   }
 
   shutdownHost(): void {
     this.requireRole('host', 'GameSession.shutdown_game_session_host');
     for (const peer of this.members.keys()) {
-      this.send(peer, SessionMessage.Removed, (w) => w.text('the host ended the session'));
+      this.send(peer, { type: SessionMessage.Removed, reason: 'the host ended the session' });
       this.node.host?.connectionTo(peer)?.users.delete('game session');
     }
     this.members.clear();
@@ -210,11 +206,7 @@ export class GameSession {
     if (!successor) throw new NetworkError(`${fn}: no peer in the session to take the host role`);
     const peers = [successor, this.self, ...[...this.members.keys()].filter((p) => p !== successor)];
     for (const peer of this.members.keys()) {
-      this.send(peer, SessionMessage.HostMigrate, (w) => {
-        w.u64(peerIdToBigInt(successor));
-        w.u32(this.nextBlockStart);
-        this.writePeers(w, peers);
-      });
+      this.send(peer, { type: SessionMessage.HostMigrate, successor, nextBlockStart: this.nextBlockStart, peers });
       if (peer !== successor) this.node.host?.connectionTo(peer)?.users.delete('game session');
     }
     this.members.clear();
@@ -236,7 +228,7 @@ export class GameSession {
       if (object.owner !== this.self) continue;
       object.replicaFor(host).created = true;
       // A creation the old host got but did not pass on yet reaches everyone through the new one.
-      this.sendBytes(host, SessionMessage.Create, this.replicator.encodeCreate(object), () => undefined);
+      this.sendCreate(host, this.replicator.encodeCreate(object), () => undefined);
     }
   }
 
@@ -283,18 +275,7 @@ export class GameSession {
 
   private broadcastMembers(except: PeerId | undefined): void {
     const peers = [this.self, ...this.members.keys()];
-    for (const peer of this.members.keys()) if (peer !== except) this.send(peer, SessionMessage.Members, (w) => this.writePeers(w, peers));
-  }
-
-  private writePeers(w: ByteWriter, peers: readonly PeerId[]): void {
-    w.varint(peers.length);
-    for (const peer of peers) w.u64(peerIdToBigInt(peer));
-  }
-
-  private readPeers(r: ByteReader): PeerId[] {
-    const peers: PeerId[] = [];
-    for (let n = r.varint(); n > 0; n--) peers.push(peerIdFromBigInt(r.u64()));
-    return peers;
+    for (const peer of this.members.keys()) if (peer !== except) this.send(peer, { type: SessionMessage.Members, peers });
   }
 
   private onConnectionLost(peer: PeerId): void {
@@ -343,7 +324,7 @@ export class GameSession {
         if (more.end > more.next) this.ids.push(more);
       } else if (!this.idRequested) {
         this.idRequested = true;
-        this.send(this.host!, SessionMessage.IdRequest, () => undefined);
+        this.send(this.host!, { type: SessionMessage.IdRequest });
       }
     }
     return id;
@@ -394,11 +375,7 @@ export class GameSession {
     if (old === owner) return old;
     this.changeOwner(object, owner);
     for (const peer of this.members.keys()) {
-      this.send(peer, SessionMessage.Migrate, (w) => {
-        w.u32(object.id);
-        w.u64(peerIdToBigInt(owner));
-        w.u64(peerIdToBigInt(old));
-      });
+      this.send(peer, { type: SessionMessage.Migrate, id: object.id, owner, old });
     }
     return old;
   }
@@ -424,7 +401,7 @@ export class GameSession {
   private queueCreate(peer: PeerId, object: GameObject): void {
     const replica = object.replicaFor(peer);
     const body = this.replicator.encodeCreate(object);
-    this.sendBytes(peer, SessionMessage.Create, body, () => {
+    this.sendCreate(peer, body, () => {
       replica.created = true;
       // Changes made while the creation was on its way go out now.
       if (replica.dirtyCount > 0) this.replicator.pending.add(object);
@@ -435,10 +412,7 @@ export class GameSession {
     const targets = this.role === 'host' ? [...this.members.keys()] : this.host ? [this.host] : [];
     for (const peer of targets) {
       if (peer === except) continue;
-      this.send(peer, SessionMessage.Destroy, (w) => {
-        w.u32(object.id);
-        w.u64(peerIdToBigInt(by));
-      });
+      this.send(peer, { type: SessionMessage.Destroy, id: object.id, by });
     }
   }
 
@@ -456,15 +430,12 @@ export class GameSession {
   /** Returns the network log category of object creations and updates (the rest count as `session`). */
   private onMessage(connection: Connection, r: ByteReader): string | void {
     const peer = connection.peer;
-    const type = r.u8() as SessionMessage;
-    switch (type) {
+    const m = readMessage(sessionMessageLayout, r);
+    switch (m.type) {
       case SessionMessage.Add: {
-        const start = r.u32();
-        const count = r.u32();
-        const peers = this.readPeers(r);
-        r.end();
+        const { idStart: start, idCount: count, peers } = m;
         if (this.role !== 'none' || (this.expectedHost !== undefined && this.expectedHost !== peer)) {
-          this.send(peer, SessionMessage.Leave, (w) => w.u8(1));
+          this.send(peer, { type: SessionMessage.Leave, forced: true });
           return;
         }
         this.role = 'client';
@@ -478,38 +449,28 @@ export class GameSession {
         return;
       }
       case SessionMessage.Members:
-        this.clientPeers = this.readPeers(r);
-        r.end();
+        this.clientPeers = m.peers;
         return;
       case SessionMessage.IdRequest:
-        r.end();
         if (this.role === 'host' && this.members.has(peer)) {
           const block = this.allocateBlock();
-          this.send(peer, SessionMessage.IdBlock, (w) => {
-            w.u32(block.next);
-            w.u32(block.end - block.next);
-          });
+          this.send(peer, { type: SessionMessage.IdBlock, idStart: block.next, idCount: block.end - block.next });
         }
         return;
       case SessionMessage.IdBlock: {
-        const start = r.u32();
-        const count = r.u32();
-        r.end();
         if (this.role === 'client' && peer === this.host) {
-          this.ids.push({ next: start, end: start + count });
+          this.ids.push({ next: m.idStart, end: m.idStart + m.idCount });
           this.idRequested = false;
         }
         return;
       }
       case SessionMessage.SyncDone:
-        r.end();
         if (this.role === 'client' && peer === this.host) {
           this.syncedWithHost = true;
-          this.send(peer, SessionMessage.SyncAck, () => undefined);
+          this.send(peer, { type: SessionMessage.SyncAck });
         }
         return;
       case SessionMessage.SyncAck: {
-        r.end();
         const member = this.role === 'host' ? this.members.get(peer) : undefined;
         if (!member) return;
         member.synced = true;
@@ -517,15 +478,11 @@ export class GameSession {
         return;
       }
       case SessionMessage.Leave: {
-        const forced = r.u8() === 1;
-        r.end();
         if (this.role !== 'host' || !this.members.has(peer)) return;
-        (forced ? this.brokenPeers : this.wantsToLeave).push(peer);
+        (m.forced ? this.brokenPeers : this.wantsToLeave).push(peer);
         return;
       }
       case SessionMessage.Removed: {
-        r.text();
-        r.end();
         if (this.role === 'client' && peer === this.host) {
           const leaving = this.leaving;
           this.endClient(leaving ? undefined : peer);
@@ -533,32 +490,23 @@ export class GameSession {
         return;
       }
       case SessionMessage.Create:
-        this.onCreate(peer, r.rest());
+        this.onCreate(peer, m.body);
         return 'object create';
       case SessionMessage.Destroy: {
-        const id = r.u32();
-        const by = peerIdFromBigInt(r.u64());
-        r.end();
-        this.onDestroy(peer, id, by);
+        this.onDestroy(peer, m.id, m.by);
         return;
       }
       case SessionMessage.Update:
-        return this.onUpdate(connection, r.rest());
+        return this.onUpdate(connection, m.body);
       case SessionMessage.HostMigrate: {
-        const successor = peerIdFromBigInt(r.u64());
-        const nextBlockStart = r.u32();
-        const peers = this.readPeers(r);
-        r.end();
+        const { successor, nextBlockStart, peers } = m;
         if (this.role !== 'client' || peer !== this.host || !peers.includes(successor)) return;
         if (successor === this.self) this.becomeHost(peers, nextBlockStart);
         else this.becomeClientOf(successor, peers);
         return;
       }
       case SessionMessage.Migrate: {
-        const id = r.u32();
-        const owner = peerIdFromBigInt(r.u64());
-        const old = peerIdFromBigInt(r.u64());
-        r.end();
+        const { id, owner, old } = m;
         const object = this.objects.get(id);
         if (!object || peer !== this.host) return;
         this.changeOwner(object, owner);
@@ -566,8 +514,6 @@ export class GameSession {
         else if (old === this.self) this.events.push({ name: 'game_object_migrated_away', id, peer: owner });
         return;
       }
-      default:
-        throw new MalformedError(`unknown session message ${type as number}`);
     }
   }
 
@@ -639,25 +585,19 @@ export class GameSession {
       }
       if (member.syncQueue.length === 0) {
         member.syncDoneSent = true;
-        this.send(peer, SessionMessage.SyncDone, () => undefined);
+        this.send(peer, { type: SessionMessage.SyncDone });
       }
     }
   }
 
   // ---- sending --------------------------------------------------------------------------------
 
-  private send(peer: PeerId, type: SessionMessage, body: (w: ByteWriter) => void): void {
-    const w = new ByteWriter();
-    w.u8(type);
-    body(w);
-    this.node.send(peer, Service.Session, w.done(), true, 'session');
+  private send(peer: PeerId, message: SessionPacket): void {
+    this.node.send(peer, Service.Session, writeMessage(sessionMessageLayout, message), true, 'session');
   }
 
-  private sendBytes(peer: PeerId, type: SessionMessage, bytes: Uint8Array, onAcked: () => void): void {
-    const body = new Uint8Array(bytes.length + 1);
-    body[0] = type;
-    body.set(bytes, 1);
-    this.node.send(peer, Service.Session, body, true, 'object create', onAcked);
+  private sendCreate(peer: PeerId, body: Uint8Array, onAcked: () => void): void {
+    this.node.send(peer, Service.Session, writeMessage(sessionMessageLayout, { type: SessionMessage.Create, body }), true, 'object create', onAcked);
   }
 
   /** The session is shut down (Network.shutdown_game_session). */

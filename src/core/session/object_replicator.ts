@@ -23,6 +23,7 @@
  * in that peer's order.
  */
 import { BitReader } from '../wire/bit_reader.js';
+import { readBits, writeBits, type BitLayout, type BitStream } from '../wire/bit_stream.js';
 import { BitWriter } from '../wire/bit_writer.js';
 import { MalformedError } from '../wire/byte_reader.js';
 import { GameObject, type PeerReplica } from './game_object.js';
@@ -59,6 +60,10 @@ export class ObjectReplicator {
    * the lowest and highest code.
    */
   private readonly frame: Int32Array;
+  /** The update message's header and entry head being written or read. */
+  private readonly head: EntryHead = { count: 0, oneMask: false, id: 0, previousId: 0, sameAsPrevious: false };
+  /** While reading: one value's component codes. */
+  private readonly readCodes = new Int32Array(3);
   /** While writing: how many values of each framable type the message carries. */
   private readonly frameCounts: Int32Array;
   /** While writing: the component codes of the message's framable values, in writing order. */
@@ -118,23 +123,84 @@ export class ObjectReplicator {
 
   // ---- creation -------------------------------------------------------------------------------
 
+  /** A creation message: the object's id, type, owner and every field value. */
+  private readonly createLayout: BitLayout<GameObject> = (s, object) => {
+    const id = s.bits(object.id, this.idBits);
+    const type = this.serializeType(s, object.type, 'object creation');
+    const owner = s.u64(s.reading ? 0n : peerIdToBigInt(object.owner));
+    const values = type.fields.map((field, i) => s.value(field.type, object.values?.[i]!));
+    return s.reading ? new GameObject(id, type, peerIdFromBigInt(owner), values) : object;
+  };
+
   encodeCreate(object: GameObject): Uint8Array {
-    const w = new BitWriter();
-    w.writeBits(object.id, this.idBits);
-    w.writeBits(object.type.index, this.config.objectTypeIndexBits);
-    w.writeU64(peerIdToBigInt(object.owner));
-    object.type.fields.forEach((field, i) => field.type.encode(w, object.values[i]!));
-    return w.finish();
+    return writeBits(this.createLayout, object);
   }
 
   decodeCreate(bytes: Uint8Array): GameObject {
-    const r = new BitReader(bytes);
-    const id = r.readBits(this.idBits);
-    const type = this.config.objectTypeAt(r.readBits(this.config.objectTypeIndexBits));
-    if (!type) throw new MalformedError('object creation with an unknown object type');
-    const owner = peerIdFromBigInt(r.readU64());
-    const values: WireValue[] = type.fields.map((field) => field.type.decode(r));
-    return new GameObject(id, type, owner, values);
+    return readBits(this.createLayout, bytes);
+  }
+
+  /** An object type by its index in the config. */
+  private serializeType(s: BitStream, type: ObjectType | undefined, what: string): ObjectType {
+    const index = s.bits(type?.index ?? 0, this.config.objectTypeIndexBits);
+    const found = s.reading ? this.config.objectTypeAt(index) : type;
+    if (!found) throw new MalformedError(`${what} with an unknown object type`);
+    return found;
+  }
+
+  // ---- the update message's parts, each written and read by the same function -----------------
+
+  /** The entry count and whether every entry shares the first one's type and mask. */
+  private serializeUpdateHeader(s: BitStream, head: EntryHead): void {
+    head.count = s.gamma(head.count + 1) - 1;
+    head.oneMask = s.bits(head.oneMask ? 1 : 0, 1) === 1;
+  }
+
+  /** The frames (see the file comment): `frame` holds them, a width of -1 at a type's first component for not framed. */
+  private serializeFrames(s: BitStream): void {
+    const frame = this.frame;
+    this.framable.forEach((type, slot) => {
+      const at = slot * 6;
+      if (s.bits(frame[at + 1]! >= 0 ? 1 : 0, 1) === 0) {
+        frame[at + 1] = -1;
+        return;
+      }
+      const bits = type.componentBits;
+      for (let c = at; c < at + 6; c += 2) {
+        frame[c] = s.bits(frame[c]!, bits);
+        frame[c + 1] = s.bits(frame[c + 1]!, WIDTH_BITS);
+        if (frame[c + 1]! > bits) throw new MalformedError(`update frames ${type.name} wider than its ${bits} bits`);
+      }
+    });
+  }
+
+  /**
+   * An entry's object id (the first in full, then the gap to the previous) and, unless every entry
+   * shares the first one's, whether it repeats the previous entry's type and mask. Returns whether
+   * the type and mask follow.
+   */
+  private serializeEntryHead(s: BitStream, head: EntryHead, first: boolean): boolean {
+    head.id = first ? s.bits(head.id, this.idBits) : head.previousId + s.gamma(head.id - head.previousId);
+    head.previousId = head.id;
+    return first || (!head.oneMask && s.bits(head.sameAsPrevious ? 1 : 0, 1) === 0);
+  }
+
+  /** One bit per field of the entry's type: whether the entry carries it. */
+  private serializeMask(s: BitStream, mask: Uint8Array): void {
+    for (let i = 0; i < mask.length; i++) mask[i] = s.bits(mask[i]!, 1);
+  }
+
+  /** A framable type's three component codes at `codes[n]`, relative to the message's frame when it has one. */
+  private serializeCodes(s: BitStream, slot: number, codes: Int32Array, n: number): void {
+    const frame = this.frame;
+    const at = slot * 6;
+    if (frame[at + 1]! >= 0) {
+      for (let c = 0; c < 3; c++) codes[n + c] = frame[at + 2 * c]! + s.bits(codes[n + c]! - frame[at + 2 * c]!, frame[at + 2 * c + 1]!);
+    } else {
+      // Not framed: the codes in full, as the type itself writes them.
+      const bits = this.framable[slot]!.componentBits;
+      for (let c = 0; c < 3; c++) codes[n + c] = s.bits(codes[n + c]!, bits);
+    }
   }
 
   // ---- updates --------------------------------------------------------------------------------
@@ -154,36 +220,22 @@ export class ObjectReplicator {
     onFieldBits?: (field: string, bits: number) => void,
   ): string {
     const r = new BitReader(bytes);
-    const count = r.readGamma() - 1;
-    const oneMask = r.readBits(1) === 1;
-    const frame = this.frame;
-    this.framable.forEach((type, slot) => {
-      const at = slot * 6;
-      if (r.readBits(1) === 0) {
-        frame[at + 1] = -1;
-        return;
-      }
-      for (let c = 0; c < 6; c += 2) {
-        frame[at + c] = r.readBits(type.componentBits);
-        frame[at + c + 1] = r.readBits(WIDTH_BITS);
-        if (frame[at + c + 1]! > type.componentBits) throw new MalformedError(`update frames ${type.name} wider than its ${type.componentBits} bits`);
-      }
-    });
-    let id = -1;
+    const head = this.head;
+    this.serializeUpdateHeader(r, head);
+    this.serializeFrames(r);
+    const codes = this.readCodes;
     let present = new Uint8Array(0);
     let type: ObjectType | undefined;
     let oneType = true;
-    for (let entry = 0; entry < count; entry++) {
-      id = id < 0 ? r.readBits(this.idBits) : id + r.readGamma();
-      // The type and mask are left out when they repeat the previous entry's.
-      if (entry === 0 || (!oneMask && r.readBits(1) === 0)) {
+    for (let entry = 0; entry < head.count; entry++) {
+      if (this.serializeEntryHead(r, head, entry === 0)) {
         const previous = type;
-        type = this.config.objectTypeAt(r.readBits(this.config.objectTypeIndexBits));
-        if (!type) throw new MalformedError(`update entry for object ${id} with an unknown object type`);
+        type = this.serializeType(r, undefined, `update entry for object ${head.id}`);
         oneType &&= !previous || previous === type;
         present = new Uint8Array(type.fields.length);
-        for (let i = 0; i < present.length; i++) present[i] = r.readBits(1);
+        this.serializeMask(r, present);
       }
+      const id = head.id;
       const fields = type!.fields;
       const slots = this.layoutOf(type!).slots;
       const found = lookup(id);
@@ -192,12 +244,12 @@ export class ObjectReplicator {
       for (let i = 0; i < fields.length; i++) {
         if (present[i] === 0) continue;
         const slot = slots[i]!;
-        const at = slot * 6;
         const left = r.bitsLeft;
-        const value =
-          slot >= 0 && frame[at + 1]! >= 0
-            ? this.framable[slot]!.fromCodes(frame[at]! + r.readBits(frame[at + 1]!), frame[at + 2]! + r.readBits(frame[at + 3]!), frame[at + 4]! + r.readBits(frame[at + 5]!))
-            : fields[i]!.type.decode(r);
+        let value: WireValue;
+        if (slot >= 0) {
+          this.serializeCodes(r, slot, codes, 0);
+          value = this.framable[slot]!.fromCodes(codes[0]!, codes[1]!, codes[2]!);
+        } else value = fields[i]!.type.decode(r);
         onFieldBits?.(`${type!.name}.${fields[i]!.name}`, left - r.bitsLeft);
         if (!object || ordinal <= object.updatedBy[i]!) continue;
         object.updatedBy[i] = ordinal;
@@ -410,7 +462,6 @@ export class ObjectReplicator {
         this.codes[n++] = extend(frame, at + 4, type.componentCode(value, 2), first);
       }
     }
-    const w = this.writer;
     this.framable.forEach((type, slot) => {
       const at = slot * 6;
       const bits = type.componentBits;
@@ -420,17 +471,9 @@ export class ObjectReplicator {
         frame[c + 1] = 32 - Math.clz32(frame[c + 1]! - frame[c]!);
         saved += counts[slot]! * (bits - frame[c + 1]!);
       }
-      if (saved <= 3 * (bits + WIDTH_BITS)) {
-        w.writeBits(0, 1);
-        frame[at + 1] = -1;
-        return;
-      }
-      w.writeBits(1, 1);
-      for (let c = at; c < at + 6; c += 2) {
-        w.writeBits(frame[c]!, bits);
-        w.writeBits(frame[c + 1]!, WIDTH_BITS);
-      }
+      if (saved <= 3 * (bits + WIDTH_BITS)) frame[at + 1] = -1;
     });
+    this.serializeFrames(this.writer);
   }
 
   /** One update message of the entries (indices into the work lists, ids ascending) to every peer of `group`. */
@@ -444,11 +487,12 @@ export class ObjectReplicator {
     w.reset();
     w.writeBits(Service.Session, 8);
     w.writeBits(SessionMessage.Update, 8);
-    w.writeGamma(entries.length + 1);
-    const oneMask = sameMasks(objects, replicas, entries);
-    w.writeBits(oneMask ? 1 : 0, 1);
+    const head = this.head;
+    head.count = entries.length;
+    head.oneMask = sameMasks(objects, replicas, entries);
+    this.serializeUpdateHeader(w, head);
     this.writeFrames(objects, replicas, entries);
-    const { frame, codes } = this;
+    const codes = this.codes;
     let n = 0;
     let previous: GameObject | undefined;
     let previousReplica: PeerReplica | undefined;
@@ -460,23 +504,11 @@ export class ObjectReplicator {
       const dirty = replica.dirty;
       oneType &&= object.type === type;
       const fields = object.type.fields;
-      // The first entry's mask, then none when all share it, else 1 bit for "the previous entry's".
-      let writeMask = true;
-      if (!previous) {
-        w.writeBits(object.id, this.idBits);
-      } else {
-        w.writeGamma(object.id - previous.id);
-        if (oneMask) {
-          writeMask = false;
-        } else {
-          const same = previous.type === object.type && replica.sameDirty(previousReplica!);
-          w.writeBits(same ? 1 : 0, 1);
-          writeMask = !same;
-        }
-      }
-      if (writeMask) {
-        w.writeBits(object.type.index, this.config.objectTypeIndexBits);
-        for (let i = 0; i < fields.length; i++) w.writeBits(dirty[i]!, 1);
+      head.id = object.id;
+      head.sameAsPrevious = previous !== undefined && previous.type === object.type && replica.sameDirty(previousReplica!);
+      if (this.serializeEntryHead(w, head, !previous)) {
+        this.serializeType(w, object.type, 'update entry');
+        this.serializeMask(w, dirty);
       }
       previous = object;
       previousReplica = replica;
@@ -485,13 +517,11 @@ export class ObjectReplicator {
         if (dirty[i] === 0) continue;
         const start = fieldBits ? w.bitLength : 0;
         const slot = slots[i]!;
-        if (slot >= 0 && frame[slot * 6 + 1]! >= 0) {
-          for (let at = slot * 6; at < slot * 6 + 6; at += 2) w.writeBits(codes[n++]! - frame[at]!, frame[at + 1]!);
-        } else if (slot >= 0) {
-          // Not framed: the codes in full, as the type itself writes them.
-          const bits = this.framable[slot]!.componentBits;
-          for (let c = 0; c < 3; c++) w.writeBits(codes[n++]!, bits);
+        if (slot >= 0) {
+          this.serializeCodes(w, slot, codes, n);
+          n += 3;
         } else if (cached) {
+          // The same bits as the type's encode, encoded once for all the sends of this transmit.
           const field = object.encodedField(i);
           w.writeWords(field.words, field.bits);
         } else {
@@ -550,6 +580,17 @@ function entryBits(object: GameObject, replica: PeerReplica, fieldBits: Int32Arr
     bits += cached ? object.encodedField(i).bits : fixed >= 0 ? fixed : fields[i]!.type.bitsFor(object.values[i]!);
   }
   return bits;
+}
+
+/** What the update message's header and the current entry's head say. */
+interface EntryHead {
+  count: number;
+  /** Every entry has the first one's type and field mask (given once). */
+  oneMask: boolean;
+  id: number;
+  previousId: number;
+  /** The entry has the previous entry's type and mask. */
+  sameAsPrevious: boolean;
 }
 
 /** Of each field of an object type: its type's place among the framable ones (or -1), its fixed bits (or -1). */

@@ -7,8 +7,7 @@
  * sent on a channel (followed by 1 if the sender opened it, and the opener's channel number,
  * Elias-gamma coded), else 0; then each argument.
  */
-import { BitReader } from '../wire/bit_reader.js';
-import { BitWriter } from '../wire/bit_writer.js';
+import { readBits, writeBits, type BitLayout } from '../wire/bit_stream.js';
 import { MalformedError } from '../wire/byte_reader.js';
 import type { Channel, Channels } from '../transport/channel.js';
 import type { Connection } from '../transport/connection.js';
@@ -20,6 +19,27 @@ import type { ScriptEvent } from './script_event.js';
 
 export type RpcTarget = { readonly channel: Channel } | { readonly peer: PeerId };
 
+/** An RPC on the wire. */
+interface RpcMessage {
+  message: MessageType;
+  /** Sent on a channel: whether the sender opened it, and the opener's channel number. */
+  channel: { senderOpened: boolean; wireId: number } | undefined;
+  args: readonly WireValue[];
+}
+
+/** The one layout of an RPC (see the file comment), for the messages of `config`. */
+function rpcLayout(config: NetworkConfig): BitLayout<RpcMessage> {
+  return (s, m) => {
+    const index = s.bits(m.message?.index, config.messageIndexBits);
+    const message = s.reading ? config.messageAt(index) : m.message;
+    if (!message) throw new MalformedError('RPC with an unknown message index');
+    const onChannel = s.bits(m.channel ? 1 : 0, 1) === 1;
+    const channel = onChannel ? { senderOpened: s.bits(m.channel?.senderOpened ? 1 : 0, 1) === 1, wireId: s.gamma(m.channel?.wireId!) } : undefined;
+    const args = message.args.map((type, i) => s.value(type, m.args?.[i]!));
+    return { message, channel, args };
+  };
+}
+
 export class Rpc {
   /** Session-bound messages that arrived outside a session, dropped. */
   droppedOutsideSession = 0;
@@ -27,16 +47,18 @@ export class Rpc {
   droppedUnknownChannel = 0;
   /** Messages sent and handed to the script, by name (bounded by the config's messages). */
   readonly sentByName = new Map<string, number>();
+  private readonly layout: BitLayout<RpcMessage>;
   readonly receivedByName = new Map<string, number>();
 
   constructor(
     private readonly node: NetworkNode,
-    private readonly config: NetworkConfig,
+    config: NetworkConfig,
     private readonly channels: Channels,
     private readonly events: ScriptEvent[],
     /** Whether this peer is in a game session now. */
     private readonly inSession: () => boolean,
   ) {
+    this.layout = rpcLayout(config);
     node.handle(Service.Rpc, (connection, r) => this.onMessage(connection, r.rest()));
   }
 
@@ -44,44 +66,33 @@ export class Rpc {
   send(message: MessageType, target: RpcTarget, args: readonly WireValue[]): void {
     const fn = `RPC.${message.name}`;
     if (message.sessionBound && !this.inSession()) throw new NetworkError(`${fn}: the message is session bound and this peer is not in a game session`);
-    const w = new BitWriter();
-    w.writeBits(message.index, this.config.messageIndexBits);
     let peer: PeerId;
+    let onChannel: RpcMessage['channel'];
     if ('channel' in target) {
       const channel = target.channel;
       if (channel.state === 'disconnecting' || channel.state === 'disconnected') return this.node.dropForDeparted(`${fn} to channel ${channel.id}`);
       if (channel.state !== 'connected') throw new NetworkError(`${fn}: channel ${channel.id} is ${channel.state}`);
-      w.writeBits(1, 1);
-      w.writeBits(channel.openedHere ? 1 : 0, 1);
-      w.writeGamma(channel.wireId);
+      onChannel = { senderOpened: channel.openedHere, wireId: channel.wireId };
       peer = channel.peer;
     } else {
-      w.writeBits(0, 1);
       peer = target.peer;
     }
-    message.args.forEach((type, i) => type.encode(w, args[i]!));
+    const body = writeBits(this.layout, { message, channel: onChannel, args });
     if (!this.node.isConnected(peer)) {
       if (this.node.hasDeparted(peer)) return this.node.dropForDeparted(`${fn} to peer ${peer}`);
       throw new NetworkError(`${fn}: no connection to peer ${peer}`);
     }
-    this.node.send(peer, Service.Rpc, w.finish(), message.reliable, message.name);
+    this.node.send(peer, Service.Rpc, body, message.reliable, message.name);
     this.sentByName.set(message.name, (this.sentByName.get(message.name) ?? 0) + 1);
   }
 
   /** Returns the message's name: the network log's category for it. */
   private onMessage(connection: Connection, bytes: Uint8Array): string {
-    const r = new BitReader(bytes);
-    const message = this.config.messageAt(r.readBits(this.config.messageIndexBits));
-    if (!message) throw new MalformedError('RPC with an unknown message index');
+    const { message, channel: onChannel, args } = readBits(this.layout, bytes);
     let from: number | PeerId = connection.peer;
     let channel: Channel | undefined;
-    const onChannel = r.readBits(1) === 1;
     if (onChannel) {
-      const senderOpened = r.readBits(1) === 1;
-      channel = this.channels.fromWire(connection.peer, !senderOpened, r.readGamma());
-    }
-    const args = message.args.map((type) => type.decode(r));
-    if (onChannel) {
+      channel = this.channels.fromWire(connection.peer, !onChannel.senderOpened, onChannel.wireId);
       if (!channel || channel.state === 'disconnected') {
         this.droppedUnknownChannel++;
         return message.name;

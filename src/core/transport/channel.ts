@@ -9,20 +9,13 @@
  * keeps its own numbering and two channels between the same peers coexist.
  */
 import { ByteReader, MalformedError } from '../wire/byte_reader.js';
-import { ByteWriter } from '../wire/byte_writer.js';
+import { readMessage, writeMessage } from '../wire/byte_stream.js';
+import { channelMessageLayout, ChannelMessageType, type ChannelMessage } from './channel_message.js';
 import type { Connection } from './connection.js';
 import { Service, type NetworkNode } from './network_node.js';
 import type { PeerId } from '../base/peer_id.js';
 
 export type ChannelState = 'connecting' | 'connected' | 'disconnecting' | 'disconnected';
-
-const enum ChannelMessage {
-  Open = 1,
-  Accept = 2,
-  Deny = 3,
-  Close = 4,
-  CloseConfirm = 5,
-}
 
 export class Channel {
   state: ChannelState = 'connecting';
@@ -101,7 +94,7 @@ export class Channels {
     }
     channel.state = 'disconnecting';
     channel.reason = reason;
-    if (!this.sendControl(channel.peer, ChannelMessage.Close, channel.openedHere, channel.wireId, reason)) this.end(channel, reason);
+    if (!this.sendControl(channel.peer, ChannelMessageType.Close, channel.openedHere, channel.wireId, reason)) this.end(channel, reason);
   }
 
   /** Open requests received since the last call, for the approve_channel callback. */
@@ -115,9 +108,9 @@ export class Channels {
     if (channel.state !== 'connecting') return;
     if (approved) {
       channel.state = 'connected';
-      this.sendControl(channel.peer, ChannelMessage.Accept, false, channel.wireId, '');
+      this.sendControl(channel.peer, ChannelMessageType.Accept, false, channel.wireId, '');
     } else {
-      this.sendControl(channel.peer, ChannelMessage.Deny, false, channel.wireId, 'refused by the peer');
+      this.sendControl(channel.peer, ChannelMessageType.Deny, false, channel.wireId, 'refused by the peer');
       this.end(channel, 'refused');
     }
   }
@@ -129,12 +122,8 @@ export class Channels {
 
   private sendOpen(channel: Channel): void {
     channel.pendingOpen = false;
-    const w = new ByteWriter();
-    w.u8(ChannelMessage.Open);
-    w.varint(channel.wireId);
-    w.text(channel.lobbyId);
-    w.longText(channel.message);
-    if (!this.node.send(channel.peer, Service.Channel, w.done(), true, 'channel')) this.end(channel, 'connection lost');
+    const open: ChannelMessage = { type: ChannelMessageType.Open, wireId: channel.wireId, lobbyId: channel.lobbyId, message: channel.message };
+    if (!this.node.send(channel.peer, Service.Channel, writeMessage(channelMessageLayout, open), true, 'channel')) this.end(channel, 'connection lost');
   }
 
   private sendPendingOpens(peer: PeerId): void {
@@ -144,26 +133,18 @@ export class Channels {
   }
 
   /** Send a control message about a channel; `senderOpened` says whether the sender opened it. */
-  private sendControl(peer: PeerId, type: ChannelMessage, senderOpened: boolean, wireId: number, reason: string): boolean {
-    const w = new ByteWriter();
-    w.u8(type);
-    w.u8(senderOpened ? 1 : 0);
-    w.varint(wireId);
-    w.text(reason);
-    return this.node.send(peer, Service.Channel, w.done(), true, 'channel');
+  private sendControl(peer: PeerId, type: Exclude<ChannelMessageType, ChannelMessageType.Open>, senderOpened: boolean, wireId: number, reason: string): boolean {
+    return this.node.send(peer, Service.Channel, writeMessage(channelMessageLayout, { type, senderOpened, wireId, reason }), true, 'channel');
   }
 
   private onMessage(connection: Connection, r: ByteReader): void {
     const peer = connection.peer;
-    const type = r.u8() as ChannelMessage;
-    if (type === ChannelMessage.Open) {
-      const wireId = r.varint();
-      const lobbyId = r.text();
-      const message = r.longText();
-      r.end();
+    const m = readMessage(channelMessageLayout, r);
+    if (m.type === ChannelMessageType.Open) {
+      const { wireId, lobbyId, message } = m;
       if (this.byWire.has(wireKey(peer, false, wireId))) return;
       if (this.live().filter((c) => c.peer === peer).length >= MAX_CHANNELS_PER_PEER) {
-        this.sendControl(peer, ChannelMessage.Deny, false, wireId, `too many channels (${MAX_CHANNELS_PER_PEER})`);
+        this.sendControl(peer, ChannelMessageType.Deny, false, wireId, `too many channels (${MAX_CHANNELS_PER_PEER})`);
         return;
       }
       const channel = new Channel(this.nextId++, peer, lobbyId, message, false, wireId);
@@ -173,29 +154,24 @@ export class Channels {
       this.requests.push({ channel });
       return;
     }
-    const senderOpened = r.u8() === 1;
-    const wireId = r.varint();
-    const reason = r.text();
-    r.end();
+    const { type, senderOpened, wireId, reason } = m;
     // The sender opened it means this side did not, and the other way round.
     const channel = this.byWire.get(wireKey(peer, !senderOpened, wireId));
     if (!channel) throw new MalformedError(`message for unknown channel ${wireId} from ${peer}`);
     switch (type) {
-      case ChannelMessage.Accept:
+      case ChannelMessageType.Accept:
         if (channel.state === 'connecting') channel.state = 'connected';
         break;
-      case ChannelMessage.Deny:
+      case ChannelMessageType.Deny:
         this.end(channel, reason || 'refused');
         break;
-      case ChannelMessage.Close:
-        this.sendControl(peer, ChannelMessage.CloseConfirm, channel.openedHere, wireId, '');
+      case ChannelMessageType.Close:
+        this.sendControl(peer, ChannelMessageType.CloseConfirm, channel.openedHere, wireId, '');
         this.end(channel, `closed by ${peer}${reason && reason !== 'closed' ? `: ${reason}` : ''}`);
         break;
-      case ChannelMessage.CloseConfirm:
+      case ChannelMessageType.CloseConfirm:
         if (channel.state === 'disconnecting') this.end(channel, channel.reason);
         break;
-      default:
-        throw new MalformedError(`unknown channel message ${type as number}`);
     }
   }
 

@@ -3,6 +3,7 @@
  * never trusts its input: a malformed datagram raises PacketError, which the host counts and drops.
  */
 import { ByteReader, MalformedError, MalformedError as PacketError } from '../wire/byte_reader.js';
+import { ByteMeasurer, readMessage, writeMessage, type ByteLayout, type ByteStream } from '../wire/byte_stream.js';
 import { ByteWriter } from '../wire/byte_writer.js';
 import { sequenceNext } from './sequence_number.js';
 
@@ -50,10 +51,6 @@ export const MAX_DATA_HEADER_BYTES = 1 + 2 + 2 + 2 + 4;
 
 /** A datagram that is not a valid packet of this protocol. */
 export { MalformedError as PacketError };
-
-function expectMagic(r: ByteReader): void {
-  if (r.u32() !== PROTOCOL_MAGIC) throw new MalformedError('not a stingray-network packet (bad protocol magic)');
-}
 
 export interface ConnectRequest {
   type: PacketType.ConnectRequest;
@@ -117,62 +114,140 @@ export interface DataPacket {
 export type Packet = ConnectRequest | ConnectChallenge | ConnectAccept | ConnectDeny | Disconnect | DataPacket;
 
 const NO_COOKIE = new Uint8Array(COOKIE_BYTES);
+/** Bytes of a connect request before its padding. */
+const CONNECT_REQUEST_FIELDS_BYTES = 1 + 4 + 8 + 8 + 8 + 4 + COOKIE_BYTES;
+const REQUEST_PADDING = new Uint8Array(CONNECT_REQUEST_BYTES - CONNECT_REQUEST_FIELDS_BYTES);
+
+/** The type byte and protocol magic every handshake packet starts with. */
+function handshakeHeader<T extends PacketType>(s: ByteStream, type: T): T {
+  s.u8(type);
+  if (s.u32(PROTOCOL_MAGIC) !== PROTOCOL_MAGIC) throw new PacketError('not a stingray-network packet (bad protocol magic)');
+  return type;
+}
+
+// One layout per packet: it writes, reads and measures the packet (wire/byte_stream.ts).
+
+const connectRequestLayout: ByteLayout<ConnectRequest> = (s, p) => {
+  const request: ConnectRequest = {
+    type: handshakeHeader(s, PacketType.ConnectRequest),
+    from: s.u64(p.from),
+    to: s.u64(p.to),
+    configHash: s.u64(p.configHash),
+    salt: s.u32(p.salt),
+    cookie: s.bytes(p.cookie, COOKIE_BYTES),
+  };
+  // Padding: every answer to an unproven address is smaller than the request (no amplification).
+  s.bytes(REQUEST_PADDING, REQUEST_PADDING.length);
+  return request;
+};
+
+const connectChallengeLayout: ByteLayout<ConnectChallenge> = (s, p) => ({
+  type: handshakeHeader(s, PacketType.ConnectChallenge),
+  salt: s.u32(p.salt),
+  cookie: s.bytes(p.cookie, COOKIE_BYTES),
+});
+
+const connectAcceptLayout: ByteLayout<ConnectAccept> = (s, p) => ({
+  type: handshakeHeader(s, PacketType.ConnectAccept),
+  from: s.u64(p.from),
+  to: s.u64(p.to),
+  salt: s.u32(p.salt),
+});
+
+const connectDenyLayout: ByteLayout<ConnectDeny> = (s, p) => {
+  const type = handshakeHeader(s, PacketType.ConnectDeny);
+  const from = s.u64(p.from);
+  const salt = s.u32(p.salt);
+  const reason = s.u8(p.reason);
+  if (reason < DenyReason.ConfigMismatch || reason > DenyReason.Full) throw new PacketError(`unknown deny reason ${reason}`);
+  return { type, from, salt, reason };
+};
+
+const disconnectLayout: ByteLayout<Disconnect> = (s, p) => ({
+  type: s.u8(PacketType.Disconnect) as PacketType.Disconnect,
+  epoch: s.u16(p.epoch),
+  reason: s.text(p.reason),
+});
 
 export function encodeConnectRequest(p: Omit<ConnectRequest, 'type' | 'cookie'> & { cookie?: Uint8Array }): Uint8Array {
-  const bytes = new Uint8Array(CONNECT_REQUEST_BYTES);
-  const w = new ByteWriter(33 + COOKIE_BYTES);
-  w.u8(PacketType.ConnectRequest);
-  w.u32(PROTOCOL_MAGIC);
-  w.u64(p.from);
-  w.u64(p.to);
-  w.u64(p.configHash);
-  w.u32(p.salt);
-  w.bytes(p.cookie ?? NO_COOKIE);
-  bytes.set(w.done());
-  return bytes;
+  return writeMessage<ConnectRequest>(connectRequestLayout, { type: PacketType.ConnectRequest, ...p, cookie: p.cookie ?? NO_COOKIE });
 }
 
 export function encodeConnectChallenge(p: Omit<ConnectChallenge, 'type'>): Uint8Array {
-  const w = new ByteWriter(1 + 4 + 4 + COOKIE_BYTES);
-  w.u8(PacketType.ConnectChallenge);
-  w.u32(PROTOCOL_MAGIC);
-  w.u32(p.salt);
-  w.bytes(p.cookie);
-  return w.done();
+  return writeMessage<ConnectChallenge>(connectChallengeLayout, { type: PacketType.ConnectChallenge, ...p });
 }
 
 export function encodeConnectAccept(p: Omit<ConnectAccept, 'type'>): Uint8Array {
-  const w = new ByteWriter(25);
-  w.u8(PacketType.ConnectAccept);
-  w.u32(PROTOCOL_MAGIC);
-  w.u64(p.from);
-  w.u64(p.to);
-  w.u32(p.salt);
-  return w.done();
+  return writeMessage<ConnectAccept>(connectAcceptLayout, { type: PacketType.ConnectAccept, ...p });
 }
 
 export function encodeConnectDeny(p: Omit<ConnectDeny, 'type'>): Uint8Array {
-  const w = new ByteWriter(1 + 4 + 8 + 4 + 1);
-  w.u8(PacketType.ConnectDeny);
-  w.u32(PROTOCOL_MAGIC);
-  w.u64(p.from);
-  w.u32(p.salt);
-  w.u8(p.reason);
-  return w.done();
+  return writeMessage<ConnectDeny>(connectDenyLayout, { type: PacketType.ConnectDeny, ...p });
 }
 
 export function encodeDisconnect(epoch: number, reason: string): Uint8Array {
-  const w = new ByteWriter(1 + 2 + 1 + 255);
-  w.u8(PacketType.Disconnect);
-  w.u16(epoch);
-  w.text(reason);
-  return w.done();
+  return writeMessage<Disconnect>(disconnectLayout, { type: PacketType.Disconnect, epoch, reason });
 }
 
-/** Bytes a record adds to a packet: kind byte, length varint beyond 30, id for explicit reliable ids. */
+/** A data packet's header: its first byte flags which of the ack fields follow. */
+interface DataHeader {
+  epoch: number;
+  sequence: number;
+  ack: number;
+  ackBits: number;
+}
+
+const SHORT_ACK = 0x80;
+
+/** The prefix of a data packet: type, a short ack (a delta byte), and which ack-bits bytes follow. */
+function dataPrefix(h: DataHeader): number {
+  let prefix = PacketType.Data as number;
+  if ((h.sequence - h.ack + 65536) % 65536 < 256) prefix |= SHORT_ACK;
+  // Ack-bits bytes that are all ones (nothing lost) are left out; steady state costs no bytes.
+  for (let i = 0; i < 4; i++) if (((h.ackBits >>> (8 * i)) & 0xff) !== 0xff) prefix |= 0x08 << i;
+  return prefix;
+}
+
+const dataHeaderLayout: ByteLayout<DataHeader> = (s, h) => {
+  const prefix = s.u8(s.reading ? 0 : dataPrefix(h));
+  const epoch = s.u16(h.epoch);
+  const sequence = s.u16(h.sequence);
+  const ack = prefix & SHORT_ACK ? (sequence - s.u8((h.sequence - h.ack + 65536) % 65536) + 65536) % 65536 : s.u16(h.ack);
+  let ackBits = 0;
+  for (let i = 0; i < 4; i++) {
+    const byte = prefix & (0x08 << i) ? s.u8((h.ackBits >>> (8 * i)) & 0xff) : 0xff;
+    ackBits |= byte << (8 * i);
+  }
+  return { epoch, sequence, ack, ackBits: ackBits >>> 0 };
+};
+
+/** A record's head: its kind, fragment flag and body length, and the reliable id when not implied. */
+interface RecordHead {
+  kind: RecordKind;
+  more: boolean;
+  length: number;
+  /** Reliable id, written only for `RecordKind.Reliable`. */
+  id: number;
+}
+
+/** Record body lengths up to 30 fit the head byte; 31 says a varint of the rest follows. */
+const INLINE_LENGTHS = 31;
+
+const recordHeadLayout: ByteLayout<RecordHead> = (s, h) => {
+  const head = s.u8(s.reading ? 0 : h.kind | (h.more ? 0x04 : 0) | (Math.min(h.length, INLINE_LENGTHS) << 3));
+  const kind = (head & 0x03) as RecordKind;
+  let length = head >>> 3;
+  if (length === INLINE_LENGTHS) length += s.varint(h.length - INLINE_LENGTHS);
+  return { kind, more: (head & 0x04) !== 0, length, id: kind === RecordKind.Reliable ? s.u16(h.id) : 0 };
+};
+
+const measurer = new ByteMeasurer();
+
+/** Bytes a record adds to a packet: its head (`RecordKind.ReliableNext` for an implied id). */
 export function recordOverhead(kind: RecordKind, bodyLength: number): number {
-  const lengthBytes = bodyLength < 31 ? 0 : varintSize(bodyLength - 31);
-  return 1 + lengthBytes + (kind === RecordKind.Reliable ? 2 : 0);
+  measurer.size = 0;
+  recordHeadLayout(measurer, { kind, more: false, length: bodyLength, id: 0 });
+  return measurer.size;
 }
 
 /** Largest body one packet of `mtu` bytes carries as a single record. */
@@ -181,22 +256,12 @@ export function largestRecordBody(mtu: number): number {
   return room - recordOverhead(RecordKind.Reliable, room);
 }
 
-function varintSize(v: number): number {
-  let size = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 128);
-    size++;
-  }
-  return size;
-}
-
 /**
  * Builds one data packet into a buffer of the MTU. Records are appended until the caller sees
  * `fits` fail; reliable ids that follow the previous record's id cost no id bytes.
  */
 export class DataPacketBuilder {
-  private readonly bytes: Uint8Array;
-  private offset: number;
+  private readonly writer: ByteWriter;
   private lastReliableId = -1;
   records = 0;
   /** Bytes of record bodies (the rest of the packet is header). */
@@ -210,141 +275,76 @@ export class DataPacketBuilder {
     ack: number,
     ackBits: number,
   ) {
-    this.bytes = new Uint8Array(capacity);
-    const view = new DataView(this.bytes.buffer);
-    let prefix = PacketType.Data as number;
-    view.setUint16(1, epoch, true);
-    let offset = 5;
-    const delta = (sequence - ack + 65536) % 65536;
-    if (delta < 256) {
-      prefix |= 0x80;
-      this.bytes[offset++] = delta;
-    } else {
-      view.setUint16(offset, ack, true);
-      offset += 2;
-    }
-    // Ack-bits bytes that are all ones (nothing lost) are left out; steady state costs no bytes.
-    for (let i = 0; i < 4; i++) {
-      const byte = (ackBits >>> (8 * i)) & 0xff;
-      if (byte !== 0xff) {
-        prefix |= 0x08 << i;
-        this.bytes[offset++] = byte;
-      }
-    }
-    this.bytes[0] = prefix;
-    view.setUint16(3, sequence, true);
-    this.offset = offset;
+    this.writer = new ByteWriter(capacity);
+    dataHeaderLayout(this.writer, { epoch, sequence, ack, ackBits });
   }
 
   get size(): number {
-    return this.offset;
+    return this.writer.offset;
+  }
+
+  /** The kind a record is written as: a reliable id following the previous one is implied. */
+  private effectiveKind(kind: RecordKind, id: number): RecordKind {
+    return kind === RecordKind.Reliable && this.lastReliableId >= 0 && id === sequenceNext(this.lastReliableId) ? RecordKind.ReliableNext : kind;
   }
 
   /** Bytes a record would take in this packet. */
   recordSize(kind: RecordKind, id: number, bodyLength: number): number {
-    const effective = kind === RecordKind.Reliable && id === sequenceNext(this.lastReliableId) && this.lastReliableId >= 0 ? RecordKind.ReliableNext : kind;
-    return recordOverhead(effective, bodyLength) + bodyLength;
+    return recordOverhead(this.effectiveKind(kind, id), bodyLength) + bodyLength;
   }
 
   fits(kind: RecordKind, id: number, bodyLength: number): boolean {
-    return this.offset + this.recordSize(kind, id, bodyLength) <= this.capacity;
+    return this.size + this.recordSize(kind, id, bodyLength) <= this.capacity;
   }
 
   add(kind: RecordKind, id: number, more: boolean, body: Uint8Array): void {
-    let effective = kind;
-    if (kind === RecordKind.Reliable) {
-      if (this.lastReliableId >= 0 && id === sequenceNext(this.lastReliableId)) effective = RecordKind.ReliableNext;
-      this.lastReliableId = id;
-    }
-    const n = body.length;
-    this.bytes[this.offset++] = effective | (more ? 0x04 : 0) | (Math.min(n, 31) << 3);
-    if (n >= 31) {
-      let rest = n - 31;
-      while (rest >= 0x80) {
-        this.bytes[this.offset++] = (rest & 0x7f) | 0x80;
-        rest = Math.floor(rest / 128);
-      }
-      this.bytes[this.offset++] = rest;
-    }
-    if (effective === RecordKind.Reliable) {
-      this.bytes[this.offset++] = id & 0xff;
-      this.bytes[this.offset++] = id >>> 8;
-    }
-    this.bytes.set(body, this.offset);
+    const effective = this.effectiveKind(kind, id);
+    if (kind === RecordKind.Reliable) this.lastReliableId = id;
+    recordHeadLayout(this.writer, { kind: effective, more, length: body.length, id });
+    this.writer.bytes(body);
     this.payloadBytes += body.length;
-    this.offset += n;
     this.records++;
   }
 
   finish(): Uint8Array {
-    return this.bytes.slice(0, this.offset);
+    return this.writer.done().slice();
   }
 }
+
+const HANDSHAKE_LAYOUTS = {
+  [PacketType.ConnectRequest]: connectRequestLayout,
+  [PacketType.ConnectChallenge]: connectChallengeLayout,
+  [PacketType.ConnectAccept]: connectAcceptLayout,
+  [PacketType.ConnectDeny]: connectDenyLayout,
+  [PacketType.Disconnect]: disconnectLayout,
+} as Record<number, ByteLayout<Packet> | undefined>;
 
 export function decodePacket(bytes: Uint8Array): Packet {
   if (bytes.length === 0) throw new PacketError('empty datagram');
-  const r = new ByteReader(bytes);
-  const prefix = r.u8();
-  const type = prefix & 0x07;
-  switch (type) {
-    case PacketType.ConnectRequest: {
-      expectMagic(r);
-      const packet: ConnectRequest = { type, from: r.u64(), to: r.u64(), configHash: r.u64(), salt: r.u32(), cookie: r.bytesOf(COOKIE_BYTES) };
-      // The rest is padding (its length is what matters): short requests are refused unanswered.
-      if (bytes.length < CONNECT_REQUEST_BYTES) throw new PacketError(`connect request of ${bytes.length} bytes (padded to ${CONNECT_REQUEST_BYTES})`);
-      return packet;
-    }
-    case PacketType.ConnectChallenge: {
-      expectMagic(r);
-      return { type, salt: r.u32(), cookie: r.bytesOf(COOKIE_BYTES) };
-    }
-    case PacketType.ConnectAccept: {
-      expectMagic(r);
-      return { type, from: r.u64(), to: r.u64(), salt: r.u32() };
-    }
-    case PacketType.ConnectDeny: {
-      expectMagic(r);
-      const from = r.u64();
-      const salt = r.u32();
-      const reason = r.u8();
-      if (reason < DenyReason.ConfigMismatch || reason > DenyReason.Full) throw new PacketError(`unknown deny reason ${reason}`);
-      return { type, from, salt, reason };
-    }
-    case PacketType.Disconnect:
-      return { type, epoch: r.u16(), reason: r.text() };
-    case PacketType.Data:
-      return decodeData(prefix, r);
-    default:
-      throw new PacketError(`unknown packet type ${type}`);
-  }
+  const type = bytes[0]! & 0x07;
+  if (type === PacketType.Data) return decodeData(new ByteReader(bytes));
+  // The rest of a request is padding (its length is what matters): short requests are refused unanswered.
+  if (type === PacketType.ConnectRequest && bytes.length < CONNECT_REQUEST_BYTES) throw new PacketError(`connect request of ${bytes.length} bytes (padded to ${CONNECT_REQUEST_BYTES})`);
+  const layout = HANDSHAKE_LAYOUTS[type];
+  if (!layout) throw new PacketError(`unknown packet type ${type}`);
+  return readMessage(layout, bytes, false);
 }
 
-function decodeData(prefix: number, r: ByteReader): DataPacket {
-  const epoch = r.u16();
-  const sequence = r.u16();
-  const ack = prefix & 0x80 ? (sequence - r.u8() + 65536) % 65536 : r.u16();
-  let ackBits = 0;
-  for (let i = 0; i < 4; i++) {
-    const byte = prefix & (0x08 << i) ? r.u8() : 0xff;
-    ackBits |= byte << (8 * i);
-  }
+function decodeData(r: ByteReader): DataPacket {
+  const header = dataHeaderLayout(r, {} as DataHeader);
   const records: DataRecord[] = [];
   let lastReliableId = -1;
   while (r.remaining > 0) {
-    const head = r.u8();
-    const kind = (head & 0x03) as RecordKind;
-    const more = (head & 0x04) !== 0;
-    let length = head >>> 3;
-    if (length === 31) length += r.varint();
-    let id = 0;
-    if (kind === RecordKind.Reliable) id = r.u16();
-    else if (kind === RecordKind.ReliableNext) {
+    const head = recordHeadLayout(r, {} as RecordHead);
+    const kind = head.kind;
+    let id = head.id;
+    if (kind === RecordKind.ReliableNext) {
       if (lastReliableId < 0) throw new PacketError('reliable record continues an id that no earlier record gave');
       id = sequenceNext(lastReliableId);
-    } else if (kind !== RecordKind.Unreliable) throw new PacketError(`unknown record kind ${kind}`);
+    } else if (kind !== RecordKind.Reliable && kind !== RecordKind.Unreliable) throw new PacketError(`unknown record kind ${kind}`);
     if (kind !== RecordKind.Unreliable) lastReliableId = id;
-    else if (more) throw new PacketError('unreliable record marked as a fragment');
-    records.push({ kind: kind === RecordKind.ReliableNext ? RecordKind.Reliable : kind, id, more, body: r.bytesOf(length) });
+    else if (head.more) throw new PacketError('unreliable record marked as a fragment');
+    records.push({ kind: kind === RecordKind.ReliableNext ? RecordKind.Reliable : kind, id, more: head.more, body: r.bytesOf(head.length) });
   }
-  return { type: PacketType.Data, epoch, sequence, ack, ackBits: ackBits >>> 0, records };
+  return { type: PacketType.Data, ...header, records };
 }

@@ -1,10 +1,12 @@
 /**
- * Reads what BitWriter wrote. Reading past the end throws MalformedError: received bytes are
+ * Reads what BitWriter wrote (as a BitStream: the reading side of a message's layout, bit_stream.ts). Reading past the end throws MalformedError: received bytes are
  * untrusted, and a short message is dropped and counted, never a crash.
  */
+import type { BitCodec, BitStream } from './bit_stream.js';
 import { MalformedError } from './byte_reader.js';
 
-export class BitReader {
+export class BitReader implements BitStream {
+  readonly reading = true;
   private offset = 0;
   /** Bits loaded but not read, least significant first. */
   private acc = 0;
@@ -41,6 +43,22 @@ export class BitReader {
     this.acc = need === 32 ? 0 : word >>> need;
     this.accBits = available * 8 - need;
     return value >>> 0;
+  }
+
+  bits(_value: number | undefined, bits: number): number {
+    return this.readBits(bits);
+  }
+
+  gamma(_value?: number): number {
+    return this.readGamma();
+  }
+
+  u64(_value?: bigint): bigint {
+    return this.readU64();
+  }
+
+  value<T>(codec: BitCodec<T>, _value?: T): T {
+    return codec.decode(this);
   }
 
   readU64(): bigint {

@@ -1,9 +1,13 @@
 /**
  * Bit-packed output: values of any width up to 32 bits, least significant bit first, packed into
- * bytes with no padding between values (the last byte is padded with zeros). Bits gather in a
+ * bytes with no padding between values (the last byte is padded with zeros). As a BitStream it is the
+ * writing side of a message's layout (bit_stream.ts). Bits gather in a
  * 32-bit accumulator that is flushed four bytes at a time: this is the per-frame replication path.
  */
-export class BitWriter {
+import type { BitCodec, BitStream } from './bit_stream.js';
+
+export class BitWriter implements BitStream {
+  readonly reading = false;
   private buffer: Uint8Array;
   private length = 0;
   /** Pending bits, least significant first; fewer than 32 between calls. */
@@ -73,6 +77,26 @@ export class BitWriter {
     this.length = 0;
     this.acc = 0;
     this.accBits = 0;
+  }
+
+  bits(value: number, bits: number): number {
+    this.writeBits(value, bits);
+    return value;
+  }
+
+  gamma(value: number): number {
+    this.writeGamma(value);
+    return value;
+  }
+
+  u64(value: bigint): bigint {
+    this.writeU64(value);
+    return value;
+  }
+
+  value<T>(codec: BitCodec<T>, value: T): T {
+    codec.encode(this, value);
+    return value;
   }
 
   /** Write a 64-bit unsigned integer. */

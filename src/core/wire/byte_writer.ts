@@ -1,8 +1,14 @@
-/** Writes little-endian fields into a buffer that grows as needed. */
+/**
+ * Writes little-endian fields into a buffer that grows as needed. As a ByteStream it is the writing
+ * side of a message's serialize function: each call writes its value and returns it.
+ */
+
+import type { ByteStream } from './byte_stream.js';
 
 const encoder = new TextEncoder();
 
-export class ByteWriter {
+export class ByteWriter implements ByteStream {
+  readonly reading = false;
   private buffer: Uint8Array;
   private view: DataView;
   offset = 0;
@@ -20,56 +26,67 @@ export class ByteWriter {
     this.view = new DataView(grown.buffer);
   }
 
-  u8(v: number): void {
+  u8(v: number): number {
     this.reserve(1);
     this.buffer[this.offset++] = v;
+    return v;
   }
 
-  u16(v: number): void {
+  u16(v: number): number {
     this.reserve(2);
     this.view.setUint16(this.offset, v, true);
     this.offset += 2;
+    return v;
   }
 
-  u32(v: number): void {
+  u32(v: number): number {
     this.reserve(4);
     this.view.setUint32(this.offset, v, true);
     this.offset += 4;
+    return v;
   }
 
-  u64(v: bigint): void {
+  u64(v: bigint): bigint {
     this.reserve(8);
     this.view.setBigUint64(this.offset, v, true);
     this.offset += 8;
+    return v;
   }
 
   /** Up to 2^28 - 1, in 1–4 bytes of 7 bits each, low bits first. */
-  varint(v: number): void {
-    while (v >= 0x80) {
-      this.u8((v & 0x7f) | 0x80);
-      v = Math.floor(v / 128);
+  varint(v: number): number {
+    let rest = v;
+    while (rest >= 0x80) {
+      this.u8((rest & 0x7f) | 0x80);
+      rest = Math.floor(rest / 128);
     }
-    this.u8(v);
+    this.u8(rest);
+    return v;
   }
 
-  bytes(data: Uint8Array): void {
+  /** `data`, which must be `length` bytes long when a length is given (a fixed-size field). */
+  bytes(data: Uint8Array, length = data.length): Uint8Array {
+    if (data.length !== length) throw new RangeError(`a field of ${length} bytes given ${data.length}`);
     this.reserve(data.length);
     this.buffer.set(data, this.offset);
     this.offset += data.length;
+    return data;
   }
 
   /** A string with a one-byte length prefix, cut to 255 bytes (short texts: reasons). */
-  text(s: string): void {
+  text(s: string): string {
     const encoded = encoder.encode(s).subarray(0, 255);
     this.u8(encoded.length);
     this.bytes(encoded);
+    return s;
   }
 
   /** A string with a varint length prefix. */
-  longText(s: string): void {
+  longText(s: string): string {
     const encoded = encoder.encode(s);
     this.varint(encoded.length);
     this.bytes(encoded);
+    return s;
   }
 
   done(): Uint8Array {
