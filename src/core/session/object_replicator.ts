@@ -543,10 +543,12 @@ export class ObjectReplicator {
     // What the loss handlers need, apart from the work lists (which the next transmit reuses).
     const carried = entries.map((k) => objects[k]!);
     for (const work of group) for (const k of entries) work.replicas[k]!.sent(generation);
+    // One callback for every peer of the message: the connection says whose copy was lost.
+    const onDelivery = (delivered: boolean, peer: PeerId): void => {
+      if (!delivered) this.resend(carried, peer, generation);
+    };
     for (const peer of sharedBy ?? group.map((work) => work.peer)) {
-      const queued = this.node.sendFramed(peer, body, false, tag, (delivered) => {
-        if (!delivered) this.resend(carried, peer, generation);
-      });
+      const queued = this.node.sendFramed(peer, body, false, tag, onDelivery);
       if (queued && fieldBits) for (const [field, bits] of fieldBits) meter!.fieldBits(peer, 'sent', field, bits);
     }
   }
