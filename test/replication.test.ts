@@ -43,7 +43,7 @@ function startSession(config: NetworkConfig, typeName: string, values: WireValue
   const copiesOf = (p: Peer) => objects.map((o) => p.session.objects.get(o.id));
   for (let i = 0; i < 600 && clients.some((p) => copiesOf(p).includes(undefined)); i++) frame();
   if (clients.some((p) => copiesOf(p).includes(undefined))) throw new Error('the clients did not get every object');
-  return { host, clients, objects, frame, copiesOf };
+  return { host, clients, objects, frame, copiesOf, network };
 }
 
 const FIELDS = 40;
@@ -198,4 +198,24 @@ test('when bandwidth is short, an object\'s priority towards one peer puts it fi
   const [secondOther, secondOwn] = fresh.get(second)!;
   t.true(firstOwn > 2 * firstOther, `the first client had its objects fresh ${firstOwn} times, the others ${firstOther}`);
   t.true(secondOwn > 2 * secondOther, `the second client had its objects fresh ${secondOwn} times, the others ${secondOther}`);
+});
+
+test('one client on a lossy link gets every change resent to it alone: the clients on perfect links get the same bytes as when every link is perfect', (t) => {
+  const run = (lossyFirst: boolean) => {
+    const { host, clients, objects, frame, copiesOf, network } = startSession(wide, 'wide', new Array(FIELDS).fill(0), 40, 3);
+    if (lossyFirst) network.setLinkConditions(host.node.host!.port, clients[0]!.node.host!.port, parseLinkConditions('loss=0.3'));
+    const sentTo = (client: (typeof clients)[0]) => host.node.host!.connectionTo(client.node.host!.peerId)!.stats.bytesSent;
+    const before = clients.map(sentTo);
+    for (let f = 0; f < 40; f++) {
+      objects.forEach((object, k) => host.session.setField(object, (f + k) % FIELDS, (f * 13 + k) % 256));
+      frame();
+    }
+    for (let i = 0; i < 150; i++) frame();
+    for (const p of clients) t.deepEqual(copiesOf(p).map((c) => c!.values), objects.map((o) => o.values), `${p.node.host!.peerId} has the host's values (lossy first client: ${lossyFirst})`);
+    return clients.map((client, i) => sentTo(client) - before[i]!);
+  };
+  const perfect = run(false);
+  const lossy = run(true);
+  t.true(lossy[0]! > perfect[0]!, `the lossy client was sent more (${lossy[0]} bytes against ${perfect[0]})`);
+  t.deepEqual(lossy.slice(1), perfect.slice(1), 'the other clients were sent the same bytes');
 });

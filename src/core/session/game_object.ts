@@ -1,13 +1,18 @@
 /**
  * A replicated game object: its type, owner, and field values as the wire delivers them
  * (quantized), plus what each other peer still needs to be sent.
+ *
+ * Change tracking costs the same however many peers hold copies: a change marks one shared record
+ * (`shared`), which stands for every peer whose copy moves in step (created, nothing of its own
+ * left to send). A peer's own record (`PeerReplica`) is marked only where it falls out of step: a
+ * lost update, a creation still on its way, a peer that could not take this transmit's updates.
  */
 import { BitWriter } from '../wire/bit_writer.js';
 import type { GameObjectWatcher } from './game_objects.js';
 import type { ObjectType, WireValue } from '../config/network_config.js';
 import type { PeerId } from '../base/peer_id.js';
 
-/** What one remote peer still needs of an object, and which packets carry its fields. */
+/** What one remote peer (or, as an object's `shared`, every peer in step) still needs of an object, and which packets carry its fields. */
 export class PeerReplica {
   /** 1 at field i: changed since it was last sent to this peer. */
   readonly dirty: Uint8Array;
@@ -43,6 +48,15 @@ export class PeerReplica {
     if (dirty.length <= 32) return true;
     for (let i = 32; i < dirty.length; i++) if (dirty[i] !== other.dirty[i]) return false;
     return true;
+  }
+
+  /** Unmark every field (they are handed on or were never needed), keeping what is in flight. */
+  clear(): void {
+    const dirty = this.dirty;
+    if (dirty.length <= 32) for (let bits = this.dirtyBits; bits !== 0; bits &= bits - 1) dirty[31 - Math.clz32(bits & -bits)] = 0;
+    else dirty.fill(0);
+    this.dirtyCount = 0;
+    this.dirtyBits = 0;
   }
 
   /** Every marked field goes out in the message of send generation `generation`. */
@@ -89,6 +103,8 @@ export class GameObject {
    * they were added: an array, because the replicator walks it for every changed object.
    */
   readonly replicas: PeerReplica[] = [];
+  /** Changes not sent yet to any peer: they apply to every replica (see the file comment). */
+  readonly shared: PeerReplica;
   /** Where the object goes when a peer's copy needs fields sent (the replicator's work list). */
   pending: Set<GameObject> | undefined;
   /** Priority accumulated while waiting for bandwidth (see object_replicator.ts). */
@@ -112,6 +128,7 @@ export class GameObject {
     this.encoded = new Array(type.fields.length);
     this.updatedBy = new Float64Array(type.fields.length).fill(-Infinity);
     this.priority = type.priority;
+    this.shared = new PeerReplica('', type.fields.length);
   }
 
   get owner(): PeerId {
@@ -161,11 +178,27 @@ export class GameObject {
   /** Mark field `index` changed for every peer holding a copy except `except` (where it came from). */
   markDirty(index: number, except?: PeerId): void {
     const replicas = this.replicas;
-    for (let r = 0; r < replicas.length; r++) {
-      const replica = replicas[r]!;
-      if (replica.peer === except) continue;
-      replica.mark(index);
-      this.pending?.add(this);
+    if (replicas.length === 0) return;
+    this.pending?.add(this);
+    // The peer a change came from holds no copy (it owns the object): one mark serves every peer.
+    if (except === undefined || !replicas.some((r) => r.peer === except)) {
+      this.shared.mark(index);
+      return;
     }
+    for (let r = 0; r < replicas.length; r++) if (replicas[r]!.peer !== except) replicas[r]!.mark(index);
+  }
+
+  /** Hand the shared changes to each replica's own record: the replicas no longer move in step. */
+  fold(): void {
+    const shared = this.shared;
+    if (shared.dirtyCount === 0) return;
+    const dirty = shared.dirty;
+    for (const replica of this.replicas) for (let i = 0; i < dirty.length; i++) if (dirty[i] === 1) replica.mark(i);
+    shared.clear();
+  }
+
+  /** Whether a field was last sent to `replica`'s peer in the message of generation `generation` (the newer of its own and the shared sends). */
+  lastSentIn(replica: PeerReplica, index: number, generation: number): boolean {
+    return Math.max(replica.inFlight[index]!, this.shared.inFlight[index]!) === generation;
   }
 }

@@ -265,6 +265,8 @@ export class ObjectReplicator {
   /** Kept from transmit to transmit, so their arrays are not built anew every frame. */
   private readonly waiting: GameObject[] = [];
   private readonly works = new Map<PeerId, PeerWork>();
+  /** The work of a uniform send: the waiting objects and their shared records. */
+  private readonly sharedWork: PeerWork = { peer: '', objects: [], replicas: [], signature: 0 };
 
   /**
    * Queue the changed fields of pending objects for every peer holding copies, as much as fits
@@ -310,8 +312,9 @@ export class ObjectReplicator {
 
   /**
    * The usual case, found without hashing or comparing work: every waiting object has copies at
-   * the same peers in the same order, all created and needing the same fields, and every peer can
-   * take them now at the same message size, without a bandwidth limit. One send then; else none.
+   * the same peers in the same order, all created and in step (only shared changes to send), and
+   * every peer can take them now at the same message size, without a bandwidth limit. One send of
+   * the shared records then, whatever the number of peers; else none.
    */
   private uniformSend(host: Host, now: number): Send[] | undefined {
     const waiting = this.waiting;
@@ -319,11 +322,10 @@ export class ObjectReplicator {
     if (!peers || peers.length === 0) return undefined;
     for (const object of waiting) {
       const replicas = object.replicas;
-      if (replicas.length !== peers.length) return undefined;
-      const first = replicas[0]!;
+      if (replicas.length !== peers.length || object.shared.dirtyCount === 0) return undefined;
       for (let r = 0; r < replicas.length; r++) {
         const replica = replicas[r]!;
-        if (replica.peer !== peers[r]!.peer || !replica.created || replica.dirtyCount === 0 || !replica.sameDirty(first)) return undefined;
+        if (replica.peer !== peers[r]!.peer || !replica.created || replica.dirtyCount !== 0) return undefined;
       }
     }
     let maxBytes = 0;
@@ -333,15 +335,14 @@ export class ObjectReplicator {
       if (maxBytes !== 0 && connection.maxMessageBytes !== maxBytes) return undefined;
       maxBytes = connection.maxMessageBytes;
     }
-    const group = peers.map(({ peer }, r) => {
-      const work = this.workFor(peer);
-      for (const object of waiting) {
-        work.objects.push(object);
-        work.replicas.push(object.replicas[r]!);
-      }
-      return work;
-    });
-    return [{ group, maxBytes, byPriority: false }];
+    const shared = this.sharedWork;
+    shared.objects.length = 0;
+    shared.replicas.length = 0;
+    for (const object of waiting) {
+      shared.objects.push(object);
+      shared.replicas.push(object.shared);
+    }
+    return [{ group: [shared], sharedBy: peers.map((replica) => replica.peer), maxBytes, byPriority: false }];
   }
 
   /** The work list of `peer` (kept across transmits, emptied at each start). */
@@ -354,6 +355,8 @@ export class ObjectReplicator {
   /** Each peer's work, then one send per set of peers with the same work; bandwidth-limited peers each go alone. */
   private groupedSends(host: Host, now: number): Send[] {
     const { waiting, works } = this;
+    // Peers out of step: each peer's own record carries what it needs.
+    for (const object of waiting) object.fold();
     // Objects mostly list the same peers in the same order: the work of the j-th replica is
     // usually the one the previous object's j-th replica had.
     const recent: PeerWork[] = [];
@@ -400,11 +403,13 @@ export class ObjectReplicator {
   /** Whether some peer's copy of `object` is waiting for fields. */
   private anyReady(object: GameObject): boolean {
     const replicas = object.replicas;
-    for (let r = 0; r < replicas.length; r++) if (replicas[r]!.created && replicas[r]!.dirtyCount > 0) return true;
+    const shared = object.shared.dirtyCount > 0;
+    for (let r = 0; r < replicas.length; r++) if (replicas[r]!.created && (shared || replicas[r]!.dirtyCount > 0)) return true;
     return false;
   }
 
   private anyDirtyLeft(object: GameObject): boolean {
+    if (object.shared.dirtyCount > 0) return true;
     const replicas = object.replicas;
     for (let r = 0; r < replicas.length; r++) if (replicas[r]!.dirtyCount > 0) return true;
     return false;
@@ -415,7 +420,7 @@ export class ObjectReplicator {
    * its `maxBytes`, each encoded once for all its peers; `cached`: field encodings through the
    * objects' cache.
    */
-  private sendUpdates({ group, maxBytes, byPriority }: Send, cached: boolean): void {
+  private sendUpdates({ group, sharedBy, maxBytes, byPriority }: Send, cached: boolean): void {
     const { objects, replicas } = group[0]!;
     // Take a message's worth in order, then sort it by id (it already is when not by priority).
     let start = 0;
@@ -432,7 +437,7 @@ export class ObjectReplicator {
       const entries: number[] = [];
       for (let k = start; k < end; k++) entries.push(k);
       if (byPriority) entries.sort((a, b) => objects[a]!.id - objects[b]!.id);
-      this.sendMessage(group, entries, cached);
+      this.sendMessage(group, sharedBy, entries, cached);
       start = end;
     }
   }
@@ -476,8 +481,8 @@ export class ObjectReplicator {
     this.serializeFrames(this.writer);
   }
 
-  /** One update message of the entries (indices into the work lists, ids ascending) to every peer of `group`. */
-  private sendMessage(group: PeerWork[], entries: number[], cached: boolean): void {
+  /** One update message of the entries (indices into the work lists, ids ascending) to every peer of `group`, or of `sharedBy` for the shared records. */
+  private sendMessage(group: PeerWork[], sharedBy: readonly PeerId[] | undefined, entries: number[], cached: boolean): void {
     const generation = ++this.generation;
     const { objects, replicas } = group[0]!;
     const w = this.writer;
@@ -537,12 +542,13 @@ export class ObjectReplicator {
     const tag = oneType ? `objects: ${type.name}` : 'objects';
     // What the loss handlers need, apart from the work lists (which the next transmit reuses).
     const carried = entries.map((k) => objects[k]!);
-    for (const work of group) {
-      for (const k of entries) work.replicas[k]!.sent(generation);
-      const peer = work.peer;
-      const queued = this.node.sendFramed(peer, body, false, tag, (delivered) => {
-        if (!delivered) this.resend(carried, peer, generation);
-      });
+    for (const work of group) for (const k of entries) work.replicas[k]!.sent(generation);
+    // One callback for every peer of the message: the connection says whose copy was lost.
+    const onDelivery = (delivered: boolean, peer: PeerId): void => {
+      if (!delivered) this.resend(carried, peer, generation);
+    };
+    for (const peer of sharedBy ?? group.map((work) => work.peer)) {
+      const queued = this.node.sendFramed(peer, body, false, tag, onDelivery);
       if (queued && fieldBits) for (const [field, bits] of fieldBits) meter!.fieldBits(peer, 'sent', field, bits);
     }
   }
@@ -554,7 +560,7 @@ export class ObjectReplicator {
       if (!replica) continue;
       let marked = false;
       for (let i = 0; i < replica.inFlight.length; i++) {
-        if (replica.inFlight[i] !== generation) continue;
+        if (!object.lastSentIn(replica, i, generation)) continue;
         replica.mark(i);
         marked = true;
       }
@@ -617,6 +623,8 @@ function sameMasks(objects: readonly GameObject[], replicas: readonly PeerReplic
 /** Update messages of the same work to one or more peers. */
 interface Send {
   readonly group: PeerWork[];
+  /** The peers of a send of the objects' shared records (`group` is then that one work). */
+  readonly sharedBy?: readonly PeerId[];
   readonly maxBytes: number;
   readonly byPriority: boolean;
 }

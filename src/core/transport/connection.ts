@@ -3,6 +3,7 @@
  * ordered stream and unreliable messages packed together into packets of at most the MTU, round
  * trip time, keep-alive and timeout, and the QoS send budget.
  */
+import { ByteWriter } from '../wire/byte_writer.js';
 import type { Endpoint } from './datagram_socket.js';
 import { DataPacketBuilder, largestRecordBody, MAX_DATA_HEADER_BYTES, RecordKind, recordOverhead, type DataPacket } from './packet.js';
 import type { PeerId } from '../base/peer_id.js';
@@ -15,7 +16,8 @@ import type { TransportSettings } from './transport_settings.js';
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
 /** Told whether an unreliable message arrived: true when its packet was acknowledged, false when it was lost or never sent. */
-export type DeliveryCallback = (delivered: boolean) => void;
+/** Told whether an unreliable message arrived, and to whom it went (one callback can serve many peers). */
+export type DeliveryCallback = (delivered: boolean, peer: PeerId) => void;
 
 /** What metered bytes are: a message (or its last fragment) sent the first time, an earlier fragment, or a resend. */
 export type SentPart = 'message' | 'fragment' | 'resend';
@@ -109,6 +111,8 @@ export class Connection {
   private sequence = 0;
   /** No packet before this sequence is still waiting for its ack: the loss check starts here. */
   private oldestUnresolved = 0;
+  /** Every packet is built here, then copied out: one buffer per connection (grown to the largest packet once) instead of one per packet. */
+  private readonly packetWriter = new ByteWriter(0);
   private readonly sent: (SentPacket | undefined)[] = new Array(SENT_PACKET_WINDOW);
   /**
    * Latest sequence received. Both sides number data packets from 0, so starting at 65535 (the
@@ -199,7 +203,7 @@ export class Connection {
       throw new RangeError(`unreliable message of ${body.length} bytes does not fit in a packet (MTU ${this.settings.mtu} bytes)`);
     }
     if (this.state === 'disconnected') {
-      onDelivery?.(false);
+      onDelivery?.(false, this.peer);
       return;
     }
     this.unreliable.push({ body, tag, onDelivery });
@@ -214,7 +218,7 @@ export class Connection {
     if (this.state === 'disconnected') return;
     this.state = 'disconnected';
     this.reason = reason;
-    for (const message of this.unreliable) message.onDelivery?.(false);
+    for (const message of this.unreliable) message.onDelivery?.(false, this.peer);
     this.unreliable = [];
     for (const packet of this.sent) if (packet && !packet.resolved) this.resolve(packet, false);
   }
@@ -295,7 +299,7 @@ export class Connection {
       // Packets still in flight when the connection closes are not losses of the network.
       if (this.state !== 'disconnected') this.meter?.lost(this.peer);
     }
-    for (const callback of packet.deliveries) callback(delivered);
+    for (const callback of packet.deliveries) callback(delivered, this.peer);
     this.rateLimiter.observe(delivered);
   }
 
@@ -357,7 +361,7 @@ export class Connection {
     // Unreliable messages the budget had no room for this frame are dropped, not delayed.
     for (const message of this.unreliable) {
       this.stats.unreliableDropped++;
-      message.onDelivery?.(false);
+      message.onDelivery?.(false, this.peer);
     }
     this.unreliable = [];
     if (packets.length > 0) this.lastTransmitTime = now;
@@ -426,7 +430,7 @@ export class Connection {
   private newBuilder(capacity: number): DataPacketBuilder {
     const k = this.sealedInTransmit;
     const ack = k < this.ackWindows.length ? this.ackWindows[k]! : this.ackWindows[0] ?? this.remoteSequence;
-    return new DataPacketBuilder(capacity, this.epoch, this.sequence, ack, this.ackBitsFor(ack));
+    return new DataPacketBuilder(capacity, this.epoch, this.sequence, ack, this.ackBitsFor(ack), this.packetWriter);
   }
 
   private seal(builder: DataPacketBuilder, record: SentPacket, now: number): Uint8Array {

@@ -7,7 +7,7 @@
 import { NetworkError } from '../base/network_error.js';
 import { ByteReader, MalformedError } from '../wire/byte_reader.js';
 import type { Clock } from '../base/clock.js';
-import type { Connection, TrafficMeter } from './connection.js';
+import type { Connection, DeliveryCallback, TrafficMeter } from './connection.js';
 import type { DatagramNetwork, Endpoint } from './datagram_socket.js';
 import { Host, defaultQosSettings, type HostEvent, type QosSettings } from './host.js';
 import type { PeerId } from '../base/peer_id.js';
@@ -190,7 +190,7 @@ export class NetworkNode {
    * `notify` hears whether the message arrived: for reliable ones once acknowledged (true), for
    * unreliable ones true when its packet was acknowledged, false when lost or not sent.
    */
-  send(peer: PeerId, service: Service, payload: Uint8Array, reliable: boolean, tag: string, notify?: (delivered: boolean) => void): boolean {
+  send(peer: PeerId, service: Service, payload: Uint8Array, reliable: boolean, tag: string, notify?: DeliveryCallback): boolean {
     const body = new Uint8Array(payload.length + 1);
     body[0] = service;
     body.set(payload, 1);
@@ -201,13 +201,13 @@ export class NetworkNode {
    * `send` of a body that already starts with its service byte: one body can go to several
    * peers (the connections only read it).
    */
-  sendFramed(peer: PeerId, body: Uint8Array, reliable: boolean, tag: string, notify?: (delivered: boolean) => void): boolean {
+  sendFramed(peer: PeerId, body: Uint8Array, reliable: boolean, tag: string, notify?: DeliveryCallback): boolean {
     const connection = this.hostInstance?.connectionTo(peer);
     if (!connection || connection.state !== 'connected') {
-      if (!reliable) notify?.(false);
+      if (!reliable) notify?.(false, peer);
       return false;
     }
-    if (reliable) return connection.sendReliable(body, tag, notify && (() => notify(true)));
+    if (reliable) return connection.sendReliable(body, tag, notify && (() => notify(true, peer)));
     connection.sendUnreliable(body, tag, notify);
     return true;
   }

@@ -274,8 +274,11 @@ export class DataPacketBuilder {
     readonly sequence: number,
     ack: number,
     ackBits: number,
+    /** Where to build it: a connection passes the one it reuses for every packet (`finish` copies out). */
+    writer = new ByteWriter(capacity),
   ) {
-    this.writer = new ByteWriter(capacity);
+    this.writer = writer;
+    writer.reset();
     dataHeaderLayout(this.writer, { epoch, sequence, ack, ackBits });
   }
 

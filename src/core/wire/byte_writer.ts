@@ -89,6 +89,11 @@ export class ByteWriter implements ByteStream {
     return s;
   }
 
+  /** Start over, keeping the buffer. */
+  reset(): void {
+    this.offset = 0;
+  }
+
   done(): Uint8Array {
     return this.buffer.subarray(0, this.offset);
   }
