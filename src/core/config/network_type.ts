@@ -437,10 +437,10 @@ export class Vector3Type extends NetworkType {
   }
 
   override equalWithinTolerance(a: WireValue, b: WireValue): boolean {
-    const [ax, ay, az] = a as Vector3Value;
-    const [bx, by, bz] = b as Vector3Value;
+    const va = a as Vector3Value;
+    const vb = b as Vector3Value;
     const t = this.tolerance;
-    return Math.abs(ax - bx) <= t && Math.abs(ay - by) <= t && Math.abs(az - bz) <= t;
+    return Math.abs(va[0] - vb[0]) <= t && Math.abs(va[1] - vb[1]) <= t && Math.abs(va[2] - vb[2]) <= t;
   }
 }
 

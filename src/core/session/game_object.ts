@@ -107,6 +107,8 @@ export class GameObject {
   readonly shared: PeerReplica;
   /** Where the object goes when a peer's copy needs fields sent (the replicator's work list). */
   pending: Set<GameObject> | undefined;
+  /** Whether the object is in `pending`: a change then costs no set lookup. */
+  queued = false;
   /** Priority accumulated while waiting for bandwidth (see object_replicator.ts). */
   accumulated = 0;
   priority: number;
@@ -179,13 +181,20 @@ export class GameObject {
   markDirty(index: number, except?: PeerId): void {
     const replicas = this.replicas;
     if (replicas.length === 0) return;
-    this.pending?.add(this);
+    this.queue();
     // The peer a change came from holds no copy (it owns the object): one mark serves every peer.
     if (except === undefined || !replicas.some((r) => r.peer === except)) {
       this.shared.mark(index);
       return;
     }
     for (let r = 0; r < replicas.length; r++) if (replicas[r]!.peer !== except) replicas[r]!.mark(index);
+  }
+
+  /** Put the object on the replicator's work list (once until the replicator takes it off). */
+  queue(): void {
+    if (this.queued || !this.pending) return;
+    this.queued = true;
+    this.pending.add(this);
   }
 
   /** Hand the shared changes to each replica's own record: the replicas no longer move in step. */

@@ -404,7 +404,7 @@ export class GameSession {
     this.sendCreate(peer, body, () => {
       replica.created = true;
       // Changes made while the creation was on its way go out now.
-      if (replica.dirtyCount > 0 || object.shared.dirtyCount > 0) this.replicator.pending.add(object);
+      if (replica.dirtyCount > 0 || object.shared.dirtyCount > 0) object.queue();
     });
   }
 

@@ -288,6 +288,7 @@ export class ObjectReplicator {
     }
     for (const object of this.pending) {
       if (object.destroyed) {
+        object.queued = false;
         this.pending.delete(object);
         continue;
       }
@@ -304,7 +305,10 @@ export class ObjectReplicator {
     const left: GameObject[] = [];
     for (const object of this.pending) {
       if (this.anyDirtyLeft(object)) left.push(object);
-      else object.accumulated = 0;
+      else {
+        object.accumulated = 0;
+        object.queued = false;
+      }
     }
     this.pending.clear();
     for (const object of left) this.pending.add(object);
@@ -564,7 +568,7 @@ export class ObjectReplicator {
         replica.mark(i);
         marked = true;
       }
-      if (marked) this.pending.add(object);
+      if (marked) object.queue();
     }
   }
 }
