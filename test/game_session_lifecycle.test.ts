@@ -100,7 +100,7 @@ end`;
   t.deepEqual(lines(result.stdout, '1:rider'), ['migrated to me\t1\ta1\ttrue']);
 });
 
-test('synchronizing_peers and synchronized_peers follow a hot join on both sides; host_error turns true only when the host is lost', async (t) => {
+test('synchronizing_peers and synchronized_peers follow a hot join on both sides; host_error turns true only when the host is lost (falls silent)', async (t) => {
   const host = `${LUA_SESSION}
 local events = setmetatable({
   game_object_sync_done = function(self, peer)
@@ -113,11 +113,12 @@ function init()
 end
 function update(dt)
   frame = frame + 1
-  Network.update(dt, events)
+  -- From frame 90 the host hangs: it neither sends nor answers, and says no goodbye.
   if finished then return end
+  Network.update(dt, events)
   local syncing = table.concat(GameSession.synchronizing_peers(session), ",")
   if syncing ~= "" and syncing ~= shown then shown = syncing; print("synchronizing", syncing, table.concat(GameSession.synchronized_peers(session), ",")) end
-  if frame == 90 then print("host error", GameSession.host_error(session)); Network.shutdown_lan_client(client); finished = true end
+  if frame == 90 then print("host error", GameSession.host_error(session)); finished = true end
 end`;
   const watcher = client(
     'b2',
@@ -125,7 +126,8 @@ end`;
       seen = table.concat(GameSession.synchronized_peers(session), ",")
       print("in session", seen, table.concat(GameSession.synchronizing_peers(session), ","), GameSession.host_error(session))
     end
-    if seen and not synced and #GameSession.synchronized_peers(session) == 1 then synced = true; print("synchronized", GameSession.synchronized_peers(session)[1]) end`,
+    if seen and not synced and #GameSession.synchronized_peers(session) == 1 then synced = true; print("synchronized", GameSession.synchronized_peers(session)[1]) end
+    if frame == 1 then Network.set_max_receiver_lost_time(1) end`,
     '{ game_session_disconnect = function(self, host) print("disconnected", host, GameSession.host_error(session), GameSession.in_session(session)) end }',
   );
   const result = await runPeers({ 'host.lua': host, 'watcher.lua': watcher }, ['--frames', '150'], files);

@@ -104,10 +104,11 @@ test('keep-alives hold an idle connection; silence breaks it after the receiver-
   t.true(ab.stats.packetsSent - sentBefore >= 20 / a.settings.keepAliveTime - 2, 'keep-alives went out');
   // b goes silent: everything it sends is lost.
   peers.simulator.setLinkConditions(b.host.port, a.host.port, { loss: 1, latency: 0, jitter: 0, duplicate: 0, reorder: 0 });
-  const frames = peers.run(30 * 20, () => ab.state === 'disconnected');
+  peers.run(30 * 20, () => ab.state === 'disconnected');
   t.is(ab.state, 'disconnected');
   t.is(ab.reason, 'timed out: nothing received from b2 for 5 s');
-  t.true(frames * FRAME >= 5 && frames * FRAME < 6);
+  const silence = peers.clock.now() - ab.lastReceiveTime;
+  t.true(silence >= 5 && silence < 5 + 2 * FRAME, `broken ${silence} s after the last packet from b2`);
   t.true(a.events.some((e) => e.type === 'disconnected'));
 });
 
@@ -251,4 +252,23 @@ test('10,000 reliable messages a frame are delivered, in order, with a send buff
     for (let i = 0; i < 1000; i++) ca.sendReliable(numbered(i, 6), 'rpc');
   });
   t.is(ca.state, 'connected', ca.reason);
+});
+
+test('an idle connection sends keep-alives, each answered by one ack-only packet: acknowledgements are not acknowledged back', (t) => {
+  const peers = new SimulatedPeers();
+  const a = peers.add('a1');
+  const b = peers.add('b2');
+  const [ab, ba] = peers.connect(a, b);
+  peers.run(30);
+  const before = { a: ab.stats.packetsSent, b: ba!.stats.packetsSent, lost: ab.stats.packetsLost + ba!.stats.packetsLost };
+  const seconds = 10;
+  peers.run(Math.round(seconds / FRAME));
+  // Each side sends a keep-alive every keep-alive time and at most one ack-only answer to each of the
+  // other's (none when its own keep-alive carries the ack): not a packet every other frame.
+  const periods = seconds / a.settings.keepAliveTime;
+  for (const [side, sent] of [['a1', ab.stats.packetsSent - before.a], ['b2', ba!.stats.packetsSent - before.b]] as const) {
+    t.true(sent >= periods * (a.settings.keepAliveTime / (a.settings.keepAliveTime + 2 * FRAME)) - 1 && sent <= 2 * periods + 2, `${side} sent ${sent} packets in ${seconds} idle seconds (${periods} keep-alive periods)`);
+  }
+  t.is(ab.stats.packetsLost + ba!.stats.packetsLost - before.lost, 0, 'no keep-alive or ack is declared lost');
+  t.true(ab.rtt > 0 && ba!.rtt > 0, 'both sides measure the round trip from their keep-alives');
 });

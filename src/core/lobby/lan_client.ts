@@ -155,8 +155,6 @@ export class LanClient {
     for (const browser of this.browsers) browser.close();
     this.browsers.clear();
     this.channels.clear('the LAN client shut down');
-    // Flush the leave notices before the socket closes.
-    this.node.transmit();
     this.node.stop('the peer shut down its network client');
     this.shutDown = true;
   }

@@ -4,7 +4,7 @@
  * go there: several processes may share the lobby port, but a unicast to a shared port reaches only
  * one of them), the member counts and the lobby data.
  *
- *   query: prefix 0x06, magic "SRN4" (u32 LE), kind 1, nonce u32
+ *   query: prefix 0x06, magic "SRN5" (u32 LE), kind 1, nonce u32
  *   reply: prefix 0x06, magic, kind 2, nonce u32, lobby id u64, game port u16, owner peer u64,
  *          max members u16, members u16, data count varint, then per key: key, value (varint length + UTF-8)
  */

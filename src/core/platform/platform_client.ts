@@ -174,8 +174,6 @@ export class PlatformClient {
     for (const lobby of this.lobbies) lobby.leave();
     this.lobbies.clear();
     this.channels.clear(`the ${this.name} shut down`);
-    // Flush leave notices before the socket closes.
-    this.node.transmit();
     this.node.stop('the peer shut down its network client');
     this.link.close();
     this.shutDown = true;

@@ -278,8 +278,16 @@ export class GameSession {
     for (const peer of this.members.keys()) if (peer !== except) this.send(peer, { type: SessionMessage.Members, peers });
   }
 
+  /**
+   * Host: queue a member's departure for the script, once: a peer that leaves as its network shuts
+   * down sends a leave and then loses its connection, and must be removed only once.
+   */
+  private reportDeparture(queue: PeerId[], peer: PeerId): void {
+    if (!this.wantsToLeave.includes(peer) && !this.brokenPeers.includes(peer)) queue.push(peer);
+  }
+
   private onConnectionLost(peer: PeerId): void {
-    if (this.role === 'host' && this.members.has(peer)) this.brokenPeers.push(peer);
+    if (this.role === 'host' && this.members.has(peer)) this.reportDeparture(this.brokenPeers, peer);
     else if (this.role === 'client' && peer === this.host) {
       this.hostError = true;
       this.endClient(peer);
@@ -479,7 +487,7 @@ export class GameSession {
       }
       case SessionMessage.Leave: {
         if (this.role !== 'host' || !this.members.has(peer)) return;
-        (m.forced ? this.brokenPeers : this.wantsToLeave).push(peer);
+        this.reportDeparture(m.forced ? this.brokenPeers : this.wantsToLeave, peer);
         return;
       }
       case SessionMessage.Removed: {

@@ -57,6 +57,8 @@ interface SentPacket {
 const SENT_PACKET_WINDOW = 1024;
 /** Weight of a new round-trip sample in the smoothed estimate. */
 const RTT_SMOOTHING = 0.125;
+/** The body of a keep-alive's record: nothing. */
+const KEEP_ALIVE_BODY = new Uint8Array(0);
 
 export interface ConnectionStats {
   packetsSent: number;
@@ -105,7 +107,8 @@ export class Connection {
   /** Smoothed round-trip time in seconds (0 until measured). */
   rtt = 0;
   lastReceiveTime: number;
-  private lastSendTime = -Infinity;
+  /** When this side last sent a packet that wants an acknowledgement (records: data or a keep-alive). */
+  private lastTrackedSendTime = -Infinity;
   private lastTransmitTime = -Infinity;
 
   private sequence = 0;
@@ -252,7 +255,8 @@ export class Connection {
     if (sequenceDistance(packet.sequence, this.remoteSequence) > 0) this.remoteSequence = packet.sequence;
     if (this.toAck.length < SENT_PACKET_WINDOW) this.toAck.push(packet.sequence);
     this.lastReceiveTime = now;
-    this.ackOwed = true;
+    // A packet without records only acknowledges: answering it would ping-pong between idle peers.
+    if (packet.records.length > 0) this.ackOwed = true;
     this.stats.packetsReceived++;
     this.stats.bytesReceived += size;
     if (this.meter) {
@@ -265,7 +269,8 @@ export class Connection {
 
     const delivered: Uint8Array[] = [];
     for (const record of packet.records) {
-      if (record.kind === RecordKind.Unreliable) delivered.push(record.body.slice());
+      // An empty record is a keep-alive's: it asks for an acknowledgement and carries nothing.
+      if (record.kind === RecordKind.Unreliable && record.body.length > 0) delivered.push(record.body.slice());
     }
     for (const record of reliable) this.receiver.receive(record.id, record.body, record.more);
     for (const body of this.receiver.deliver()) delivered.push(body);
@@ -331,9 +336,12 @@ export class Connection {
 
   // ---- transmitting ---------------------------------------------------------------------------
 
-  /** Build the packets to send now (none between transmits). */
-  transmit(now: number): Uint8Array[] {
-    if (this.state !== 'connected' || !this.canTransmit(now)) return [];
+  /**
+   * Build the packets to send now (none between transmits, unless `closing`: what is queued when
+   * this side closes goes out however recently the last packets did).
+   */
+  transmit(now: number, closing = false): Uint8Array[] {
+    if (this.state !== 'connected' || !(closing || this.canTransmit(now))) return [];
     this.rateLimiter.refill(now);
     this.ackWindows = this.coveringAcks();
     this.sealedInTransmit = 0;
@@ -350,12 +358,17 @@ export class Connection {
     }
     // Acknowledgements and keep-alives go out even when the budget is spent: they are a few bytes.
     // A peer that did not answer our last packet is asked again more slowly.
-    const keepAlive = this.lastReceiveTime < this.lastSendTime ? this.settings.keepAliveResendTime : this.settings.keepAliveTime;
-    const quiet = packets.length === 0 && !this.ackOwed && now - this.lastSendTime < keepAlive;
+    const keepAlive = this.lastReceiveTime < this.lastTrackedSendTime ? this.settings.keepAliveResendTime : this.settings.keepAliveTime;
+    const keepAliveDue = packets.length === 0 && now - this.lastTrackedSendTime >= keepAlive;
     // One packet per ack needed: when more packets arrived than the packets above can ack, ack-only packets name the rest.
-    for (let i = packets.length; !quiet && i < this.ackWindows.length; i++) {
+    const acking = this.ackOwed || keepAliveDue;
+    for (let i = packets.length; acking && i < this.ackWindows.length; i++) {
       const builder = this.newBuilder(this.settings.mtu);
-      packets.push(this.seal(builder, { sequence: builder.sequence, sentAt: now, reliableIds: [], deliveries: [], resolved: false }, now));
+      // A keep-alive carries an empty record so that the peer acknowledges it (the link is alive; a
+      // round-trip time). An ack-only packet wants no answer, so it is never counted lost either.
+      const wantsAck = keepAliveDue && i === 0;
+      if (wantsAck) builder.add(RecordKind.Unreliable, 0, false, KEEP_ALIVE_BODY);
+      packets.push(this.seal(builder, { sequence: builder.sequence, sentAt: now, reliableIds: [], deliveries: [], resolved: !wantsAck }, now));
     }
     this.toAck.length = 0;
     // Unreliable messages the budget had no room for this frame are dropped, not delayed.
@@ -441,7 +454,7 @@ export class Connection {
     if (overwritten && !overwritten.resolved) this.resolve(overwritten, false);
     this.sent[slot] = record;
     this.sequence = sequenceNext(this.sequence);
-    this.lastSendTime = now;
+    if (!record.resolved) this.lastTrackedSendTime = now;
     this.ackOwed = false;
     this.sealedInTransmit++;
     this.stats.packetsSent++;

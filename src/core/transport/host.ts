@@ -457,9 +457,13 @@ export class Host {
     return this.events.splice(0);
   }
 
-  /** Tell every peer goodbye and release the socket. */
+  /** Send what is queued (a shutdown's leave notices), tell every peer goodbye and release the socket. */
   close(reason: string): void {
     if (this.closed) return;
+    const now = this.options.clock.now();
+    for (const connection of this.byPeer.values()) {
+      for (const packet of connection.transmit(now, true)) this.socket.send(packet, connection.endpoint);
+    }
     for (const peer of [...this.byPeer.keys()]) this.disconnect(peer, reason);
     this.closed = true;
     this.socket.close();

@@ -79,6 +79,8 @@ export class NetworkLog implements TrafficMeter {
   /** This peer's id once its client runs. */
   peer: PeerId | undefined;
   private frame = 0;
+  /** The time of the last frame written. */
+  private time = 0;
   /** The id the last name line was written for. */
   private named: PeerId | undefined;
   private readonly traffic = new Map<PeerId, Traffic>();
@@ -158,9 +160,12 @@ export class NetworkLog implements TrafficMeter {
     }
     this.traffic.clear();
     this.frame++;
+    this.time = time;
   }
 
+  /** Stop writing; what was sent since the last frame (a shutdown's goodbyes) is written first. */
   close(): void {
+    if (this.traffic.size > 0) this.endFrame(this.time);
     this.file.release();
   }
 }

@@ -7,7 +7,7 @@ import { ByteMeasurer, readMessage, writeMessage, type ByteLayout, type ByteStre
 import { ByteWriter } from '../wire/byte_writer.js';
 import { sequenceNext } from './sequence_number.js';
 
-export const PROTOCOL_MAGIC = 0x344e5253; // "SRN4" read little-endian: 'S' 'R' 'N' '4'; the 4: the handshake's challenge
+export const PROTOCOL_MAGIC = 0x354e5253; // "SRN5" read little-endian: 'S' 'R' 'N' '5'; the 5: keep-alives ask for acks, acks do not
 
 /**
  * Bytes of a connect request, padded: every answer to a datagram from an address not yet proven
