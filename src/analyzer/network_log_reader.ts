@@ -6,7 +6,7 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { NETWORK_LOG_VERSION } from '../core/transport/network_log.js';
+import { NETWORK_LOG_VERSION, type TrafficTotals } from '../core/transport/network_log.js';
 
 /** What every line but the header has. */
 interface LineBase {
@@ -21,17 +21,9 @@ export interface NameLine extends LineBase {
   name: string;
 }
 
-export interface TrafficLine extends LineBase {
+export interface TrafficLine extends LineBase, TrafficTotals {
   kind: 'traffic';
   remote: string;
-  sent: Record<string, number>;
-  received: Record<string, number>;
-  packets: [number, number];
-  messages: [Record<string, number>, Record<string, number>];
-  resent: Record<string, number>;
-  /** [sent, received] bits of field values by `type.field`. */
-  fields: [Record<string, number>, Record<string, number>];
-  lost: number;
   /** Milliseconds, when sampled this frame. */
   rtt: number | undefined;
 }

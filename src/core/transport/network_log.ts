@@ -35,14 +35,19 @@ import type { PeerId } from '../base/peer_id.js';
 /** The format version this file writes (the analyzer reads this one only). */
 export const NETWORK_LOG_VERSION = 2;
 
-interface Traffic {
+/** One frame's traffic with one remote peer, as a traffic line carries it (bytes and counts by category). */
+export interface TrafficTotals {
   sent: Record<string, number>;
   received: Record<string, number>;
   packets: [number, number];
   messages: [Record<string, number>, Record<string, number>];
   resent: Record<string, number>;
+  /** [sent, received] bits of field values by `type.field`. */
   fields: [Record<string, number>, Record<string, number>];
   lost: number;
+}
+
+interface Traffic extends TrafficTotals {
   rttSum: number;
   rttSamples: number;
 }
