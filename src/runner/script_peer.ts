@@ -7,6 +7,7 @@ import type { Clock } from '../core/base/clock.js';
 import type { ScriptNetworkOptions } from '../bindings/network/network_binding.js';
 import { createStingrayVm, type StingrayVm } from '../bindings/stingray_vm.js';
 import { LuaScriptError, ScriptExit } from '../bridge/lua_vm.js';
+import type { LuaApi } from '../bridge/lua_api.js';
 
 export interface ScriptPeerOptions {
   script: string;
@@ -16,6 +17,8 @@ export interface ScriptPeerOptions {
   clock: Clock;
   network: ScriptNetworkOptions;
   writeStdout(text: string): void;
+  /** The Lua VM (absent: wasmoon). */
+  luaApi?: LuaApi;
 }
 
 /** `exited` is os.exit: the script ends at once, without shutdown(), as exit() ended the engine. */
@@ -43,6 +46,7 @@ export class ScriptPeer {
       root: options.root,
       writeStdout: options.writeStdout,
       network: options.network,
+      ...(options.luaApi ? { luaApi: options.luaApi } : {}),
       application: {
         argv: options.argv,
         timeSinceLaunch: () => options.clock.now(),
