@@ -1,5 +1,8 @@
 import test from 'ava';
+import { LuaRaise } from '../src/bridge/lua_api.js';
 import { LuaBridge, loadWasmoonExports } from '../src/bridge/lua_bridge.js';
+import { createTestVm } from './helpers/lua.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 test('wasmoon loads without touching the global WebAssembly, and what is captured is its Lua C API', async (t) => {
   const instantiate = WebAssembly.instantiate;
@@ -32,4 +35,54 @@ test('the process-wide bridge runs Lua through the captured exports', async (t) 
   t.true(bridge.pcall(L, 0, 1, 0));
   t.is(bridge.toNumber(L, -1), 42);
   bridge.closeState(L);
+});
+
+testOnEachVm('errors of TypeScript functions are Lua errors: positioned, catchable, nested, and from metamethods the bridge runs', async (t, vm) => {
+  const { vm: stingray, run } = await createTestVm({ luaApi: vm.luaApi });
+  t.teardown(() => stingray.close());
+  const { lua } = stingray;
+  const { bridge } = lua;
+  lua.defineFunction('T', 'raise', () => {
+    throw new LuaRaise('refused');
+  });
+  lua.defineFunction('T', 'crash', () => {
+    throw new TypeError('oops');
+  });
+  lua.defineFunction('T', 'raise_value', (L) => {
+    bridge.pushValue(L, 1);
+    return bridge.raiseTop(L);
+  });
+  // Calls its argument protected (as callbacks are) and reports; then reads t.key through __index.
+  lua.defineFunction('T', 'call', (L) => {
+    bridge.pushValue(L, 1);
+    const ok = bridge.pcall(L, 0, 0, 0);
+    const message = ok ? 'ok' : bridge.toString(L, -1);
+    bridge.setTop(L, 2);
+    bridge.getField(L, 2, 'key');
+    bridge.pushString(L, `${message}|${bridge.toString(L, -1)}`);
+    return 1;
+  });
+  const output = run(`
+print(pcall(T.raise))
+print(select(2, pcall(function() T.raise() end)))
+print(pcall(T.crash))
+print(select(2, pcall(T.raise_value, { code = 7 })).code)
+print(T.call(function() T.raise() end, setmetatable({}, { __index = function(_, k) return k .. "!" end })))
+print(pcall(T.call, function() end, setmetatable({}, { __index = function() error("no such key", 0) end })))
+setmetatable(_G, { __index = function(_, k) error("undefined global " .. k, 2) end })
+print(pcall(function() return undefined_thing end))
+print(T.call(function() end, { key = "plain" }))
+`);
+  t.is(
+    output,
+    `false\trefused
+test.lua:3: refused
+false\tinternal error: oops
+7
+test.lua:6: refused|key!
+false\tno such key
+false\ttest.lua:9: undefined global undefined_thing
+ok|plain
+`,
+  );
 });
