@@ -2,7 +2,8 @@
  * Every Lua code block in docs/ is an example that runs. A block runs alone through the real runner
  * (on the network simulator, with docs/examples/ as its resource root, so `"global"` is
  * docs/examples/global.network_config), and must exit with 0. A first line `-- peers: N` runs it as N
- * peers. An ```output block right after it is the exact output it must print.
+ * peers. It runs on both VMs, or, with a first line `-- vm: NAME` (a page showing a difference), only
+ * on that one. An ```output block right after it is the exact output it must print.
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
@@ -12,6 +13,7 @@ import { promisify } from 'node:util';
 import { parseRunOptions } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
 import { REPO_ROOT, tempProject } from './helpers/lua.js';
+import { testVms } from './helpers/vms.js';
 
 const DOCS = path.join(REPO_ROOT, 'docs');
 
@@ -60,17 +62,20 @@ test('the docs have runnable examples', (t) => {
 
 for (const example of examples) {
   const where = `${path.relative(REPO_ROOT, example.file)}:${example.line}`;
-  test(`docs example ${where} runs${example.output !== undefined ? ' and prints what the page says' : ''}`, async (t) => {
-    const dir = tempProject({ 'example.lua': example.code });
-    copyFileSync(path.join(DOCS, 'examples/global.network_config'), path.join(dir, 'global.network_config'));
-    const peers = /^-- peers: (\d+)/.exec(example.code)?.[1];
-    const options = parseRunOptions([path.join(dir, 'example.lua'), '--root', dir, '--simulate', 'perfect', '--seed', '1', '--frames', '900', ...(peers ? ['--peers', peers] : [])]);
-    let stdout = '';
-    let stderr = '';
-    const code = await runScripts(options, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-    t.is(code, 0, `${where}: ${stderr}`);
-    if (example.output !== undefined) t.is(stdout, example.output, where);
-  });
+  const only = /^-- vm: (\w+)/.exec(example.code)?.[1];
+  for (const vm of testVms().filter((candidate) => only === undefined || candidate.name === only)) {
+    test(vm.title(`docs example ${where} runs${example.output !== undefined ? ' and prints what the page says' : ''}`), async (t) => {
+      const dir = tempProject({ 'example.lua': example.code });
+      copyFileSync(path.join(DOCS, 'examples/global.network_config'), path.join(dir, 'global.network_config'));
+      const peers = /^-- peers: (\d+)/.exec(example.code)?.[1];
+      const options = parseRunOptions([path.join(dir, 'example.lua'), '--root', dir, '--simulate', 'perfect', '--seed', '1', '--frames', '900', ...(peers ? ['--peers', peers] : []), ...vm.flags]);
+      let stdout = '';
+      let stderr = '';
+      const code = await runScripts(options, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+      t.is(code, 0, `${where}: ${stderr}`);
+      if (example.output !== undefined) t.is(stdout, example.output, where);
+    });
+  }
 }
 
 test('the TypeScript example drives two peers without Lua', async (t) => {
