@@ -27,7 +27,8 @@ export const LUAJIT_BUILD_HINT =
 
 /** The addon's exports (native/luajit_addon.c); states and pointers are numbers. */
 interface LuaJitAddon {
-  init(dispatch: (L: LuaState, id: number) => number, unwinding: Error): void;
+  /** Returns the [L, handlerId] of each call the trampoline makes to `dispatch`. */
+  init(dispatch: () => number, unwinding: Error): Float64Array;
   newState(): LuaState;
   closeState(L: LuaState): void;
   pushFunction(L: LuaState, handlerId: number, extraUpvalues: number): void;
@@ -121,12 +122,17 @@ export class LuaJitBridge implements LuaApi {
   private readonly callerLevels: number[] = [];
   private readonly names: string[] = [];
 
+  /** [L, handlerId] of the call being dispatched, written by the C trampoline. */
+  private readonly call: Float64Array;
+
   private constructor(private readonly native: LuaJitAddon) {
-    native.init((L, id) => this.dispatch(L, id), LUA_ERROR_UNWINDING);
+    this.call = native.init(() => this.dispatch(), LUA_ERROR_UNWINDING);
   }
 
   /** Called by the C trampoline: the handler's result count, or -1 to raise the stashed error. */
-  private dispatch(L: LuaState, id: number): number {
+  private dispatch(): number {
+    const L = this.call[0]!;
+    const id = this.call[1]!;
     try {
       return this.handlers[id]!(L, this.names[id]!);
     } catch (error) {
