@@ -1,14 +1,15 @@
 import test from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCli } from './helpers/lua.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 const EXAMPLE = 'lua/examples/lan_lobby.lua';
 /** Each run gets its own lobby port: test files run in parallel. */
 const lobbyPort = (): string => String(40000 + Math.floor(Math.random() * 20000));
 
-test('the LAN example runs across two processes over UDP on loopback', async (t) => {
+testOnEachVm('the LAN example runs across two processes over UDP on loopback', async (t, vm) => {
   const port = lobbyPort();
-  const udp = ['--realtime', '--broadcast', '127.255.255.255', '--frames', '600'];
+  const udp = ['--realtime', '--broadcast', '127.255.255.255', '--frames', '600', ...vm.flags];
   const host = runCli(['run', EXAMPLE, ...udp, '--', '--role', 'host', '--lobby-port', port]);
   await sleep(300);
   const client = await runCli(['run', EXAMPLE, ...udp, '--', '--role', 'client', '--lobby-port', port]);
