@@ -24,9 +24,8 @@
 
 typedef struct {
   napi_env env;
-  napi_ref dispatch; /* (L, handlerId) => results | -1 */
   napi_ref pending;  /* thrown when a Lua error is stashed, for the dispatcher to answer -1 */
-  double *call;      /* [L, handlerId] of the call the trampoline makes, shared with JavaScript */
+  double *call;      /* the call buffer shared with JavaScript (see the trampoline) */
   char *buffer;      /* scratch for strings coming from JavaScript */
   size_t bufferSize;
 } Addon;
@@ -146,28 +145,75 @@ static napi_value js_stash_message(napi_env env, napi_callback_info info) {
 
 /* ---- the trampoline ---------------------------------------------------------------------------- */
 
-static int trampoline(lua_State *L) {
-  napi_env env = addon.env;
-  napi_handle_scope scope;
-  napi_value fn, recv, result;
-  int32_t n = -1;
-  /* Through shared memory: cheaper than two JavaScript numbers made per call. */
-  addon.call[0] = (double)(uintptr_t)L;
-  addon.call[1] = (double)(uintptr_t)lua_touserdata(L, lua_upvalueindex(1));
-  napi_open_handle_scope(env, &scope);
-  napi_get_reference_value(env, addon.dispatch, &fn);
-  napi_get_undefined(env, &recv);
-  if (napi_call_function(env, recv, fn, 0, NULL, &result) == napi_ok) {
-    napi_get_value_int32(env, result, &n);
-  } else {
-    /* The dispatcher never throws; if it did (out of memory), still raise a Lua error. */
-    napi_value ignored;
-    napi_get_and_clear_last_exception(env, &ignored);
-    lua_pushliteral(L, "internal error: the TypeScript dispatcher failed");
-    stash_top(L);
+/*
+ * The call buffer, a Float64Array shared with JavaScript (luajit_bridge.ts has the same layout):
+ * the call the trampoline makes (state, handler id, argument count), a snapshot of the first
+ * arguments' types and values (numbers, booleans as 0/1), and the results JavaScript pushed as
+ * plain values (nil, booleans, numbers) that the trampoline pushes once JavaScript returns: the
+ * commonest reads and pushes of a bridged function then cost no Node-API call at all.
+ */
+enum {
+  CALL_STATE = 0,
+  CALL_HANDLER = 1,
+  CALL_NARGS = 2,
+  CALL_TYPES = 3, /* argument i at CALL_TYPES + i - 1 */
+  SNAPSHOT_ARGS = 8,
+  CALL_VALUES = CALL_TYPES + SNAPSHOT_ARGS,
+  PENDING_COUNT = CALL_VALUES + SNAPSHOT_ARGS,
+  PENDING = PENDING_COUNT + 1, /* pairs: type, value */
+  MAX_PENDING = 16,
+  CALL_SIZE = PENDING + 2 * MAX_PENDING,
+};
+
+/* Push the plain values JavaScript queued (see above). */
+static void flush_pending(lua_State *L) {
+  double *call = addon.call;
+  int count = (int)call[PENDING_COUNT];
+  call[PENDING_COUNT] = 0;
+  for (int i = 0; i < count; i++) {
+    double value = call[PENDING + 2 * i + 1];
+    switch ((int)call[PENDING + 2 * i]) {
+      case LUA_TBOOLEAN: lua_pushboolean(L, value != 0); break;
+      case LUA_TNUMBER: lua_pushnumber(L, value); break;
+      default: lua_pushnil(L); break;
+    }
   }
-  napi_close_handle_scope(env, scope);
-  if (n >= 0) return n;
+}
+
+/* flush(L) */
+static napi_value js_flush(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  flush_pending(state_at(env, argv[0]));
+  return undefined(env);
+}
+
+/* In dispatch_v8.cc: calls the dispatcher; its result, or -2 if it threw. */
+int stingray_call_dispatch(void);
+void stingray_set_dispatch(napi_env env, napi_value dispatch);
+
+static int trampoline(lua_State *L) {
+  double *call = addon.call;
+  int nargs = lua_gettop(L);
+  call[CALL_STATE] = (double)(uintptr_t)L;
+  call[CALL_HANDLER] = (double)(uintptr_t)lua_touserdata(L, lua_upvalueindex(1));
+  call[CALL_NARGS] = nargs;
+  for (int i = 1; i <= nargs && i <= SNAPSHOT_ARGS; i++) {
+    int type = lua_type(L, i);
+    call[CALL_TYPES + i - 1] = type;
+    call[CALL_VALUES + i - 1] = type == LUA_TNUMBER ? lua_tonumber(L, i) : type == LUA_TBOOLEAN ? lua_toboolean(L, i) : 0;
+  }
+  call[PENDING_COUNT] = 0;
+  int n = stingray_call_dispatch();
+  if (n >= 0) {
+    flush_pending(L);
+    return n;
+  }
+  call[PENDING_COUNT] = 0;
+  if (n == -2) {
+    /* The dispatcher never throws; if it did (a stack overflow), still raise a Lua error. */
+    lua_pushliteral(L, "internal error: the TypeScript dispatcher failed");
+    return lua_error(L);
+  }
   lua_pushlightuserdata(L, &stashKey);
   lua_rawget(L, LUA_REGISTRYINDEX);
   lua_pushlightuserdata(L, &stashKey);
@@ -176,17 +222,16 @@ static int trampoline(lua_State *L) {
   return lua_error(L);
 }
 
-/* init(dispatch, pending) -> the Float64Array [L, handlerId] the dispatcher reads its call from */
+/* init(dispatch, pending) -> the call buffer (a Float64Array, see above) */
 static napi_value js_init(napi_env env, napi_callback_info info) {
   ARGS(2);
   napi_value buffer, call;
-  if (addon.dispatch) napi_delete_reference(env, addon.dispatch);
   if (addon.pending) napi_delete_reference(env, addon.pending);
   addon.env = env;
-  CHECK(napi_create_reference(env, argv[0], 1, &addon.dispatch));
+  stingray_set_dispatch(env, argv[0]);
   CHECK(napi_create_reference(env, argv[1], 1, &addon.pending));
-  CHECK(napi_create_arraybuffer(env, 2 * sizeof(double), (void **)&addon.call, &buffer));
-  CHECK(napi_create_typedarray(env, napi_float64_array, 2, buffer, 0, &call));
+  CHECK(napi_create_arraybuffer(env, CALL_SIZE * sizeof(double), (void **)&addon.call, &buffer));
+  CHECK(napi_create_typedarray(env, napi_float64_array, CALL_SIZE, buffer, 0, &call));
   return call;
 }
 
@@ -226,8 +271,9 @@ static napi_value js_get_top(napi_env env, napi_callback_info info) {
 
 static napi_value js_set_top(napi_env env, napi_callback_info info) {
   ARGS(2);
-  lua_settop(state_at(env, argv[0]), int_at(env, argv[1]));
-  return undefined(env);
+  lua_State *L = state_at(env, argv[0]);
+  lua_settop(L, int_at(env, argv[1]));
+  return make_int(env, lua_gettop(L));
 }
 
 static int abs_index(lua_State *L, int idx) {
@@ -511,7 +557,7 @@ static napi_value js_set_field(napi_env env, napi_callback_info info) {
   lua_pushlstring(L, k, len);
   lua_insert(L, -2);
   if (!set_protected(L, t)) return stash_and_throw(env, L);
-  return undefined(env);
+  return make_int(env, lua_gettop(L));
 }
 
 static napi_value js_get_global(napi_env env, napi_callback_info info) {
@@ -532,7 +578,7 @@ static napi_value js_set_global(napi_env env, napi_callback_info info) {
   lua_pushlstring(L, k, len);
   lua_insert(L, -2);
   if (!set_protected(L, LUA_GLOBALSINDEX)) return stash_and_throw(env, L);
-  return undefined(env);
+  return make_int(env, lua_gettop(L));
 }
 
 static napi_value js_raw_get_index(napi_env env, napi_callback_info info) {
@@ -544,14 +590,16 @@ static napi_value js_raw_get_index(napi_env env, napi_callback_info info) {
 
 static napi_value js_raw_set_index(napi_env env, napi_callback_info info) {
   ARGS(3);
-  lua_rawseti(state_at(env, argv[0]), int_at(env, argv[1]), int_at(env, argv[2]));
-  return undefined(env);
+  lua_State *L = state_at(env, argv[0]);
+  lua_rawseti(L, int_at(env, argv[1]), int_at(env, argv[2]));
+  return make_int(env, lua_gettop(L));
 }
 
 static napi_value js_raw_set(napi_env env, napi_callback_info info) {
   ARGS(2);
-  lua_rawset(state_at(env, argv[0]), int_at(env, argv[1]));
-  return undefined(env);
+  lua_State *L = state_at(env, argv[0]);
+  lua_rawset(L, int_at(env, argv[1]));
+  return make_int(env, lua_gettop(L));
 }
 
 static napi_value js_raw_length(napi_env env, napi_callback_info info) {
@@ -577,8 +625,9 @@ static napi_value js_get_metatable(napi_env env, napi_callback_info info) {
 
 static napi_value js_set_metatable(napi_env env, napi_callback_info info) {
   ARGS(2);
-  lua_setmetatable(state_at(env, argv[0]), int_at(env, argv[1]));
-  return undefined(env);
+  lua_State *L = state_at(env, argv[0]);
+  lua_setmetatable(L, int_at(env, argv[1]));
+  return make_int(env, lua_gettop(L));
 }
 
 static napi_value js_ref(napi_env env, napi_callback_info info) {
@@ -622,6 +671,7 @@ static napi_value js_pcall(napi_env env, napi_callback_info info) {
 static napi_value init_module(napi_env env, napi_value exports) {
   napi_property_descriptor functions[] = {
       EXPORT("init", js_init),
+      EXPORT("flush", js_flush),
       EXPORT("newState", js_new_state),
       EXPORT("closeState", js_close_state),
       EXPORT("pushFunction", js_push_function),

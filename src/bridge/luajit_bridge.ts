@@ -2,7 +2,10 @@
  * `LuaApi` over LuaJIT 2.1, the VM the games shipped on, embedded by the native addon of `native/`
  * (built at install time when libluajit-5.1-dev and a C compiler are there; absent otherwise).
  *
- * Each operation is one Node-API call into the addon (the bench compares this with wasmoon's path).
+ * Each operation is one Node-API call into the addon, except the commonest of a bridged function:
+ * its first arguments' types, numbers and booleans are read from a snapshot the trampoline takes,
+ * and nil, boolean and number results are queued for the trampoline to push (the call buffer,
+ * shared memory). bench/vm.bench.ts compares the per-call cost with wasmoon's.
  * Lua errors never unwind through JavaScript: a bridged function that raises (`LuaRaise`, `raise`,
  * `raiseTop`) has the error value stashed in the Lua state and throws `LUA_ERROR_UNWINDING`; the
  * dispatcher answers -1 and the addon's C trampoline raises the stashed value once back in C.
@@ -13,11 +16,22 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LUA_TNONE, describeFailure, type LuaApi, type LuaCFunction, type LuaState } from './lua_api.js';
+import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNONE, LUA_TNUMBER, LUA_TSTRING, describeFailure, type LuaApi, type LuaCFunction, type LuaState } from './lua_api.js';
 
 /** Lua 5.1's pseudo-indices (lua.h of LuaJIT). */
 const LUA_REGISTRYINDEX = -10000;
 const LUA_GLOBALSINDEX = -10002;
+
+/** The call buffer's layout (native/luajit_addon.c: the trampoline). */
+const CALL_STATE = 0;
+const CALL_HANDLER = 1;
+const CALL_NARGS = 2;
+const CALL_TYPES = 3;
+const SNAPSHOT_ARGS = 8;
+const CALL_VALUES = CALL_TYPES + SNAPSHOT_ARGS;
+const PENDING_COUNT = CALL_VALUES + SNAPSHOT_ARGS;
+const PENDING = PENDING_COUNT + 1;
+const MAX_PENDING = 16;
 
 const TYPE_NAMES = ['nil', 'boolean', 'userdata', 'number', 'string', 'table', 'function', 'userdata', 'thread'];
 
@@ -28,14 +42,16 @@ export const LUAJIT_BUILD_HINT =
 /** The addon's exports (native/luajit_addon.c); states and pointers are numbers. */
 interface LuaJitAddon {
   /** Returns the [L, handlerId] of each call the trampoline makes to `dispatch`. */
+  /** Returns the call buffer (see the layout above). */
   init(dispatch: () => number, unwinding: Error): Float64Array;
+  flush(L: LuaState): void;
   newState(): LuaState;
   closeState(L: LuaState): void;
   pushFunction(L: LuaState, handlerId: number, extraUpvalues: number): void;
   stashTop(L: LuaState): void;
   stashMessage(L: LuaState, level: number, message: string): void;
   getTop(L: LuaState): number;
-  setTop(L: LuaState, idx: number): void;
+  setTop(L: LuaState, idx: number): number;
   absIndex(L: LuaState, idx: number): number;
   pushValue(L: LuaState, idx: number): void;
   rotate(L: LuaState, idx: number, n: number): void;
@@ -58,17 +74,17 @@ interface LuaJitAddon {
   pushHandleUserdata(L: LuaState, handle: number): void;
   handleAt(L: LuaState, idx: number): number;
   getField(L: LuaState, idx: number, key: string): number;
-  setField(L: LuaState, idx: number, key: string): void;
+  setField(L: LuaState, idx: number, key: string): number;
   getGlobal(L: LuaState, name: string): number;
-  setGlobal(L: LuaState, name: string): void;
+  setGlobal(L: LuaState, name: string): number;
   rawGetIndex(L: LuaState, idx: number, i: number): number;
-  rawSetIndex(L: LuaState, idx: number, i: number): void;
-  rawSet(L: LuaState, idx: number): void;
+  rawSetIndex(L: LuaState, idx: number, i: number): number;
+  rawSet(L: LuaState, idx: number): number;
   rawLength(L: LuaState, idx: number): number;
   next(L: LuaState, idx: number): boolean;
   newTable(L: LuaState, arraySize: number, hashSize: number): void;
   getMetatable(L: LuaState, idx: number): boolean;
-  setMetatable(L: LuaState, idx: number): void;
+  setMetatable(L: LuaState, idx: number): number;
   ref(L: LuaState): number;
   unref(L: LuaState, ref: number): void;
   load(L: LuaState, source: Uint8Array, chunkName: string): boolean;
@@ -122,23 +138,66 @@ export class LuaJitBridge implements LuaApi {
   private readonly callerLevels: number[] = [];
   private readonly names: string[] = [];
 
-  /** [L, handlerId] of the call being dispatched, written by the C trampoline. */
+  /** The call buffer shared with the C trampoline. */
   private readonly call: Float64Array;
+  /** The state whose call is being dispatched (0 for none): its arguments are in the snapshot and its pushes may be queued. */
+  private callState: LuaState = 0;
+  /** How many of its first arguments the snapshot still holds (a pop below them lowers it). */
+  private snapshotArgs = 0;
 
-  private constructor(private readonly native: LuaJitAddon) {
-    this.call = native.init(() => this.dispatch(), LUA_ERROR_UNWINDING);
+  private constructor(private readonly addon: LuaJitAddon) {
+    this.call = addon.init(() => this.dispatch(), LUA_ERROR_UNWINDING);
+  }
+
+  /** The addon, after pushing what is queued: every operation but the snapshot's goes through here. */
+  private get native(): LuaJitAddon {
+    if (this.call[PENDING_COUNT] !== 0) this.addon.flush(this.callState);
+    return this.addon;
   }
 
   /** Called by the C trampoline: the handler's result count, or -1 to raise the stashed error. */
   private dispatch(): number {
-    const L = this.call[0]!;
-    const id = this.call[1]!;
+    const call = this.call;
+    const L = call[CALL_STATE]!;
+    const id = call[CALL_HANDLER]!;
+    this.callState = L;
+    this.snapshotArgs = Math.min(call[CALL_NARGS]!, SNAPSHOT_ARGS);
     try {
       return this.handlers[id]!(L, this.names[id]!);
     } catch (error) {
       if (error !== LUA_ERROR_UNWINDING) this.native.stashMessage(L, this.callerLevels[id]!, describeFailure(error));
       return -1;
+    } finally {
+      // Queued pushes stay for the trampoline; a call this one made into Lua has overwritten the buffer.
+      this.callState = 0;
+      this.snapshotArgs = 0;
     }
+  }
+
+  /** The snapshot's type of argument `idx` of the call being dispatched, or undefined when it has none. */
+  private snapshotType(L: LuaState, idx: number): number | undefined {
+    return L === this.callState && idx > 0 && idx <= this.snapshotArgs ? this.call[CALL_TYPES + idx - 1] : undefined;
+  }
+
+  /** After an operation that popped values of `L`, leaving `top`: the snapshot no longer holds what was above. */
+  private popped(L: LuaState, top: number): void {
+    if (L === this.callState && top < this.snapshotArgs) this.snapshotArgs = top;
+  }
+
+  /** After an operation that may have changed any slot of `L`. */
+  private changed(L: LuaState): void {
+    if (L === this.callState) this.snapshotArgs = 0;
+  }
+
+  /** Queue a plain value to push on the dispatched call's state; false when it must be pushed now. */
+  private queue(L: LuaState, type: number, value: number): boolean {
+    const call = this.call;
+    const count = call[PENDING_COUNT]!;
+    if (L !== this.callState || count >= MAX_PENDING) return false;
+    call[PENDING + 2 * count] = type;
+    call[PENDING + 2 * count + 1] = value;
+    call[PENDING_COUNT] = count + 1;
+    return true;
   }
 
   registerFunction(fn: LuaCFunction, callerLevel = 1, name = ''): number {
@@ -167,7 +226,9 @@ export class LuaJitBridge implements LuaApi {
   }
 
   pcall(L: LuaState, nargs: number, nresults: number, handlerIdx: number): boolean {
-    return this.native.pcall(L, nargs, nresults, handlerIdx);
+    const ok = this.native.pcall(L, nargs, nresults, handlerIdx);
+    this.changed(L);
+    return ok;
   }
 
   newState(): LuaState {
@@ -189,7 +250,7 @@ export class LuaJitBridge implements LuaApi {
     return this.native.getTop(L);
   }
   setTop(L: LuaState, idx: number): void {
-    this.native.setTop(L, idx);
+    this.popped(L, this.native.setTop(L, idx));
   }
   absIndex(L: LuaState, idx: number): number {
     return this.native.absIndex(L, idx);
@@ -199,6 +260,7 @@ export class LuaJitBridge implements LuaApi {
   }
   rotate(L: LuaState, idx: number, n: number): void {
     this.native.rotate(L, idx, n);
+    this.changed(L);
   }
   checkStack(L: LuaState, n: number): boolean {
     return this.native.checkStack(L, n);
@@ -207,16 +269,22 @@ export class LuaJitBridge implements LuaApi {
   // ---- reading values ---------------------------------------------------------------------------
 
   type(L: LuaState, idx: number): number {
-    return this.native.type(L, idx);
+    return this.snapshotType(L, idx) ?? this.native.type(L, idx);
   }
   typeName(L: LuaState, idx: number): string {
-    const t = this.native.type(L, idx);
+    const t = this.type(L, idx);
     return t === LUA_TNONE ? 'no value' : TYPE_NAMES[t]!;
   }
   toNumber(L: LuaState, idx: number): number {
+    const type = this.snapshotType(L, idx);
+    if (type === LUA_TNUMBER) return this.call[CALL_VALUES + idx - 1]!;
+    if (type !== undefined && type !== LUA_TSTRING) return 0;
     return this.native.toNumber(L, idx);
   }
   numberOrNaN(L: LuaState, idx: number): number {
+    const type = this.snapshotType(L, idx);
+    if (type === LUA_TNUMBER) return this.call[CALL_VALUES + idx - 1]!;
+    if (type !== undefined && type !== LUA_TSTRING) return NaN;
     return this.native.numberOrNaN(L, idx);
   }
   /** LuaJIT numbers are all doubles: there is no integer subtype. */
@@ -224,10 +292,13 @@ export class LuaJitBridge implements LuaApi {
     return false;
   }
   toInteger64(L: LuaState, idx: number): bigint {
-    const n = this.native.toNumber(L, idx);
+    const n = this.toNumber(L, idx);
     return Number.isFinite(n) ? BigInt(Math.trunc(n)) : 0n;
   }
   toBoolean(L: LuaState, idx: number): boolean {
+    const type = this.snapshotType(L, idx);
+    if (type === LUA_TBOOLEAN) return this.call[CALL_VALUES + idx - 1] !== 0;
+    if (type !== undefined) return type !== LUA_TNIL && type !== LUA_TNONE;
     return this.native.toBoolean(L, idx);
   }
   toString(L: LuaState, idx: number): string | undefined {
@@ -246,23 +317,23 @@ export class LuaJitBridge implements LuaApi {
   // ---- pushing values ---------------------------------------------------------------------------
 
   pushNil(L: LuaState): void {
-    this.native.pushNil(L);
+    if (!this.queue(L, LUA_TNIL, 0)) this.native.pushNil(L);
   }
   pushNumber(L: LuaState, n: number): void {
-    this.native.pushNumber(L, n);
+    if (!this.queue(L, LUA_TNUMBER, n)) this.native.pushNumber(L, n);
   }
   /** A LuaJIT number: whole ones print as `3` already. */
   pushInteger(L: LuaState, n: number): void {
-    this.native.pushNumber(L, n);
+    this.pushNumber(L, n);
   }
   pushBoolean(L: LuaState, b: boolean): void {
-    this.native.pushBoolean(L, b);
+    if (!this.queue(L, LUA_TBOOLEAN, b ? 1 : 0)) this.native.pushBoolean(L, b);
   }
   pushString(L: LuaState, s: string): void {
     this.native.pushString(L, s);
   }
   pushStringOrNil(L: LuaState, s: string | null | undefined): number {
-    if (s === undefined || s === null) this.native.pushNil(L);
+    if (s === undefined || s === null) this.pushNil(L);
     else this.native.pushString(L, s);
     return 1;
   }
@@ -285,37 +356,41 @@ export class LuaJitBridge implements LuaApi {
     return this.native.getField(L, tableIdx, key);
   }
   setField(L: LuaState, tableIdx: number, key: string): void {
-    this.native.setField(L, tableIdx, key);
+    this.popped(L, this.native.setField(L, tableIdx, key));
   }
   getGlobal(L: LuaState, name: string): number {
     return this.native.getGlobal(L, name);
   }
   setGlobal(L: LuaState, name: string): void {
-    this.native.setGlobal(L, name);
+    this.popped(L, this.native.setGlobal(L, name));
   }
   rawGetIndex(L: LuaState, tableIdx: number, i: number): number {
     return this.native.rawGetIndex(L, tableIdx, i);
   }
   rawSetIndex(L: LuaState, tableIdx: number, i: number): void {
-    this.native.rawSetIndex(L, tableIdx, i);
+    this.popped(L, this.native.rawSetIndex(L, tableIdx, i));
   }
   rawSet(L: LuaState, tableIdx: number): void {
-    this.native.rawSet(L, tableIdx);
+    this.popped(L, this.native.rawSet(L, tableIdx));
   }
   rawLength(L: LuaState, idx: number): number {
     return this.native.rawLength(L, idx);
   }
   next(L: LuaState, tableIdx: number): boolean {
-    return this.native.next(L, tableIdx);
+    const more = this.native.next(L, tableIdx);
+    this.changed(L);
+    return more;
   }
   getMetatable(L: LuaState, idx: number): boolean {
     return this.native.getMetatable(L, idx);
   }
   setMetatable(L: LuaState, idx: number): void {
-    this.native.setMetatable(L, idx);
+    this.popped(L, this.native.setMetatable(L, idx));
   }
   ref(L: LuaState): number {
-    return this.native.ref(L);
+    const ref = this.native.ref(L);
+    this.changed(L);
+    return ref;
   }
   unref(L: LuaState, ref: number): void {
     this.native.unref(L, ref);
