@@ -6,28 +6,25 @@ import { LuaFactory } from 'wasmoon';
 import { LuaRaise } from '../src/bridge/lua_api.js';
 import { isolatedNetworkOptions } from '../src/bindings/network/network_binding.js';
 import { ScriptCallbacks } from '../src/bridge/script_callbacks.js';
+import type { LuaVm } from '../src/bridge/lua_vm.js';
 import { createStingrayVm } from '../src/bindings/stingray_vm.js';
 import { formatNs, formatRatio, median, nsPerOpInTurns, printTable, ratio } from './measure.js';
 
 const CALLS = 1_000_000;
 const HIGH_LEVEL_CALLS = 50_000;
 
-export async function benchLuaBridge(): Promise<void> {
-  const stingray = await createStingrayVm({
-    root: process.cwd(),
-    network: isolatedNetworkOptions(process.cwd()),
-    writeStdout: () => undefined,
-    application: { argv: [], timeSinceLaunch: () => 0, quit: () => undefined },
-  });
-  const { lua } = stingray;
+/**
+ * `Bench.add3(a, b, c)`, a TypeScript function called from Lua, and `Bench.dispatch(tbl, n)`: n events
+ * `tbl.on_event(tbl, id, id)`, the way Network.update dispatches them (ids as game object ids are:
+ * below 65536).
+ */
+export function defineBridgeBenchFunctions(lua: LuaVm): void {
   const { bridge } = lua;
   lua.defineFunction('Bench', 'add3', (L) => {
     bridge.pushNumber(L, bridge.toNumber(L, 1) + bridge.toNumber(L, 2) + bridge.toNumber(L, 3));
     return 1;
   });
   const callbacks = new ScriptCallbacks(lua);
-  // Bench.dispatch(tbl, n): n events tbl.on_event(tbl, id, id), the way Network.update dispatches
-  // them (ids as game object ids are: below 65536).
   lua.defineFunction('Bench', 'dispatch', (L) => {
     const n = bridge.toNumber(L, 2);
     const handler = callbacks.pushHandler(L);
@@ -39,6 +36,17 @@ export async function benchLuaBridge(): Promise<void> {
     }
     return 0;
   });
+}
+
+export async function benchLuaBridge(): Promise<void> {
+  const stingray = await createStingrayVm({
+    root: process.cwd(),
+    network: isolatedNetworkOptions(process.cwd()),
+    writeStdout: () => undefined,
+    application: { argv: [], timeSinceLaunch: () => 0, quit: () => undefined },
+  });
+  const { lua } = stingray;
+  defineBridgeBenchFunctions(lua);
   lua.runString(
     `function bench_pure(n) local function f(a, b, c) return a + b + c end local s = 0 for i = 1, n do s = s + f(i, 2, 3) end return s end
      function bench_bridge(n) local f = Bench.add3 local s = 0 for i = 1, n do s = s + f(i, 2, 3) end return s end

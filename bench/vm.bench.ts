@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { isolatedNetworkOptions } from '../src/bindings/network/network_binding.js';
 import { createStingrayVm, type StingrayVm } from '../src/bindings/stingray_vm.js';
-import { LuaRaise, type LuaApi } from '../src/bridge/lua_api.js';
+import type { LuaApi } from '../src/bridge/lua_api.js';
 import { LuaJitBridge, LUAJIT_BUILD_HINT } from '../src/bridge/luajit_bridge.js';
-import { ScriptCallbacks } from '../src/bridge/script_callbacks.js';
+import { defineBridgeBenchFunctions } from './lua_bridge.bench.js';
 import { formatNs, formatRatio, median, nsPerOpInTurns, printTable, ratio, type Timed } from './measure.js';
 
 const EXAMPLES = path.resolve('docs/examples');
@@ -57,23 +57,7 @@ async function benchVm(luaApi: LuaApi | undefined): Promise<{ vm: StingrayVm; ru
     ...(luaApi ? { luaApi } : {}),
   });
   const { lua } = vm;
-  const { bridge } = lua;
-  lua.defineFunction('Bench', 'add3', (L) => {
-    bridge.pushNumber(L, bridge.toNumber(L, 1) + bridge.toNumber(L, 2) + bridge.toNumber(L, 3));
-    return 1;
-  });
-  const callbacks = new ScriptCallbacks(lua);
-  lua.defineFunction('Bench', 'dispatch', (L) => {
-    const n = bridge.toNumber(L, 2);
-    const handler = callbacks.pushHandler(L);
-    for (let i = 0; i < n; i++) {
-      if (!callbacks.prepare(L, 1, 'on_event')) throw new LuaRaise('on_event missing');
-      bridge.pushInteger(L, i & 0xffff);
-      bridge.pushInteger(L, i & 0xffff);
-      callbacks.invoke(L, handler, 2);
-    }
-    return 0;
-  });
+  defineBridgeBenchFunctions(lua);
   lua.runString(WORKLOAD, '=bench');
   const call = (name: string, n: number): Timed => ({ run: (count) => lua.runString(`${name}(${count})`, '=bench'), n });
   const jit = luaApi !== undefined;
