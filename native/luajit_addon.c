@@ -31,6 +31,7 @@ typedef struct {
 } Addon;
 
 static Addon addon;
+static void push_queued(void);
 /* The registry key of a state's stashed error value (its address is the key). */
 static char stashKey;
 
@@ -42,10 +43,12 @@ static char stashKey;
     }                                                                                  \
   } while (0)
 
+/* Every operation first pushes what JavaScript queued (see the trampoline), so the stack is as it expects. */
 #define ARGS(n)                                                  \
   size_t argc = (n);                                             \
   napi_value argv[(n) > 0 ? (n) : 1];                            \
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));   \
+  push_queued();
 
 static lua_State *state_at(napi_env env, napi_value v) {
   double d = 0;
@@ -165,7 +168,10 @@ enum {
   CALL_SIZE = PENDING + 2 * MAX_PENDING,
 };
 
-/* Push the plain values JavaScript queued (see above). */
+/* A queued copy of the value at stack index `value` (lua_pushvalue), beside the Lua type codes. */
+#define PUSH_COPY (-2)
+
+/* Push the values JavaScript queued (see above); they belong to the call being dispatched. */
 static void flush_pending(lua_State *L) {
   double *call = addon.call;
   int count = (int)call[PENDING_COUNT];
@@ -175,16 +181,16 @@ static void flush_pending(lua_State *L) {
     switch ((int)call[PENDING + 2 * i]) {
       case LUA_TBOOLEAN: lua_pushboolean(L, value != 0); break;
       case LUA_TNUMBER: lua_pushnumber(L, value); break;
+      case PUSH_COPY: lua_pushvalue(L, (int)value); break;
       default: lua_pushnil(L); break;
     }
   }
 }
 
-/* flush(L) */
-static napi_value js_flush(napi_env env, napi_callback_info info) {
-  ARGS(1);
-  flush_pending(state_at(env, argv[0]));
-  return undefined(env);
+/* A value is queued only while its state's call is being dispatched, and any operation pushes the
+   queue first, so a nested call finds it empty: what is queued belongs to CALL_STATE. */
+static void push_queued(void) {
+  if (addon.call != NULL && addon.call[PENDING_COUNT] != 0) flush_pending((lua_State *)(uintptr_t)addon.call[CALL_STATE]);
 }
 
 /* In dispatch_v8.cc: calls the dispatcher; its result, or -2 if it threw. */
@@ -671,7 +677,6 @@ static napi_value js_pcall(napi_env env, napi_callback_info info) {
 static napi_value init_module(napi_env env, napi_value exports) {
   napi_property_descriptor functions[] = {
       EXPORT("init", js_init),
-      EXPORT("flush", js_flush),
       EXPORT("newState", js_new_state),
       EXPORT("closeState", js_close_state),
       EXPORT("pushFunction", js_push_function),

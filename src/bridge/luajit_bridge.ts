@@ -4,8 +4,8 @@
  *
  * Each operation is one Node-API call into the addon, except the commonest of a bridged function:
  * its first arguments' types, numbers and booleans are read from a snapshot the trampoline takes,
- * and nil, boolean and number results are queued for the trampoline to push (the call buffer,
- * shared memory). bench/vm.bench.ts compares the per-call cost with wasmoon's.
+ * and nil, boolean and number results and copies of stack values are queued in the call buffer
+ * (shared memory), pushed by the trampoline when the function returns or by the next operation. bench/vm.bench.ts compares the per-call cost with wasmoon's.
  * Lua errors never unwind through JavaScript: a bridged function that raises (`LuaRaise`, `raise`,
  * `raiseTop`) has the error value stashed in the Lua state and throws `LUA_ERROR_UNWINDING`; the
  * dispatcher answers -1 and the addon's C trampoline raises the stashed value once back in C.
@@ -32,6 +32,8 @@ const CALL_VALUES = CALL_TYPES + SNAPSHOT_ARGS;
 const PENDING_COUNT = CALL_VALUES + SNAPSHOT_ARGS;
 const PENDING = PENDING_COUNT + 1;
 const MAX_PENDING = 16;
+/** A queued lua_pushvalue, beside the Lua type codes. */
+const PUSH_COPY = -2;
 
 const TYPE_NAMES = ['nil', 'boolean', 'userdata', 'number', 'string', 'table', 'function', 'userdata', 'thread'];
 
@@ -44,7 +46,6 @@ interface LuaJitAddon {
   /** Returns the [L, handlerId] of each call the trampoline makes to `dispatch`. */
   /** Returns the call buffer (see the layout above). */
   init(dispatch: () => number, unwinding: Error): Float64Array;
-  flush(L: LuaState): void;
   newState(): LuaState;
   closeState(L: LuaState): void;
   pushFunction(L: LuaState, handlerId: number, extraUpvalues: number): void;
@@ -145,14 +146,9 @@ export class LuaJitBridge implements LuaApi {
   /** How many of its first arguments the snapshot still holds (a pop below them lowers it). */
   private snapshotArgs = 0;
 
-  private constructor(private readonly addon: LuaJitAddon) {
-    this.call = addon.init(() => this.dispatch(), LUA_ERROR_UNWINDING);
-  }
-
-  /** The addon, after pushing what is queued: every operation but the snapshot's goes through here. */
-  private get native(): LuaJitAddon {
-    if (this.call[PENDING_COUNT] !== 0) this.addon.flush(this.callState);
-    return this.addon;
+  /** The addon; each of its operations first pushes what is queued. */
+  private constructor(private readonly native: LuaJitAddon) {
+    this.call = native.init(() => this.dispatch(), LUA_ERROR_UNWINDING);
   }
 
   /** Called by the C trampoline: the handler's result count, or -1 to raise the stashed error. */
@@ -256,7 +252,7 @@ export class LuaJitBridge implements LuaApi {
     return this.native.absIndex(L, idx);
   }
   pushValue(L: LuaState, idx: number): void {
-    this.native.pushValue(L, idx);
+    if (!this.queue(L, PUSH_COPY, idx)) this.native.pushValue(L, idx);
   }
   rotate(L: LuaState, idx: number, n: number): void {
     this.native.rotate(L, idx, n);
