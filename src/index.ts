@@ -78,11 +78,13 @@ export { Buckets, CategoryBuckets, ConnectionTraffic, TrafficModel, type Categor
 export { createStingrayVm, type StingrayVm, type StingrayVmOptions } from './bindings/stingray_vm.js';
 export { LOG_LEVELS, type EventDispatcher, type LogLevel, type NetworkSubsystem, type ScriptNetwork, type ScriptNetworkOptions } from './bindings/network/network_binding.js';
 export type { LuaVm } from './bridge/lua_vm.js';
-export type { LuaApi, LuaCFunction, LuaState } from './bridge/lua_api.js';
+export type { LuaApi, LuaCFunction, LuaDialect, LuaState } from './bridge/lua_api.js';
 export type { LuaBridge } from './bridge/lua_bridge.js';
+/** LuaJIT 2.1 for `createStingrayVm({ luaApi: LuaJitBridge.load() })`; undefined when the optional addon is not built. */
+export { LuaJitBridge } from './bridge/luajit_bridge.js';
 export type { EngineObjects } from './bridge/engine_object.js';
 export type { ApplicationHost } from './bindings/application/application_binding.js';
 export { runScripts, type RunOutput } from './runner/run_scripts.js';
-export { parseRunOptions, type RunOptions } from './runner/run_options.js';
+export { parseRunOptions, type LuaVmName, type RunOptions } from './runner/run_options.js';
 export type { ServerOptions } from './runner/server_options.js';
 export { LOG_FORMATS, LOG_LEVELS as RUN_LOG_LEVELS, type LogFormat, type LogLevel as RunLogLevel } from './runner/run_log.js';

@@ -1,7 +1,7 @@
 /**
- * One Lua VM: a Lua state (wasmoon's Lua 5.4 with the LuaJIT-compatibility shims, or LuaJIT) with the prelude, Stingray's value types, the
- * engine namespace tables (bare and under `stingray.`), and script loading through the runner's
- * resource root.
+ * One Lua VM: a Lua state (wasmoon's Lua 5.4 with the LuaJIT-compatibility shims, or LuaJIT) with
+ * the prelude, Stingray's value types, the engine namespace tables (bare and under `stingray.`), and
+ * script loading through the runner's resource root.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
