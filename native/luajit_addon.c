@@ -232,6 +232,11 @@ static int trampoline(lua_State *L) {
 static napi_value js_init(napi_env env, napi_callback_info info) {
   ARGS(2);
   napi_value buffer, call;
+  /* One trampoline and one call buffer: the addon serves the thread that loaded it first. */
+  if (addon.env != NULL && addon.env != env) {
+    napi_throw_error(env, NULL, "the LuaJIT VM runs on one thread per process (it is in use on another)");
+    return NULL;
+  }
   if (addon.pending) napi_delete_reference(env, addon.pending);
   addon.env = env;
   stingray_set_dispatch(env, argv[0]);
