@@ -558,17 +558,28 @@ static napi_value js_get_field(napi_env env, napi_callback_info info) {
   return make_int(env, lua_type(L, -1));
 }
 
+/*
+ * t[key] = top (popped), t at absolute index t; answers the new top. The value is copied above the
+ * key rather than the key inserted below it, since t may be the value's own slot.
+ */
+static napi_value set_key(napi_env env, lua_State *L, int t, napi_value key) {
+  size_t len;
+  const char *k = text_at(env, key, &len);
+  lua_pushlstring(L, k, len);
+  lua_pushvalue(L, -2);
+  if (!set_protected(L, t)) {
+    lua_replace(L, -2); /* the error in the value's place */
+    return stash_and_throw(env, L);
+  }
+  lua_pop(L, 1);
+  return make_int(env, lua_gettop(L));
+}
+
 /* setField(L, idx, key): t[key] = top (popped) */
 static napi_value js_set_field(napi_env env, napi_callback_info info) {
   ARGS(3);
   lua_State *L = state_at(env, argv[0]);
-  int t = abs_index(L, int_at(env, argv[1]));
-  size_t len;
-  const char *k = text_at(env, argv[2], &len);
-  lua_pushlstring(L, k, len);
-  lua_insert(L, -2);
-  if (!set_protected(L, t)) return stash_and_throw(env, L);
-  return make_int(env, lua_gettop(L));
+  return set_key(env, L, abs_index(L, int_at(env, argv[1])), argv[2]);
 }
 
 static napi_value js_get_global(napi_env env, napi_callback_info info) {
@@ -583,13 +594,7 @@ static napi_value js_get_global(napi_env env, napi_callback_info info) {
 
 static napi_value js_set_global(napi_env env, napi_callback_info info) {
   ARGS(2);
-  lua_State *L = state_at(env, argv[0]);
-  size_t len;
-  const char *k = text_at(env, argv[1], &len);
-  lua_pushlstring(L, k, len);
-  lua_insert(L, -2);
-  if (!set_protected(L, LUA_GLOBALSINDEX)) return stash_and_throw(env, L);
-  return make_int(env, lua_gettop(L));
+  return set_key(env, state_at(env, argv[0]), LUA_GLOBALSINDEX, argv[1]);
 }
 
 static napi_value js_raw_get_index(napi_env env, napi_callback_info info) {

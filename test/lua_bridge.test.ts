@@ -86,3 +86,48 @@ ok|plain
 `,
   );
 });
+
+testOnEachVm('a TypeScript function reads its arguments right after popping, replacing and nesting calls, and its pushes land in order', async (t, vm) => {
+  const { vm: stingray, run } = await createTestVm({ luaApi: vm.luaApi });
+  t.teardown(() => stingray.close());
+  const { lua } = stingray;
+  const { bridge } = lua;
+  const seen: string[] = [];
+  const look = (L: number, idx: number): string => `${bridge.typeName(L, idx)}:${bridge.toString(L, idx) ?? String(bridge.toBoolean(L, idx))}`;
+  lua.defineFunction('T', 'twice', (L) => {
+    bridge.pushNumber(L, bridge.toNumber(L, 1) * 2);
+    return 1;
+  });
+  // (n, flag, tbl): reads, pops below its arguments, pushes over them, calls Lua that calls T.twice, reads again.
+  lua.defineFunction('T', 'shuffle', (L) => {
+    seen.push([1, 2, 3].map((i) => look(L, i)).join(' '));
+    bridge.setField(L, 3, 'unused'); // pops tbl into tbl.unused: argument 3 is gone
+    seen.push(`${bridge.getTop(L)} ${bridge.typeName(L, 3)}`);
+    bridge.setTop(L, 1);
+    bridge.pushString(L, 'over');
+    bridge.pushBoolean(L, false);
+    seen.push([1, 2, 3].map((i) => look(L, i)).join(' '));
+    bridge.getGlobal(L, 'call_twice');
+    bridge.pushValue(L, 1);
+    if (!bridge.pcall(L, 1, 1, 0)) throw new LuaRaise(bridge.toString(L, -1)!);
+    seen.push([1, 2, 3, 4].map((i) => look(L, i)).join(' '));
+    bridge.setTop(L, 0);
+    bridge.pushNumber(L, 1);
+    bridge.pushValue(L, -1);
+    bridge.pushNil(L);
+    bridge.pushBoolean(L, true);
+    bridge.pushValue(L, 1);
+    return bridge.getTop(L);
+  });
+  const output = run(`
+function call_twice(n) return math.floor(T.twice(n) + 1) end
+print(T.shuffle(21, true, {}))`);
+  t.is(output, '1\t1\tnil\ttrue\t1\n');
+  t.deepEqual(seen, [
+    'number:21 boolean:true table:true',
+    '2 no value',
+    // toString converted the number in its slot, as lua_tolstring does
+    'string:21 string:over boolean:false',
+    'string:21 string:over boolean:false number:43',
+  ]);
+});

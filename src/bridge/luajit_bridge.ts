@@ -180,6 +180,11 @@ export class LuaJitBridge implements LuaApi {
     if (L === this.callState && top < this.snapshotArgs) this.snapshotArgs = top;
   }
 
+  /** lua_tolstring turns a number in its slot into a string. */
+  private convertedToString(L: LuaState, idx: number): void {
+    if (this.snapshotType(L, idx) === LUA_TNUMBER) this.call[CALL_TYPES + idx - 1] = LUA_TSTRING;
+  }
+
   /** After an operation that may have changed any slot of `L`. */
   private changed(L: LuaState): void {
     if (L === this.callState) this.snapshotArgs = 0;
@@ -298,10 +303,14 @@ export class LuaJitBridge implements LuaApi {
     return this.native.toBoolean(L, idx);
   }
   toString(L: LuaState, idx: number): string | undefined {
-    return this.native.toString(L, idx);
+    const text = this.native.toString(L, idx);
+    this.convertedToString(L, idx);
+    return text;
   }
   toBytes(L: LuaState, idx: number): Uint8Array | undefined {
-    return this.native.toBytes(L, idx);
+    const bytes = this.native.toBytes(L, idx);
+    this.convertedToString(L, idx);
+    return bytes;
   }
   toUserdata(L: LuaState, idx: number): number {
     return this.native.toUserdata(L, idx);
