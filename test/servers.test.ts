@@ -1,41 +1,11 @@
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI_ARGS, REPO_ROOT } from './helpers/lua.js';
+import { REPO_ROOT } from './helpers/lua.js';
+import { lobbyPort, SERVER_SCRIPT as SCRIPT, startPeer, until } from './helpers/server_process.js';
 import { parseRunOptions } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
-
-const SCRIPT = path.join(REPO_ROOT, 'test/fixtures/servers/lobby_server.lua');
-
-/** A `stingray-net run` of the lobby server fixture in its own process. */
-export interface ServerProcess {
-  child: ChildProcess;
-  out: string;
-  err: string;
-  /** When each line of stdout arrived (performance.now()). */
-  lineTimes: Map<string, number>;
-}
-
-export function startPeer(role: 'host' | 'player', lobbyPort: number, extra: readonly string[] = []): ServerProcess {
-  const args = ['run', SCRIPT, '--realtime', '--broadcast', '127.255.255.255', ...extra, '--', '--role', role, '--lobby-port', String(lobbyPort)];
-  const peer: ServerProcess = { child: spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: REPO_ROOT }), out: '', err: '', lineTimes: new Map() };
-  peer.child.stdout!.on('data', (chunk) => {
-    peer.out += chunk;
-    for (const line of peer.out.split('\n').slice(0, -1)) if (!peer.lineTimes.has(line)) peer.lineTimes.set(line, performance.now());
-  });
-  peer.child.stderr!.on('data', (chunk) => (peer.err += chunk));
-  return peer;
-}
-
-/** Wait (bounded) until `condition` holds. */
-export async function until(condition: () => boolean, seconds: number): Promise<boolean> {
-  for (let waited = 0; waited < seconds * 20 && !condition(); waited++) await sleep(50);
-  return condition();
-}
-
-const lobbyPort = (): number => 40000 + Math.floor(Math.random() * 20000);
 
 test.serial('SIGTERM stops a realtime host gracefully: shutdown() runs, exit code 0, the player sees the disconnect at once', async (t) => {
   const port = lobbyPort();

@@ -21,6 +21,7 @@ import { RunTraffic } from './run_traffic.js';
 import { defaultServerOptions } from './server_options.js';
 import { StatusLine } from './status_line.js';
 import { RunMetrics } from './metrics.js';
+import { AgonesLink } from './agones.js';
 
 /** A script's `.network_config`; when there is none, the error says which root was searched and how to choose another. */
 function loadConfigUnder(root: string, name: string, rootGiven: boolean): NetworkConfig {
@@ -90,6 +91,8 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
     else if (log.enabled(level)) output.stderr(`${new Date().toISOString()} ${peer !== undefined && several ? `[${peer}] ` : ''}${message}\n`);
   };
   const traffic = new RunTraffic();
+  const agones = server.agones && (await AgonesLink.open(server.agones, (level, message) => notice(level, undefined, `agones: ${message}`), () => wallClock.now()));
+  if (agones) notice('info', undefined, `agones: SDK sidecar at ${agones.address}, Ready ${server.agones?.ready === 'manual' ? 'when a script calls Application.agones_ready()' : 'when a script first hosts'}`);
 
   const peers: ScriptPeer[] = [];
   for (const [index, script] of options.scripts.entries()) {
@@ -109,6 +112,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
         argv: [...options.scriptArgs, '--peer-index', String(index)],
         clock,
         writeStdout: writerFor(label),
+        agones,
       }),
     );
   }
@@ -119,6 +123,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
       metrics = await RunMetrics.serve(server.metricsHost, server.metricsPort, peers, traffic, () => wallClock.now());
     } catch (error) {
       for (const peer of peers) peer.shutdown();
+      await agones?.close();
       throw new UsageError(`--metrics: cannot listen on ${server.metricsHost}:${server.metricsPort}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     notice('info', undefined, `metrics at http://${server.metricsHost}:${metrics.port}/metrics, liveness at /healthz`);
@@ -158,6 +163,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
       frame++;
       if (status || metrics) traffic.sample(peers);
       metrics?.frame((performance.now() - frameStarted) / 1000);
+      agones?.frame(peers);
       if (status) {
         const line = status.frame(traffic.connections, traffic.totals);
         if (line !== undefined) notice('info', undefined, line);
@@ -177,6 +183,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
     reportFailures();
     for (const flush of flushLogs) flush();
     await metrics?.close();
+    await agones?.close();
   }
 
   const failed = peers.find((p) => p.state === 'failed');

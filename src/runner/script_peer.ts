@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Clock } from '../core/base/clock.js';
 import type { ScriptNetworkOptions } from '../bindings/network/network_binding.js';
+import type { AgonesHooks } from '../bindings/application/agones_binding.js';
 import { createStingrayVm, type StingrayVm } from '../bindings/stingray_vm.js';
 import { LuaScriptError, ScriptExit } from '../bridge/lua_vm.js';
 
@@ -16,6 +17,8 @@ export interface ScriptPeerOptions {
   clock: Clock;
   network: ScriptNetworkOptions;
   writeStdout(text: string): void;
+  /** Application.agones_* (a run with --agones). */
+  agones?: AgonesHooks | undefined;
 }
 
 /** `exited` is os.exit: the script ends at once, without shutdown(), as exit() ended the engine. */
@@ -49,6 +52,7 @@ export class ScriptPeer {
         quit: (code) => {
           quitRequest.code = code;
         },
+        agones: options.agones,
       },
     });
     return new ScriptPeer(options, vm, quitRequest);
