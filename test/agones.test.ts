@@ -2,8 +2,10 @@ import test, { type ExecutionContext } from 'ava';
 import { EventEmitter, once } from 'node:events';
 import { createRequire } from 'node:module';
 import * as grpc from '@grpc/grpc-js';
-import { createTestVm, tempProject } from './helpers/lua.js';
-import { lobbyPort, startPeer, until } from './helpers/server_process.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createTestVm, REPO_ROOT, tempProject } from './helpers/lua.js';
+import { lobbyPort, SERVER_SCRIPT, startPeer, until } from './helpers/server_process.js';
 import { parseRunOptions } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
 
@@ -201,4 +203,19 @@ test('bad --agones options are refused naming the option', (t) => {
   t.throws(() => parseRunOptions([script, '--agones', '--agones-label', '-map=level']), { message: "--agones-label: '-map' is not a valid label key (at most 63 characters, letters and digits at both ends, - _ . inside)" });
   t.throws(() => parseRunOptions([script, '--agones-label', 'map=level']), { message: '--agones-ready and --agones-label need --agones' });
   t.deepEqual(parseRunOptions([script, '--agones', '--agones-label', 'map=level', '--agones-label', 'mode=game_mode']).server?.agones, { ready: 'hosting', labels: new Map([['map', 'level'], ['mode', 'game_mode']]) });
+});
+
+test('the Agones manifests in deploy/agones run the server with options the parser takes, on the ports they declare', (t) => {
+  const fixtures = path.dirname(SERVER_SCRIPT);
+  for (const file of ['gameserver.yaml', 'fleet.yaml']) {
+    const text = readFileSync(path.join(REPO_ROOT, 'deploy/agones', file), 'utf8');
+    const args = JSON.parse(/^\s*args: (\[.*\])$/m.exec(text)![1]!) as string[];
+    // The image's game folder is this repository's fixture folder here.
+    const options = parseRunOptions(args.map((arg) => (arg === 'game/server.lua' ? SERVER_SCRIPT : arg === 'game' ? fixtures : arg)));
+    t.deepEqual(options.server?.agones, { ready: 'hosting', labels: new Map([['map', 'map']]) }, file);
+    t.true(options.realtime, file);
+    const udpPort = /containerPort: (\d+)\s+protocol: UDP/.exec(text)?.[1];
+    t.deepEqual(options.scriptArgs, ['--port', udpPort], `${file}: the script's game port is the UDP port Agones maps`);
+    t.regex(text, new RegExp(`name: metrics, containerPort: ${options.server?.metricsPort}, protocol: TCP`), file);
+  }
 });
