@@ -16,6 +16,7 @@ import { NetworkLog, NetworkLogFile } from '../core/transport/network_log.js';
 import { PlatformService } from '../core/platform/platform_service.js';
 import { UsageError, type RunOptions } from './run_options.js';
 import { ScriptPeer } from './script_peer.js';
+import { LUAJIT_BUILD_HINT, LuaJitBridge } from '../bridge/luajit_bridge.js';
 import { RunLog, type LogLevel } from './run_log.js';
 import { RunTraffic } from './run_traffic.js';
 import { defaultServerOptions } from './server_options.js';
@@ -65,6 +66,8 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
   const clock: Clock = options.realtime ? wallClock : frameClock;
   const several = options.scripts.length > 1;
   const seed = options.seed ?? randomInt(2 ** 32);
+  const luaApi = options.vm === 'luajit' ? LuaJitBridge.load() : undefined;
+  if (options.vm === 'luajit' && !luaApi) throw new UsageError(`--vm luajit: ${LUAJIT_BUILD_HINT}`);
   // One network for every peer of the run: the simulator only connects peers of this process.
   let logFile: NetworkLogFile | undefined;
   try {
@@ -112,6 +115,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
         argv: [...options.scriptArgs, '--peer-index', String(index)],
         clock,
         writeStdout: writerFor(label),
+        ...(luaApi ? { luaApi } : {}),
         agones,
       }),
     );

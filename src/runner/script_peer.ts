@@ -8,6 +8,7 @@ import type { ScriptNetworkOptions } from '../bindings/network/network_binding.j
 import type { AgonesHooks } from '../bindings/application/agones_binding.js';
 import { createStingrayVm, type StingrayVm } from '../bindings/stingray_vm.js';
 import { LuaScriptError, ScriptExit } from '../bridge/lua_vm.js';
+import type { LuaApi } from '../bridge/lua_api.js';
 
 export interface ScriptPeerOptions {
   script: string;
@@ -17,6 +18,8 @@ export interface ScriptPeerOptions {
   clock: Clock;
   network: ScriptNetworkOptions;
   writeStdout(text: string): void;
+  /** The Lua VM (absent: wasmoon). */
+  luaApi?: LuaApi;
   /** Application.agones_* (a run with --agones). */
   agones?: AgonesHooks | undefined;
 }
@@ -46,6 +49,7 @@ export class ScriptPeer {
       root: options.root,
       writeStdout: options.writeStdout,
       network: options.network,
+      ...(options.luaApi ? { luaApi: options.luaApi } : {}),
       application: {
         argv: options.argv,
         timeSinceLaunch: () => options.clock.now(),
