@@ -84,6 +84,7 @@ export type { LuaBridge } from './bridge/lua_bridge.js';
 export { LuaJitBridge } from './bridge/luajit_bridge.js';
 export type { EngineObjects } from './bridge/engine_object.js';
 export type { ApplicationHost } from './bindings/application/application_binding.js';
+export type { AgonesHooks } from './bindings/application/agones_binding.js';
 export { runScripts, type RunOutput } from './runner/run_scripts.js';
 export { parseRunOptions, type LuaVmName, type RunOptions } from './runner/run_options.js';
 export type { ServerOptions } from './runner/server_options.js';

@@ -9,7 +9,7 @@ import { parseEndpoint, type Endpoint } from '../core/transport/datagram_socket.
 import { parseLinkConditions, type LinkConditions } from '../core/transport/network_simulator.js';
 
 import { parseCommand, UsageError, type CommandDefinition, type OptionDefinition } from './command_line.js';
-import { defaultServerOptions, parseServerOption, type ServerOptions } from './server_options.js';
+import { defaultServerOptions, finishServerOptions, parseServerOption, type ServerOptions } from './server_options.js';
 
 export { UsageError };
 
@@ -56,7 +56,7 @@ function isDirectory(dir: string): boolean {
 }
 
 /** What the table's entries fill in before the scripts are resolved. */
-type RunSettings = Omit<RunOptions, 'scripts' | 'scriptArgs' | 'server' | 'vm'> & { peers: number | undefined; server: ServerOptions; vm: LuaVmName };
+type RunSettings = Omit<RunOptions, 'scripts' | 'scriptArgs' | 'server' | 'vm'> & { peers: number | undefined; agones: boolean; server: ServerOptions; vm: LuaVmName };
 
 /** A dedicated-server option (server_options.ts parses and checks them all). */
 function serverOption(flag: string, value: string, help: string): OptionDefinition<RunSettings> {
@@ -159,6 +159,15 @@ ISO time, level, peer and source) or json (one object per line: time, peer, leve
     'status-interval': serverOption('status-interval', 'S', 'every S seconds, a status line: frame rate, connected peers, traffic'),
     metrics: serverOption('metrics', '[H:]P', `serve Prometheus metrics at http://H:P/metrics and liveness at /healthz
 (H defaults to 0.0.0.0; P 0 picks a free port, printed at start)`),
+    agones: {
+      help: `run as an Agones game server: Ready, Health, players and Shutdown through the
+SDK sidecar at localhost:$AGONES_SDK_GRPC_PORT (default 9357)`,
+      apply: (o) => void (o.agones = true),
+    },
+    'agones-ready': serverOption('agones-ready', 'WHEN', `hosting (default: Ready when a script first hosts a lobby, game server or
+game session) or manual (the script calls Application.agones_ready())`),
+    'agones-label': serverOption('agones-label', 'K=D', `mirror the hosted lobby's data D as the GameServer label K (repeatable);
+scripts set others with Application.agones_set_label(key, value)`),
   },
 };
 
@@ -175,9 +184,10 @@ function resolveScript(name: string, root: string | undefined): string {
 }
 
 export function parseRunOptions(args: readonly string[]): RunOptions {
-  const settings: RunSettings = { frames: undefined, dt: 1 / 30, realtime: false, root: undefined, peers: undefined, simulate: undefined, seed: undefined, broadcast: '255.255.255.255', networkLog: undefined, platform: undefined, server: defaultServerOptions(), vm: 'wasmoon' };
+  const settings: RunSettings = { frames: undefined, dt: 1 / 30, realtime: false, root: undefined, peers: undefined, simulate: undefined, seed: undefined, broadcast: '255.255.255.255', networkLog: undefined, platform: undefined, agones: false, server: defaultServerOptions(), vm: 'wasmoon' };
   const { positionals, rest } = parseCommand(RUN_COMMAND, args, settings);
-  const { peers, ...options } = settings;
+  const { peers, agones, ...options } = settings;
+  finishServerOptions(options.server, agones, (message) => new UsageError(message));
   if (positionals.length === 0) throw new UsageError(`no script given\nusage: ${RUN_COMMAND.usage} (stingray-net run --help lists the options)`);
   const scripts = positionals.map((name) => resolveScript(name, options.root));
   if (peers !== undefined) {

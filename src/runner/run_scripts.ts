@@ -22,6 +22,7 @@ import { RunTraffic } from './run_traffic.js';
 import { defaultServerOptions } from './server_options.js';
 import { StatusLine } from './status_line.js';
 import { RunMetrics } from './metrics.js';
+import { AgonesLink } from './agones.js';
 
 /** A script's `.network_config`; when there is none, the error says which root was searched and how to choose another. */
 function loadConfigUnder(root: string, name: string, rootGiven: boolean): NetworkConfig {
@@ -93,6 +94,8 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
     else if (log.enabled(level)) output.stderr(`${new Date().toISOString()} ${peer !== undefined && several ? `[${peer}] ` : ''}${message}\n`);
   };
   const traffic = new RunTraffic();
+  const agones = server.agones && (await AgonesLink.open(server.agones, (level, message) => notice(level, undefined, `agones: ${message}`), () => wallClock.now()));
+  if (agones) notice('info', undefined, `agones: SDK sidecar at ${agones.address}, Ready ${server.agones?.ready === 'manual' ? 'when a script calls Application.agones_ready()' : 'when a script first hosts'}`);
 
   const peers: ScriptPeer[] = [];
   for (const [index, script] of options.scripts.entries()) {
@@ -113,6 +116,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
         clock,
         writeStdout: writerFor(label),
         ...(luaApi ? { luaApi } : {}),
+        agones,
       }),
     );
   }
@@ -123,6 +127,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
       metrics = await RunMetrics.serve(server.metricsHost, server.metricsPort, peers, traffic, () => wallClock.now());
     } catch (error) {
       for (const peer of peers) peer.shutdown();
+      await agones?.close();
       throw new UsageError(`--metrics: cannot listen on ${server.metricsHost}:${server.metricsPort}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     notice('info', undefined, `metrics at http://${server.metricsHost}:${metrics.port}/metrics, liveness at /healthz`);
@@ -162,6 +167,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
       frame++;
       if (status || metrics) traffic.sample(peers);
       metrics?.frame((performance.now() - frameStarted) / 1000);
+      agones?.frame(peers);
       if (status) {
         const line = status.frame(traffic.connections, traffic.totals);
         if (line !== undefined) notice('info', undefined, line);
@@ -181,6 +187,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
     reportFailures();
     for (const flush of flushLogs) flush();
     await metrics?.close();
+    await agones?.close();
   }
 
   const failed = peers.find((p) => p.state === 'failed');

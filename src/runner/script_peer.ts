@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Clock } from '../core/base/clock.js';
 import type { ScriptNetworkOptions } from '../bindings/network/network_binding.js';
+import type { AgonesHooks } from '../bindings/application/agones_binding.js';
 import { createStingrayVm, type StingrayVm } from '../bindings/stingray_vm.js';
 import { LuaScriptError, ScriptExit } from '../bridge/lua_vm.js';
 import type { LuaApi } from '../bridge/lua_api.js';
@@ -19,6 +20,8 @@ export interface ScriptPeerOptions {
   writeStdout(text: string): void;
   /** The Lua VM (absent: wasmoon). */
   luaApi?: LuaApi;
+  /** Application.agones_* (a run with --agones). */
+  agones?: AgonesHooks | undefined;
 }
 
 /** `exited` is os.exit: the script ends at once, without shutdown(), as exit() ended the engine. */
@@ -53,6 +56,7 @@ export class ScriptPeer {
         quit: (code) => {
           quitRequest.code = code;
         },
+        agones: options.agones,
       },
     });
     return new ScriptPeer(options, vm, quitRequest);
