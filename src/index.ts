@@ -87,5 +87,5 @@ export type { ApplicationHost } from './bindings/application/application_binding
 export type { AgonesHooks } from './bindings/application/agones_binding.js';
 export { runScripts, type RunOutput } from './runner/run_scripts.js';
 export { parseRunOptions, type LuaVmName, type RunOptions } from './runner/run_options.js';
-export type { ServerOptions } from './runner/server_options.js';
+export type { AgonesOptions, ServerOptions } from './runner/server_options.js';
 export { LOG_FORMATS, LOG_LEVELS as RUN_LOG_LEVELS, type LogFormat, type LogLevel as RunLogLevel } from './runner/run_log.js';
