@@ -1,11 +1,11 @@
-import test from 'ava';
 import { LUA_JOINER, LUA_LOBBY_REPORT as REPORT, linesOf, runPeers } from './helpers/peers.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 const HOST = `${REPORT}
 function init()
   client = Network.init_lan_client("global", 0, "a1")
   lobby = Network.create_lan_lobby(4000, 3)
-  print("after create", lobby:state(), math.type(#lobby:members()))
+  print("after create", lobby:state(), number_type(#lobby:members()))
 end
 function update(dt)
   frame = frame + 1
@@ -36,8 +36,8 @@ function update(dt)
 end
 `;
 
-test('a lobby is created, found by a browser, joined; states change only inside Network.update', async (t) => {
-  const result = await runPeers({ 'host.lua': HOST, 'client.lua': joiner('b2') }, ['--frames', '40']);
+testOnEachVm('a lobby is created, found by a browser, joined; states change only inside Network.update', async (t, vm) => {
+  const result = await runPeers({ 'host.lua': HOST, 'client.lua': joiner('b2') }, ['--frames', '40', ...vm.flags]);
   t.is(result.code, 0, result.stderr);
   const host = linesOf(result.stdout, '0:host');
   const client = linesOf(result.stdout, '1:client');
@@ -49,7 +49,7 @@ test('a lobby is created, found by a browser, joined; states change only inside 
   t.regex(client[5]!, /^\d+\tjoined host=a1 data.host=a1 members=a1,b2$/);
 });
 
-test('when the lobby host leaves, the longest-present member takes over; a kicked member fails', async (t) => {
+testOnEachVm('when the lobby host leaves, the longest-present member takes over; a kicked member fails', async (t, vm) => {
   const host = HOST.replace('report()\nend', 'report()\n  if frame == 60 then Network.leave_lan_lobby(lobby); lobby = nil; print("left") end\nend');
   const result = await runPeers(
     {
@@ -58,7 +58,7 @@ test('when the lobby host leaves, the longest-present member takes over; a kicke
       'first.lua': joiner('b2', 'if frame == 100 then print("kick out of range", pcall(lobby.kick, lobby, 2)) lobby:kick(1) end'),
       'second.lua': joiner('c3', 'if frame == 90 then print("kick by member", pcall(lobby.kick, lobby, "b2")) end'),
     },
-    ['--frames', '130'],
+    ['--frames', '130', ...vm.flags],
   );
   t.is(result.code, 0, result.stderr);
   const first = linesOf(result.stdout, '1:first');
@@ -71,17 +71,17 @@ test('when the lobby host leaves, the longest-present member takes over; a kicke
   t.true(first.includes("kick out of range\tfalse\tbad argument #2 to 'LanLobby.kick' (member index 2 is not in 0..1)"), first.join('\n'));
 });
 
-test('joining a full lobby fails with the reason; lobby data is the host\'s to write', async (t) => {
+testOnEachVm('joining a full lobby fails with the reason; lobby data is the host\'s to write', async (t, vm) => {
   const host = HOST.replace('create_lan_lobby(4000, 3)', 'create_lan_lobby(4000, 1)');
   const client = joiner('b2', 'if lobby and lobby:state() == "failed" and not shown then shown = true; print("set_data", pcall(lobby.set_data, lobby, "k", "v")) end');
-  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '40']);
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '40', ...vm.flags]);
   t.is(result.code, 0, result.stderr);
   const lines = linesOf(result.stdout, '1:client');
   t.true(lines.some((l) => /failed host=nil data.host=nil members= why=lobby [0-9a-f]+ is full \(1 members\)$/.test(l)), lines.join('\n'));
   t.true(lines.some((l) => l.startsWith('set_data\tfalse\t') && l.includes('only the lobby host can do this (the lobby is failed)')));
 });
 
-test('browser filters keep the lobbies whose data compares as asked', async (t) => {
+testOnEachVm('browser filters keep the lobbies whose data compares as asked', async (t, vm) => {
   const browse = (filters: string) => `
 function init() client = Network.init_lan_client("global", 0, "b2"); browser = client:create_lobby_browser(); ${filters} end
 frame = 0
@@ -98,7 +98,7 @@ end`;
       'greater.lua': browse('browser:add_filter("mode", "10", "greater")'),
       'cleared.lua': browse('browser:add_filter("name", "other"); browser:clear_filters()'),
     },
-    ['--frames', '35'],
+    ['--frames', '35', ...vm.flags],
   );
   t.is(result.code, 0, result.stderr);
   t.deepEqual(linesOf(result.stdout, '1:equal'), ['found\t1']);
@@ -106,7 +106,7 @@ end`;
   t.deepEqual(linesOf(result.stdout, '3:cleared'), ['found\t1']);
 });
 
-test('one network subsystem at a time; shutdown is idempotent and kills the objects', async (t) => {
+testOnEachVm('one network subsystem at a time; shutdown is idempotent and kills the objects', async (t, vm) => {
   const script = `
 function init()
   local client = Network.init_lan_client("global")
@@ -120,7 +120,7 @@ function init()
   print("again", Network.init_lan_client("global", 0, 255) ~= nil, Network.peer_id())
   Application.quit()
 end`;
-  const result = await runPeers({ 'solo.lua': script }, []);
+  const result = await runPeers({ 'solo.lua': script }, [...vm.flags]);
   t.is(result.code, 0, result.stderr);
   const lines = result.stdout.trim().split('\n');
   t.is(lines[0], 'peer id\tstring\ttrue');
@@ -130,16 +130,16 @@ end`;
   t.is(lines[4], 'again\ttrue\tff');
 });
 
-test('a peer with another network config is refused, and the reason names its own hash (the host reveals only a reason code)', async (t) => {
+testOnEachVm('a peer with another network config is refused, and the reason names its own hash (the host reveals only a reason code)', async (t, vm) => {
   const client = joiner('b2').replace('"global"', '"other"');
   const other = 'reliable_send_buffer_size = 32768\nreliable_receive_buffer_size = 32768\ntypes = {}\nobjects = {}\nmessages = { rpc_other = { args = [] } }\n';
-  const result = await runPeers({ 'host.lua': HOST, 'client.lua': client }, ['--frames', '40'], { 'other.network_config': other });
+  const result = await runPeers({ 'host.lua': HOST, 'client.lua': client }, ['--frames', '40', ...vm.flags], { 'other.network_config': other });
   t.is(result.code, 0, result.stderr);
   const lines = linesOf(result.stdout, '1:client');
   t.true(lines.some((l) => /failed .* why=cannot reach the lobby host at .*: network config mismatch: a1 at 127\.0\.0\.1:\d+ does not use config hash [0-9a-f]{16}$/.test(l)), lines.join('\n'));
 });
 
-test('lobby data tables, numbers stored as LuaJIT prints them, max members, the game session host, member buffers', async (t) => {
+testOnEachVm('lobby data tables, numbers stored as LuaJIT prints them, max members, the game session host, member buffers', async (t, vm) => {
   const host = `${REPORT}
 function init()
   client = Network.init_lan_client("global", 0, "a1")
@@ -178,7 +178,7 @@ function update(dt)
     print("members", members == buffer, count, #buffer, lobby:game_session_host(), lobby:state())
   end
 end`;
-  const result = await runPeers({ 'host.lua': host, 'one.lua': clientScript('b2'), 'two.lua': clientScript('c3') }, ['--frames', '41']);
+  const result = await runPeers({ 'host.lua': host, 'one.lua': clientScript('b2'), 'two.lua': clientScript('c3') }, ['--frames', '41', ...vm.flags]);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(linesOf(result.stdout, '0:host'), ['data\t1\t2.5\tfalse\ta1', "false\tbad argument #2 to 'LanLobby.set_data_table' (keys must be strings, got number)"]);
   for (const peer of ['1:one', '2:two']) {
@@ -200,7 +200,7 @@ function show_member_data()
 end
 `;
 
-test('member data: each member sets its own, every member sees everyone\'s; own_data at once; bounded; kept through a lobby host migration', async (t) => {
+testOnEachVm('member data: each member sets its own, every member sees everyone\'s; own_data at once; bounded; kept through a lobby host migration', async (t, vm) => {
   const host = `${SHOW_MEMBER_DATA}${HOST.replace('report()\nend', `report()
   show_member_data()
   if frame == 2 then lobby:set_member_data("ready", "no") end
@@ -212,11 +212,11 @@ end`)}`;
     set = true
     print("before", lobby:own_data("ready"))
     lobby:set_member_data("ready", ${ready})
-    print("own", lobby:own_data("ready"), math.type(lobby:own_data("ready")))
+    print("own", lobby:own_data("ready"), number_type(lobby:own_data("ready")))
     print(pcall(lobby.set_member_data, lobby, "big", string.rep("x", 5000)))
     print("own big", lobby:own_data("big"))
   end`)}`;
-  const result = await runPeers({ 'host.lua': host, 'first.lua': member('b2', '1'), 'second.lua': member('c3', '"yes"') }, ['--frames', '100']);
+  const result = await runPeers({ 'host.lua': host, 'first.lua': member('b2', '1'), 'second.lua': member('c3', '"yes"') }, ['--frames', '100', ...vm.flags]);
   t.is(result.code, 0, result.stderr);
   const ready = (peer: string) => linesOf(result.stdout, peer).filter((l) => l.startsWith('ready\t'));
   t.is(ready('0:host').at(-1), 'ready\ta1=no b2=1 c3=yes', 'the lobby host sees every member\'s data');
@@ -232,7 +232,7 @@ end`)}`;
   t.true(linesOf(result.stdout, '1:first').includes('own\t1\tnil'), 'numbers are stored as the text LuaJIT prints');
 });
 
-test('state-changing lobby functions that fail change nothing: each refused call leaves the lobby as it was, and it is still found and writable', async (t) => {
+testOnEachVm('state-changing lobby functions that fail change nothing: each refused call leaves the lobby as it was, and it is still found and writable', async (t, vm) => {
   const host = `
 function init()
   Network.init_lan_client("global", 0, "a1")
@@ -283,7 +283,7 @@ function update(dt)
     if entry and entry.k then seen = true; print("found", entry.k) else browser:refresh(4000) end
   end
 end`;
-  const result = await runPeers({ 'host.lua': host, 'browser.lua': browser }, ['--frames', '120']);
+  const result = await runPeers({ 'host.lua': host, 'browser.lua': browser }, ['--frames', '120', ...vm.flags]);
   t.is(result.code, 0, result.stderr);
   const lines = linesOf(result.stdout, '0:host');
   t.is(lines.length, 10, lines.join('\n'));

@@ -44,12 +44,19 @@ export function linesOf(output: string, peer: string): string[] {
 }
 
 /**
+ * One line of Lua defining `number_type`: math.type on Lua 5.4; on LuaJIT, which has one number type,
+ * "integer" for a whole number (nil for anything but a number, as math.type). The snippets below start with it, in place of an empty first line, so
+ * scripts built on them run on both VMs and keep their line numbers.
+ */
+export const LUA_NUMBER_TYPE =
+  'local number_type = math.type or function(x) return type(x) == "number" and (x % 1 == 0 and "integer" or "float") or nil end';
+
+/**
  * Lua for a peer that joins the first lobby found on port 4000 (browsing again until one answers):
  * `start_client(peer)` in init, then `join_when_found(key)` every frame after Network.update
- * (`key`: join by "id" or "address"). Its first line defines `number_type`: math.type on Lua 5.4;
- * on LuaJIT, which has one number type, "integer" for a whole number (the line count is unchanged).
+ * (`key`: join by "id" or "address"). Starts with LUA_NUMBER_TYPE.
  */
-export const LUA_JOINER = `local number_type = math.type or function(x) return x % 1 == 0 and "integer" or "float" end
+export const LUA_JOINER = `${LUA_NUMBER_TYPE}
 function start_client(peer)
   client = Network.init_lan_client("global", 0, peer)
   browser = client:lobby_browser()
@@ -62,8 +69,8 @@ function join_when_found(key)
 end
 `;
 
-/** Lua: `report()` prints `frame state host=... data.host=... members=...[ why=...]` of the global `lobby` whenever that changes (`frame` counts updates). */
-export const LUA_LOBBY_REPORT = `
+/** Lua: `report()` prints `frame state host=... data.host=... members=...[ why=...]` of the global `lobby` whenever that changes (`frame` counts updates). Starts with LUA_NUMBER_TYPE. */
+export const LUA_LOBBY_REPORT = `${LUA_NUMBER_TYPE}
 frame = 0
 local last
 function report(tag)
