@@ -1,9 +1,9 @@
-import test from 'ava';
-import { linesOf, LUA_JOINER, runPeers } from './helpers/peers.js';
+import { linesOf, LUA_JOINER, LUA_NUMBER_TYPE, runPeers } from './helpers/peers.js';
+import { testOnEachVm } from './helpers/vms.js';
 import { LUA_SESSION, SESSION_CONFIG } from './helpers/session.js';
 
 /** Prints each watched channel's state and reason when they change. */
-const WATCH = `
+const WATCH = `${LUA_NUMBER_TYPE}
 frame = 0
 watched = {}
 local seen = {}
@@ -19,7 +19,7 @@ end
 const HOST = `${WATCH}
 local events = {
   approve_channel = function(self, channel, peer, lobby_id, message)
-    print(frame, "approve?", math.type(channel), peer, lobby_id == lobby:id(), message, Network.peer_id(channel))
+    print(frame, "approve?", number_type(channel), peer, lobby_id == lobby:id(), message, Network.peer_id(channel))
     watched[#watched + 1] = channel
     return message ~= "deny"
   end,
@@ -46,7 +46,7 @@ function update(dt)
     for _, message in ipairs({ "connection", "deny", "session" }) do
       local ch = lobby:open_channel(host, message)
       watched[#watched + 1] = ch
-      print(frame, "opened", math.type(ch), ch, Network.channel_state(ch), Network.peer_id(ch))
+      print(frame, "opened", number_type(ch), ch, Network.channel_state(ch), Network.peer_id(ch))
     end
   end
   if frame == 40 then lobby:close_channel(watched[3]); print(frame, "closing", Network.channel_state(watched[3])) end
@@ -54,8 +54,8 @@ function update(dt)
 end
 `;
 
-test('channels open with approval, are refused by approve_channel, close on both sides, and coexist', async (t) => {
-  const result = await runPeers({ 'host.lua': HOST, 'client.lua': CLIENT }, ['--frames', '60']);
+testOnEachVm('channels open with approval, are refused by approve_channel, close on both sides, and coexist', async (t, vm) => {
+  const result = await runPeers({ 'host.lua': HOST, 'client.lua': CLIENT }, ['--frames', '60', ...vm.flags]);
   t.is(result.code, 0, result.stderr);
   const host = linesOf(result.stdout, '0:host').map((l) => l.replace(/^\d+\t/, ''));
   const joined = linesOf(result.stdout, '1:client').map((l) => l.replace(/^\d+\t/, ''));
@@ -78,7 +78,7 @@ test('channels open with approval, are refused by approve_channel, close on both
   t.false(joined.includes('channel\t1\tdisconnected'));
 });
 
-test('a channel to a peer that is lost ends with the connection\'s reason', async (t) => {
+testOnEachVm('a channel to a peer that is lost ends with the connection\'s reason', async (t, vm) => {
   const host = HOST.replace('watch_channels()\nend', 'watch_channels()\n  if frame == 30 then Network.shutdown_lan_client() end\nend');
   const client = `${WATCH}${LUA_JOINER}
 function init() start_client("b2") end
@@ -89,13 +89,13 @@ function update(dt)
   if lobby and lobby:lobby_host() and #watched == 0 then watched[1] = lobby:open_channel(lobby:lobby_host()) end
   watch_channels()
 end`;
-  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '45']);
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '45', ...vm.flags]);
   t.is(result.code, 0, result.stderr);
   const joined = linesOf(result.stdout, '1:client').map((l) => l.replace(/^\d+\t/, ''));
   t.deepEqual(joined, ['channel\t1\tconnecting ()', 'channel\t1\tconnected ()', 'channel\t1\tdisconnected (disconnected by a1: the peer shut down its network client)']);
 });
 
-test('channel_state of an unknown channel is disconnected, and bad arguments name the function', async (t) => {
+testOnEachVm('channel_state of an unknown channel is disconnected, and bad arguments name the function', async (t, vm) => {
   const script = `
 function init()
   Network.init_lan_client("global")
@@ -106,7 +106,7 @@ function init()
   print(pcall(lobby.open_channel, lobby, "beef"))
   Application.quit()
 end`;
-  const result = await runPeers({ 'solo.lua': script }, []);
+  const result = await runPeers({ 'solo.lua': script }, [...vm.flags]);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(result.stdout.trim().split('\n'), [
     'disconnected\tno channel 99',
@@ -116,7 +116,7 @@ end`;
   ]);
 });
 
-test('closing a channel delivers every reliable message queued on it before the close', async (t) => {
+testOnEachVm('closing a channel delivers every reliable message queued on it before the close', async (t, vm) => {
   const host = `${LUA_SESSION}
 local got = 0
 local events = setmetatable({
@@ -150,7 +150,7 @@ function update(dt)
   end
   if closed and not done and Network.channel_state(channel) == "disconnected" then done = true; print("closed", select(2, Network.channel_state(channel))) end
 end`;
-  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '300', '--simulate', 'loss=0.2,latency=30ms'], { 'global.network_config': SESSION_CONFIG });
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '300', '--simulate', 'loss=0.2,latency=30ms', ...vm.flags], { 'global.network_config': SESSION_CONFIG });
   t.is(result.code, 0, result.stderr);
   t.deepEqual(linesOf(result.stdout, '0:host'), ['notes before the close\t200\tclosed by b2']);
   t.deepEqual(linesOf(result.stdout, '1:client'), ['closing\tdisconnecting\tclosed', 'closed\tclosed']);

@@ -1,7 +1,7 @@
-import test from 'ava';
-import { linesOf, LUA_JOINER, runPeers } from './helpers/peers.js';
+import { linesOf, LUA_JOINER, LUA_NUMBER_TYPE, runPeers } from './helpers/peers.js';
+import { testOnEachVm } from './helpers/vms.js';
 
-const HOST = `
+const HOST = `${LUA_NUMBER_TYPE}
 frame = 0
 function init()
   Network.set_explicit_connections()
@@ -16,8 +16,8 @@ function update(dt)
     peer = members[2]
     -- The lobby snapshot for the new member was just queued: a little less than the 32768-byte buffer.
     local left = Network.reliable_send_buffer_left(peer)
-    print("joined", peer, left < 32768 and left > 32000, math.type(left))
-    print("used", math.type(Network.has_connection(peer)), Network.is_used(peer), Network.is_broken(peer), table.concat(Network.connections(), ","))
+    print("joined", peer, left < 32768 and left > 32000, number_type(left))
+    print("used", number_type(Network.has_connection(peer)), Network.is_used(peer), Network.is_broken(peer), table.concat(Network.connections(), ","))
     print("destroy while used", pcall(Network.destroy_connection, peer))
     lobby:set_data("blob", string.rep("x", 5000))
   elseif peer and not filled then
@@ -29,7 +29,7 @@ function update(dt)
   end
   if peer and Network.is_broken(peer) and not broken then
     broken = true
-    print("broken", math.type(Network.has_connection(peer)), Network.ping(peer), Network.reliable_send_buffer_left(peer))
+    print("broken", number_type(Network.has_connection(peer)), Network.ping(peer), Network.reliable_send_buffer_left(peer))
     Network.destroy_connection(peer)
     print("destroyed", Network.has_connection(peer), Network.is_broken(peer), #Network.connections())
   end
@@ -51,8 +51,8 @@ function update(dt)
 end
 `;
 
-test('send buffer, ping and explicit connections, from the host side of a lobby', async (t) => {
-  const result = await runPeers({ 'host.lua': HOST, 'client.lua': CLIENT }, ['--frames', '90']);
+testOnEachVm('send buffer, ping and explicit connections, from the host side of a lobby', async (t, vm) => {
+  const result = await runPeers({ 'host.lua': HOST, 'client.lua': CLIENT }, ['--frames', '90', ...vm.flags]);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(linesOf(result.stdout, '0:host'), [
     'joined\tb2\ttrue\tinteger',
@@ -65,7 +65,7 @@ test('send buffer, ping and explicit connections, from the host side of a lobby'
   ]);
 });
 
-test('timers, MTU and QoS settings are checked and refuse bad values', async (t) => {
+testOnEachVm('timers, MTU and QoS settings are checked and refuse bad values', async (t, vm) => {
   const script = `
 function init()
   for _, name in ipairs({ "set_max_transmit_rate", "set_keep_alive_time", "set_keep_alive_time_connecting",
@@ -86,7 +86,7 @@ function init()
   print(pcall(Network.time_since_receive, "abc"))
   Application.quit()
 end`;
-  const result = await runPeers({ 'solo.lua': script }, []);
+  const result = await runPeers({ 'solo.lua': script }, [...vm.flags]);
   t.is(result.code, 0, result.stderr);
   const lines = result.stdout.trim().split('\n');
   const timers = ['set_max_transmit_rate', 'set_keep_alive_time', 'set_keep_alive_time_connecting', 'set_max_receiver_lost_time', 'set_pong_timeout', 'set_resend_time', 'set_ping_send_time', 'set_ping_resend_time'];
