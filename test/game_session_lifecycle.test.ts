@@ -1,5 +1,5 @@
-import test from 'ava';
 import { linesOf, runPeers } from './helpers/peers.js';
+import { testOnEachVm } from './helpers/vms.js';
 import { LUA_SESSION, SESSION_CONFIG } from './helpers/session.js';
 
 const files = { 'global.network_config': SESSION_CONFIG };
@@ -17,7 +17,7 @@ function update(dt)
   ${extra}
 end`;
 
-test('a leaving peer and a dropped peer: wants_to_leave, broken_connection, remove_peer callbacks, and the others see their objects go', async (t) => {
+testOnEachVm('a leaving peer and a dropped peer: wants_to_leave, broken_connection, remove_peer callbacks, and the others see their objects go', async (t, vm) => {
   const host = `${LUA_SESSION}
 local events = setmetatable({}, { __index = host_events })
 local on_remove = { game_object_destroyed = function(self, id, peer)
@@ -40,14 +40,14 @@ end`;
     'if frame == 150 then print("peers", table.concat(GameSession.other_peers(session), ",")) end',
     '{ game_object_destroyed = function(self, id, peer) print("destroyed", peer, GameSession.game_object_field(session, id, "go_type")) end }',
   );
-  const result = await runPeers({ 'host.lua': host, 'leaver.lua': leaver, 'dropper.lua': dropper, 'watcher.lua': watcher }, ['--frames', '151'], files);
+  const result = await runPeers({ 'host.lua': host, 'leaver.lua': leaver, 'dropper.lua': dropper, 'watcher.lua': watcher }, ['--frames', '151', ...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(lines(result.stdout, '0:host'), ['wants to leave\tb2', 'removed object\tb2\t1\ttrue', 'broken\tc3', 'removed object\tc3\t1\ttrue', 'peers\ta1,d4']);
   t.deepEqual(lines(result.stdout, '1:leaver'), ['left the session']);
   t.deepEqual(lines(result.stdout, '3:watcher'), ['destroyed\tb2\t1', 'destroyed\tc3\t1', 'peers\ta1']);
 });
 
-test('when the host leaves, each client hears game_session_disconnect once and can start a new session in the same process', async (t) => {
+testOnEachVm('when the host leaves, each client hears game_session_disconnect once and can start a new session in the same process', async (t, vm) => {
   const host = `${LUA_SESSION}
 local events = setmetatable({}, { __index = host_events })
 function init() host_start("a1") end
@@ -66,12 +66,12 @@ end`;
     local id = GameSession.create_game_object(session, "pickup", { go_type = 3, flag = true })
     print("new session", GameSession.game_session_host(session) == Network.peer_id(), GameSession.game_object_field(session, id, "flag"))
   end`;
-  const result = await runPeers({ 'host.lua': host, 'client.lua': client('b2', after, events) }, ['--frames', '91'], files);
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client('b2', after, events) }, ['--frames', '91', ...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(lines(result.stdout, '1:client'), ['disconnected by\ta1\tfalse', 'disconnects\t1', 'new session\ttrue\ttrue']);
 });
 
-test('the host migrates an object: the new owner hears migrated_to_me, writes it, and everyone sees the writes', async (t) => {
+testOnEachVm('the host migrates an object: the new owner hears migrated_to_me, writes it, and everyone sees the writes', async (t, vm) => {
   const host = `${LUA_SESSION}
 local events = setmetatable({ game_object_sync_done = function(self, peer) target = peer end }, { __index = host_events })
 local on_migrate = { game_object_migrated_away = function(self, id, owner) print("migrated away", id == horse, owner) end }
@@ -91,7 +91,7 @@ end`;
     'if got and frame == got + 5 then GameSession.set_game_object_field(session, got_id, "health", 200) end',
     '{ game_object_migrated_to_me = function(self, id, old) got, got_id = frame, id; print("migrated to me", id, old, GameSession.game_object_owned(session, id)) end }',
   );
-  const result = await runPeers({ 'host.lua': host, 'rider.lua': rider }, ['--frames', '101'], files);
+  const result = await runPeers({ 'host.lua': host, 'rider.lua': rider }, ['--frames', '101', ...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   const hostLines = lines(result.stdout, '0:host');
   t.is(hostLines[0], 'migrated away\ttrue\tb2');
@@ -100,7 +100,7 @@ end`;
   t.deepEqual(lines(result.stdout, '1:rider'), ['migrated to me\t1\ta1\ttrue']);
 });
 
-test('synchronizing_peers and synchronized_peers follow a hot join on both sides; host_error turns true only when the host is lost (falls silent)', async (t) => {
+testOnEachVm('synchronizing_peers and synchronized_peers follow a hot join on both sides; host_error turns true only when the host is lost (falls silent)', async (t, vm) => {
   const host = `${LUA_SESSION}
 local events = setmetatable({
   game_object_sync_done = function(self, peer)
@@ -130,13 +130,13 @@ end`;
     if frame == 1 then Network.set_max_receiver_lost_time(1) end`,
     '{ game_session_disconnect = function(self, host) print("disconnected", host, GameSession.host_error(session), GameSession.in_session(session)) end }',
   );
-  const result = await runPeers({ 'host.lua': host, 'watcher.lua': watcher }, ['--frames', '150'], files);
+  const result = await runPeers({ 'host.lua': host, 'watcher.lua': watcher }, ['--frames', '150', ...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(lines(result.stdout, '0:host'), ['synchronizing\tb2\t', 'sync done\tb2\t\tb2', 'host error\tfalse']);
   t.deepEqual(lines(result.stdout, '1:watcher'), ['in session\t\ta1\tfalse', 'synchronized\ta1', 'disconnected\ta1\ttrue\tfalse']);
 });
 
-test('migrate_game_session_host: the longest-present peer hosts from then on, the old host stays as its client, objects keep their owners and their writes reach everyone through the new host', async (t) => {
+testOnEachVm('migrate_game_session_host: the longest-present peer hosts from then on, the old host stays as its client, objects keep their owners and their writes reach everyone through the new host', async (t, vm) => {
   const host = `${LUA_SESSION}
 local events = setmetatable({}, { __index = host_events })
 function init()
@@ -167,7 +167,7 @@ end`;
   const second = client('c3', `${report}
     if frame == 100 then GameSession.set_game_object_field(session, mine, "health", 77) end
     if frame == 141 then print(pcall(GameSession.migrate_game_session_host, session)) end`);
-  const result = await runPeers({ 'host.lua': host, 'first.lua': first, 'second.lua': second }, ['--frames', '142'], files);
+  const result = await runPeers({ 'host.lua': host, 'first.lua': first, 'second.lua': second }, ['--frames', '142', ...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(lines(result.stdout, '0:host'), [
     'host now\tb2\ta1,b2,c3',
@@ -181,7 +181,7 @@ end`;
   ]);
 });
 
-test('migrate_game_session_host is refused while a peer is still being synchronized, or with nobody to take over; nothing changes', async (t) => {
+testOnEachVm('migrate_game_session_host is refused while a peer is still being synchronized, or with nobody to take over; nothing changes', async (t, vm) => {
   const host = `${LUA_SESSION}
 local events = setmetatable({}, { __index = host_events })
 function init()
@@ -195,7 +195,7 @@ function update(dt)
   local syncing = GameSession.synchronizing_peers(session)[1]
   if syncing and not tried then tried = true print(pcall(GameSession.migrate_game_session_host, session)) print("still host", GameSession.game_session_host(session)) end
 end`;
-  const result = await runPeers({ 'host.lua': host, 'client.lua': client('b2', '') }, ['--frames', '60'], files);
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client('b2', '') }, ['--frames', '60', ...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(lines(result.stdout, '0:host'), [
     'false\tGameSession.migrate_game_session_host: no peer in the session to take the host role',
@@ -204,7 +204,7 @@ end`;
   ]);
 });
 
-test('a client leaving after the host ended the session: leave and disconnect_from_host are no-ops with a log line; a peer never in a session is still told', async (t) => {
+testOnEachVm('a client leaving after the host ended the session: leave and disconnect_from_host are no-ops with a log line; a peer never in a session is still told', async (t, vm) => {
   const host = `${LUA_SESSION}
 local events = setmetatable({}, { __index = host_events })
 function init() host_start("a1") end
@@ -222,7 +222,7 @@ end`;
   const never = `
 function init() Network.init_lan_client("global", 0, "c3"); session = Network.create_game_session() end
 function update(dt) Network.update(dt, {}); if not done then done = true; print(pcall(GameSession.leave, session)) end end`;
-  const result = await runPeers({ 'host.lua': host, 'client.lua': client('b2', after), 'never.lua': never }, ['--frames', '91'], files);
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client('b2', after), 'never.lua': never }, ['--frames', '91', ...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(lines(result.stdout, '1:client'), [
     '[network] GameSession.leave: the session hosted by a1 has already ended; nothing to leave',
