@@ -1,8 +1,8 @@
-import test from 'ava';
 import path from 'node:path';
 import { parseRunOptions } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
 import { linesOf } from './helpers/peers.js';
+import { testOnEachVm } from './helpers/vms.js';
 import { LUA_FIELD_CHECK, LUA_SESSION, SESSION_CONFIG } from './helpers/session.js';
 import { tempProject } from './helpers/lua.js';
 
@@ -25,7 +25,7 @@ printing = setmetatable({}, { __index = function(_, name)
 end })
 `;
 
-test('a recorded session replays to the same callbacks, with the same object fields; shutdown_replay_session ends it', async (t) => {
+testOnEachVm('a recorded session replays to the same callbacks, with the same object fields; shutdown_replay_session ends it', async (t, vm) => {
   const host = `${LUA_SESSION}
 local events = setmetatable({}, { __index = host_events })
 function init() host_start("a1") end
@@ -52,7 +52,7 @@ end`;
   const dir = tempProject({ 'global.network_config': SESSION_CONFIG, 'host.lua': host, 'client.lua': client });
   const log = path.join(dir, 'session.log');
   let live = '';
-  const recorded = parseRunOptions([path.join(dir, 'host.lua'), path.join(dir, 'client.lua'), '--root', dir, '--simulate', 'loss=0.1,latency=30ms', '--seed', '3', '--frames', '120', '--network-log', log]);
+  const recorded = parseRunOptions([path.join(dir, 'host.lua'), path.join(dir, 'client.lua'), '--root', dir, '--simulate', 'loss=0.1,latency=30ms', '--seed', '3', '--frames', '120', '--network-log', log, ...vm.flags]);
   t.is(await runScripts(recorded, { stdout: (s) => (live += s), stderr: (s) => (live += s) }), 0, live);
   const liveEvents = linesOf(live, '1:client').filter((l) => l.startsWith('event '));
   t.true(liveEvents.some((l) => l.startsWith('event game_object_created')), live);
@@ -77,7 +77,7 @@ function shutdown()
 end`;
   const replayDir = tempProject({ 'global.network_config': SESSION_CONFIG, 'replay.lua': replayer });
   let replayed = '';
-  const options = parseRunOptions([path.join(replayDir, 'replay.lua'), '--root', replayDir, '--simulate', 'perfect', '--frames', '200']);
+  const options = parseRunOptions([path.join(replayDir, 'replay.lua'), '--root', replayDir, '--simulate', 'perfect', '--frames', '200', ...vm.flags]);
   t.is(await runScripts(options, { stdout: (s) => (replayed += s), stderr: (s) => (replayed += s) }), 0, replayed);
   const lines = replayed.trim().split('\n');
   t.is(lines[0], 'false\tGameSession.set_game_object_field: a replay session only plays back what was recorded');

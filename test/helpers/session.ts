@@ -2,7 +2,7 @@
  * A network config and Lua helpers for game session tests: a host that admits peers asking to
  * join, and clients that find its lobby, open a channel, join its session.
  */
-import { LUA_JOINER } from './peers.js';
+import { LUA_JOINER, LUA_NUMBER_TYPE } from './peers.js';
 
 export const SESSION_CONFIG = `
 reliable_send_buffer_size = 32768
@@ -88,11 +88,11 @@ end
  * read); an id that does not exist must fail to read. Counts into `checked` and `mismatches`,
  * printing each mismatch.
  */
-export const LUA_FIELD_CHECK = `
+export const LUA_FIELD_CHECK = `${LUA_NUMBER_TYPE}
 checked, mismatches = 0, 0
 local FIELDS = { unit = { "go_type", "position", "rotation", "health", "owner" }, pickup = { "go_type", "flag" } }
 local function same(a, b)
-  if type(a) ~= "table" then return a == b and math.type(a) == math.type(b) end
+  if type(a) ~= "table" then return a == b and number_type(a) == number_type(b) end
   return Script.type_name(a) == Script.type_name(b) and a.x == b.x and a.y == b.y and a.z == b.z and a.w == b.w
 end
 function check_fields(session, max_id)
