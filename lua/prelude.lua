@@ -157,6 +157,12 @@ local function error_message(err)
 	return script_position() .. ": error object is a " .. type(err) .. " value: " .. describe(err, 1)
 end
 
+-- How the runner finds init, update and shutdown, called protected: a script whose _G raises on a
+-- missing global (strict mode) simply has no such function.
+function host.global(name)
+	return _G[name]
+end
+
 function host.traceback(err)
 	local message = error_message(err)
 	if message == nil then

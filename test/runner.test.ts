@@ -3,6 +3,23 @@ import path from 'node:path';
 import { ScriptExit } from '../src/bridge/lua_vm.js';
 import { parseRunOptions, UsageError } from '../src/runner/run_options.js';
 import { createTestVm, luaOutput, runCli, tempProject } from './helpers/lua.js';
+import { testOnEachVm } from './helpers/vms.js';
+
+testOnEachVm('a script whose _G raises on a missing global (strict mode) runs without init or shutdown; its own undefined globals are still its errors', async (t, vm) => {
+  const dir = tempProject({
+    'strict.lua': `
+      local frames = 0
+      function update(dt)
+        frames = frames + 1
+        if frames == 2 then print(pcall(function() return undefined_thing end)) end
+        if frames == 3 then Application.quit() end
+      end
+      setmetatable(_G, { __index = function(_, k) error("undefined global " .. tostring(k), 2) end })`,
+  });
+  const result = await runCli(['run', path.join(dir, 'strict.lua'), ...vm.flags]);
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stdout, /^false\t\S*strict\.lua:5: undefined global undefined_thing\n$/);
+});
 
 test('lifecycle: main chunk, init, update(dt) per frame, shutdown; --frames and --dt; time advances by dt', async (t) => {
   const dir = tempProject({

@@ -82,6 +82,8 @@ export class LuaVm {
   readonly resources: ResourceResolver;
   private readonly namespaces = new Map<string, number>();
   private readonly tracebackRef: number;
+  /** host.global(name): `_G[name]`, which the runner calls protected. */
+  private readonly globalRef: number;
   private readonly vector3MetatableRef: number;
   private readonly quaternionMetatableRef: number;
   private exitCode: number | undefined;
@@ -103,12 +105,8 @@ export class LuaVm {
     const host = this.newRef(() => this.pushHostTable());
     if (bridge.dialect === 'lua5.4') this.runPreludeChunk('lua54_shims.lua', host, 0);
     this.runPreludeChunk('prelude.lua', host, 0);
-    this.tracebackRef = this.newRef(() => {
-      this.pushRef(host);
-      bridge.getField(L, -1, 'traceback');
-      bridge.rotate(L, -2, 1);
-      bridge.setTop(L, -2);
-    });
+    this.tracebackRef = this.hostFunctionRef(host, 'traceback');
+    this.globalRef = this.hostFunctionRef(host, 'global');
     // value_types.lua returns the Vector3 and Quaternion metatables; luaL_ref pops the top one first.
     this.runPreludeChunk('value_types.lua', host, 2);
     this.quaternionMetatableRef = this.newRef(() => undefined);
@@ -279,11 +277,35 @@ export class LuaVm {
     this.runChunk(Buffer.from(source), chunkName, 0);
   }
 
+  /** A registry reference to the function `host[name]` (the host table kept at `hostRef`). */
+  private hostFunctionRef(hostRef: number, name: string): number {
+    const { bridge, L } = this;
+    return this.newRef(() => {
+      this.pushRef(hostRef);
+      bridge.getField(L, -1, name);
+      bridge.rotate(L, -2, 1);
+      bridge.setTop(L, -2);
+    });
+  }
+
+  /**
+   * Push global `name` and return its type. Looked up protected: a script whose _G raises on a
+   * missing global (strict mode) has no such global (nil), rather than a Lua error escaping the VM.
+   */
+  private pushGlobal(name: string): number {
+    const { bridge, L } = this;
+    this.pushRef(this.globalRef);
+    bridge.pushString(L, name);
+    if (bridge.pcall(L, 1, 1, 0)) return bridge.type(L, -1);
+    bridge.setTop(L, -2);
+    bridge.pushNil(L);
+    return LUA_TNIL;
+  }
+
   /** Whether global `name` is a function. */
   hasGlobalFunction(name: string): boolean {
-    const { bridge, L } = this;
-    const type = bridge.getGlobal(L, name);
-    bridge.setTop(L, -2);
+    const type = this.pushGlobal(name);
+    this.bridge.setTop(this.L, -2);
     return type === LUA_TFUNCTION;
   }
 
@@ -292,7 +314,7 @@ export class LuaVm {
     const { bridge, L } = this;
     const base = bridge.getTop(L);
     this.pushRef(this.tracebackRef);
-    if (bridge.getGlobal(L, name) !== LUA_TFUNCTION) {
+    if (this.pushGlobal(name) !== LUA_TFUNCTION) {
       bridge.setTop(L, base);
       return false;
     }
