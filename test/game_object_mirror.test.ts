@@ -1,13 +1,14 @@
 import test from 'ava';
 import { createTestVm, tempProject } from './helpers/lua.js';
 import { linesOf, runPeers } from './helpers/peers.js';
+import { testOnEachVm } from './helpers/vms.js';
 import { isolatedNetworkOptions } from '../src/bindings/network/network_binding.js';
 import { LUA_FIELD_CHECK, LUA_SESSION, SESSION_CONFIG } from './helpers/session.js';
 
 const files = { 'global.network_config': SESSION_CONFIG };
 const lines = (output: string, peer: string): string[] => linesOf(output, peer).map((l) => l.replace(/^\d+\t/, ''));
 
-test('field reads agree with the engine through remote updates, destroys, migration, a hot join and the session ending', async (t) => {
+testOnEachVm('field reads agree with the engine through remote updates, destroys, migration, a hot join and the session ending', async (t, vm) => {
   const host = `${LUA_SESSION}${LUA_FIELD_CHECK}
 local joined = {}
 local events = setmetatable({ game_object_sync_done = function(self, peer) joined[#joined + 1] = peer; synced = synced or frame end }, { __index = host_events })
@@ -76,7 +77,7 @@ function update(dt)
     ended_checked = true
   end
 end`;
-  const result = await runPeers({ 'host.lua': host, 'early.lua': client('b2', 0), 'late.lua': client('c3', 100) }, ['--frames', '260', '--simulate', 'loss=0.2,latency=20ms'], files);
+  const result = await runPeers({ 'host.lua': host, 'early.lua': client('b2', 0), 'late.lua': client('c3', 100) }, ['--frames', '260', '--simulate', 'loss=0.2,latency=20ms', ...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(lines(result.stdout, '0:host'), [
     'after migration\tfalse\tGameSession.set_game_object_field: game object 7 (unit) is owned by b2, not this peer',
