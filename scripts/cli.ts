@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import type { PlatformServer } from '../src/core/platform/platform_server.js';
 import { commandHelp, didYouMean, parseCommand, UsageError, wantsHelp, type CommandDefinition } from '../src/runner/command_line.js';
 import { parseRunOptions, RUN_COMMAND } from '../src/runner/run_options.js';
@@ -138,6 +139,12 @@ export async function main(args: readonly string[]): Promise<number> {
     switch (command) {
       case 'run': {
         const options = parseRunOptions(rest);
+        // V8 optimizes a WebAssembly function on a background thread once it has run a budget of code,
+        // and a process waits for those compiles before it exits. The prelude and the bindings spend the
+        // default budget at start-up, so a short run waited ~70 ms at exit for functions it no longer ran;
+        // ten times the budget leaves optimizing to the Lua that keeps running (it must be set before the
+        // module is instantiated).
+        setFlagsFromString('--wasm-tiering-budget=18000000');
         // The WebAssembly Lua compiles off the main thread while the runner's modules load.
         const [{ runScripts }] = await Promise.all([import('../src/runner/run_scripts.js'), import('../src/bridge/lua_bridge.js').then(({ LuaBridge }) => LuaBridge.load())]);
         const stop = new GracefulStop((signal) => stderr(`stingray-net: ${signal}: stopping after this frame (again to exit at once)\n`));
