@@ -6,6 +6,11 @@
  * @packageDocumentation
  */
 
+// The TypeScript API: one peer's lobby, game session, objects and RPCs by name
+export { NetworkPeer, type GameObjectView, type NetworkPeerOptions } from './api/network_peer.js';
+export type { PeerEvents } from './api/peer_events.js';
+export { StingrayError, type StingrayErrorCode } from './api/stingray_error.js';
+
 // Time, randomness, errors
 export { ManualClock, WallClock, type Clock } from './core/base/clock.js';
 export { Random } from './core/base/random.js';
