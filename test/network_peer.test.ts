@@ -8,7 +8,7 @@ import { NetworkConfig } from '../src/core/config/network_config.js';
 import { UdpNetwork } from '../src/core/transport/udp_network.js';
 import { NetworkPeer } from '../src/api/network_peer.js';
 import { StingrayError, type StingrayErrorCode } from '../src/api/stingray_error.js';
-import type { PeerEvents } from '../src/api/peer_events.js';
+import type { ObjectEvent, RpcEvent } from '../src/api/peer_events.js';
 
 const CONFIG = new NetworkConfig(
   'peer_test',
@@ -63,7 +63,7 @@ test('a guest sees the host\'s object by type name, its fields by name as the ho
   const [host, guest] = await session(t, lobbyStates);
   t.deepEqual(lobbyStates, ['joining', 'joined']);
   t.deepEqual(guest.lobbyMembers(), ['1a', '2a']);
-  const created: PeerEvents['objectCreated'][0][] = [];
+  const created: ObjectEvent[] = [];
   guest.on('objectCreated', (event) => created.push(event));
   t.deepEqual(host.sessionPeers(), ['1a', '2a']);
   t.is(guest.sessionHost, '1a');
@@ -74,18 +74,18 @@ test('a guest sees the host\'s object by type name, its fields by name as the ho
   t.deepEqual(host.field(id, 'position'), sent);
   await until([host, guest], () => guest.gameObjects().some((o) => o.id === id && (o.fields['position'] as number[])[0] === (sent as number[])[0]), 'the guest sees the moved ball');
 
-  t.deepEqual(created, [{ id, type: 'ball', owner: '1a' }]);
+  t.deepEqual(created, [{ id, type: 'ball', peer: '1a' }]);
   t.deepEqual(guest.gameObject(id), { id, type: 'ball', owner: '1a', fields: { position: sent, health: 100 } });
 });
 
 test('RPCs by message name arrive as rpc events with their arguments quantized', async (t) => {
   const [host, guest] = await session(t);
-  const received: PeerEvents['rpc'][0][] = [];
+  const received: RpcEvent[] = [];
   host.on('rpc', (event) => received.push(event));
   guest.send('chat', host.peerId, 3.3, 'hello');
   await until([host, guest], () => received.length > 0, 'the host receives the chat');
   t.is(received.length, 1);
-  const [{ message, from, args }] = received as [PeerEvents['rpc'][0]];
+  const [{ message, from, args }] = received as [RpcEvent];
   t.deepEqual([message, from, args[1]], ['chat', '2a', 'hello']);
   const speed = args[0] as number;
   t.true(speed !== 3.3 && Math.abs(speed - 3.3) <= 10 / 255 / 2, `3.3 on an 8-bit grid over 0..10 arrives as ${speed}`);
@@ -95,11 +95,11 @@ test('objectDestroyed reaches the guest with the type name, and the object is go
   const [host, guest] = await session(t);
   const id = host.createObject('ball', { position: [0, 0, 0], health: 1 });
   await until([host, guest], () => guest.gameObjects().length === 1, 'the guest has the ball');
-  const destroyed: PeerEvents['objectDestroyed'][0][] = [];
+  const destroyed: ObjectEvent[] = [];
   guest.on('objectDestroyed', (event) => destroyed.push(event));
   host.destroyObject(id);
   await until([host, guest], () => destroyed.length > 0, 'the guest hears of the destruction');
-  t.deepEqual(destroyed, [{ id, type: 'ball', by: '1a' }]);
+  t.deepEqual(destroyed, [{ id, type: 'ball', peer: '1a' }]);
   throwsCode(t, 'UNKNOWN_OBJECT', () => guest.gameObject(id), /^gameObject: no game object \d+ here/);
 });
 
@@ -131,7 +131,7 @@ test('a peer outside a session cannot create objects; the host ending the sessio
   throwsCode(t, 'NOT_IN_SESSION', () => lonely.createObject('ball', { position: [0, 0, 0], health: 0 }), /^createObject: not in a game session/);
   const [host, guest] = await session(t);
   const ended: string[] = [];
-  guest.on('sessionDisconnect', ({ host: by }) => ended.push(by));
+  guest.on('sessionDisconnect', ({ peer }) => ended.push(peer));
   host.leaveSession();
   await until([host, guest], () => ended.length > 0, 'the guest is told the session ended');
   t.deepEqual(ended, ['1a']);

@@ -31,7 +31,7 @@ test('the packed tarball installs offline into a fresh project: import works, th
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'fresh-project', private: true, type: 'module' }));
   await inProject(NPM, ['install', '--offline', '--no-audit', '--no-fund', ...[...deps, ...packed].map((p) => `./${p.filename}`)]);
 
-  const imported = await inProject(process.execPath, ['-e', "const m = await import('stingray-network'); console.log(typeof m.Host, typeof m.loadNetworkConfig)", '--input-type=module']);
+  const imported = await inProject(process.execPath, ['-e', "const m = await import('stingray-network'); console.log(typeof m.NetworkPeer, typeof m.loadNetworkConfig)", '--input-type=module']);
   t.is(imported.stdout, 'function function\n');
   const version = await inProject(NPM, ['exec', '--offline', '--', 'stingray-net', '--version']);
   t.is(version.stdout, `${VERSION}\n`);
@@ -42,7 +42,7 @@ test('the packed tarball installs offline into a fresh project: import works, th
   t.is(tsx.stdout.trim(), '', 'tsx is not installed for users');
 
   // A consumer compiling against the published .d.ts with strict settings and without skipLibCheck.
-  writeFileSync(path.join(dir, 'main.ts'), "import { Host, loadNetworkConfig, type HostOptions } from 'stingray-network';\nexport const used: [typeof Host, typeof loadNetworkConfig, HostOptions | undefined] = [Host, loadNetworkConfig, undefined];\n");
+  writeFileSync(path.join(dir, 'main.ts'), "import { NetworkPeer, loadNetworkConfig, type NetworkPeerOptions } from 'stingray-network';\nexport const used: [typeof NetworkPeer, typeof loadNetworkConfig, NetworkPeerOptions | undefined] = [NetworkPeer, loadNetworkConfig, undefined];\n");
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
       target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', noEmit: true, strict: true, skipLibCheck: false,

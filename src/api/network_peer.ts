@@ -335,26 +335,26 @@ export class NetworkPeer extends EventEmitter<PeerEvents> {
   private emitEvent(event: ScriptEvent): void {
     switch (event.name) {
       case 'game_object_created':
-        this.emit('objectCreated', { id: event.id, type: this.session.objects.get(event.id)?.type.name ?? '', owner: event.owner });
+        this.emit('objectCreated', { id: event.id, type: this.session.objects.get(event.id)?.type.name ?? '', peer: event.owner });
         return;
       case 'game_object_destroyed':
         try {
-          this.emit('objectDestroyed', { id: event.id, type: this.session.objects.get(event.id)?.type.name ?? '', by: event.peer });
+          this.emit('objectDestroyed', { id: event.id, type: this.session.objects.get(event.id)?.type.name ?? '', peer: event.peer });
         } finally {
           event.release();
         }
         return;
       case 'game_object_migrated_to_me':
-        this.emit('objectMigratedToMe', { id: event.id, from: event.peer });
+        this.emit('objectMigratedToMe', { id: event.id, peer: event.peer });
         return;
       case 'game_object_migrated_away':
-        this.emit('objectMigratedAway', { id: event.id, to: event.peer });
+        this.emit('objectMigratedAway', { id: event.id, peer: event.peer });
         return;
       case 'game_object_sync_done':
         this.emit('syncDone', { peer: event.peer });
         return;
       case 'game_session_disconnect':
-        this.emit('sessionDisconnect', { host: event.peer });
+        this.emit('sessionDisconnect', { peer: event.peer });
         return;
       case 'rpc':
         this.emit('rpc', { message: event.message, from: event.from, args: event.args });

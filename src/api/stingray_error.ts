@@ -36,6 +36,7 @@ export type StingrayErrorCode =
  * @category Session
  */
 export class StingrayError extends Error {
+  /** Always `'StingrayError'`. */
   override name = 'StingrayError';
 
   /**
