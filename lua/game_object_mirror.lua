@@ -37,7 +37,10 @@ local function field(session, id, name)
 		end
 		return setmetatable({ x = c[1], y = c[2], z = c[3], w = c[4] }, Quaternion_mt)
 	end
-	return game_object_field(session, id, name)
+	-- Not a tail call: LuaJIT would drop this frame, and the error of the TypeScript function (raised
+	-- at level 2, the caller of this wrapper) would name the wrong line.
+	local result = game_object_field(session, id, name)
+	return result
 end
 
 local function set_field(session, id, name, value)
@@ -45,7 +48,7 @@ local function set_field(session, id, name, value)
 	if value ~= nil and last_set[session][id][name] == value then
 		return
 	end
-	return set_game_object_field(session, id, name, value)
+	set_game_object_field(session, id, name, value) -- not a tail call, as in field()
 end
 
 return field, set_field, values, vectors, last_set, objects_mt

@@ -3,7 +3,9 @@
 -- Stingray is Z-up with Y forward: forward = (0, 1, 0), right = (1, 0, 0), up = (0, 0, 1).
 local host = ...
 
-local sqrt, sin, cos, acos, atan, abs = math.sqrt, math.sin, math.cos, math.acos, math.atan, math.abs
+local sqrt, sin, cos, acos, abs = math.sqrt, math.sin, math.cos, math.acos, math.abs
+-- atan(y, x): LuaJIT's math.atan takes one argument (its two-argument form is math.atan2).
+local atan = math.atan2 or math.atan
 local type, error, setmetatable, getmetatable, rawget = type, error, setmetatable, getmetatable, rawget
 local format = string.format
 

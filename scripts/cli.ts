@@ -146,7 +146,8 @@ export async function main(args: readonly string[]): Promise<number> {
         // module is instantiated).
         setFlagsFromString('--wasm-tiering-budget=18000000');
         // The WebAssembly Lua compiles off the main thread while the runner's modules load.
-        const [{ runScripts }] = await Promise.all([import('../src/runner/run_scripts.js'), import('../src/bridge/lua_bridge.js').then(({ LuaBridge }) => LuaBridge.load())]);
+        const wasmoon = options.vm === 'luajit' ? undefined : import('../src/bridge/lua_bridge.js').then(({ LuaBridge }) => LuaBridge.load());
+        const [{ runScripts }] = await Promise.all([import('../src/runner/run_scripts.js'), wasmoon]);
         const stop = new GracefulStop((signal) => stderr(`stingray-net: ${signal}: stopping after this frame (again to exit at once)\n`));
         try {
           return await runScripts(options, { stdout, stderr }, stop.signal);

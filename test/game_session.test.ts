@@ -1,11 +1,11 @@
-import test from 'ava';
 import { linesOf, runPeers } from './helpers/peers.js';
+import { testOnEachVm } from './helpers/vms.js';
 import { LUA_SESSION, SESSION_CONFIG } from './helpers/session.js';
 
 const files = { 'global.network_config': SESSION_CONFIG };
 const strip = (lines: string[]): string[] => lines.map((l) => l.replace(/^\d+\t/, ''));
 
-test('hot join: a peer added to a running session gets every object, then the host hears sync done; fields replicate within tolerance', async (t) => {
+testOnEachVm('hot join: a peer added to a running session gets every object, then the host hears sync done; fields replicate within tolerance', async (t, vm) => {
   const host = `${LUA_SESSION}
 local events = setmetatable({
   game_object_sync_done = function(self, peer) print(frame, "sync done", peer, "objects", #GameSession.objects_owned_by(session, Network.peer_id())) end,
@@ -58,7 +58,7 @@ function update(dt)
     print("owner", GameSession.game_object_owner(session, 1), GameSession.game_object_owned(session, 1), GameSession.game_object_owned(session, mine))
   end
 end`;
-  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '112'], files);
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '112', ...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   const hostLines = strip(linesOf(result.stdout, '0:host'));
   const clientLines = strip(linesOf(result.stdout, '1:client'));
@@ -68,7 +68,7 @@ end`;
   t.deepEqual(clientLines, ['in session\ta1\tb2,a1\ta1', 'created\t151', 'positions\t150\ttrue', 'pickup flag\ttrue\ttrue', 'owner\ta1\tfalse\ttrue']);
 });
 
-test('writing what you do not own, unknown fields and out-of-range values are Lua errors naming them', async (t) => {
+testOnEachVm('writing what you do not own, unknown fields and out-of-range values are Lua errors naming them', async (t, vm) => {
   const script = `${LUA_SESSION}
 function init()
   host_start("a1")
@@ -82,7 +82,7 @@ function init()
   print(pcall(session.set_game_object_fields, session, id, { health = 10, colour = 1 }))
   Application.quit()
 end`;
-  const result = await runPeers({ 'solo.lua': script }, [], files);
+  const result = await runPeers({ 'solo.lua': script }, [...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(result.stdout.trim().split('\n'), [
     "false\tGameSession.set_game_object_field: game object type 'unit' has no field 'speed'",
@@ -95,7 +95,7 @@ end`;
   ]);
 });
 
-test('single player: a host session without peers creates, writes, reads and destroys objects', async (t) => {
+testOnEachVm('single player: a host session without peers creates, writes, reads and destroys objects', async (t, vm) => {
   const script = `${LUA_SESSION}
 function init()
   host_start("a1")
@@ -104,7 +104,7 @@ function init()
   local out = GameSession.game_object_fields(session, id, {})
   -- Values read back as the wire delivers them: on the type's grid, within one step.
   local p = out.position
-  print(math.type(id), out.health, math.abs(p.x - 1) < 0.01 and math.abs(p.z - 3) < 0.01, out.owner == Network.peer_id(), GameSession.in_session(session))
+  print(number_type(id), out.health, math.abs(p.x - 1) < 0.01 and math.abs(p.z - 3) < 0.01, out.owner == Network.peer_id(), GameSession.in_session(session))
   local flat = {}
   print("array", GameSession.game_object_fields_array(session, id, flat), flat[1], flat[3])
   print("has", GameSession.has_game_object_field(session, id, "rotation"), GameSession.has_game_object_field(session, id, "nope"))
@@ -115,7 +115,7 @@ function init()
   print("after", Network.game_session())
   Application.quit()
 end`;
-  const result = await runPeers({ 'solo.lua': script }, [], files);
+  const result = await runPeers({ 'solo.lua': script }, [...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(result.stdout.trim().split('\n'), [
     'integer\t12.5\ttrue\ttrue\ttrue',
@@ -126,7 +126,7 @@ end`;
   ]);
 });
 
-test('a string field too large for one update message is refused where it is set, naming the field and the limit; the session goes on', async (t) => {
+testOnEachVm('a string field too large for one update message is refused where it is set, naming the field and the limit; the session goes on', async (t, vm) => {
   const config = SESSION_CONFIG.replace('objects = {', 'objects = {\n  player = { fields = [ { name = "name" type = "name" } { name = "go_type" type = "lookup" } ] }');
   const host = `${LUA_SESSION}
 local events = setmetatable({
@@ -153,7 +153,7 @@ function update(dt)
   Network.update(dt, {})
   if client_step() and frame == 119 then print("name", #GameSession.game_object_field(session, 1, "name")) end
 end`;
-  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '120'], { 'global.network_config': config });
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '120', ...vm.flags], { 'global.network_config': config });
   t.is(result.code, 0, result.stderr);
   const [set, setMany, create, after] = strip(linesOf(result.stdout, '0:host'));
   for (const [fn, refused] of [['set_game_object_field', set], ['set_game_object_fields', setMany], ['create_game_object', create]] as const) {

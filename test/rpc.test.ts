@@ -1,10 +1,10 @@
-import test from 'ava';
 import { linesOf, runPeers } from './helpers/peers.js';
+import { testOnEachVm } from './helpers/vms.js';
 import { LUA_SESSION, SESSION_CONFIG } from './helpers/session.js';
 
 const files = { 'global.network_config': SESSION_CONFIG };
 
-test('100 RPCs of every argument kind arrive in order, on channels and by peer id, through a catch-all __index table', async (t) => {
+testOnEachVm('100 RPCs of every argument kind arrive in order, on channels and by peer id, through a catch-all __index table', async (t, vm) => {
   const host = `${LUA_SESSION}
 local received = {}
 -- A catch-all callback table, as the shipped event delegates build: every name resolves through __index.
@@ -16,7 +16,7 @@ local events = setmetatable({}, { __index = function(tbl, name)
       local id, count, position, rotation, health, speed, flag, peer, text, hash, ids = ...
       received[#received + 1] = count
       if count == 99 then
-        print("last", math.type(sender), math.type(id), id, string.format("%.2f %.2f", position.x, position.z),
+        print("last", number_type(sender), number_type(id), id, string.format("%.2f %.2f", position.x, position.z),
           string.format("%.3f", rotation.w), health, speed, flag, peer, text, hash, #ids, ids[3])
       end
     elseif name == "rpc_note" then
@@ -43,7 +43,7 @@ client_sending_once("b2", function()
   -- Older scripts name the peer instead of a channel.
   RPC.rpc_note(lobby:lobby_host(), "by peer id")
 end)`;
-  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '81'], files);
+  const result = await runPeers({ 'host.lua': host, 'client.lua': client }, ['--frames', '81', ...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(
     linesOf(result.stdout, '0:host').map((l) => l.replace(/^\d+\t/, '')),
@@ -51,7 +51,7 @@ end)`;
   );
 });
 
-test('RPC arguments are checked against the declared types; RPC[unknown] is nil; captured tables keep working', async (t) => {
+testOnEachVm('RPC arguments are checked against the declared types; RPC[unknown] is nil; captured tables keep working', async (t, vm) => {
   const script = `${LUA_SESSION}
 local captured = RPC
 print("before", RPC.rpc_note, RPC.nope)
@@ -70,7 +70,7 @@ function init()
   print(pcall(RPC.rpc_count, "ffff", 1))
   Application.quit()
 end`;
-  const result = await runPeers({ 'solo.lua': script }, [], files);
+  const result = await runPeers({ 'solo.lua': script }, [...vm.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(result.stdout.trim().split('\n'), [
     'before\tnil\tnil',

@@ -1,41 +1,11 @@
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI_ARGS, REPO_ROOT } from './helpers/lua.js';
+import { REPO_ROOT } from './helpers/lua.js';
+import { lobbyPort, SERVER_SCRIPT as SCRIPT, startPeer, until } from './helpers/server_process.js';
 import { parseRunOptions } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
-
-const SCRIPT = path.join(REPO_ROOT, 'test/fixtures/servers/lobby_server.lua');
-
-/** A `stingray-net run` of the lobby server fixture in its own process. */
-export interface ServerProcess {
-  child: ChildProcess;
-  out: string;
-  err: string;
-  /** When each line of stdout arrived (performance.now()). */
-  lineTimes: Map<string, number>;
-}
-
-export function startPeer(role: 'host' | 'player', lobbyPort: number, extra: readonly string[] = []): ServerProcess {
-  const args = ['run', SCRIPT, '--realtime', '--broadcast', '127.255.255.255', ...extra, '--', '--role', role, '--lobby-port', String(lobbyPort)];
-  const peer: ServerProcess = { child: spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: REPO_ROOT }), out: '', err: '', lineTimes: new Map() };
-  peer.child.stdout!.on('data', (chunk) => {
-    peer.out += chunk;
-    for (const line of peer.out.split('\n').slice(0, -1)) if (!peer.lineTimes.has(line)) peer.lineTimes.set(line, performance.now());
-  });
-  peer.child.stderr!.on('data', (chunk) => (peer.err += chunk));
-  return peer;
-}
-
-/** Wait (bounded) until `condition` holds. */
-export async function until(condition: () => boolean, seconds: number): Promise<boolean> {
-  for (let waited = 0; waited < seconds * 20 && !condition(); waited++) await sleep(50);
-  return condition();
-}
-
-const lobbyPort = (): number => 40000 + Math.floor(Math.random() * 20000);
 
 test.serial('SIGTERM stops a realtime host gracefully: shutdown() runs, exit code 0, the player sees the disconnect at once', async (t) => {
   const port = lobbyPort();
@@ -145,6 +115,7 @@ test.serial('--metrics serves Prometheus text whose values move during a session
   t.true(sample(second, 'stingray_frame_seconds_count')! > sample(first, 'stingray_frame_seconds_count')!, 'frames are timed');
   t.regex(second, /\nstingray_connection_rtt_seconds\{script="0:lobby_server",remote="[0-9a-f]+"\} [\d.e-]+\n/);
   t.is(sample(second, 'stingray_lua_errors_total'), 0);
+  t.not(sample(second, 'stingray_reliable_resends_total'), undefined, 'resends are counted (they move under loss: the next test)');
 
   const health = await fetch(`${base}/healthz`);
   t.is(health.status, 200);
@@ -153,4 +124,35 @@ test.serial('--metrics serves Prometheus text whose values move during a session
   host.child.kill('SIGTERM');
   await once(host.child, 'exit');
   t.is(host.child.exitCode, 0, host.err);
+});
+
+test('--metrics counts reliable resends, which move under simulated loss', async (t) => {
+  let stderr = '';
+  let reportPort: (port: string) => void = () => undefined;
+  const listening = new Promise<string>((resolve) => (reportPort = resolve));
+  const options = parseRunOptions([SCRIPT, '--peers', '2', '--simulate', 'loss=0.3', '--seed', '7', '--metrics', '127.0.0.1:0', '--', '--role', 'auto']);
+  const stop = new AbortController();
+  const run = runScripts(options, {
+    stdout: () => undefined,
+    stderr: (text) => {
+      stderr += text;
+      const port = /127\.0\.0\.1:(\d+)\/metrics/.exec(stderr)?.[1];
+      if (port !== undefined) reportPort(port);
+    },
+  }, stop.signal);
+  const base = `http://127.0.0.1:${await listening}`;
+  const scrape = async (): Promise<string> => (await fetch(`${base}/metrics`)).text();
+  const resends = 'stingray_reliable_resends_total';
+  const perConnection = /\nstingray_connection_reliable_resends\{script="0:lobby_server",remote="[0-9a-f]+"\} (\d+)\n/;
+  // The player sends the host a reliable RPC every frame; 30 % of packets are lost, so some must be resent.
+  let first = await scrape();
+  for (let i = 0; i < 200 && !((sample(first, resends) ?? 0) > 0 && perConnection.test(first)); i++) first = await scrape();
+  t.true(sample(first, resends)! > 0, first);
+  t.true(Number(perConnection.exec(first)?.[1]) > 0, 'the host\'s connection to the player counts its own resends');
+  let second = first;
+  for (let i = 0; i < 200 && sample(second, resends)! <= sample(first, resends)!; i++) second = await scrape();
+  t.true(sample(second, resends)! > sample(first, resends)!, `${resends} moves`);
+  t.true(sample(second, 'stingray_packets_lost_total')! > 0);
+  stop.abort();
+  t.is(await run, 0, stderr);
 });

@@ -9,6 +9,7 @@ import { installPsn } from './platform/psn_binding.js';
 import { installSteam } from './platform/steam_binding.js';
 import { installXboxLive } from './platform/xbox_live_binding.js';
 import { LuaVm } from '../bridge/lua_vm.js';
+import type { LuaApi } from '../bridge/lua_api.js';
 import { installNetworkConfig } from './network/network_config_binding.js';
 import { installRpc } from './session/rpc_binding.js';
 import { installGameSession } from './session/game_session_binding.js';
@@ -22,6 +23,8 @@ export interface StingrayVmOptions {
   application: ApplicationHost;
   /** The network this VM's peer uses (shared by the peers of one run). */
   network: ScriptNetworkOptions;
+  /** The Lua VM to run on (`LuaBridge`, wasmoon, when not given; `LuaJitBridge` for LuaJIT). */
+  luaApi?: LuaApi;
 }
 
 export interface StingrayVm {
@@ -32,7 +35,7 @@ export interface StingrayVm {
 }
 
 export async function createStingrayVm(options: StingrayVmOptions): Promise<StingrayVm> {
-  const lua = await LuaVm.create({ root: options.root, writeStdout: options.writeStdout });
+  const lua = await LuaVm.create({ root: options.root, writeStdout: options.writeStdout }, options.luaApi);
   const objects = new EngineObjects(lua);
   const network = new ScriptNetwork(options.network);
   installApplication(lua, options.application, options.root);

@@ -2,11 +2,12 @@
  * The Lua operations the engine surface needs, as an interface: reading arguments, pushing values,
  * tables, registry references, engine-object userdata, C closures, errors and protected calls.
  *
- * `LuaBridge` (wasmoon's Lua 5.4 in WebAssembly) implements it. Bindings, engine objects, argument
- * readers and script callbacks are written against this interface only, so a second VM (a native
- * LuaJIT) plugs in by implementing it, without a binding changing. Stack indices, type codes and
+ * `LuaBridge` (wasmoon's Lua 5.4 in WebAssembly) and `LuaJitBridge` (LuaJIT 2.1 in a native addon)
+ * implement it. Bindings, engine objects, argument readers and script callbacks are written against
+ * this interface only, so either VM runs them without a binding changing. Stack indices, type codes and
  * results follow the Lua C API of the same name (`setTop` is `lua_settop`, and so on).
  */
+import { NetworkError } from '../core/base/network_error.js';
 
 /** A Lua state (or coroutine) a bridged function runs on; an opaque handle of the implementation. */
 export type LuaState = number;
@@ -31,7 +32,20 @@ export const LUA_TTHREAD = 8;
 /** Thrown by a bridged function to raise a Lua error; the message is what the script sees. */
 export class LuaRaise extends Error {}
 
+/** The Lua error message for what a bridged function threw. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof LuaRaise || error instanceof NetworkError) return error.message;
+  // An unexpected JS failure still surfaces as a Lua error the script can see, never a crash.
+  if (error instanceof Error) return `internal error: ${error.message}`;
+  return `internal error: ${String(error)}`;
+}
+
+/** The Lua a VM speaks: Lua 5.4 needs the prelude's LuaJIT shims (bit, unpack, setfenv, number text...); LuaJIT has them. */
+export type LuaDialect = 'lua5.4' | 'luajit';
+
 export interface LuaApi {
+  /** Which Lua this is (the prelude loads its LuaJIT shims only on Lua 5.4). */
+  readonly dialect: LuaDialect;
   /** The pseudo-index of the registry (it differs between Lua builds). */
   readonly registryIndex: number;
   /** The pseudo-index of upvalue `i` (1-based) of the running C closure. */

@@ -9,8 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { NetworkError } from '../core/base/network_error.js';
-import { LUA_TNONE, LuaRaise, type LuaApi, type LuaCFunction, type LuaState } from './lua_api.js';
+import { LUA_TNONE, describeFailure, type LuaApi, type LuaCFunction, type LuaState } from './lua_api.js';
 
 export const LUA_OK = 0;
 export const LUA_MULTRET = -1;
@@ -109,6 +108,7 @@ export class LuaBridge implements LuaApi {
 
   /** The raw Lua C API exports of the WebAssembly module (only this file calls them). */
   private readonly api: LuaExports;
+  readonly dialect = 'lua5.4';
   readonly registryIndex = LUA_REGISTRYINDEX;
   private readonly handlers: LuaCFunction[] = [];
   private readonly callerLevels: number[] = [];
@@ -498,13 +498,6 @@ export class LuaBridge implements LuaApi {
     this.api.lua_close(L);
   }
 
-}
-
-function describeFailure(error: unknown): string {
-  if (error instanceof LuaRaise || error instanceof NetworkError) return error.message;
-  // An unexpected JS failure still surfaces as a Lua error the script can see, never a crash.
-  if (error instanceof Error) return `internal error: ${error.message}`;
-  return `internal error: ${String(error)}`;
 }
 
 /** The real `WebAssembly.instantiate`, as it was when this module loaded. */

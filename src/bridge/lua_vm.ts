@@ -1,5 +1,5 @@
 /**
- * One Lua VM: a Lua 5.4 state with the LuaJIT-compatibility prelude, Stingray's value types, the
+ * One Lua VM: a Lua state (wasmoon's Lua 5.4 with the LuaJIT-compatibility shims, or LuaJIT) with the prelude, Stingray's value types, the
  * engine namespace tables (bare and under `stingray.`), and script loading through the runner's
  * resource root.
  */
@@ -101,6 +101,7 @@ export class LuaVm {
     bridge.setGlobal(L, 'stingray');
 
     const host = this.newRef(() => this.pushHostTable());
+    if (bridge.dialect === 'lua5.4') this.runPreludeChunk('lua54_shims.lua', host, 0);
     this.runPreludeChunk('prelude.lua', host, 0);
     this.tracebackRef = this.newRef(() => {
       this.pushRef(host);

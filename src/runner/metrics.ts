@@ -53,6 +53,7 @@ export class RunMetrics {
     total('stingray_packets_received_total', 'Packets received on game connections', () => traffic.totals.packetsIn);
     total('stingray_packets_sent_total', 'Packets sent on game connections', () => traffic.totals.packetsOut);
     total('stingray_packets_lost_total', 'Packets given up on as lost (their reliable contents are resent)', () => traffic.totals.packetsLost);
+    total('stingray_reliable_resends_total', 'Reliable records sent again because their packet was not acknowledged in time', () => traffic.totals.reliableResends);
     new Gauge({
       name: 'stingray_peers',
       help: 'Connected remote peers, over all scripts of the run',
@@ -76,6 +77,7 @@ export class RunMetrics {
       });
     perConnection('stingray_connection_rtt_seconds', 'Smoothed round-trip time per connection', (c) => c.rtt);
     perConnection('stingray_connection_packets_lost', 'Packets lost per connection so far', (c) => c.stats.packetsLost);
+    perConnection('stingray_connection_reliable_resends', 'Reliable records resent per connection so far', (c) => c.stats.reliableResends);
     perConnection('stingray_connection_bytes_sent', 'Bytes sent per connection so far', (c) => c.stats.bytesSent);
     perConnection('stingray_connection_bytes_received', 'Bytes received per connection so far', (c) => c.stats.bytesReceived);
     new Gauge({

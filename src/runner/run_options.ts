@@ -9,7 +9,7 @@ import { parseEndpoint, type Endpoint } from '../core/transport/datagram_socket.
 import { parseLinkConditions, type LinkConditions } from '../core/transport/network_simulator.js';
 
 import { parseCommand, UsageError, type CommandDefinition, type OptionDefinition } from './command_line.js';
-import { defaultServerOptions, parseServerOption, type ServerOptions } from './server_options.js';
+import { defaultServerOptions, finishServerOptions, parseServerOption, type ServerOptions } from './server_options.js';
 
 export { UsageError };
 
@@ -39,7 +39,13 @@ export interface RunOptions {
   platform: Endpoint | undefined;
   /** Logs, status line and metrics for dedicated servers (defaults when absent). */
   server?: ServerOptions;
+  /** The Lua VM the scripts run on (absent: wasmoon). */
+  vm?: LuaVmName;
 }
+
+/** `--vm`: wasmoon's Lua 5.4 in WebAssembly (always there), or LuaJIT 2.1 (the optional native addon). */
+export type LuaVmName = 'wasmoon' | 'luajit';
+const VM_NAMES: readonly LuaVmName[] = ['wasmoon', 'luajit'];
 
 function isDirectory(dir: string): boolean {
   try {
@@ -50,7 +56,7 @@ function isDirectory(dir: string): boolean {
 }
 
 /** What the table's entries fill in before the scripts are resolved. */
-type RunSettings = Omit<RunOptions, 'scripts' | 'scriptArgs' | 'server'> & { peers: number | undefined; server: ServerOptions };
+type RunSettings = Omit<RunOptions, 'scripts' | 'scriptArgs' | 'server' | 'vm'> & { peers: number | undefined; agones: boolean; server: ServerOptions; vm: LuaVmName };
 
 /** A dedicated-server option (server_options.ts parses and checks them all). */
 function serverOption(flag: string, value: string, help: string): OptionDefinition<RunSettings> {
@@ -138,12 +144,30 @@ Xbox Live, so peers in several processes meet (default: one in this process)`,
         if (!o.platform) throw new UsageError(`--platform must be the HOST:PORT of a stingray-net platform, like 127.0.0.1:47700, got '${v}'`);
       },
     },
+    vm: {
+      value: 'NAME',
+      help: `the Lua VM: wasmoon (default; Lua 5.4 in WebAssembly with LuaJIT shims) or
+luajit (LuaJIT 2.1, what the games shipped on: the native addon built at install)`,
+      apply(o, v) {
+        if (!VM_NAMES.includes(v as LuaVmName)) throw new UsageError(`--vm must be wasmoon or luajit, got '${v}'`);
+        o.vm = v as LuaVmName;
+      },
+    },
     'log-format': serverOption('log-format', 'F', `plain (default: what scripts print, unchanged), text (each line starts with an
 ISO time, level, peer and source) or json (one object per line: time, peer, level, source, message)`),
     'log-level': serverOption('log-level', 'L', 'error, warn, info (default) or debug: the least severe records written'),
     'status-interval': serverOption('status-interval', 'S', 'every S seconds, a status line: frame rate, connected peers, traffic'),
     metrics: serverOption('metrics', '[H:]P', `serve Prometheus metrics at http://H:P/metrics and liveness at /healthz
 (H defaults to 0.0.0.0; P 0 picks a free port, printed at start)`),
+    agones: {
+      help: `run as an Agones game server: Ready, Health, players and Shutdown through the
+SDK sidecar at localhost:$AGONES_SDK_GRPC_PORT (default 9357)`,
+      apply: (o) => void (o.agones = true),
+    },
+    'agones-ready': serverOption('agones-ready', 'WHEN', `hosting (default: Ready when a script first hosts a lobby, game server or
+game session) or manual (the script calls Application.agones_ready())`),
+    'agones-label': serverOption('agones-label', 'K=D', `mirror the hosted lobby's data D as the GameServer label K (repeatable);
+scripts set others with Application.agones_set_label(key, value)`),
   },
 };
 
@@ -160,9 +184,10 @@ function resolveScript(name: string, root: string | undefined): string {
 }
 
 export function parseRunOptions(args: readonly string[]): RunOptions {
-  const settings: RunSettings = { frames: undefined, dt: 1 / 30, realtime: false, root: undefined, peers: undefined, simulate: undefined, seed: undefined, broadcast: '255.255.255.255', networkLog: undefined, platform: undefined, server: defaultServerOptions() };
+  const settings: RunSettings = { frames: undefined, dt: 1 / 30, realtime: false, root: undefined, peers: undefined, simulate: undefined, seed: undefined, broadcast: '255.255.255.255', networkLog: undefined, platform: undefined, agones: false, server: defaultServerOptions(), vm: 'wasmoon' };
   const { positionals, rest } = parseCommand(RUN_COMMAND, args, settings);
-  const { peers, ...options } = settings;
+  const { peers, agones, ...options } = settings;
+  finishServerOptions(options.server, agones, (message) => new UsageError(message));
   if (positionals.length === 0) throw new UsageError(`no script given\nusage: ${RUN_COMMAND.usage} (stingray-net run --help lists the options)`);
   const scripts = positionals.map((name) => resolveScript(name, options.root));
   if (peers !== undefined) {

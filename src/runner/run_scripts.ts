@@ -16,11 +16,13 @@ import { NetworkLog, NetworkLogFile } from '../core/transport/network_log.js';
 import { PlatformService } from '../core/platform/platform_service.js';
 import { UsageError, type RunOptions } from './run_options.js';
 import { ScriptPeer } from './script_peer.js';
+import { LUAJIT_BUILD_HINT, LuaJitBridge } from '../bridge/luajit_bridge.js';
 import { RunLog, type LogLevel } from './run_log.js';
 import { RunTraffic } from './run_traffic.js';
 import { defaultServerOptions } from './server_options.js';
 import { StatusLine } from './status_line.js';
 import type { RunMetrics } from './metrics.js';
+import { AgonesLink } from './agones.js';
 
 /** A script's `.network_config`; when there is none, the error says which root was searched and how to choose another. */
 function loadConfigUnder(root: string, name: string, rootGiven: boolean): NetworkConfig {
@@ -64,6 +66,8 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
   const clock: Clock = options.realtime ? wallClock : frameClock;
   const several = options.scripts.length > 1;
   const seed = options.seed ?? randomInt(2 ** 32);
+  const luaApi = options.vm === 'luajit' ? LuaJitBridge.load() : undefined;
+  if (options.vm === 'luajit' && !luaApi) throw new UsageError(`--vm luajit: ${LUAJIT_BUILD_HINT}`);
   // One network for every peer of the run: the simulator only connects peers of this process.
   let logFile: NetworkLogFile | undefined;
   try {
@@ -90,6 +94,8 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
     else if (log.enabled(level)) output.stderr(`${new Date().toISOString()} ${peer !== undefined && several ? `[${peer}] ` : ''}${message}\n`);
   };
   const traffic = new RunTraffic();
+  const agones = server.agones && (await AgonesLink.open(server.agones, (level, message) => notice(level, undefined, `agones: ${message}`), () => wallClock.now()));
+  if (agones) notice('info', undefined, `agones: SDK sidecar at ${agones.address}, Ready ${server.agones?.ready === 'manual' ? 'when a script calls Application.agones_ready()' : 'when a script first hosts'}`);
 
   const peers: ScriptPeer[] = [];
   for (const [index, script] of options.scripts.entries()) {
@@ -109,6 +115,8 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
         argv: [...options.scriptArgs, '--peer-index', String(index)],
         clock,
         writeStdout: writerFor(label),
+        ...(luaApi ? { luaApi } : {}),
+        agones,
       }),
     );
   }
@@ -121,6 +129,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
       metrics = await RunMetrics.serve(server.metricsHost, server.metricsPort, peers, traffic, () => wallClock.now());
     } catch (error) {
       for (const peer of peers) peer.shutdown();
+      await agones?.close();
       throw new UsageError(`--metrics: cannot listen on ${server.metricsHost}:${server.metricsPort}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     notice('info', undefined, `metrics at http://${server.metricsHost}:${metrics.port}/metrics, liveness at /healthz`);
@@ -160,6 +169,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
       frame++;
       if (status || metrics) traffic.sample(peers);
       metrics?.frame((performance.now() - frameStarted) / 1000);
+      agones?.frame(peers);
       if (status) {
         const line = status.frame(traffic.connections, traffic.totals);
         if (line !== undefined) notice('info', undefined, line);
@@ -179,6 +189,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
     reportFailures();
     for (const flush of flushLogs) flush();
     await metrics?.close();
+    await agones?.close();
   }
 
   const failed = peers.find((p) => p.state === 'failed');

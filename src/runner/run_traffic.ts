@@ -11,9 +11,10 @@ export interface TrafficTotals {
   packetsIn: number;
   packetsOut: number;
   packetsLost: number;
+  reliableResends: number;
 }
 
-const zero = (): TrafficTotals => ({ bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0, packetsLost: 0 });
+const zero = (): TrafficTotals => ({ bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0, packetsLost: 0, reliableResends: 0 });
 
 export class RunTraffic {
   readonly totals: TrafficTotals = zero();
@@ -41,6 +42,7 @@ export class RunTraffic {
         packetsIn: connection.stats.packetsReceived,
         packetsOut: connection.stats.packetsSent,
         packetsLost: connection.stats.packetsLost,
+        reliableResends: connection.stats.reliableResends,
       };
       const before = this.seen.get(connection) ?? zero();
       for (const key of Object.keys(now) as (keyof TrafficTotals)[]) this.totals[key] += now[key] - before[key];

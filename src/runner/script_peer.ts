@@ -5,8 +5,10 @@
 import path from 'node:path';
 import type { Clock } from '../core/base/clock.js';
 import type { ScriptNetworkOptions } from '../bindings/network/network_binding.js';
+import type { AgonesHooks } from '../bindings/application/agones_binding.js';
 import { createStingrayVm, type StingrayVm } from '../bindings/stingray_vm.js';
 import { LuaScriptError, ScriptExit } from '../bridge/lua_vm.js';
+import type { LuaApi } from '../bridge/lua_api.js';
 
 export interface ScriptPeerOptions {
   script: string;
@@ -16,6 +18,10 @@ export interface ScriptPeerOptions {
   clock: Clock;
   network: ScriptNetworkOptions;
   writeStdout(text: string): void;
+  /** The Lua VM (absent: wasmoon). */
+  luaApi?: LuaApi;
+  /** Application.agones_* (a run with --agones). */
+  agones?: AgonesHooks | undefined;
 }
 
 /** `exited` is os.exit: the script ends at once, without shutdown(), as exit() ended the engine. */
@@ -43,12 +49,14 @@ export class ScriptPeer {
       root: options.root,
       writeStdout: options.writeStdout,
       network: options.network,
+      ...(options.luaApi ? { luaApi: options.luaApi } : {}),
       application: {
         argv: options.argv,
         timeSinceLaunch: () => options.clock.now(),
         quit: (code) => {
           quitRequest.code = code;
         },
+        agones: options.agones,
       },
     });
     return new ScriptPeer(options, vm, quitRequest);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isolatedNetworkOptions, type ScriptNetworkOptions } from '../../src/bindings/network/network_binding.js';
 import { createStingrayVm, type StingrayVm } from '../../src/bindings/stingray_vm.js';
+import type { LuaApi } from '../../src/bridge/lua_api.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** `node` arguments that run `stingray-net` from the sources (the package's bin is their compiled copy), from any folder. */
@@ -21,7 +22,7 @@ export interface TestVm {
   run(source: string, chunkName?: string): string;
 }
 
-export async function createTestVm(options: { root?: string; argv?: string[]; network?: ScriptNetworkOptions } = {}): Promise<TestVm> {
+export async function createTestVm(options: { root?: string; argv?: string[]; network?: ScriptNetworkOptions; luaApi?: LuaApi | undefined } = {}): Promise<TestVm> {
   let printed = '';
   const root = options.root ?? REPO_ROOT;
   const vm = await createStingrayVm({
@@ -31,6 +32,7 @@ export async function createTestVm(options: { root?: string; argv?: string[]; ne
       printed += text;
     },
     application: { argv: options.argv ?? [], timeSinceLaunch: () => 0, quit: () => undefined },
+    ...(options.luaApi ? { luaApi: options.luaApi } : {}),
   });
   return {
     vm,
@@ -43,9 +45,9 @@ export async function createTestVm(options: { root?: string; argv?: string[]; ne
   };
 }
 
-/** Run Lua source in a fresh VM and return its printed output. */
-export async function luaOutput(source: string): Promise<string> {
-  const t = await createTestVm();
+/** Run Lua source in a fresh VM (wasmoon unless `luaApi` is given) and return its printed output. */
+export async function luaOutput(source: string, luaApi?: LuaApi): Promise<string> {
+  const t = await createTestVm({ luaApi });
   try {
     return t.run(source);
   } finally {

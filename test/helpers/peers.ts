@@ -46,9 +46,10 @@ export function linesOf(output: string, peer: string): string[] {
 /**
  * Lua for a peer that joins the first lobby found on port 4000 (browsing again until one answers):
  * `start_client(peer)` in init, then `join_when_found(key)` every frame after Network.update
- * (`key`: join by "id" or "address").
+ * (`key`: join by "id" or "address"). Its first line defines `number_type`: math.type on Lua 5.4;
+ * on LuaJIT, which has one number type, "integer" for a whole number (the line count is unchanged).
  */
-export const LUA_JOINER = `
+export const LUA_JOINER = `local number_type = math.type or function(x) return x % 1 == 0 and "integer" or "float" end
 function start_client(peer)
   client = Network.init_lan_client("global", 0, peer)
   browser = client:lobby_browser()

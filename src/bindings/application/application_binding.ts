@@ -11,6 +11,7 @@ import { murmurHash64Hex } from '../../core/wire/murmur_hash.js';
 import { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LuaRaise, type LuaApi, type LuaCFunction, type LuaState } from '../../bridge/lua_api.js';
 import { installFunctions } from '../binding.js';
 import { exitCodeArgument, type LuaVm } from '../../bridge/lua_vm.js';
+import { agonesFunctions, type AgonesHooks } from './agones_binding.js';
 
 export interface ApplicationHost {
   /** The script's own arguments (those after `--`, plus `--peer-index i`). */
@@ -19,6 +20,8 @@ export interface ApplicationHost {
   timeSinceLaunch(): number;
   /** Ask the runner to stop this script after the current frame. */
   quit(code: number): void;
+  /** Present when the run was started with --agones: what Application.agones_* do. */
+  readonly agones?: AgonesHooks | undefined;
 }
 
 /** The project's settings under the resource root (SJSON; none: an empty table), and where user settings live. */
@@ -87,6 +90,7 @@ export function installApplication(vm: LuaVm, host: ApplicationHost, root: strin
         return 1;
       },
       ...settingsFunctions(bridge, root),
+      ...agonesFunctions(vm, host.agones),
     },
   });
 }

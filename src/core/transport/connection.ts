@@ -66,6 +66,8 @@ export interface ConnectionStats {
   bytesSent: number;
   bytesReceived: number;
   packetsLost: number;
+  /** Reliable records sent again (fragments count one each) because their packet was not acknowledged in time. */
+  reliableResends: number;
   duplicatePackets: number;
   /**
    * Packets dropped for a sequence too far ahead of the latest (half the window or more): no live
@@ -92,6 +94,7 @@ export class Connection {
     bytesSent: 0,
     bytesReceived: 0,
     packetsLost: 0,
+    reliableResends: 0,
     duplicatePackets: 0,
     sequenceJumps: 0,
     receiveBufferFull: 0,
@@ -396,7 +399,9 @@ export class Connection {
         builder = this.newBuilder(MAX_DATA_HEADER_BYTES + recordOverhead(RecordKind.Reliable, message.body.length) + message.body.length);
       }
       builder.add(RecordKind.Reliable, message.id, message.more, message.body);
-      this.meterTag(message.tag, message.body.length, message.sentAt !== -Infinity ? 'resend' : message.more ? 'fragment' : 'message');
+      const resend = message.sentAt !== -Infinity;
+      if (resend) this.stats.reliableResends++;
+      this.meterTag(message.tag, message.body.length, resend ? 'resend' : message.more ? 'fragment' : 'message');
       this.sender.markSent(message, now);
       record.reliableIds.push(message.id);
     }
