@@ -66,7 +66,7 @@ stingray-net <command> --help lists a command's options.
 exit codes: 0 ok, 1 Lua error, 2 usage error, or the code given to Application.quit(code).
 `;
 
-/** The version in the package.json above this file (scripts/ in a checkout, dist/scripts/ when installed). */
+/** The version in the package.json above this file (scripts/ in a checkout, dist/src/cli/ when installed). */
 function packageVersion(): string {
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
