@@ -32,7 +32,7 @@ export function benchStartup(): void {
   writeFileSync(empty, '');
   const runs = {
     floor: ['--input-type=module', '-e', FLOOR],
-    compiled: [path.join(ROOT, 'dist/scripts/cli.js'), 'run', empty],
+    compiled: [path.join(ROOT, 'dist/src/cli/cli.js'), 'run', empty],
     sources: ['--import=tsx', path.join(ROOT, 'scripts/cli.ts'), 'run', empty],
   };
   const samples = { floor: [] as number[], compiled: [] as number[], sources: [] as number[] };

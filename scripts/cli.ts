@@ -9,13 +9,10 @@
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeNetworkLog } from '../src/analyzer/network_log_report.js';
-import { NetworkLogError } from '../src/analyzer/network_log_reader.js';
-import { PlatformServer } from '../src/core/platform/platform_server.js';
-import { PlatformService } from '../src/core/platform/platform_service.js';
+import { setFlagsFromString } from 'node:v8';
+import type { PlatformServer } from '../src/core/platform/platform_server.js';
 import { commandHelp, didYouMean, parseCommand, UsageError, wantsHelp, type CommandDefinition } from '../src/runner/command_line.js';
 import { parseRunOptions, RUN_COMMAND } from '../src/runner/run_options.js';
-import { runScripts } from '../src/runner/run_scripts.js';
 import { GracefulStop } from '../src/runner/graceful_stop.js';
 
 /** The platform service's port when none is given. */
@@ -69,7 +66,7 @@ stingray-net <command> --help lists a command's options.
 exit codes: 0 ok, 1 Lua error, 2 usage error, or the code given to Application.quit(code).
 `;
 
-/** The version in the package.json above this file (scripts/ in a checkout, dist/scripts/ when installed). */
+/** The version in the package.json above this file (scripts/ in a checkout, dist/src/cli/ when installed). */
 function packageVersion(): string {
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
@@ -86,6 +83,8 @@ async function analyze(args: readonly string[], stderr: (text: string) => void, 
   const log = positionals[0]!;
   if (!existsSync(log)) throw new UsageError(`analyze: no such file: ${log}`);
   const report = options.out ?? log.replace(/(\.[^./]*)?$/, '.html');
+  // Each command imports its modules when it runs: start-up of `run` pays for no analyzer or platform server.
+  const [{ analyzeNetworkLog }, { NetworkLogError }] = await Promise.all([import('../src/analyzer/network_log_report.js'), import('../src/analyzer/network_log_reader.js')]);
   const started = performance.now();
   // A progress line rewritten with \r is for a terminal; in a CI log it would be one long line.
   const progress = progressOnTty ? (fraction: number) => stderr(`\ranalyzing ${log}: ${Math.round(fraction * 100)}%`) : undefined;
@@ -110,6 +109,7 @@ async function platform(args: readonly string[], stdout: (text: string) => void)
   const { positionals } = parseCommand(PLATFORM_COMMAND, args, options);
   if (positionals.length > 0) throw new UsageError(`platform: unexpected argument '${positionals[0]}' (usage: ${PLATFORM_COMMAND.usage})`);
   const { port } = options;
+  const [{ PlatformServer }, { PlatformService }] = await Promise.all([import('../src/core/platform/platform_server.js'), import('../src/core/platform/platform_service.js')]);
   let server: PlatformServer;
   try {
     server = await PlatformServer.listen(new PlatformService(), port);
@@ -139,6 +139,15 @@ export async function main(args: readonly string[]): Promise<number> {
     switch (command) {
       case 'run': {
         const options = parseRunOptions(rest);
+        // V8 optimizes a WebAssembly function on a background thread once it has run a budget of code,
+        // and a process waits for those compiles before it exits. The prelude and the bindings spend the
+        // default budget at start-up, so a short run waited ~70 ms at exit for functions it no longer ran;
+        // ten times the budget leaves optimizing to the Lua that keeps running (it must be set before the
+        // module is instantiated).
+        setFlagsFromString('--wasm-tiering-budget=18000000');
+        // The WebAssembly Lua compiles off the main thread while the runner's modules load.
+        const wasmoon = options.vm === 'luajit' ? undefined : import('../src/bridge/lua_bridge.js').then(({ LuaBridge }) => LuaBridge.load());
+        const [{ runScripts }] = await Promise.all([import('../src/runner/run_scripts.js'), wasmoon]);
         const stop = new GracefulStop((signal) => stderr(`stingray-net: ${signal}: stopping after this frame (again to exit at once)\n`));
         try {
           return await runScripts(options, { stdout, stderr }, stop.signal);

@@ -3,7 +3,8 @@
  * (on the network simulator, with docs/examples/ as its resource root, so `"global"` is
  * docs/examples/global.network_config), and must exit with 0. A first line `-- peers: N` runs it as N
  * peers. It runs on both VMs, or, with a first line `-- vm: NAME` (a page showing a difference), only
- * on that one. An ```output block right after it is the exact output it must print.
+ * on that one. An ```output block right after it is the exact output it must print. A ```ts block that
+ * imports 'stingray-network' runs as a module through tsx, the package being this checkout's src/index.ts.
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
@@ -32,11 +33,11 @@ interface Example {
   output: string | undefined;
 }
 
-function examplesIn(file: string): Example[] {
+function examplesIn(file: string, language: 'lua' | 'ts'): Example[] {
   const lines = readFileSync(file, 'utf8').split('\n');
   const found: Example[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() !== '```lua') continue;
+    if (lines[i]!.trim() !== '```' + language) continue;
     const start = i + 1;
     let end = start;
     while (end < lines.length && lines[end]!.trim() !== '```') end++;
@@ -54,7 +55,9 @@ function examplesIn(file: string): Example[] {
   return found;
 }
 
-const examples = markdownFiles(DOCS).flatMap(examplesIn);
+const examples = markdownFiles(DOCS).flatMap((file) => examplesIn(file, 'lua'));
+// A TypeScript block that imports the package is a whole program; other ts blocks are excerpts.
+const typescriptExamples = markdownFiles(DOCS).flatMap((file) => examplesIn(file, 'ts')).filter((example) => example.code.includes("from 'stingray-network'"));
 
 test('the docs have runnable examples', (t) => {
   t.true(examples.length >= 10, `${examples.length} Lua examples found`);
@@ -78,10 +81,26 @@ for (const example of examples) {
   }
 }
 
+test('the docs have runnable TypeScript examples', (t) => {
+  t.true(typescriptExamples.length >= 1, `${typescriptExamples.length} TypeScript examples found`);
+});
+
+for (const example of typescriptExamples) {
+  const where = `${path.relative(REPO_ROOT, example.file)}:${example.line}`;
+  test(`docs TypeScript example ${where} runs${example.output !== undefined ? ' and prints what the page says' : ''}`, async (t) => {
+    const dir = tempProject({ 'example.mts': example.code.replaceAll("from 'stingray-network'", `from '${path.join(REPO_ROOT, 'src/index.ts')}'`) });
+    const file = path.join(dir, 'example.mts');
+    // Rejects (failing the test) when the example exits with an error.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import=tsx', file], { cwd: REPO_ROOT });
+    if (example.output !== undefined) t.is(stdout, example.output, where);
+    else t.pass();
+  });
+}
+
 test('the TypeScript example drives two peers without Lua', async (t) => {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import=tsx', path.join(DOCS, 'examples/typescript_peers.ts')], { cwd: REPO_ROOT });
   t.is(
     stdout,
-    'guest joined lobby of the host; members: a1, b2\nguest is in the session of a1\nguest sees ball 1 owned by a1 at x = 30.00\nguest\'s events: game_object_created\n',
+    'guest joined the lobby; members: a1, b2\nguest is in the session of a1\nguest sees ball 1 owned by a1 at x = 30.00\nguest\'s events: objectCreated\n',
   );
 });

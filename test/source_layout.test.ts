@@ -23,7 +23,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   bindings: ['core', 'bridge'],
   analyzer: ['core'],
   runner: ['core', 'bridge', 'bindings', 'analyzer'],
-  '.': ['core', 'bridge', 'bindings', 'analyzer', 'runner'],
+  api: ['core'],
+  '.': ['core', 'bridge', 'bindings', 'analyzer', 'runner', 'api'],
 };
 
 /** Lines a function in src/bindings/ may span. */

@@ -1,10 +1,11 @@
 /**
- * Two peers driven from TypeScript alone, without Lua: a host opens a LAN lobby and a game session,
- * a client joins both, the host creates a game object and moves it, and the client sees it move.
+ * Two peers driven from TypeScript alone, without Lua, on the network simulator and a manual clock: a
+ * host opens a LAN lobby and a game session, a client joins both, the host creates a game object and
+ * moves it by field name, and the client sees it move.
  *
  *   node --import=tsx docs/examples/typescript_peers.ts
  */
-import { GameSession, LanClient, ManualClock, NetworkConfig, NetworkNode, NetworkSimulator, Random, type ScriptEvent } from '../../src/index.js';
+import { ManualClock, NetworkConfig, NetworkPeer, NetworkSimulator, Random } from '../../src/index.js';
 
 const config = new NetworkConfig(
   'example',
@@ -14,45 +15,39 @@ const config = new NetworkConfig(
    objects = { ball = { fields = [ { name = "position" type = "position" } ] } }`,
 );
 
-// One simulated network and one clock for both peers; each peer has its own node.
+// One simulated network and one clock for both peers: time passes only when frame() says so.
 const clock = new ManualClock();
 const network = new NetworkSimulator(clock, 1);
-const peer = (id: string, seed: number) => {
-  const node = new NetworkNode({ network, clock, random: new Random(seed) });
-  const client = new LanClient(node, config, 0, id);
-  const events: ScriptEvent[] = [];
-  return { node, client, events, session: new GameSession(node, config, events) };
-};
-const host = peer('a1', 1);
-const guest = peer('b2', 2);
+const host = NetworkPeer.start({ config, network, clock, random: new Random(1), peerId: 'a1' });
+const guest = NetworkPeer.start({ config, network, clock, random: new Random(2), peerId: 'b2' });
+const events: string[] = [];
+guest.on('objectCreated', () => events.push('objectCreated'));
 
 const frame = (): void => {
   clock.advance(1 / 30);
-  for (const p of [host, guest]) p.client.update();
-  for (const p of [host, guest]) {
-    p.session.transmit();
-    p.client.transmit();
-  }
+  host.update();
+  guest.update();
 };
 
-const lobby = host.client.createLobby(undefined, 4);
-host.session.makeHost();
+host.createLobby(4);
+host.hostSession();
 frame();
-const joined = guest.client.joinLobby(`127.0.0.1:${host.node.host!.port}`, undefined);
-while (joined.state !== 'joined') frame();
-console.log(`guest joined lobby ${joined.id === lobby.id ? 'of the host' : '?'}; members: ${joined.memberIds().join(', ')}`);
+guest.joinLobby(`127.0.0.1:${host.port}`);
+while (guest.lobbyState !== 'joined') frame();
+console.log(`guest joined the lobby; members: ${guest.lobbyMembers().join(', ')}`);
 
-host.session.addPeer('b2');
-while (!guest.session.inSession()) frame();
-console.log(`guest is in the session of ${guest.session.host}`);
+host.addPeer('b2');
+while (!guest.inSession) frame();
+console.log(`guest is in the session of ${guest.sessionHost}`);
 
-const ball = host.session.createObject(config.objects.get('ball')!, [[0, 0, 0]]);
+const ball = host.createObject('ball', { position: [0, 0, 0] });
 for (let i = 1; i <= 30; i++) {
-  host.session.setField(ball, 0, config.objects.get('ball')!.fields[0]!.type.quantize([i, 0, 0]));
+  host.setField(ball, 'position', [i, 0, 0]);
   frame();
 }
 for (let i = 0; i < 5; i++) frame();
-const copy = guest.session.objects.get(ball.id)!;
-console.log(`guest sees ball ${ball.id} owned by ${copy.owner} at x = ${(copy.values[0] as number[])[0]!.toFixed(2)}`);
-console.log(`guest's events: ${guest.events.map((e) => e.name).join(', ')}`);
-for (const p of [host, guest]) p.client.shutdown();
+const copy = guest.gameObject(ball);
+console.log(`guest sees ball ${ball} owned by ${copy.owner} at x = ${(copy.fields['position'] as number[])[0]!.toFixed(2)}`);
+console.log(`guest's events: ${events.join(', ')}`);
+host.close();
+guest.close();

@@ -42,7 +42,11 @@ export interface EventLine extends LineBase {
 
 export type NetworkLogLine = NameLine | TrafficLine | TagLine | EventLine;
 
-/** The input is not a network log the analyzer reads; the message says where and why. */
+/**
+ * The input is not a network log the analyzer reads; the message says where and why.
+ *
+ * @category Analyzer
+ */
 export class NetworkLogError extends Error {}
 
 /** Line text longer than this is not a log line (the longest real ones, replay events with big values, are a few kB). */

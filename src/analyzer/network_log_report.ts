@@ -204,10 +204,29 @@ ${peerSections}
 }
 
 /**
- * Read a network log and render its report; `bucketMs` fixes the bucket width (else it is picked).
- * Rejects with a NetworkLogError when the file is not a network log this analyzer reads.
+ * A network log's report and what it was made from.
+ *
+ * @category Analyzer
  */
-export async function analyzeNetworkLog(file: string, bucketMs: number | undefined, progress?: (fraction: number) => void): Promise<{ html: string; model: TrafficModel; lines: number; truncated: boolean }> {
+export interface NetworkLogAnalysis {
+  /** The report: one self-contained HTML page. */
+  readonly html: string;
+  /** @internal */
+  readonly model: TrafficModel;
+  /** Lines read from the log. */
+  readonly lines: number;
+  /** Whether the last line was cut short (the run stopped while writing it) and left out. */
+  readonly truncated: boolean;
+}
+
+/**
+ * Read a network log (written by `stingray-net run --network-log`) and render its report; `bucketMs`
+ * fixes the graphs' bucket width (else it is picked). Rejects with a {@link NetworkLogError} when the
+ * file is not a network log this analyzer reads.
+ *
+ * @category Analyzer
+ */
+export async function analyzeNetworkLog(file: string, bucketMs: number | undefined, progress?: (fraction: number) => void): Promise<NetworkLogAnalysis> {
   const model = TrafficModel.forBucket(bucketMs);
   const { lines, truncated } = await readNetworkLog(file, (line) => model.add(line), progress);
   return { html: renderReport(model, path.basename(file), lines), model, lines, truncated };

@@ -21,7 +21,7 @@ import { RunLog, type LogLevel } from './run_log.js';
 import { RunTraffic } from './run_traffic.js';
 import { defaultServerOptions } from './server_options.js';
 import { StatusLine } from './status_line.js';
-import { RunMetrics } from './metrics.js';
+import type { RunMetrics } from './metrics.js';
 import { AgonesLink } from './agones.js';
 
 /** A script's `.network_config`; when there is none, the error says which root was searched and how to choose another. */
@@ -123,6 +123,8 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
 
   let metrics: RunMetrics | undefined;
   if (server.metricsPort !== undefined) {
+    // prom-client is imported only by a run that serves metrics: loading it took ~50 ms of start-up.
+    const { RunMetrics } = await import('./metrics.js');
     try {
       metrics = await RunMetrics.serve(server.metricsHost, server.metricsPort, peers, traffic, () => wallClock.now());
     } catch (error) {

@@ -3,6 +3,11 @@
  */
 import type { Random } from './random.js';
 
+/**
+ * A peer's id: up to 16 lowercase hex digits (a 64-bit number); `"0"` means none.
+ *
+ * @category Session
+ */
 export type PeerId = string;
 
 export const NO_PEER: PeerId = '0';

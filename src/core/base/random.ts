@@ -1,6 +1,8 @@
 /**
  * A small seeded PRNG (sfc32, seeded through splitmix32) so simulated runs and generated peer ids
  * repeat exactly for the same seed.
+ *
+ * @category Transport
  */
 export class Random {
   private a: number;

@@ -29,58 +29,119 @@ import { parseSjson, SjsonError, type SjsonEntry, type SjsonObject, type SjsonVa
 
 export type { WireValue } from './network_type.js';
 
+/**
+ * A field of a game object type.
+ *
+ * @category Config
+ */
 export interface ObjectField {
+  /** The field's name (what `setField` takes). */
   readonly name: string;
+  /** The type that checks and quantizes its values. */
   readonly type: NetworkType;
 }
 
+/**
+ * A game object type of the config (`objects = { ball = { fields = [...] } }`).
+ *
+ * @category Config
+ */
 export interface ObjectType {
+  /** The type's name (what `createObject` takes). */
   readonly name: string;
-  /** Wire index: position in name order, so peers agree whatever order their files list them in. */
+  /**
+   * Wire index: position in name order, so peers agree whatever order their files list them in.
+   *
+   * @internal
+   */
   index: number;
+  /** The fields in the config's order. */
   readonly fields: readonly ObjectField[];
+  /** Field positions by name. */
   readonly fieldIndex: ReadonlyMap<string, number>;
+  /** Higher goes first when bandwidth is short. */
   readonly priority: number;
   /** Seconds; orders objects when bandwidth is short (see object_replicator.ts). */
   readonly updateRate: number;
 }
 
+/**
+ * An RPC message of the config (`messages = { chat = { args = ["text"] } }`).
+ *
+ * @category Config
+ */
 export interface MessageType {
+  /** The message's name (what `send` takes). */
   readonly name: string;
-  /** Wire index, in name order like object indices. */
+  /**
+   * Wire index, in name order like object indices.
+   *
+   * @internal
+   */
   index: number;
+  /** The types of its arguments, in order. */
   readonly args: readonly NetworkType[];
+  /** Delivered only while sender and receiver are in one game session. */
   readonly sessionBound: boolean;
+  /** Sent reliably and in order (the default), or unreliably. */
   readonly reliable: boolean;
+  /** Higher goes first when bandwidth is short. */
   readonly priority: number;
 }
 
-/** A config that cannot be used; the message starts with `file:line:`. */
+/**
+ * A config that cannot be used; the message starts with `file:line:`.
+ *
+ * @category Config
+ */
 export class NetworkConfigError extends NetworkError {
+  /** Always `'NetworkConfigError'`. */
   override name = 'NetworkConfigError';
 }
 
 /** Object ids when the config has no `game_object_id` type to bound them. */
 const DEFAULT_OBJECT_ID_LIMIT = 65535;
 
+/**
+ * A `.network_config`: the value types, game object types and RPC messages peers agree on (peers
+ * with different configs refuse each other, by {@link NetworkConfig.hash}).
+ *
+ * @category Config
+ */
 export class NetworkConfig {
   /** 16 hex digits over the config's meaning: whitespace, comments and key order do not change it. */
   readonly hash: string;
+  /** Bytes of reliable data that may wait for acknowledgement, per connection. */
   readonly reliableSendBufferSize: number;
+  /** Bytes of reliable data held for reordering, per connection. */
   readonly reliableReceiveBufferSize: number;
+  /** The config's `network_type`, if it says one. */
   readonly networkType: string | undefined;
+  /** Value types by name. */
   readonly types = new Map<string, NetworkType>();
+  /** Game object types by name. */
   readonly objects = new Map<string, ObjectType>();
+  /** RPC messages by name. */
   readonly messages = new Map<string, MessageType>();
   private readonly typeList: NetworkType[] = [];
   private readonly objectList: ObjectType[] = [];
   private readonly messageList: MessageType[] = [];
   /** Object ids are below this: `type_info("game_object_id").max` is the "no object" sentinel. */
   readonly objectIdLimit: number;
+  /** @internal */
   readonly objectTypeIndexBits: number;
+  /** @internal */
   readonly messageIndexBits: number;
 
+  /**
+   * Parse a config's text.
+   *
+   * @param file the name errors start with (a path, or any label)
+   * @param text the SJSON text
+   * @throws {@link NetworkConfigError} naming the line and what is wrong there
+   */
   constructor(
+    /** The name given: errors about the config start with it. */
     readonly file: string,
     text: string,
   ) {
@@ -101,14 +162,17 @@ export class NetworkConfig {
     this.hash = murmurHash64Hex(this.canonicalText());
   }
 
+  /** @internal */
   typeAt(index: number): NetworkType | undefined {
     return this.typeList[index];
   }
 
+  /** @internal */
   objectTypeAt(index: number): ObjectType | undefined {
     return this.objectList[index];
   }
 
+  /** @internal */
   messageAt(index: number): MessageType | undefined {
     return this.messageList[index];
   }
@@ -406,7 +470,11 @@ function indexByName(list: { name: string; index: number }[]): void {
 /** Configs by file, reparsed only when the file changes: several VMs of one process share them. */
 const cache = new Map<string, { mtimeMs: number; size: number; config: NetworkConfig }>();
 
-/** Load the `.network_config` resource `name` ("global", "application_settings/global") under `root`. */
+/**
+ * Load the `.network_config` resource `name` ("global", "application_settings/global") under `root`.
+ *
+ * @category Config
+ */
 export function loadNetworkConfig(root: string, name: string): NetworkConfig {
   const found = new ResourceResolver(root).findResource(name, '.network_config');
   if (!found.file) throw new NetworkConfigError(`network config ${found.error}`);

@@ -19,10 +19,31 @@ import type { BitWriter } from '../wire/bit_writer.js';
 import { MalformedError } from '../wire/byte_reader.js';
 import { murmurHash64 } from '../wire/murmur_hash.js';
 
+/**
+ * A vector3 value: x, y, z.
+ *
+ * @category Config
+ */
 export type Vector3Value = readonly [number, number, number];
+/**
+ * A quaternion value: x, y, z, w.
+ *
+ * @category Config
+ */
 export type QuaternionValue = readonly [number, number, number, number];
+/**
+ * A value a network type carries: numbers (int, float), 64-bit ids as hex strings, booleans,
+ * strings, vector3s, quaternions, and arrays of those.
+ *
+ * @category Config
+ */
 export type WireValue = number | boolean | string | Vector3Value | QuaternionValue | readonly WireValue[];
 
+/**
+ * The kinds of value type a config may declare.
+ *
+ * @category Config
+ */
 export type TypeKind = 'int' | 'int64' | 'uint64' | 'float' | 'vector3' | 'quaternion' | 'bool' | 'string' | 'idstring32' | 'idstring64' | 'resource_id' | 'array';
 export const TYPE_KINDS: readonly TypeKind[] = ['int', 'int64', 'uint64', 'float', 'vector3', 'quaternion', 'bool', 'string', 'idstring32', 'idstring64', 'resource_id', 'array'];
 
@@ -31,14 +52,25 @@ export class ValueError extends Error {
   override name = 'ValueError';
 }
 
-/** What `Network.type_info` reports. */
+/**
+ * A value type's settings, as `Network.type_info` reports them.
+ *
+ * @category Config
+ */
 export interface TypeInfo {
+  /** The kind of value. */
   readonly type: TypeKind;
+  /** Smallest value (numbers, vector3 components). */
   readonly min?: number;
+  /** Largest value (numbers, vector3 components). */
   readonly max?: number;
+  /** Bits per value (per component) on the wire. */
   readonly bits?: number;
+  /** Changes smaller than this are not sent. */
   readonly tolerance?: number;
+  /** Arrays: the most elements. */
   readonly max_size?: number;
+  /** Arrays: the element type's name. */
   readonly element?: string;
 }
 
@@ -47,18 +79,28 @@ export const MAX_STRING_BYTES = 65535;
 /** Float bits when a type gives none: a full single-precision float. */
 const FULL_FLOAT = 32;
 
+/**
+ * A value type of the config: checks values and quantizes them to what the wire delivers.
+ *
+ * @category Config
+ */
 export abstract class NetworkType {
   /** Position in the config's type list (`Network.type_index`). */
   index = -1;
   /** The config's `interpolated` and `interpolation_threshold`: reported by Network.type_info, not applied headless. */
   interpolated = false;
+  /** The config's `interpolation_threshold`, if given. */
   interpolationThreshold: number | undefined;
 
+  /** @internal */
   constructor(
+    /** The type's name in the config. */
     readonly name: string,
+    /** The kind of value. */
     readonly kind: TypeKind,
   ) {}
 
+  /** The type's settings. */
   abstract get info(): TypeInfo;
   /** Bits on the wire when every value costs the same; undefined for strings and arrays. */
   abstract get bits(): number | undefined;
@@ -66,9 +108,12 @@ export abstract class NetworkType {
   abstract check(value: unknown): WireValue;
   /** The value as the wire delivers it (a checked value). */
   abstract quantize(value: WireValue): WireValue;
+  /** @internal */
   abstract encode(w: BitWriter, value: WireValue): void;
+  /** @internal */
   abstract decode(r: BitReader): WireValue;
 
+  /** @internal */
   bitsFor(value: WireValue): number {
     void value;
     return this.bits!;

@@ -22,6 +22,11 @@ import { MAX_MEMBER_DATA_BYTES, memberDataBytes } from './lobby_data.js';
 import { lobbyEnvelopeLayout, LobbyMessageType, type LobbyEnvelope, type LobbyMessage } from './lobby_message.js';
 import { writeMessage } from '../wire/byte_stream.js';
 
+/**
+ * A lobby's state: `'creating'` / `'joining'` until the owner answers, then `'joined'`, or `'failed'`.
+ *
+ * @category Lobby
+ */
 export type LobbyState = 'creating' | 'joining' | 'joined' | 'failed';
 
 

@@ -7,12 +7,20 @@ import net from 'node:net';
 import { LineReader } from './platform_protocol.js';
 import { PlatformService } from './platform_service.js';
 
+/**
+ * A {@link PlatformService} served over TCP on loopback, as `stingray-net platform` does: runs of
+ * `stingray-net run ... --platform 127.0.0.1:PORT` share it.
+ *
+ * @category Platform
+ */
 export class PlatformServer {
   private readonly sockets = new Set<net.Socket>();
 
   private constructor(
+    /** The service it serves. */
     readonly service: PlatformService,
     private readonly server: net.Server,
+    /** The TCP port it listens on. */
     readonly port: number,
   ) {}
 
@@ -52,6 +60,7 @@ export class PlatformServer {
     });
   }
 
+  /** Stop listening and close every client's connection (their users sign out). */
   close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));

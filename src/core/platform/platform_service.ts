@@ -97,6 +97,12 @@ const ID_BASES: Record<Exclude<LobbyKind, 'steam_server'>, bigint> = {
   xbox_session: 0x0002_0000_0000_0000n,
 };
 
+/**
+ * The emulated Steam / PSN / Xbox Live backend: users, lobbies and rooms, game servers, Xbox Live
+ * sessions and SmartMatch. Serve it to scripts in other processes with {@link PlatformServer}.
+ *
+ * @category Platform
+ */
 export class PlatformService {
   /** Requests refused because they did not parse (a bug or a hostile client). */
   malformedRequests = 0;
@@ -115,13 +121,18 @@ export class PlatformService {
   /** Pushes a request causes that must follow its answer (a SmartMatch found while answering the ticket). */
   private readonly afterAnswer: (() => void)[] = [];
 
-  /** A new client; `remoteHost` is the address it connects from, when it comes over the network. */
+  /**
+   * A new client; `remoteHost` is the address it connects from, when it comes over the network.
+   *
+   * @internal
+   */
   connect(deliver: (message: ServiceMessage) => void, remoteHost?: string): ServiceConnection {
     const connection: Connection = { number: this.nextConnection++, deliver, remoteHost, user: undefined };
     return connection;
   }
 
   /** A client's message, one line of JSON: answered at once through the connection's `deliver`. */
+  /** @internal */
   receive(handle: ServiceConnection, line: string): void {
     const connection = handle as Connection;
     let message: unknown;
@@ -147,6 +158,7 @@ export class PlatformService {
   }
 
   /** The client is gone: it leaves every lobby (its servers end) and its activities end. */
+  /** @internal */
   disconnect(handle: ServiceConnection): void {
     const connection = handle as Connection;
     const user = connection.user;

@@ -33,10 +33,23 @@ export interface BindOptions {
   broadcast?: boolean;
 }
 
+/**
+ * Where a peer's datagrams go: {@link UdpNetwork} (real UDP) or {@link NetworkSimulator}.
+ *
+ * @category Transport
+ */
 export interface DatagramNetwork {
-  /** Bind synchronously; throws BindError when the port is taken. */
+  /**
+   * Bind synchronously; throws BindError when the port is taken.
+   *
+   * @internal
+   */
   bind(options: BindOptions): DatagramSocket;
-  /** Where broadcasts go (LAN discovery). */
+  /**
+   * Where broadcasts go (LAN discovery).
+   *
+   * @internal
+   */
   readonly broadcastAddress: string;
 }
 

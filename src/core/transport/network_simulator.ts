@@ -8,6 +8,11 @@ import type { Clock } from '../base/clock.js';
 import { BindError, endpointKey, type BindOptions, type Datagram, type DatagramNetwork, type DatagramSocket, type Endpoint } from './datagram_socket.js';
 import { Random } from '../base/random.js';
 
+/**
+ * How a simulated link treats datagrams (`parseLinkConditions("loss=0.05,latency=0.1")` or a preset).
+ *
+ * @category Transport
+ */
 export interface LinkConditions {
   /** Probability a datagram is lost, 0..1. */
   loss: number;
@@ -23,10 +28,19 @@ export interface LinkConditions {
 
 export const PERFECT_LINK: LinkConditions = { loss: 0, latency: 0, jitter: 0, duplicate: 0, reorder: 0 };
 
+/**
+ * Datagrams the simulator handled so far.
+ *
+ * @category Transport
+ */
 export interface SimulatorStats {
+  /** Datagrams sockets sent. */
   sent: number;
+  /** Datagrams the link conditions dropped. */
   lost: number;
+  /** Extra copies the link conditions made. */
   duplicated: number;
+  /** Datagrams handed to a socket. */
   delivered: number;
 }
 
@@ -122,8 +136,17 @@ export class SimulatedSocket implements DatagramSocket {
   }
 }
 
+/**
+ * An in-process network on virtual time: every peer on 127.0.0.1, datagrams delivered when the
+ * clock passes their arrival time, lost, delayed, duplicated or reordered as the link conditions say.
+ * Deterministic for a seed.
+ *
+ * @category Transport
+ */
 export class NetworkSimulator implements DatagramNetwork {
+  /** @internal */
   readonly broadcastAddress = '255.255.255.255';
+  /** What happened to the datagrams so far. */
   readonly stats: SimulatorStats = { sent: 0, lost: 0, duplicated: 0, delivered: 0 };
   private readonly random: Random;
   private readonly sockets = new Map<number, SimulatedSocket[]>();
@@ -131,7 +154,13 @@ export class NetworkSimulator implements DatagramNetwork {
   private nextPort = FIRST_EPHEMERAL_PORT;
   private order = 0;
 
+  /**
+   * @param clock the clock datagrams travel on (a ManualClock the caller advances, usually)
+   * @param seed the seed of the losses and delays
+   * @param defaultConditions every link's conditions (default: perfect)
+   */
   constructor(
+    /** The clock datagrams travel on. */
     readonly clock: Clock,
     seed = 1,
     private defaultConditions: LinkConditions = PERFECT_LINK,
@@ -149,6 +178,7 @@ export class NetworkSimulator implements DatagramNetwork {
     this.links.set(`${fromPort}>${toPort}`, conditions);
   }
 
+  /** @internal */
   bind(options: BindOptions): DatagramSocket {
     let port = options.port;
     if (port === 0) {
@@ -163,12 +193,14 @@ export class NetworkSimulator implements DatagramNetwork {
     return socket;
   }
 
+  /** @internal */
   unbind(socket: SimulatedSocket): void {
     const bound = (this.sockets.get(socket.local.port) ?? []).filter((s) => s !== socket);
     if (bound.length > 0) this.sockets.set(socket.local.port, bound);
     else this.sockets.delete(socket.local.port);
   }
 
+  /** @internal */
   transmit(from: SimulatedSocket, data: Uint8Array, to: Endpoint): void {
     const bound = this.sockets.get(to.port) ?? [];
     const broadcast = to.address === this.broadcastAddress || to.address.endsWith('.255');
@@ -205,13 +237,21 @@ export class NetworkSimulator implements DatagramNetwork {
     return total;
   }
 
-  /** The socket bound at `endpoint`, if any (for tests). */
+  /**
+   * The socket bound at `endpoint`, if any (for tests).
+   *
+   * @internal
+   */
   socketAt(endpoint: Endpoint): DatagramSocket | undefined {
     return this.sockets.get(endpoint.port)?.find((s) => endpointKey(s.local) === endpointKey(endpoint));
   }
 }
 
-/** Parse `loss=0.25,latency=200ms,jitter=100ms,dup=0.25,reorder=0.1` (latencies in s or ms). */
+/**
+ * Parse `loss=0.25,latency=200ms,jitter=100ms,dup=0.25,reorder=0.1` (latencies in s or ms).
+ *
+ * @category Transport
+ */
 export function parseLinkConditions(text: string): LinkConditions {
   const conditions: LinkConditions = { ...PERFECT_LINK };
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {

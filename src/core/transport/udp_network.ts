@@ -47,6 +47,11 @@ class UdpSocket implements DatagramSocket {
   }
 }
 
+/**
+ * Real UDP sockets (node:dgram) for peers on this machine or the LAN.
+ *
+ * @category Transport
+ */
 export class UdpNetwork implements DatagramNetwork {
   /**
    * @param bindAddress the interface game sockets listen on ("0.0.0.0" for LAN play, "127.0.0.1"
@@ -55,9 +60,11 @@ export class UdpNetwork implements DatagramNetwork {
    */
   constructor(
     private readonly bindAddress = '0.0.0.0',
+    /** @internal */
     readonly broadcastAddress = '255.255.255.255',
   ) {}
 
+  /** @internal */
   bind(options: BindOptions): DatagramSocket {
     const socket = dgram.createSocket({ type: 'udp4', reuseAddr: options.shared === true, lookup: literalLookup as never });
     let failure: NodeJS.ErrnoException | undefined;
