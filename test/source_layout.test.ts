@@ -36,7 +36,6 @@ const MAX_FUNCTION_LINES = 80;
  */
 const LONG_INSTALLERS: Record<string, number> = {
   installNetwork: 310,
-  installPsn: 242,
   installSteam: 562,
   installXboxLive: 347,
   installGameSession: 345,
