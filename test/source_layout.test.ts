@@ -38,7 +38,6 @@ const LONG_INSTALLERS: Record<string, number> = {
   installNetwork: 310,
   installSteam: 562,
   installXboxLive: 347,
-  installGameSession: 345,
 };
 
 function sourceFiles(dir: string): string[] {
