@@ -23,8 +23,8 @@ import type { ScriptEvent } from '../../core/session/script_event.js';
 
 import { MAX_MTU, MIN_MTU, type TransportSettings } from '../../core/transport/transport_settings.js';
 import { LuaArgs } from '../../bridge/lua_args.js';
-import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaCFunction, type LuaState } from '../../bridge/lua_api.js';
-import { installFunctions } from '../binding.js';
+import { LUA_TNUMBER, LUA_TTABLE, LuaRaise, type LuaApi, type LuaCFunction, type LuaState } from '../../bridge/lua_api.js';
+import { installFunctions, type Functions } from '../binding.js';
 import type { LuaVm } from '../../bridge/lua_vm.js';
 import { NetworkValues } from './network_value.js';
 import { ScriptCallbacks } from '../../bridge/script_callbacks.js';
@@ -186,14 +186,249 @@ const TIMERS: Record<string, keyof TransportSettings> = {
 };
 
 export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
+  const shared = networkShared(vm, net);
+  installFunctions(vm, {
+    Network: { ...networkFrameFunctions(shared), ...networkQosFunctions(shared), ...networkConnectionsFunctions(shared) },
+  });
+}
+
+/** Adds the event dispatchers and the timer settings, and builds what the function tables share. */
+function networkShared(vm: LuaVm, net: ScriptNetwork) {
   const { bridge } = vm;
   const args = new LuaArgs(bridge);
   const callbacks = new ScriptCallbacks(vm);
   const node = net.node;
   const define = (name: string, fn: LuaCFunction): void => vm.defineFunction('Network', name, fn);
+  net.dispatchers.push(channelApprovals(net, bridge, callbacks), sessionEvents(vm, net, callbacks));
 
-  /** Channel approvals: `approve_channel(channel, peer, lobby_id, message)`; a missing handler approves. */
-  net.dispatchers.push((L, tableIdx, handlerIdx) => {
+  const receive = (L: LuaState, fn: string, tableArg: number): void => {
+    if (bridge.type(L, tableArg) !== LUA_TTABLE && !args.isNone(L, tableArg)) args.bad(L, tableArg, fn, 'callback table');
+    const subsystem = net.subsystem;
+    if (!subsystem) return;
+    subsystem.update();
+    net.replay?.step();
+    if (args.isNone(L, tableArg)) return;
+    const handlerIdx = callbacks.pushHandler(L);
+    for (const dispatch of net.dispatchers) dispatch(L, tableArg, handlerIdx);
+    bridge.setTop(L, handlerIdx - 1);
+  };
+
+  const transmit = (): void => {
+    net.session?.transmit();
+    net.subsystem?.transmit();
+    // A frame ends with its transmit.
+    net.networkLog?.endFrame(node.clock.now());
+  };
+
+  const peerArg = (L: LuaState, fn: string): PeerId => args.peerId(L, 1, fn);
+
+  for (const [name, key] of Object.entries(TIMERS)) {
+    define(name, (L) => {
+      const seconds = args.number(L, 1, `Network.${name}`, 'seconds');
+      if (!(seconds > 0) || !Number.isFinite(seconds)) throw new LuaRaise(`bad argument #1 to 'Network.${name}' (a positive number of seconds expected, got ${seconds})`);
+      node.settings[key] = seconds;
+      return 0;
+    });
+  }
+
+  return { bridge, args, node, receive, transmit, peerArg, net };
+}
+type NetworkShared = ReturnType<typeof networkShared>;
+
+/** `Network.update` to `Network.fatal_error`. */
+function networkFrameFunctions({ bridge, args, node, receive, transmit, peerArg, net }: NetworkShared): Functions {
+  return {
+    update: (L, fn) => {
+      args.number(L, 1, fn, 'dt');
+      receive(L, fn, 2);
+      transmit();
+      return 0;
+    },
+    update_receive: (L, fn) => {
+      args.number(L, 1, fn, 'dt');
+      receive(L, fn, 2);
+      return 0;
+    },
+    update_transmit: () => {
+      transmit();
+      return 0;
+    },
+    peer_id: (L, fn) => {
+      if (args.isNone(L, 1)) {
+        const host = node.host;
+        if (host) bridge.pushString(L, host.peerId);
+        else bridge.pushNil(L);
+        return 1;
+      }
+      const id = args.integer(L, 1, fn, 'channel');
+      bridge.pushString(L, net.channel(id, fn).peer);
+      return 1;
+    },
+    // Read the peer before touching the host: `host?.connectionTo(arg)` would skip the argument check.
+    ping: (L, fn) => {
+      const peer = peerArg(L, fn);
+      const connection = node.host?.connectionTo(peer);
+      bridge.pushNumber(L, connection?.state === 'connected' ? connection.rtt : 0);
+      return 1;
+    },
+    time_since_receive: (L, fn) => {
+      const peer = peerArg(L, fn);
+      const connection = node.host?.connectionTo(peer);
+      if (!connection) throw new LuaRaise(`Network.time_since_receive: no connection to peer ${peer}`);
+      bridge.pushNumber(L, node.clock.now() - connection.lastReceiveTime);
+      return 1;
+    },
+    reliable_send_buffer_left: (L, fn) => {
+      const peer = peerArg(L, fn);
+      const connection = node.host?.connectionTo(peer);
+      bridge.pushInteger(L, connection ? connection.reliableSendBufferLeft : 0);
+      return 1;
+    },
+    fatal_error: (L) => {
+      // LAN play has no account or service that can fail fatally (the host socket closing is the one
+      // case); the platforms fail when their service is lost or refuses the user.
+      const subsystem = net.subsystem;
+      bridge.pushBoolean(L, subsystem !== undefined && (node.host === undefined || subsystem.fatalError !== undefined));
+      return 1;
+    },
+  };
+}
+
+/** `Network.limit_mtu` to `Network.set_explicit_connections`. */
+function networkQosFunctions({ bridge, args, node, peerArg }: NetworkShared): Functions {
+  return {
+    limit_mtu: (L, fn) => {
+      const bytes = args.integer(L, 1, fn, 'bytes');
+      // Scripts pass 65536 for "no limit": clamp to what a UDP datagram can carry.
+      node.settings.mtu = Math.min(MAX_MTU, Math.max(MIN_MTU, bytes));
+      return 0;
+    },
+    enable_qos: (L, fn) => {
+      const min = args.number(L, 1, fn, 'min_peer_kbps');
+      const initial = args.number(L, 2, fn, 'initial_peer_kbps');
+      const maxTotal = args.number(L, 3, fn, 'max_total_kbps');
+      if (min <= 0 || initial < min || maxTotal < min) throw new LuaRaise(`${fn}: need 0 < min_peer_kbps <= initial_peer_kbps and min_peer_kbps <= max_total_kbps (got ${min}, ${initial}, ${maxTotal})`);
+      Object.assign(node.qos, { enabled: true, minPeerKbps: min, initialPeerKbps: initial, maxPeerKbps: maxTotal, maxTotalKbps: maxTotal });
+      node.host?.applyQos();
+      return 0;
+    },
+    set_qos_config: (L, fn) => {
+      if (bridge.type(L, 1) !== LUA_TTABLE) args.bad(L, 1, fn, 'table');
+      const field = (key: string): number | undefined => {
+        const type = bridge.getField(L, 1, key);
+        const value = type === LUA_TNUMBER ? bridge.toNumber(L, -1) : undefined;
+        const bad = type !== LUA_TNUMBER && type > 0 ? bridge.typeName(L, -1) : undefined;
+        bridge.setTop(L, -2);
+        if (bad) throw new LuaRaise(`bad argument #1 to '${fn}' (field '${key}' must be a number, got ${bad})`);
+        return value;
+      };
+      bridge.getField(L, 1, 'enable');
+      const enable = bridge.toBoolean(L, -1);
+      bridge.setTop(L, -2);
+      const min = field('min_fill_rate_kbps') ?? node.qos.minPeerKbps;
+      const max = field('max_fill_rate_kbps') ?? node.qos.maxPeerKbps;
+      if (enable && (!(min > 0) || max < min)) throw new LuaRaise(`${fn}: need 0 < min_fill_rate_kbps <= max_fill_rate_kbps (got ${min}, ${max})`);
+      Object.assign(node.qos, { enabled: enable, minPeerKbps: min, initialPeerKbps: min, maxPeerKbps: max, maxTotalKbps: Infinity });
+      node.host?.applyQos();
+      return 0;
+    },
+    enable_qos_peer: (L, fn) => {
+      node.qos.exempt.delete(peerArg(L, fn));
+      node.host?.applyQos();
+      return 0;
+    },
+    disable_qos_peer: (L, fn) => {
+      node.qos.exempt.add(peerArg(L, fn));
+      node.host?.applyQos();
+      return 0;
+    },
+    set_explicit_connections: () => {
+      node.explicitConnections = true;
+      return 0;
+    },
+  };
+}
+
+/** `Network.create_connection` to `Network.channel_state`. */
+function networkConnectionsFunctions({ bridge, args, node, peerArg, net }: NetworkShared): Functions {
+  return {
+    create_connection: (L, fn) => {
+      const peer = peerArg(L, fn);
+      node.requireHost(fn);
+      const resolve = net.subsystem?.resolvePeer;
+      if (!node.addresses.has(peer) && !resolve) throw new LuaRaise(`${fn}: the address of peer ${peer} is not known (it must be a member of a lobby this peer is in)`);
+      node.broken.delete(peer);
+      node.scriptConnections.add(peer);
+      if (node.addresses.has(peer)) node.connect(peer);
+      // Steam reaches any signed-in user by id: ask the service where, then connect.
+      else
+        resolve!.call(net.subsystem, peer, (reason) => {
+          if (reason === undefined) node.connect(peer);
+          else node.broken.set(peer, reason);
+        });
+      bridge.pushInteger(L, node.connectionId(peer)!);
+      return 1;
+    },
+    destroy_connection: (L, fn) => {
+      const peer = peerArg(L, fn);
+      const connection = node.host?.connectionTo(peer);
+      if (connection && connection.users.size > 0) throw new LuaRaise(`${fn}: the connection to ${peer} is used by ${[...connection.users].join(', ')}; leave those first`);
+      node.scriptConnections.delete(peer);
+      node.broken.delete(peer);
+      if (connection) node.host!.disconnect(peer, 'connection destroyed by the script');
+      return 0;
+    },
+    /** The connection's id (as create_connection gave it), or nil when there is none. */
+    has_connection: (L, fn) => {
+      const id = node.connectionId(peerArg(L, fn));
+      if (id === undefined) bridge.pushNil(L);
+      else bridge.pushInteger(L, id);
+      return 1;
+    },
+    is_broken: (L, fn) => {
+      bridge.pushBoolean(L, node.broken.has(peerArg(L, fn)));
+      return 1;
+    },
+    is_used: (L, fn) => {
+      const peer = peerArg(L, fn);
+      const connection = node.host?.connectionTo(peer);
+      bridge.pushBoolean(L, connection !== undefined && connection.users.size > 0);
+      return 1;
+    },
+    connections: (L) => {
+      const peers = new Set<PeerId>(node.scriptConnections);
+      for (const connection of node.host?.connections() ?? []) peers.add(connection.peer);
+      bridge.newTable(L, peers.size, 0);
+      let i = 1;
+      for (const peer of peers) {
+        bridge.pushString(L, peer);
+        bridge.rawSetIndex(L, -2, i++);
+      }
+      return 1;
+    },
+    channel_state: (L, fn) => {
+      const id = args.integer(L, 1, fn, 'channel');
+      const channel = net.subsystem?.channels.get(id);
+      bridge.pushString(L, channel ? channel.state : 'disconnected');
+      bridge.pushString(L, channel ? channel.reason : `no channel ${id}`);
+      return 2;
+    },
+  };
+}
+
+
+/** A network of its own for one VM (tests, benches): the simulator on a clock only the caller advances. */
+export function isolatedNetworkOptions(root: string, seed = 1): ScriptNetworkOptions {
+  const clock = new ManualClock();
+  return {
+    environment: { network: new NetworkSimulator(clock, seed), clock, random: new Random(seed) },
+    loadConfig: (name) => loadNetworkConfig(root, name),
+  };
+}
+
+/** Channel approvals: `approve_channel(channel, peer, lobby_id, message)`; a missing handler approves. */
+function channelApprovals(net: ScriptNetwork, bridge: LuaApi, callbacks: ScriptCallbacks): EventDispatcher {
+  return (L, tableIdx, handlerIdx) => {
     const channels = net.subsystem?.channels;
     if (!channels) return;
     for (const request of channels.takeRequests()) {
@@ -214,26 +449,29 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
       }
       channels.answer(request, approved);
     }
-  });
-
-  /** What the peer's session received, into the network log: the dump replay sessions play. */
-  const record = (event: ScriptEvent): void => {
-    const time = node.clock.now();
-    switch (event.name) {
-      case 'rpc':
-        net.networkLog!.event(time, { event: 'rpc', message: event.message, from: event.from, args: event.args });
-        return;
-      case 'game_object_created': {
-        const object = net.session?.objects.get(event.id);
-        net.networkLog!.event(time, { event: event.name, id: event.id, type: object?.type.name, owner: event.owner, values: object?.values });
-        return;
-      }
-      default:
-        net.networkLog!.event(time, 'id' in event ? { event: event.name, id: event.id, other: event.peer } : { event: event.name, other: event.peer });
-    }
   };
+}
 
-  /** Session and RPC events, in arrival order. A callback that fails leaves the later events for the next update. */
+/** What the peer's session received, into the network log: the dump replay sessions play. */
+function recordEvent(net: ScriptNetwork, event: ScriptEvent): void {
+  const time = net.node.clock.now();
+  switch (event.name) {
+    case 'rpc':
+      net.networkLog!.event(time, { event: 'rpc', message: event.message, from: event.from, args: event.args });
+      return;
+    case 'game_object_created': {
+      const object = net.session?.objects.get(event.id);
+      net.networkLog!.event(time, { event: event.name, id: event.id, type: object?.type.name, owner: event.owner, values: object?.values });
+      return;
+    }
+    default:
+      net.networkLog!.event(time, 'id' in event ? { event: event.name, id: event.id, other: event.peer } : { event: event.name, other: event.peer });
+  }
+}
+
+/** Session and RPC events, in arrival order. A callback that fails leaves the later events for the next update. */
+function sessionEvents(vm: LuaVm, net: ScriptNetwork, callbacks: ScriptCallbacks): EventDispatcher {
+  const { bridge } = vm;
   const values = new NetworkValues(vm);
   const unhandled = new Set<string>();
   /** `tbl[name](tbl, id, peer)`: the shape of every object event. */
@@ -243,13 +481,13 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
     callbacks.pushString(L, handlerIdx, peer);
     callbacks.invoke(L, handlerIdx, 2);
   };
-  net.dispatchers.push((L, tableIdx, handlerIdx) => {
+  return (L, tableIdx, handlerIdx) => {
     const events = net.events;
     let next = 0;
     try {
       while (next < events.length) {
         const event = events[next++]!;
-        if (net.networkLog && !net.replay) record(event);
+        if (net.networkLog && !net.replay) recordEvent(net, event);
         switch (event.name) {
           case 'rpc': {
             const message = net.config?.messages.get(event.message);
@@ -294,213 +532,5 @@ export function installNetwork(vm: LuaVm, net: ScriptNetwork): void {
       // Events after a failing callback stay for the next update.
       events.splice(0, next);
     }
-  });
-
-  const receive = (L: LuaState, fn: string, tableArg: number): void => {
-    if (bridge.type(L, tableArg) !== LUA_TTABLE && !args.isNone(L, tableArg)) args.bad(L, tableArg, fn, 'callback table');
-    const subsystem = net.subsystem;
-    if (!subsystem) return;
-    subsystem.update();
-    net.replay?.step();
-    if (args.isNone(L, tableArg)) return;
-    const handlerIdx = callbacks.pushHandler(L);
-    for (const dispatch of net.dispatchers) dispatch(L, tableArg, handlerIdx);
-    bridge.setTop(L, handlerIdx - 1);
-  };
-
-  const transmit = (): void => {
-    net.session?.transmit();
-    net.subsystem?.transmit();
-    // A frame ends with its transmit.
-    net.networkLog?.endFrame(node.clock.now());
-  };
-
-  const peerArg = (L: LuaState, fn: string): PeerId => args.peerId(L, 1, fn);
-
-  for (const [name, key] of Object.entries(TIMERS)) {
-    define(name, (L) => {
-      const seconds = args.number(L, 1, `Network.${name}`, 'seconds');
-      if (!(seconds > 0) || !Number.isFinite(seconds)) throw new LuaRaise(`bad argument #1 to 'Network.${name}' (a positive number of seconds expected, got ${seconds})`);
-      node.settings[key] = seconds;
-      return 0;
-    });
-  }
-
-  // ---- channels -------------------------------------------------------------------------------
-  installFunctions(vm, {
-    Network: {
-      update: (L, fn) => {
-        args.number(L, 1, fn, 'dt');
-        receive(L, fn, 2);
-        transmit();
-        return 0;
-      },
-      update_receive: (L, fn) => {
-        args.number(L, 1, fn, 'dt');
-        receive(L, fn, 2);
-        return 0;
-      },
-      update_transmit: () => {
-        transmit();
-        return 0;
-      },
-      peer_id: (L, fn) => {
-        if (args.isNone(L, 1)) {
-          const host = node.host;
-          if (host) bridge.pushString(L, host.peerId);
-          else bridge.pushNil(L);
-          return 1;
-        }
-        const id = args.integer(L, 1, fn, 'channel');
-        bridge.pushString(L, net.channel(id, fn).peer);
-        return 1;
-      },
-      // Read the peer before touching the host: `host?.connectionTo(arg)` would skip the argument check.
-      ping: (L, fn) => {
-        const peer = peerArg(L, fn);
-        const connection = node.host?.connectionTo(peer);
-        bridge.pushNumber(L, connection?.state === 'connected' ? connection.rtt : 0);
-        return 1;
-      },
-      time_since_receive: (L, fn) => {
-        const peer = peerArg(L, fn);
-        const connection = node.host?.connectionTo(peer);
-        if (!connection) throw new LuaRaise(`Network.time_since_receive: no connection to peer ${peer}`);
-        bridge.pushNumber(L, node.clock.now() - connection.lastReceiveTime);
-        return 1;
-      },
-      reliable_send_buffer_left: (L, fn) => {
-        const peer = peerArg(L, fn);
-        const connection = node.host?.connectionTo(peer);
-        bridge.pushInteger(L, connection ? connection.reliableSendBufferLeft : 0);
-        return 1;
-      },
-      fatal_error: (L) => {
-        // LAN play has no account or service that can fail fatally (the host socket closing is the one
-        // case); the platforms fail when their service is lost or refuses the user.
-        const subsystem = net.subsystem;
-        bridge.pushBoolean(L, subsystem !== undefined && (node.host === undefined || subsystem.fatalError !== undefined));
-        return 1;
-      },
-      limit_mtu: (L, fn) => {
-        const bytes = args.integer(L, 1, fn, 'bytes');
-        // Scripts pass 65536 for "no limit": clamp to what a UDP datagram can carry.
-        node.settings.mtu = Math.min(MAX_MTU, Math.max(MIN_MTU, bytes));
-        return 0;
-      },
-      enable_qos: (L, fn) => {
-        const min = args.number(L, 1, fn, 'min_peer_kbps');
-        const initial = args.number(L, 2, fn, 'initial_peer_kbps');
-        const maxTotal = args.number(L, 3, fn, 'max_total_kbps');
-        if (min <= 0 || initial < min || maxTotal < min) throw new LuaRaise(`${fn}: need 0 < min_peer_kbps <= initial_peer_kbps and min_peer_kbps <= max_total_kbps (got ${min}, ${initial}, ${maxTotal})`);
-        Object.assign(node.qos, { enabled: true, minPeerKbps: min, initialPeerKbps: initial, maxPeerKbps: maxTotal, maxTotalKbps: maxTotal });
-        node.host?.applyQos();
-        return 0;
-      },
-      set_qos_config: (L, fn) => {
-        if (bridge.type(L, 1) !== LUA_TTABLE) args.bad(L, 1, fn, 'table');
-        const field = (key: string): number | undefined => {
-          const type = bridge.getField(L, 1, key);
-          const value = type === LUA_TNUMBER ? bridge.toNumber(L, -1) : undefined;
-          const bad = type !== LUA_TNUMBER && type > 0 ? bridge.typeName(L, -1) : undefined;
-          bridge.setTop(L, -2);
-          if (bad) throw new LuaRaise(`bad argument #1 to '${fn}' (field '${key}' must be a number, got ${bad})`);
-          return value;
-        };
-        bridge.getField(L, 1, 'enable');
-        const enable = bridge.toBoolean(L, -1);
-        bridge.setTop(L, -2);
-        const min = field('min_fill_rate_kbps') ?? node.qos.minPeerKbps;
-        const max = field('max_fill_rate_kbps') ?? node.qos.maxPeerKbps;
-        if (enable && (!(min > 0) || max < min)) throw new LuaRaise(`${fn}: need 0 < min_fill_rate_kbps <= max_fill_rate_kbps (got ${min}, ${max})`);
-        Object.assign(node.qos, { enabled: enable, minPeerKbps: min, initialPeerKbps: min, maxPeerKbps: max, maxTotalKbps: Infinity });
-        node.host?.applyQos();
-        return 0;
-      },
-      enable_qos_peer: (L, fn) => {
-        node.qos.exempt.delete(peerArg(L, fn));
-        node.host?.applyQos();
-        return 0;
-      },
-      disable_qos_peer: (L, fn) => {
-        node.qos.exempt.add(peerArg(L, fn));
-        node.host?.applyQos();
-        return 0;
-      },
-      set_explicit_connections: () => {
-        node.explicitConnections = true;
-        return 0;
-      },
-      create_connection: (L, fn) => {
-        const peer = peerArg(L, fn);
-        node.requireHost(fn);
-        const resolve = net.subsystem?.resolvePeer;
-        if (!node.addresses.has(peer) && !resolve) throw new LuaRaise(`${fn}: the address of peer ${peer} is not known (it must be a member of a lobby this peer is in)`);
-        node.broken.delete(peer);
-        node.scriptConnections.add(peer);
-        if (node.addresses.has(peer)) node.connect(peer);
-        // Steam reaches any signed-in user by id: ask the service where, then connect.
-        else
-          resolve!.call(net.subsystem, peer, (reason) => {
-            if (reason === undefined) node.connect(peer);
-            else node.broken.set(peer, reason);
-          });
-        bridge.pushInteger(L, node.connectionId(peer)!);
-        return 1;
-      },
-      destroy_connection: (L, fn) => {
-        const peer = peerArg(L, fn);
-        const connection = node.host?.connectionTo(peer);
-        if (connection && connection.users.size > 0) throw new LuaRaise(`${fn}: the connection to ${peer} is used by ${[...connection.users].join(', ')}; leave those first`);
-        node.scriptConnections.delete(peer);
-        node.broken.delete(peer);
-        if (connection) node.host!.disconnect(peer, 'connection destroyed by the script');
-        return 0;
-      },
-      /** The connection's id (as create_connection gave it), or nil when there is none. */
-      has_connection: (L, fn) => {
-        const id = node.connectionId(peerArg(L, fn));
-        if (id === undefined) bridge.pushNil(L);
-        else bridge.pushInteger(L, id);
-        return 1;
-      },
-      is_broken: (L, fn) => {
-        bridge.pushBoolean(L, node.broken.has(peerArg(L, fn)));
-        return 1;
-      },
-      is_used: (L, fn) => {
-        const peer = peerArg(L, fn);
-        const connection = node.host?.connectionTo(peer);
-        bridge.pushBoolean(L, connection !== undefined && connection.users.size > 0);
-        return 1;
-      },
-      connections: (L) => {
-        const peers = new Set<PeerId>(node.scriptConnections);
-        for (const connection of node.host?.connections() ?? []) peers.add(connection.peer);
-        bridge.newTable(L, peers.size, 0);
-        let i = 1;
-        for (const peer of peers) {
-          bridge.pushString(L, peer);
-          bridge.rawSetIndex(L, -2, i++);
-        }
-        return 1;
-      },
-      channel_state: (L, fn) => {
-        const id = args.integer(L, 1, fn, 'channel');
-        const channel = net.subsystem?.channels.get(id);
-        bridge.pushString(L, channel ? channel.state : 'disconnected');
-        bridge.pushString(L, channel ? channel.reason : `no channel ${id}`);
-        return 2;
-      },
-    },
-  });
-}
-
-/** A network of its own for one VM (tests, benches): the simulator on a clock only the caller advances. */
-export function isolatedNetworkOptions(root: string, seed = 1): ScriptNetworkOptions {
-  const clock = new ManualClock();
-  return {
-    environment: { network: new NetworkSimulator(clock, seed), clock, random: new Random(seed) },
-    loadConfig: (name) => loadNetworkConfig(root, name),
   };
 }

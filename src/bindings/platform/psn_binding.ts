@@ -40,7 +40,7 @@ export function installPsn(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork
   });
 }
 
-/** Defines the kinds and constants, and builds what the function tables share. */
+/** Defines the PSN kinds and constants, and builds what the function tables share. */
 function psnShared(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork) {
   const { bridge } = vm;
   const args = new LuaArgs(bridge);

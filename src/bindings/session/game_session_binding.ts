@@ -30,7 +30,7 @@ export function installGameSession(vm: LuaVm, objects: EngineObjects, net: Scrip
   });
 }
 
-/** Defines the kinds and constants, and builds what the function tables share. */
+/** Defines the GameSession kind, and builds what the function tables share. */
 function gameSessionShared(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork) {
   const { bridge } = vm;
   const args = new LuaArgs(bridge);
