@@ -36,7 +36,6 @@ const MAX_FUNCTION_LINES = 80;
  */
 const LONG_INSTALLERS: Record<string, number> = {
   installSteam: 562,
-  installXboxLive: 347,
 };
 
 function sourceFiles(dir: string): string[] {

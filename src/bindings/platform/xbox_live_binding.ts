@@ -40,6 +40,20 @@ interface SessionFound {
 }
 
 export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork): void {
+  const shared = xboxLiveShared(vm, objects, net);
+  installFunctions(vm, {
+    Network: { ...xboxLiveSessionsFunctions(shared), ...xboxLiveActivityFunctions(shared), ...xboxLivePresenceFunctions(shared) },
+    [SESSION]: xboxLiveMultiplayerSessionFunctions(shared),
+    [BROWSER]: xboxLiveMultiplayerSessionBrowserFunctions(shared),
+  });
+  const { bridge, args, clients, xbox, stringsArg, sessionArg } = shared;
+  installSessionExtras(vm, { bridge, args, xbox, sessionArg, stringsArg });
+  installXboxLiveUsers(vm, args, clients);
+  showPlatformNamespaces(vm, false);
+}
+
+/** Defines the Xbox Live constants, and builds what the function tables share. */
+function xboxLiveShared(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork) {
   const { bridge } = vm;
   const args = new LuaArgs(bridge);
   for (const status of JOB_STATUSES) vm.defineConstant('SessionJobStatus', status.toUpperCase(), status);
@@ -53,68 +67,11 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
 
   const clients = new PlatformSlot<XboxLiveClient>(objects, net, args, 'XboxLiveClient', 'Xbox Live client', 'init_xboxlive_client');
   const xbox = (fn: string): XboxLiveClient => clients.running(fn);
+  const { jobs, startJob, jobStatus, completed, freeJob } = xboxJobs(bridge, args);
+  /** The one clean_sessions job a script can have running. */
+  const cleaning: { job?: SessionJob<number> | undefined } = {};
+  const { userArg, nameArg, stringsArg } = xboxArgumentReaders(bridge, args);
 
-  /** Jobs by kind and id; a freed or unknown id reads "not_running". */
-  const jobs = {
-    activityDetails: new Map<number, SessionJob<Success['details']>>(),
-    handles: new Map<number, SessionJob<{ name: string; template: string }>>(),
-    presence: new Map<number, SessionJob<null>>(),
-    properties: new Map<number, SessionJob<string | undefined>>(),
-    browsers: new Map<number, SessionJob<SessionFound[]>>(),
-    clearActivity: new Map<number, SessionJob<null>>(),
-  };
-  let cleanSessions: SessionJob<number> | undefined;
-  let nextJob = 1;
-  const startJob = <T>(map: Map<number, SessionJob<T>>, job: SessionJob<T>): number => {
-    const id = nextJob++;
-    map.set(id, job);
-    return id;
-  };
-  const jobStatus = <T>(map: Map<number, SessionJob<T>>, L: LuaState, fn: string, what: string): number => {
-    bridge.pushString(L, map.get(args.integer(L, 1, fn, what))?.status ?? 'not_running');
-    return 1;
-  };
-  /** A finished job's result: reading it before COMPLETE is an error, as the reference says. */
-  const completed = <T>(map: Map<number, SessionJob<T>>, L: LuaState, fn: string, what: string, statusFn: string): T => {
-    const id = args.integer(L, 1, fn, what);
-    const job = map.get(id);
-    if (!job) throw new LuaRaise(`${fn}: no job ${id} (never started, or freed)`);
-    if (job.status !== 'complete') throw new LuaRaise(`${fn}: job ${id} is ${job.status}${job.failure ? ` (${job.failure})` : ''}; read its result once ${statusFn} says COMPLETE`);
-    return job.result as T;
-  };
-  const freeJob = <T>(map: Map<number, SessionJob<T>>, L: LuaState, fn: string, what: string): number => {
-    const id = args.integer(L, 1, fn, what);
-    const job = map.get(id);
-    if (!job) throw new LuaRaise(`${fn}: no job ${id} (never started, or freed already)`);
-    if (job.status !== 'complete' && job.status !== 'failed') throw new LuaRaise(`${fn}: job ${id} is ${job.status}; free it once it is COMPLETE or FAILED`);
-    map.delete(id);
-    return 0;
-  };
-
-  // ---- arguments --------------------------------------------------------------------------------
-  const userArg = (L: LuaState, idx: number, fn: string): number => args.count(L, idx, fn, 'user id', 0, MAX_LOCAL_USERS - 1);
-  /** Names and templates: non-empty, all lower-case, at most 63 characters. */
-  const nameArg = (L: LuaState, idx: number, fn: string, what: string): string => {
-    const name = args.string(L, idx, fn, what);
-    if (name === '' || name.length > MAX_NAME) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what} must be 1 to ${MAX_NAME} characters, got ${name.length})`);
-    if (name !== name.toLowerCase()) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what} must be all lower-case characters, got '${name}')`);
-    return name;
-  };
-  /** An optional array of strings, each non-empty and at most 63 characters. */
-  const stringsArg = (L: LuaState, idx: number, fn: string, what: string, optional: boolean): string[] => {
-    if (optional && args.isNone(L, idx)) return [];
-    if (bridge.type(L, idx) !== LUA_TTABLE) args.bad(L, idx, fn, `table of ${what}`);
-    const out: string[] = [];
-    for (let i = 1; i <= bridge.rawLength(L, idx); i++) {
-      bridge.rawGetIndex(L, idx, i);
-      const top = bridge.getTop(L);
-      const value = bridge.type(L, top) === LUA_TNUMBER && bridge.isInteger(L, top) ? bridge.toString(L, top)! : bridge.toString(L, top);
-      bridge.setTop(L, -2);
-      if (value === undefined || value === '' || value.length > MAX_NAME) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what}[${i}] must be a non-empty string of at most ${MAX_NAME} characters)`);
-      out.push(value);
-    }
-    return out;
-  };
   const sessionArg = (L: LuaState, idx: number, fn: string): XboxMultiplayerSession => xbox(fn).session(args.integer(L, idx, fn, 'session id'), fn);
 
   // ---- sessions ---------------------------------------------------------------------------------
@@ -164,228 +121,249 @@ export function installXboxLive(vm: LuaVm, objects: EngineObjects, net: ScriptNe
     });
     return 1;
   };
-  installFunctions(vm, {
-    Network: {
-      init_xboxlive_client: (L, fn) => {
-        const results = clients.start(L, fn, (config) => new XboxLiveClient(net.node, config, () => net.openPlatformLink(), net.platformIds()), false);
-        showPlatformNamespaces(vm, true);
-        return results;
-      },
-      shutdown_xboxlive_client: (L, fn) => {
-        clients.shutdown(L, fn);
-        showPlatformNamespaces(vm, false);
-        for (const map of Object.values(jobs)) map.clear();
-        cleanSessions = undefined;
-        return 0;
-      },
-      xboxlive_client_exists: (L) => {
-        bridge.pushBoolean(L, clients.current !== undefined && !clients.current.isShutDown);
-        return 1;
-      },
-      create_multiplayer_session_host: (L, fn) => {
-        const user = userArg(L, 1, fn);
-        const name = nameArg(L, 2, fn, 'session name');
-        const template = nameArg(L, 3, fn, 'session template name');
-        const min = args.isNone(L, 4) ? 0 : args.count(L, 4, fn, 'min members', 0, 100);
-        const max = (args.isNone(L, 5) ? 0 : args.count(L, 5, fn, 'max members', 0, 100)) || DEFAULT_MAX_MEMBERS;
-        if (min > max) throw new LuaRaise(`bad argument #4 to '${fn}' (min members ${min} is more than max members ${max})`);
-        return createHost(L, fn, user, name, template, max, stringsArg(L, 6, fn, 'keywords', true), stringsArg(L, 7, fn, 'reserved xbox user ids', true));
-      },
-      create_multiplayer_session_client: (L, fn) => {
-        const user = userArg(L, 1, fn);
-        const name = nameArg(L, 2, fn, 'session name');
-        const template = nameArg(L, 3, fn, 'session template name');
-        stringsArg(L, 4, fn, 'reserved xbox user ids', true);
-        return joinSession(L, fn, user, name, template);
-      },
-      /** The deprecated form: host or client by a flag. */
-      create_multiplayer_session: (L, fn) => {
-        const user = userArg(L, 1, fn);
-        const name = nameArg(L, 2, fn, 'session name');
-        const template = nameArg(L, 3, fn, 'session template name');
-        const asHost = args.boolean(L, 4, fn);
-        const keywords = stringsArg(L, 5, fn, 'keywords', true);
-        return asHost ? createHost(L, fn, user, name, template, DEFAULT_MAX_MEMBERS, keywords, []) : joinSession(L, fn, user, name, template);
-      },
-      /** Another local user joins a session this console is in. */
-      join_local_multiplayer_session: (L, fn) => {
-        const user = userArg(L, 1, fn);
-        const session = sessionArg(L, 2, fn);
-        if (session.status() !== 'ready') throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}; wait until it is ready`);
-        if (session.members().some((m) => m.xuid === xbox(fn).xuid(user))) throw new NetworkError(`${fn}: user ${user} is already in multiplayer session ${session.sessionId}`);
-        return joinSession(L, fn, user, session.view!.name, session.view!.template ?? '');
-      },
-      free_multiplayer_session: (L, fn) => {
-        const session = sessionArg(L, 1, fn);
-        const status = session.status();
-        if (status !== 'shutdown' && status !== 'broken') throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${status}; leave it (MultiplayerSession.leave) and wait for SHUTDOWN first`);
-        if (status === 'broken') session.leave();
-        xbox(fn).sessions.delete(session.sessionId);
-        return 0;
-      },
-      set_activity: (L, fn) => {
-        const user = userArg(L, 1, fn);
-        const session = sessionArg(L, 2, fn);
-        if (session.user !== user) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} belongs to user ${session.user}, not ${user}`);
-        session.setActivity(fn);
-        return 0;
-      },
-      clear_activity: (L, fn) => {
-        const user = userArg(L, 1, fn);
-        const client = xbox(fn);
-        jobs.clearActivity.set(user, new SessionJob(client, { op: 'set_activity', xuid: client.xuid(user), lobby: null }, () => null));
-        return 0;
-      },
-      clear_activity_status: (L, fn) => {
-        bridge.pushString(L, jobs.clearActivity.get(userArg(L, 1, fn))?.status ?? 'not_running');
-        return 1;
-      },
-      clean_sessions: (L, fn) => {
-        const user = userArg(L, 1, fn);
-        const client = xbox(fn);
-        cleanSessions = new SessionJob(client, { op: 'clean_sessions', xuid: client.xuid(user) }, (answer) => answer.left ?? 0);
-        return 0;
-      },
-      clean_sessions_status: (L) => {
-        bridge.pushString(L, cleanSessions?.status ?? 'not_running');
-        return 1;
-      },
-      get_activity_details: (L, fn) => {
-        userArg(L, 1, fn);
-        const xuids = stringsArg(L, 2, fn, 'xuids', false);
-        bridge.pushInteger(L, startJob(jobs.activityDetails, new SessionJob(xbox(fn), { op: 'activity_details', xuids }, (answer) => answer.details ?? [])));
-        return 1;
-      },
-      get_activity_details_status: (L, fn) => jobStatus(jobs.activityDetails, L, fn, 'activity details id'),
-      get_activity_details_result: (L, fn) => {
-        const details = completed(jobs.activityDetails, L, fn, 'activity details id', 'Network.get_activity_details_status') ?? [];
-        bridge.newTable(L, details.length, 0);
-        details.forEach((detail, i) => {
-          pushRecord(bridge, L, {
-            xbox_user_id: detail.xuid,
-            session_name: detail.name,
-            session_template_name: detail.template,
-            handle: detail.handle,
-            members: detail.members,
-            max_members: detail.maxMembers,
-            closed: detail.closed,
-            visibility: detail.closed ? 'full' : 'open',
-            join_restriction: 'none',
-          });
-          bridge.rawSetIndex(L, -2, i + 1);
-        });
-        return 1;
-      },
-      free_get_activity_details: (L, fn) => freeJob(jobs.activityDetails, L, fn, 'activity details id'),
-      handle_to_description: (L, fn) => {
-        userArg(L, 1, fn);
-        const handle = args.string(L, 2, fn, 'session handle');
-        if (handle === '' || handle.length > MAX_NAME) throw new LuaRaise(`bad argument #2 to '${fn}' (a session handle of 1 to ${MAX_NAME} characters expected, got ${handle.length})`);
-        bridge.pushInteger(L, startJob(jobs.handles, new SessionJob(xbox(fn), { op: 'describe_handle', handle }, (answer) => ({ name: answer.name ?? '', template: answer.template ?? '' }))));
-        return 1;
-      },
-      handle_to_description_status: (L, fn) => jobStatus(jobs.handles, L, fn, 'session lookup id'),
-      handle_to_description_result: (L, fn) => {
-        const description = completed(jobs.handles, L, fn, 'session lookup id', 'Network.handle_to_description_status');
-        bridge.pushString(L, description.name);
-        bridge.pushString(L, description.template);
-        return 2;
-      },
-      free_handle_to_description: (L, fn) => freeJob(jobs.handles, L, fn, 'session lookup id'),
-      /** set_presence(user_id, presence_id[, is_active_in_title]): a job that frees itself (NOT_RUNNING once done). */
-      set_presence: (L, fn) => {
-        const user = userArg(L, 1, fn);
-        const presence = args.string(L, 2, fn, 'presence id');
-        const active = args.isNone(L, 3) ? true : args.boolean(L, 3, fn);
-        const client = xbox(fn);
-        bridge.pushInteger(L, startJob(jobs.presence, new SessionJob(client, { op: 'presence', xuid: client.xuid(user), presence, active }, () => null, true)));
-        return 1;
-      },
-      set_presence_status: (L, fn) => jobStatus(jobs.presence, L, fn, 'set presence job id'),
-      /** take_invite(): the oldest invite this console received, as {handle, from, custom_invite_id}, or nil. */
-      take_invite: (L, fn) => {
-        const invite = xbox(fn).takeInvite();
-        if (!invite) {
-          bridge.pushNil(L);
-          return 1;
-        }
-        pushRecord(bridge, L, { handle: invite.handle, from: invite.from, custom_invite_id: invite.text });
-        return 1;
-      },
-      /** start_session_browsing(user_id, template[, keywords]): sessions of a template having every keyword. */
-      start_session_browsing: (L, fn) => {
-        userArg(L, 1, fn);
-        const template = nameArg(L, 2, fn, 'session template name');
-        const keywords = stringsArg(L, 3, fn, 'keywords', true);
-        const query = { kind: 'xbox_session' as const, filters: [], near: [], slots: 0, limit: 100, template, keywords };
-        const job = new SessionJob(xbox(fn), { op: 'find', query }, (answer) =>
-          answer.lobbies!.map((s) => ({ name: s.name, template: s.template ?? '', keywords: s.keywords ?? [], handle: s.handle ?? '', members: s.members.length, maxMembers: s.maxMembers, host: s.owner })),
-        );
-        bridge.pushInteger(L, startJob(jobs.browsers, job));
-        return 1;
-      },
-      free_session_browsing: (L, fn) => freeJob(jobs.browsers, L, fn, 'session browser id'),
-    },
-    [SESSION]: {
-      status: (L, fn) => {
-        bridge.pushString(L, sessionArg(L, 1, fn).status());
-        return 1;
-      },
-      members: (L, fn) => {
-        const members = sessionArg(L, 1, fn).members();
-        bridge.newTable(L, members.length, 0);
-        members.forEach((member, i) => {
-          pushRecord(bridge, L, { gamertag: member.name, peer: member.peer, xbox_user_id: member.xuid ?? '', custom_properties: memberProperties(member.data) });
-          bridge.rawSetIndex(L, -2, i + 1);
-        });
-        return 1;
-      },
-      leave: (L, fn) => {
-        sessionArg(L, 1, fn).leave();
-        return 0;
-      },
-      host: (L, fn) => {
-        return bridge.pushStringOrNil(L, sessionArg(L, 1, fn).owner());
-      },
-      multiplayer_correlation_id: (L, fn) => {
-        return bridge.pushStringOrNil(L, sessionArg(L, 1, fn).view?.handle);
-      },
-      /** set_custom_property_json(session_id, key, json): the host's custom session property. */
-      set_custom_property_json: (L, fn) => {
-        const session = sessionArg(L, 1, fn);
-        const key = args.string(L, 2, fn, 'custom property key');
-        session.setData({ [`custom:${key}`]: jsonArg(args, L, 3, fn) }, fn);
-        return 0;
-      },
-      custom_property_json: (L, fn) => {
-        const session = sessionArg(L, 1, fn);
-        const key = `custom:${args.string(L, 2, fn, 'custom property key')}`;
-        if (!session.isJoined) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}`);
-        bridge.pushInteger(L, startJob(jobs.properties, new SessionJob(xbox(fn), { op: 'lookup', lobby: session.id }, (answer) => dataValue(answer.lobby!.data, key))));
-        return 1;
-      },
-      custom_property_json_status: (L, fn) => jobStatus(jobs.properties, L, fn, 'session lookup id'),
-      custom_property_json_result: (L, fn) => {
-        const json = completed(jobs.properties, L, fn, 'session lookup id', 'MultiplayerSession.custom_property_json_status');
-        return bridge.pushStringOrNil(L, json);
-      },
-      free_custom_property_json: (L, fn) => freeJob(jobs.properties, L, fn, 'session lookup id'),
-    },
-    [BROWSER]: {
-      status: (L, fn) => jobStatus(jobs.browsers, L, fn, 'session browser id'),
-      result: (L, fn) => pushFound(L, completed(jobs.browsers, L, fn, 'session browser id', 'MultiplayerSessionBrowser.status')),
-      result_filtered: (L, fn) => {
-        const found = completed(jobs.browsers, L, fn, 'session browser id', 'MultiplayerSessionBrowser.status');
-        const keywords = stringsArg(L, 2, fn, 'keywords', false);
-        return pushFound(L, found.filter((session) => keywords.every((k) => session.keywords.includes(k))));
-      },
-    },
-  });
-
-  installSessionExtras(vm, { bridge, args, xbox, sessionArg, stringsArg });
-  installXboxLiveUsers(vm, args, clients);
-  showPlatformNamespaces(vm, false);
+  return { bridge, args, clients, xbox, jobs, startJob, jobStatus, completed, freeJob, cleaning, userArg, nameArg, stringsArg, sessionArg, createHost, joinSession, pushFound, vm, objects, net };
 }
+type XboxLiveShared = ReturnType<typeof xboxLiveShared>;
+
+/** `Network.init_xboxlive_client` to `Network.free_multiplayer_session`. */
+function xboxLiveSessionsFunctions({ bridge, args, clients, xbox, jobs, cleaning, userArg, nameArg, stringsArg, sessionArg, createHost, joinSession, vm, net }: XboxLiveShared): Functions {
+  return {
+    init_xboxlive_client: (L, fn) => {
+      const results = clients.start(L, fn, (config) => new XboxLiveClient(net.node, config, () => net.openPlatformLink(), net.platformIds()), false);
+      showPlatformNamespaces(vm, true);
+      return results;
+    },
+    shutdown_xboxlive_client: (L, fn) => {
+      clients.shutdown(L, fn);
+      showPlatformNamespaces(vm, false);
+      for (const map of Object.values(jobs)) map.clear();
+      cleaning.job = undefined;
+      return 0;
+    },
+    xboxlive_client_exists: (L) => {
+      bridge.pushBoolean(L, clients.current !== undefined && !clients.current.isShutDown);
+      return 1;
+    },
+    create_multiplayer_session_host: (L, fn) => {
+      const user = userArg(L, 1, fn);
+      const name = nameArg(L, 2, fn, 'session name');
+      const template = nameArg(L, 3, fn, 'session template name');
+      const min = args.isNone(L, 4) ? 0 : args.count(L, 4, fn, 'min members', 0, 100);
+      const max = (args.isNone(L, 5) ? 0 : args.count(L, 5, fn, 'max members', 0, 100)) || DEFAULT_MAX_MEMBERS;
+      if (min > max) throw new LuaRaise(`bad argument #4 to '${fn}' (min members ${min} is more than max members ${max})`);
+      return createHost(L, fn, user, name, template, max, stringsArg(L, 6, fn, 'keywords', true), stringsArg(L, 7, fn, 'reserved xbox user ids', true));
+    },
+    create_multiplayer_session_client: (L, fn) => {
+      const user = userArg(L, 1, fn);
+      const name = nameArg(L, 2, fn, 'session name');
+      const template = nameArg(L, 3, fn, 'session template name');
+      stringsArg(L, 4, fn, 'reserved xbox user ids', true);
+      return joinSession(L, fn, user, name, template);
+    },
+    /** The deprecated form: host or client by a flag. */
+    create_multiplayer_session: (L, fn) => {
+      const user = userArg(L, 1, fn);
+      const name = nameArg(L, 2, fn, 'session name');
+      const template = nameArg(L, 3, fn, 'session template name');
+      const asHost = args.boolean(L, 4, fn);
+      const keywords = stringsArg(L, 5, fn, 'keywords', true);
+      return asHost ? createHost(L, fn, user, name, template, DEFAULT_MAX_MEMBERS, keywords, []) : joinSession(L, fn, user, name, template);
+    },
+    /** Another local user joins a session this console is in. */
+    join_local_multiplayer_session: (L, fn) => {
+      const user = userArg(L, 1, fn);
+      const session = sessionArg(L, 2, fn);
+      if (session.status() !== 'ready') throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}; wait until it is ready`);
+      if (session.members().some((m) => m.xuid === xbox(fn).xuid(user))) throw new NetworkError(`${fn}: user ${user} is already in multiplayer session ${session.sessionId}`);
+      return joinSession(L, fn, user, session.view!.name, session.view!.template ?? '');
+    },
+    free_multiplayer_session: (L, fn) => {
+      const session = sessionArg(L, 1, fn);
+      const status = session.status();
+      if (status !== 'shutdown' && status !== 'broken') throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${status}; leave it (MultiplayerSession.leave) and wait for SHUTDOWN first`);
+      if (status === 'broken') session.leave();
+      xbox(fn).sessions.delete(session.sessionId);
+      return 0;
+    },
+  };
+}
+
+/** `Network.set_activity` to `Network.free_handle_to_description`. */
+function xboxLiveActivityFunctions({ bridge, args, xbox, jobs, startJob, jobStatus, completed, freeJob, cleaning, userArg, stringsArg, sessionArg }: XboxLiveShared): Functions {
+  return {
+    set_activity: (L, fn) => {
+      const user = userArg(L, 1, fn);
+      const session = sessionArg(L, 2, fn);
+      if (session.user !== user) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} belongs to user ${session.user}, not ${user}`);
+      session.setActivity(fn);
+      return 0;
+    },
+    clear_activity: (L, fn) => {
+      const user = userArg(L, 1, fn);
+      const client = xbox(fn);
+      jobs.clearActivity.set(user, new SessionJob(client, { op: 'set_activity', xuid: client.xuid(user), lobby: null }, () => null));
+      return 0;
+    },
+    clear_activity_status: (L, fn) => {
+      bridge.pushString(L, jobs.clearActivity.get(userArg(L, 1, fn))?.status ?? 'not_running');
+      return 1;
+    },
+    clean_sessions: (L, fn) => {
+      const user = userArg(L, 1, fn);
+      const client = xbox(fn);
+      cleaning.job = new SessionJob(client, { op: 'clean_sessions', xuid: client.xuid(user) }, (answer) => answer.left ?? 0);
+      return 0;
+    },
+    clean_sessions_status: (L) => {
+      bridge.pushString(L, cleaning.job?.status ?? 'not_running');
+      return 1;
+    },
+    get_activity_details: (L, fn) => {
+      userArg(L, 1, fn);
+      const xuids = stringsArg(L, 2, fn, 'xuids', false);
+      bridge.pushInteger(L, startJob(jobs.activityDetails, new SessionJob(xbox(fn), { op: 'activity_details', xuids }, (answer) => answer.details ?? [])));
+      return 1;
+    },
+    get_activity_details_status: (L, fn) => jobStatus(jobs.activityDetails, L, fn, 'activity details id'),
+    get_activity_details_result: (L, fn) => {
+      const details = completed(jobs.activityDetails, L, fn, 'activity details id', 'Network.get_activity_details_status') ?? [];
+      bridge.newTable(L, details.length, 0);
+      details.forEach((detail, i) => {
+        pushRecord(bridge, L, {
+          xbox_user_id: detail.xuid,
+          session_name: detail.name,
+          session_template_name: detail.template,
+          handle: detail.handle,
+          members: detail.members,
+          max_members: detail.maxMembers,
+          closed: detail.closed,
+          visibility: detail.closed ? 'full' : 'open',
+          join_restriction: 'none',
+        });
+        bridge.rawSetIndex(L, -2, i + 1);
+      });
+      return 1;
+    },
+    free_get_activity_details: (L, fn) => freeJob(jobs.activityDetails, L, fn, 'activity details id'),
+    handle_to_description: (L, fn) => {
+      userArg(L, 1, fn);
+      const handle = args.string(L, 2, fn, 'session handle');
+      if (handle === '' || handle.length > MAX_NAME) throw new LuaRaise(`bad argument #2 to '${fn}' (a session handle of 1 to ${MAX_NAME} characters expected, got ${handle.length})`);
+      bridge.pushInteger(L, startJob(jobs.handles, new SessionJob(xbox(fn), { op: 'describe_handle', handle }, (answer) => ({ name: answer.name ?? '', template: answer.template ?? '' }))));
+      return 1;
+    },
+    handle_to_description_status: (L, fn) => jobStatus(jobs.handles, L, fn, 'session lookup id'),
+    handle_to_description_result: (L, fn) => {
+      const description = completed(jobs.handles, L, fn, 'session lookup id', 'Network.handle_to_description_status');
+      bridge.pushString(L, description.name);
+      bridge.pushString(L, description.template);
+      return 2;
+    },
+    free_handle_to_description: (L, fn) => freeJob(jobs.handles, L, fn, 'session lookup id'),
+    /** set_presence(user_id, presence_id[, is_active_in_title]): a job that frees itself (NOT_RUNNING once done). */
+  };
+}
+
+/** `Network.set_presence` to `Network.free_session_browsing`. */
+function xboxLivePresenceFunctions({ bridge, args, xbox, jobs, startJob, jobStatus, freeJob, userArg, nameArg, stringsArg }: XboxLiveShared): Functions {
+  return {
+    set_presence: (L, fn) => {
+      const user = userArg(L, 1, fn);
+      const presence = args.string(L, 2, fn, 'presence id');
+      const active = args.isNone(L, 3) ? true : args.boolean(L, 3, fn);
+      const client = xbox(fn);
+      bridge.pushInteger(L, startJob(jobs.presence, new SessionJob(client, { op: 'presence', xuid: client.xuid(user), presence, active }, () => null, true)));
+      return 1;
+    },
+    set_presence_status: (L, fn) => jobStatus(jobs.presence, L, fn, 'set presence job id'),
+    /** take_invite(): the oldest invite this console received, as {handle, from, custom_invite_id}, or nil. */
+    take_invite: (L, fn) => {
+      const invite = xbox(fn).takeInvite();
+      if (!invite) {
+        bridge.pushNil(L);
+        return 1;
+      }
+      pushRecord(bridge, L, { handle: invite.handle, from: invite.from, custom_invite_id: invite.text });
+      return 1;
+    },
+    /** start_session_browsing(user_id, template[, keywords]): sessions of a template having every keyword. */
+    start_session_browsing: (L, fn) => {
+      userArg(L, 1, fn);
+      const template = nameArg(L, 2, fn, 'session template name');
+      const keywords = stringsArg(L, 3, fn, 'keywords', true);
+      const query = { kind: 'xbox_session' as const, filters: [], near: [], slots: 0, limit: 100, template, keywords };
+      const job = new SessionJob(xbox(fn), { op: 'find', query }, (answer) =>
+        answer.lobbies!.map((s) => ({ name: s.name, template: s.template ?? '', keywords: s.keywords ?? [], handle: s.handle ?? '', members: s.members.length, maxMembers: s.maxMembers, host: s.owner })),
+      );
+      bridge.pushInteger(L, startJob(jobs.browsers, job));
+      return 1;
+    },
+    free_session_browsing: (L, fn) => freeJob(jobs.browsers, L, fn, 'session browser id'),
+  };
+}
+
+/** `MultiplayerSession.*`. */
+function xboxLiveMultiplayerSessionFunctions({ bridge, args, xbox, jobs, startJob, jobStatus, completed, freeJob, sessionArg }: XboxLiveShared): Functions {
+  return {
+    status: (L, fn) => {
+      bridge.pushString(L, sessionArg(L, 1, fn).status());
+      return 1;
+    },
+    members: (L, fn) => {
+      const members = sessionArg(L, 1, fn).members();
+      bridge.newTable(L, members.length, 0);
+      members.forEach((member, i) => {
+        pushRecord(bridge, L, { gamertag: member.name, peer: member.peer, xbox_user_id: member.xuid ?? '', custom_properties: memberProperties(member.data) });
+        bridge.rawSetIndex(L, -2, i + 1);
+      });
+      return 1;
+    },
+    leave: (L, fn) => {
+      sessionArg(L, 1, fn).leave();
+      return 0;
+    },
+    host: (L, fn) => {
+      return bridge.pushStringOrNil(L, sessionArg(L, 1, fn).owner());
+    },
+    multiplayer_correlation_id: (L, fn) => {
+      return bridge.pushStringOrNil(L, sessionArg(L, 1, fn).view?.handle);
+    },
+    /** set_custom_property_json(session_id, key, json): the host's custom session property. */
+    set_custom_property_json: (L, fn) => {
+      const session = sessionArg(L, 1, fn);
+      const key = args.string(L, 2, fn, 'custom property key');
+      session.setData({ [`custom:${key}`]: jsonArg(args, L, 3, fn) }, fn);
+      return 0;
+    },
+    custom_property_json: (L, fn) => {
+      const session = sessionArg(L, 1, fn);
+      const key = `custom:${args.string(L, 2, fn, 'custom property key')}`;
+      if (!session.isJoined) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}`);
+      bridge.pushInteger(L, startJob(jobs.properties, new SessionJob(xbox(fn), { op: 'lookup', lobby: session.id }, (answer) => dataValue(answer.lobby!.data, key))));
+      return 1;
+    },
+    custom_property_json_status: (L, fn) => jobStatus(jobs.properties, L, fn, 'session lookup id'),
+    custom_property_json_result: (L, fn) => {
+      const json = completed(jobs.properties, L, fn, 'session lookup id', 'MultiplayerSession.custom_property_json_status');
+      return bridge.pushStringOrNil(L, json);
+    },
+    free_custom_property_json: (L, fn) => freeJob(jobs.properties, L, fn, 'session lookup id'),
+  };
+}
+
+/** `MultiplayerSessionBrowser.*`. */
+function xboxLiveMultiplayerSessionBrowserFunctions({ jobs, jobStatus, completed, stringsArg, pushFound }: XboxLiveShared): Functions {
+  return {
+    status: (L, fn) => jobStatus(jobs.browsers, L, fn, 'session browser id'),
+    result: (L, fn) => pushFound(L, completed(jobs.browsers, L, fn, 'session browser id', 'MultiplayerSessionBrowser.status')),
+    result_filtered: (L, fn) => {
+      const found = completed(jobs.browsers, L, fn, 'session browser id', 'MultiplayerSessionBrowser.status');
+      const keywords = stringsArg(L, 2, fn, 'keywords', false);
+      return pushFound(L, found.filter((session) => keywords.every((k) => session.keywords.includes(k))));
+    },
+  };
+}
+
 
 /** XboxLive and XboxOne are nil until an Xbox Live client runs: scripts probe for XboxLive to tell they are on Xbox. */
 function showPlatformNamespaces(vm: LuaVm, shown: boolean): void {
@@ -586,4 +564,72 @@ function jsonArg(args: LuaArgs, L: LuaState, idx: number, fn: string): string {
     throw new LuaRaise(`bad argument #${idx} to '${fn}' (JSON expected: ${(error as Error).message})`);
   }
   return json;
+}
+
+/** Session jobs as scripts hold them: integer ids per kind, their status, result and freeing. */
+function xboxJobs(bridge: LuaApi, args: LuaArgs) {
+  /** Jobs by kind and id; a freed or unknown id reads "not_running". */
+  const jobs = {
+    activityDetails: new Map<number, SessionJob<Success['details']>>(),
+    handles: new Map<number, SessionJob<{ name: string; template: string }>>(),
+    presence: new Map<number, SessionJob<null>>(),
+    properties: new Map<number, SessionJob<string | undefined>>(),
+    browsers: new Map<number, SessionJob<SessionFound[]>>(),
+    clearActivity: new Map<number, SessionJob<null>>(),
+  };
+  let nextJob = 1;
+  const startJob = <T>(map: Map<number, SessionJob<T>>, job: SessionJob<T>): number => {
+    const id = nextJob++;
+    map.set(id, job);
+    return id;
+  };
+  const jobStatus = <T>(map: Map<number, SessionJob<T>>, L: LuaState, fn: string, what: string): number => {
+    bridge.pushString(L, map.get(args.integer(L, 1, fn, what))?.status ?? 'not_running');
+    return 1;
+  };
+  /** A finished job's result: reading it before COMPLETE is an error, as the reference says. */
+  const completed = <T>(map: Map<number, SessionJob<T>>, L: LuaState, fn: string, what: string, statusFn: string): T => {
+    const id = args.integer(L, 1, fn, what);
+    const job = map.get(id);
+    if (!job) throw new LuaRaise(`${fn}: no job ${id} (never started, or freed)`);
+    if (job.status !== 'complete') throw new LuaRaise(`${fn}: job ${id} is ${job.status}${job.failure ? ` (${job.failure})` : ''}; read its result once ${statusFn} says COMPLETE`);
+    return job.result as T;
+  };
+  const freeJob = <T>(map: Map<number, SessionJob<T>>, L: LuaState, fn: string, what: string): number => {
+    const id = args.integer(L, 1, fn, what);
+    const job = map.get(id);
+    if (!job) throw new LuaRaise(`${fn}: no job ${id} (never started, or freed already)`);
+    if (job.status !== 'complete' && job.status !== 'failed') throw new LuaRaise(`${fn}: job ${id} is ${job.status}; free it once it is COMPLETE or FAILED`);
+    map.delete(id);
+    return 0;
+  };
+  return { jobs, startJob, jobStatus, completed, freeJob };
+}
+
+/** The Xbox Live functions' user, name and string-list arguments. */
+function xboxArgumentReaders(bridge: LuaApi, args: LuaArgs) {
+  const userArg = (L: LuaState, idx: number, fn: string): number => args.count(L, idx, fn, 'user id', 0, MAX_LOCAL_USERS - 1);
+  /** Names and templates: non-empty, all lower-case, at most 63 characters. */
+  const nameArg = (L: LuaState, idx: number, fn: string, what: string): string => {
+    const name = args.string(L, idx, fn, what);
+    if (name === '' || name.length > MAX_NAME) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what} must be 1 to ${MAX_NAME} characters, got ${name.length})`);
+    if (name !== name.toLowerCase()) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what} must be all lower-case characters, got '${name}')`);
+    return name;
+  };
+  /** An optional array of strings, each non-empty and at most 63 characters. */
+  const stringsArg = (L: LuaState, idx: number, fn: string, what: string, optional: boolean): string[] => {
+    if (optional && args.isNone(L, idx)) return [];
+    if (bridge.type(L, idx) !== LUA_TTABLE) args.bad(L, idx, fn, `table of ${what}`);
+    const out: string[] = [];
+    for (let i = 1; i <= bridge.rawLength(L, idx); i++) {
+      bridge.rawGetIndex(L, idx, i);
+      const top = bridge.getTop(L);
+      const value = bridge.type(L, top) === LUA_TNUMBER && bridge.isInteger(L, top) ? bridge.toString(L, top)! : bridge.toString(L, top);
+      bridge.setTop(L, -2);
+      if (value === undefined || value === '' || value.length > MAX_NAME) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what}[${i}] must be a non-empty string of at most ${MAX_NAME} characters)`);
+      out.push(value);
+    }
+    return out;
+  };
+  return { userArg, nameArg, stringsArg };
 }
