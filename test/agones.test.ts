@@ -1,3 +1,4 @@
+import { freeUdpPort } from './helpers/ports.js';
 import test, { type ExecutionContext } from 'ava';
 import { EventEmitter, once } from 'node:events';
 import { createRequire } from 'node:module';
@@ -5,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestVm, REPO_ROOT, tempProject } from './helpers/lua.js';
-import { lobbyPort, SERVER_SCRIPT, startPeer, until } from './helpers/server_process.js';
+import { SERVER_SCRIPT, startPeer, until } from './helpers/server_process.js';
 import { parseRunOptions } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
 
@@ -91,7 +92,7 @@ const named = (name: string) => (call: Call) => call.name === name;
 
 test.serial('--agones: Ready when the host first hosts, Health while frames run, a joining and leaving player, labels, Shutdown when the host stops', async (t) => {
   const sidecar = await StandInSidecar.start();
-  const port = lobbyPort();
+  const port = await freeUdpPort();
   const env = { AGONES_SDK_GRPC_PORT: String(sidecar.port) };
   const host = startPeer('host', port, ['--agones', '--agones-label', 'game-mode=game_mode'], ['--map', 'harbour'], env);
   let player: ReturnType<typeof startPeer> | undefined;

@@ -1,11 +1,11 @@
 import test from 'ava';
+import { freeUdpPort } from './helpers/ports.js';
 import { runCli } from './helpers/lua.js';
 
 const EXAMPLE = 'lua/examples/arena.lua';
-const lobbyPort = (): string => String(40000 + Math.floor(Math.random() * 20000));
 
 test('the arena example: three peers in one process on a lossy simulated network', async (t) => {
-  const result = await runCli(['run', EXAMPLE, '--peers', '3', '--simulate', 'loss=0.1,latency=40ms,jitter=10ms', '--seed', '3', '--frames', '600', '--', '--lobby-port', lobbyPort()]);
+  const result = await runCli(['run', EXAMPLE, '--peers', '3', '--simulate', 'loss=0.1,latency=40ms,jitter=10ms', '--seed', '3', '--frames', '600']);
   t.is(result.code, 0, result.stderr);
   t.regex(result.stdout, /\[0:arena\] host: game over with 2 other players/);
   t.is(result.stdout.match(/\[[12]:arena\] client: the host [0-9a-f]+ ended the game/g)?.length, 2);
@@ -15,7 +15,7 @@ test('the arena example: three peers in one process on a lossy simulated network
 });
 
 test('the arena example across two processes over UDP', async (t) => {
-  const port = lobbyPort();
+  const port = String(await freeUdpPort());
   const udp = ['--realtime', '--broadcast', '127.255.255.255', '--frames', '900'];
   // The host's game runs 3 s from when the client's player appeared, however long the client takes to start.
   const host = runCli(['run', EXAMPLE, ...udp, '--', '--role', 'host', '--lobby-port', port, '--seconds', '3', '--players', '1']);

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freeUdpPort } from './helpers/ports.js';
 import { runCli } from './helpers/lua.js';
 
 const SCENARIO = 'test/fixtures/lan/scenario.lua';
@@ -8,7 +9,6 @@ async function until(condition: () => boolean, seconds: number): Promise<boolean
   for (let waited = 0; waited < seconds * 20 && !condition(); waited++) await sleep(50);
   return condition();
 }
-const lobbyPort = (): string => String(40000 + Math.floor(Math.random() * 20000));
 
 /** What each role must have seen, in this order (other lines may come between). */
 const EXPECTED: Record<string, string[]> = {
@@ -31,7 +31,7 @@ function seenInOrder(t: import('ava').ExecutionContext, output: string, role: st
 }
 
 test('LAN lobby scenario: three peers in one process, deterministic on the simulator', async (t) => {
-  const run = () => runCli(['run', SCENARIO, '--peers', '3', '--simulate', 'latency=20ms,jitter=5ms', '--seed', '11', '--frames', '1200', '--', '--lobby-port', lobbyPort()]);
+  const run = () => runCli(['run', SCENARIO, '--peers', '3', '--simulate', 'latency=20ms,jitter=5ms', '--seed', '11', '--frames', '1200']);
   const [first, second] = await Promise.all([run(), run()]);
   t.is(first.code, 0, first.stderr);
   for (const role of ['host', 'first', 'second']) seenInOrder(t, first.stdout, role);
@@ -40,7 +40,7 @@ test('LAN lobby scenario: three peers in one process, deterministic on the simul
 });
 
 test('LAN lobby scenario: three processes over UDP on loopback', async (t) => {
-  const port = lobbyPort();
+  const port = String(await freeUdpPort());
   const udp = (role: string, onStdout?: (all: string) => void) =>
     runCli(['run', SCENARIO, '--realtime', '--broadcast', '127.255.255.255', '--frames', '900', '--', '--role', role, '--lobby-port', port], { onStdout });
   // Each joins once the one before is in, so the join order (and the migration successor) is known.

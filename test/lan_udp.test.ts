@@ -1,19 +1,17 @@
 import test from 'ava';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { runCli } from './helpers/lua.js';
+import { freeUdpPort } from './helpers/ports.js';
+import { runCli, startCli } from './helpers/lua.js';
 import { testOnEachVm } from './helpers/vms.js';
 
 const EXAMPLE = 'lua/examples/lan_lobby.lua';
-/** Each run gets its own lobby port: test files run in parallel. */
-const lobbyPort = (): string => String(40000 + Math.floor(Math.random() * 20000));
 
 testOnEachVm('the LAN example runs across two processes over UDP on loopback', async (t, vm) => {
-  const port = lobbyPort();
+  const port = String(await freeUdpPort());
   const udp = ['--realtime', '--broadcast', '127.255.255.255', '--frames', '600', ...vm.flags];
-  const host = runCli(['run', EXAMPLE, ...udp, '--', '--role', 'host', '--lobby-port', port]);
-  await sleep(300);
+  const host = startCli(['run', EXAMPLE, ...udp, '--', '--role', 'host', '--lobby-port', port]);
+  await host.waitFor(/host: lobby [0-9a-f]+ is open/);
   const client = await runCli(['run', EXAMPLE, ...udp, '--', '--role', 'client', '--lobby-port', port]);
-  const hosted = await host;
+  const hosted = await host.result;
   t.is(client.code, 0, client.stderr);
   t.is(hosted.code, 0, hosted.stderr);
   const lobbyId = /host: lobby ([0-9a-f]+) is open/.exec(hosted.stdout)?.[1];
@@ -24,7 +22,7 @@ testOnEachVm('the LAN example runs across two processes over UDP on loopback', a
 });
 
 test('the LAN example runs three peers in one process on the simulator', async (t) => {
-  const result = await runCli(['run', EXAMPLE, '--peers', '3', '--simulate', 'loss=0.1,latency=50ms,jitter=20ms', '--seed', '5', '--frames', '900', '--', '--members', '3', '--lobby-port', lobbyPort()]);
+  const result = await runCli(['run', EXAMPLE, '--peers', '3', '--simulate', 'loss=0.1,latency=50ms,jitter=20ms', '--seed', '5', '--frames', '900', '--', '--members', '3']);
   t.is(result.code, 0, result.stderr);
   t.is(result.stdout.match(/client: channel 1 to [0-9a-f]+ connected/g)?.length, 2, result.stdout);
   t.regex(result.stdout, /\[0:lan_lobby\] host: 3 members, all channels approved/);

@@ -1,14 +1,15 @@
+import { freeUdpPort } from './helpers/ports.js';
 import test from 'ava';
 import { once } from 'node:events';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from './helpers/lua.js';
-import { lobbyPort, SERVER_SCRIPT as SCRIPT, startPeer, until } from './helpers/server_process.js';
+import { SERVER_SCRIPT as SCRIPT, startPeer, until } from './helpers/server_process.js';
 import { parseRunOptions } from '../src/runner/run_options.js';
 import { runScripts } from '../src/runner/run_scripts.js';
 
 test.serial('SIGTERM stops a realtime host gracefully: shutdown() runs, exit code 0, the player sees the disconnect at once', async (t) => {
-  const port = lobbyPort();
+  const port = await freeUdpPort();
   const host = startPeer('host', port);
   const player = startPeer('player', port);
   t.teardown(() => {
@@ -84,7 +85,7 @@ function sample(text: string, series: string): number | undefined {
 }
 
 test.serial('--metrics serves Prometheus text whose values move during a session, and /healthz', async (t) => {
-  const port = lobbyPort();
+  const port = await freeUdpPort();
   const host = startPeer('host', port, ['--metrics', '127.0.0.1:0']);
   const player = startPeer('player', port);
   t.teardown(() => {

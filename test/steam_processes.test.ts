@@ -1,4 +1,5 @@
 import test from 'ava';
+import { freeUdpPort } from './helpers/ports.js';
 import net from 'node:net';
 import { parseEndpoint } from '../src/core/transport/datagram_socket.js';
 import { TcpLink } from '../src/core/platform/platform_link.js';
@@ -51,7 +52,7 @@ test('the Steam lobby scenario also runs as two peers of one process, the same o
 
 test('Steam game server across processes: a wrong password fails with the reason, the right one joins and talks to the server over a channel', async (t) => {
   const { address } = await startPlatform(t);
-  const queryPort = String(27000 + Math.floor(Math.random() * 1000));
+  const queryPort = String(await freeUdpPort());
   const server = startGame(t, SERVER, address, ['--role', 'server', '--query-port', queryPort]);
   const [, serverId] = await server.waitFor(/server: state connected\n/).then(() => /server: server ([0-9a-f]+)/.exec(server.stdout())!);
   const player = (password: string) => startGame(t, SERVER, address, ['--role', 'player', '--query-port', queryPort, '--password', password]).result;

@@ -7,6 +7,7 @@
  *
  * `HOSTILE_SECONDS=N` stretches the attacks of the tests that use it for a longer run.
  */
+import { freeUdpPort } from './ports.js';
 import type { ExecutionContext } from 'ava';
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
@@ -37,14 +38,6 @@ export interface HostileHost {
 }
 
 /** A loopback UDP port free now (bound to 0 and read back; lobby ports are shared with SO_REUSEADDR). */
-async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(resolve));
-  return port;
-}
-
 function roundTripTimes(player: CliProcess): number[] {
   return [...player.stdout().matchAll(/^rtt \d+ ([\d.]+)$/gm)].map((m) => Number(m[1]));
 }

@@ -33,5 +33,3 @@ export async function until(condition: () => boolean, seconds: number): Promise<
   return condition();
 }
 
-/** A random LAN lobby port, so runs of the suite in parallel rarely meet. */
-export const lobbyPort = (): number => 40000 + Math.floor(Math.random() * 20000);
