@@ -239,7 +239,15 @@ export const MAX_MESSAGE_BYTES = 1 << 20;
 export class LineReader {
   private pending = '';
 
-  /** Hand each complete line of `chunk` to `onLine`; false once a line grows past MAX_MESSAGE_BYTES. */
+  /** `maxBytes`: the longest line taken (MAX_MESSAGE_BYTES, or less for what clients send). */
+  constructor(private readonly maxBytes = MAX_MESSAGE_BYTES) {}
+
+  /** Whether part of a line has arrived and its end has not. */
+  get partial(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** Hand each complete line of `chunk` to `onLine`; false once a line grows past the limit. */
   push(chunk: string, onLine: (line: string) => void): boolean {
     this.pending += chunk;
     let end: number;
@@ -248,7 +256,7 @@ export class LineReader {
       this.pending = this.pending.slice(end + 1);
       onLine(line);
     }
-    return this.pending.length <= MAX_MESSAGE_BYTES;
+    return this.pending.length <= this.maxBytes;
   }
 }
 
