@@ -77,7 +77,7 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
   }
   const network: DatagramNetwork = options.simulate ? new NetworkSimulator(clock, seed, options.simulate) : new UdpNetwork('0.0.0.0', options.broadcast);
   // The peers of a run share one Steam / PSN / Xbox Live; --platform shares one between processes.
-  const platform = options.platform ?? new PlatformService();
+  const platform = options.platform ?? new PlatformService(options.simulate ? seededIdBits(seed) : undefined);
   const server = options.server ?? defaultServerOptions();
   const log = new RunLog(output.stdout, server.logFormat, server.logLevel);
   const plain = server.logFormat === 'plain';
@@ -195,4 +195,10 @@ export async function runScripts(options: RunOptions, output: RunOutput, stop?: 
   const failed = peers.find((p) => p.state === 'failed');
   if (failed) return 1;
   return peers.find((p) => p.exitCode !== 0)?.exitCode ?? 0;
+}
+
+/** Lobby and session ids from the run's seed, so a simulated run prints the same ids every time. */
+function seededIdBits(seed: number): () => bigint {
+  const random = new Random((seed ^ 0x1d5eed) >>> 0);
+  return () => (BigInt(random.nextUint32() & 0xffff) << 32n) | BigInt(random.nextUint32());
 }

@@ -10,6 +10,7 @@
  * over, and the data key `host` always names the owner (shipped scripts filter on it). A game
  * server's lobby ends with its server.
  */
+import { randomBytes } from 'node:crypto';
 import { HOST_KEY } from '../lobby/lan_lobby.js';
 import { assignData, dataValue, MAX_MEMBER_DATA_BYTES, memberDataBytes, setDataValue } from '../lobby/lobby_data.js';
 import type { PreserveMode } from './platform_protocol.js';
@@ -106,6 +107,12 @@ const ID_BASES: Record<Exclude<LobbyKind, 'steam_server'>, bigint> = {
 export class PlatformService {
   /** Requests refused because they did not parse (a bug or a hostile client). */
   malformedRequests = 0;
+
+  /**
+   * `idBits`: 48 random bits for each lobby, room or session id and handle, so an id cannot be
+   * guessed from another (crypto by default; a seeded source keeps simulated runs repeatable).
+   */
+  constructor(private readonly idBits: () => bigint = cryptoIdBits) {}
   private readonly users = new Map<PeerId, User>();
   private readonly lobbies = new Map<string, Lobby>();
   /** Xbox Live: session handle -> lobby id; xuid -> the lobby of its activity and the user it belongs to. */
@@ -114,7 +121,6 @@ export class PlatformService {
   private readonly xuidOwners = new Map<string, User>();
   private readonly presence = new Map<string, { presence: string; active: boolean }>();
   private nextConnection = 1;
-  private nextLobby = 1;
   /** SmartMatch hoppers: waiting tickets, oldest first. */
   private readonly hoppers = new Map<string, Ticket[]>();
   private nextTicket = 1;
@@ -315,23 +321,32 @@ export class PlatformService {
       lobby.server = { ...server, gameAddress: user.address, password: spec.password !== undefined && spec.password !== '' };
       id = user.peer;
     } else {
-      id = (ID_BASES[spec.kind] + BigInt(this.nextLobby++)).toString(16);
+      id = this.newLobbyId(spec.kind);
       lobby.members.push(memberOf(user, xuid));
       lobby.data[HOST_KEY] = user.peer;
     }
     if (spec.kind === 'xbox_session') {
       if (xuid === undefined) throw new RequestRefused('bad_request', 'a multiplayer session needs the xuid of its user');
-      this.claimXuid(user, xuid);
+      // Checked before the xuid is claimed: a refused create leaves nothing behind.
       if ([...this.lobbies.values()].some((l) => l.kind === 'xbox_session' && l.template === spec.template && l.name === spec.name)) throw new RequestRefused('taken', `a multiplayer session '${spec.name}' of template '${spec.template}' exists`);
+      this.claimXuid(user, xuid);
       lobby.template = spec.template ?? '';
       lobby.keywords = spec.keywords ?? [];
-      lobby.handle = sessionHandle(this.nextLobby);
+      lobby.handle = sessionHandle(this.idBits());
       this.handles.set(lobby.handle, id);
     }
     lobby.id = id;
     this.lobbies.set(id, lobby);
     user.lobbies.add(id);
     return view(lobby);
+  }
+
+  /** A lobby id of `kind`'s id range not in use: its low 48 bits random. */
+  private newLobbyId(kind: Exclude<LobbyKind, 'steam_server'>): string {
+    for (;;) {
+      const id = (ID_BASES[kind] + this.idBits()).toString(16);
+      if (!this.lobbies.has(id)) return id;
+    }
   }
 
   private join(user: User, lobby: Lobby, password: string | undefined, xuid: string | undefined): LobbyView {
@@ -526,6 +541,10 @@ function hostOf(address: string): string {
 }
 
 /** A GUID-shaped session handle, as Xbox Live hands them out. */
-function sessionHandle(n: number): string {
-  return `5e551000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+function sessionHandle(bits: bigint): string {
+  return `5e551000-0000-4000-8000-${bits.toString(16).padStart(12, '0')}`;
+}
+
+function cryptoIdBits(): bigint {
+  return BigInt(`0x${randomBytes(6).toString('hex')}`);
 }
