@@ -54,6 +54,7 @@ function init()
   print(pcall(Network.pack_unpack, Network.type_index("game_object_id"), 70000))
   print(pcall(Network.pack_unpack, Network.type_index("ids"), { 1, "x" }))
   print(pcall(Network.type_info, "nope"))
+  print(pcall(Network.config_hash, "missing"))
   Application.quit()
 end`;
   const result = await runPeers({ 'solo.lua': script }, [], { 'global.network_config': CONFIG });
@@ -80,6 +81,7 @@ end`;
   t.regex(lines[14]!, /^false\tbad argument #2 to 'Network\.pack_unpack': type 'game_object_id' \(int\): 70000 is out of range 0\.\.65535$/);
   t.regex(lines[15]!, /^false\tbad argument #2 to 'Network\.pack_unpack': type 'ids' \(array\) element 2: type 'game_object_id' \(int\): "x" is not a number$/);
   t.regex(lines[16]!, /^false\tNetwork\.type_info: no type 'nope' in .*global\.network_config$/);
+  t.regex(lines[17]!, /^false\tNetwork\.config_hash: network config resource 'missing' not found: no file '.*missing\.network_config'/);
 });
 
 test('type_info has the reference\'s id, interpolated and interpolation_threshold; message_info has arguments, each a network_type_info', async (t) => {

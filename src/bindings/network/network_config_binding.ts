@@ -3,7 +3,7 @@
  * `message_info`, `object_info`, `object_has_field`, `type_index`, `pack_unpack`, the data-type
  * constants, and `Network.config_hash(name)`, which works before any client exists.
  */
-import type { NetworkConfig } from '../../core/config/network_config.js';
+import { NetworkConfigError, type NetworkConfig } from '../../core/config/network_config.js';
 import { TYPE_KINDS, type NetworkType, type TypeInfo } from '../../core/config/network_type.js';
 import { LuaArgs } from '../../bridge/lua_args.js';
 import { LuaRaise, type LuaApi, type LuaState } from '../../bridge/lua_api.js';
@@ -96,7 +96,14 @@ function valueFunctions(view: ConfigView): Functions {
     },
     config_hash: (L, fn) => {
       const name = args.string(L, 1, fn, 'config resource name');
-      bridge.pushString(L, net.options.loadConfig(name).hash);
+      let config: NetworkConfig;
+      try {
+        config = net.options.loadConfig(name);
+      } catch (error) {
+        if (error instanceof NetworkConfigError) throw new LuaRaise(`${fn}: ${error.message}`);
+        throw error;
+      }
+      bridge.pushString(L, config.hash);
       return 1;
     },
   };
