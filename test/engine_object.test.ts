@@ -1,5 +1,5 @@
-import test from 'ava';
 import { createTestVm, tempProject } from './helpers/lua.js';
+import { testOnEachVm, type VmUnderTest } from './helpers/vms.js';
 import { TEST_NETWORK_CONFIG } from './helpers/peers.js';
 
 class Door {
@@ -11,8 +11,8 @@ class Door {
 }
 
 /** A VM with a `Door` kind defined from TypeScript, the way every binding defines its objects. */
-async function vmWithDoors() {
-  const t = await createTestVm();
+async function vmWithDoors(vm: VmUnderTest) {
+  const t = await createTestVm({ luaApi: vm.luaApi });
   const { lua, objects } = t.vm;
   const { bridge } = lua;
   const doors = new Map<string, Door>();
@@ -42,8 +42,8 @@ async function vmWithDoors() {
   return { ...t, doors };
 }
 
-test('a kind defined from TypeScript: method, static and field-call forms reach the same object', async (t) => {
-  const { vm, run, doors } = await vmWithDoors();
+testOnEachVm('a kind defined from TypeScript: method, static and field-call forms reach the same object', async (t, vmUnderTest) => {
+  const { vm, run, doors } = await vmWithDoors(vmUnderTest);
   t.teardown(() => vm.close());
   const out = run(`
     local front, back = Door.create("front"), Door.create("back")
@@ -57,8 +57,8 @@ test('a kind defined from TypeScript: method, static and field-call forms reach 
   t.false(doors.get('back')!.isOpen);
 });
 
-test('a TypeScript kind\'s namespace is writable: added and wrapped functions are seen through every object', async (t) => {
-  const { vm, run } = await vmWithDoors();
+testOnEachVm('a TypeScript kind\'s namespace is writable: added and wrapped functions are seen through every object', async (t, vmUnderTest) => {
+  const { vm, run } = await vmWithDoors(vmUnderTest);
   t.teardown(() => vm.close());
   const out = run(`
     local door = Door.create("side")
@@ -69,11 +69,13 @@ test('a TypeScript kind\'s namespace is writable: added and wrapped functions ar
     print(door:knock(), door:is_open(), stingray.Door == Door)
     print(select(2, pcall(function() door.colour = "red" end)))
   `);
-  t.is(out, "opening Door (side)\nknock on Door (side)\ttrue\ttrue\ntest.lua:8: attempt to index a Door value (upvalue 'door')\n");
+  // Writing a field of an engine object is the VM's own error; Lua 5.4 names the kind (__name), LuaJIT says userdata.
+  const refused = vmUnderTest.name === 'luajit' ? "attempt to index upvalue 'door' (a userdata value)" : "attempt to index a Door value (upvalue 'door')";
+  t.is(out, `opening Door (side)\nknock on Door (side)\ttrue\ttrue\ntest.lua:8: ${refused}\n`);
 });
 
-test('a released object stays a Door in Lua but every call says it is gone', async (t) => {
-  const { vm, run } = await vmWithDoors();
+testOnEachVm('a released object stays a Door in Lua but every call says it is gone', async (t, vmUnderTest) => {
+  const { vm, run } = await vmWithDoors(vmUnderTest);
   t.teardown(() => vm.close());
   const out = run(`
     local front, back = Door.create("front"), Door.create("back")
@@ -95,9 +97,9 @@ test('a released object stays a Door in Lua but every call says it is gone', asy
   );
 });
 
-test('engine objects: method, static and field-call forms, unknown keys are nil, tostring names them', async (t) => {
+testOnEachVm('engine objects: method, static and field-call forms, unknown keys are nil, tostring names them', async (t, vmUnderTest) => {
   const root = tempProject({ 'global.network_config': TEST_NETWORK_CONFIG });
-  const vm = await createTestVm({ root });
+  const vm = await createTestVm({ root, luaApi: vmUnderTest.luaApi });
   t.teardown(() => vm.vm.close());
   const out = vm.run(`
     local client = Network.init_lan_client("global", 0, "abc")
@@ -112,9 +114,9 @@ test('engine objects: method, static and field-call forms, unknown keys are nil,
   t.is(out, 'creating\tcreating\tcreating\tcreating\ntrue\tnil\ttrue\nLanClient (abc on port 49152)\ttrue\tLanLobby\ntrue\ttrue\nused as a key\n');
 });
 
-test('engine tables exist bare and under stingray, are the same tables, and are writable', async (t) => {
+testOnEachVm('engine tables exist bare and under stingray, are the same tables, and are writable', async (t, vmUnderTest) => {
   const root = tempProject({ 'global.network_config': TEST_NETWORK_CONFIG });
-  const vm = await createTestVm({ root });
+  const vm = await createTestVm({ root, luaApi: vmUnderTest.luaApi });
   t.teardown(() => vm.vm.close());
   const out = vm.run(`
     local same = true
@@ -134,9 +136,9 @@ test('engine tables exist bare and under stingray, are the same tables, and are 
   t.is(out, 'true\ntrue\twrapped nil\nextended\n');
 });
 
-test('calls on the wrong object or a dead one name the function and argument', async (t) => {
+testOnEachVm('calls on the wrong object or a dead one name the function and argument', async (t, vmUnderTest) => {
   const root = tempProject({ 'global.network_config': TEST_NETWORK_CONFIG });
-  const vm = await createTestVm({ root });
+  const vm = await createTestVm({ root, luaApi: vmUnderTest.luaApi });
   t.teardown(() => vm.vm.close());
   const out = vm.run(`
     local client = Network.init_lan_client("global")
