@@ -1,4 +1,5 @@
-import test from 'ava';
+import { LUA_NUMBER_TYPE } from './helpers/peers.js';
+import { testOnEachVm } from './helpers/vms.js';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createTestVm, tempProject } from './helpers/lua.js';
@@ -9,29 +10,29 @@ network = { port = 47300 lan = true rate = 0.5 }
 levels = [ "docks" "keep" ]
 `;
 
-test('Application.settings reads settings.ini under the root; build_identifier comes from it; guid is a new GUID each call', async (t) => {
+testOnEachVm('Application.settings reads settings.ini under the root; build_identifier comes from it; guid is a new GUID each call', async (t, vmUnderTest) => {
   const dir = tempProject({ 'settings.ini': SETTINGS });
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const vm = await createTestVm({ root: dir });
+  const vm = await createTestVm({ root: dir, luaApi: vmUnderTest.luaApi });
   t.teardown(() => vm.vm.close());
-  const out = vm.run(`
+  const out = vm.run(`${LUA_NUMBER_TYPE}
     local s = Application.settings()
-    print(s.network.port, math.type(s.network.port), s.network.lan, s.network.rate, s.levels[2], #s.levels)
+    print(s.network.port, number_type(s.network.port), s.network.lan, s.network.rate, s.levels[2], #s.levels)
     print(Application.build_identifier())
     local a, b = Application.guid(), Application.guid()
     print(a:match("^%x+%-%x+%-%x+%-%x+%-%x+$") ~= nil, a ~= b)`);
   t.deepEqual(out.trim().split('\n'), ['47300\tinteger\ttrue\t0.5\tkeep\t2', 'vt2-1.4.2', 'true\ttrue']);
   const empty = tempProject({});
   t.teardown(() => rmSync(empty, { recursive: true, force: true }));
-  const bare = await createTestVm({ root: empty });
+  const bare = await createTestVm({ root: empty, luaApi: vmUnderTest.luaApi });
   t.teardown(() => bare.vm.close());
   t.is(bare.run('print(next(Application.settings()), Application.build_identifier())').trim(), 'nil\theadless', 'no settings.ini: an empty table');
 });
 
-test('user settings: nested keys read, set and removed; save_user_settings writes them, and the next run reads them; bad arguments name the function', async (t) => {
+testOnEachVm('user settings: nested keys read, set and removed; save_user_settings writes them, and the next run reads them; bad arguments name the function', async (t, vmUnderTest) => {
   const dir = tempProject({});
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const first = await createTestVm({ root: dir });
+  const first = await createTestVm({ root: dir, luaApi: vmUnderTest.luaApi });
   t.teardown(() => first.vm.close());
   const out = first.run(`
     print(Application.user_setting("audio", "volume"))
@@ -52,7 +53,7 @@ test('user settings: nested keys read, set and removed; save_user_settings write
     "false\tbad argument #1 to 'Application.user_setting' (a setting name expected, got no value)",
   ]);
   t.deepEqual(JSON.parse(readFileSync(path.join(dir, 'user_settings.config'), 'utf8')), { audio: { volume: 0.8 }, name: 'Kruber' });
-  const second = await createTestVm({ root: dir });
+  const second = await createTestVm({ root: dir, luaApi: vmUnderTest.luaApi });
   t.teardown(() => second.vm.close());
   t.is(second.run('print(Application.user_setting("audio", "volume"), Application.user_setting("name"))').trim(), '0.8\tKruber');
 });
