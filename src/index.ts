@@ -30,7 +30,7 @@ export type { LobbyState } from './core/lobby/lan_lobby.js';
 
 // Platform: the emulated Steam / PSN / Xbox Live service
 export { PlatformService } from './core/platform/platform_service.js';
-export { PlatformServer } from './core/platform/platform_server.js';
+export { PlatformServer, type PlatformServerDrops } from './core/platform/platform_server.js';
 
 // Analyzer: the network log's traffic report
 export { analyzeNetworkLog, type NetworkLogAnalysis } from './analyzer/network_log_report.js';

@@ -14,7 +14,11 @@ export const MAX_REQUEST_BYTES = 400 * 1024;
 /** A connection must send a whole request this soon after connecting, and finish any line it starts this soon. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
-/** Connections the server ended to protect itself. */
+/**
+ * Connections a {@link PlatformServer} ended to protect itself.
+ *
+ * @category Platform
+ */
 export interface PlatformServerDrops {
   /** Connections that never sent a whole request, dropped to make room for a newcomer. */
   evicted: number;
