@@ -64,8 +64,9 @@ export class LanLobbyBrowser {
     this.socket.send(encodeDiscoveryQuery(this.nonce), { address: this.network.broadcastAddress, port });
   }
 
+  /** Until the update that publishes the refresh's list: on a wall clock the window can close between two updates, and the old list must not be read as the new one. */
   isRefreshing(): boolean {
-    return this.clock.now() < this.refreshUntil;
+    return this.refreshUntil !== -Infinity;
   }
 
   lobbyCount(): number {
@@ -117,7 +118,7 @@ export class LanLobbyBrowser {
       this.onFound(found);
       if (this.passes(found)) this.pending.set(found.id, found);
     }
-    if (this.refreshUntil !== -Infinity && !this.isRefreshing()) {
+    if (this.refreshUntil !== -Infinity && this.clock.now() >= this.refreshUntil) {
       this.lobbies = [...this.pending.values()];
       this.refreshUntil = -Infinity;
     }
