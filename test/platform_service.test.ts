@@ -112,7 +112,7 @@ test('malformed lines are answered bad_request naming the field, each counted in
     ['{"id":7,"op":"hello","platform":"steam","user":"a1","host":"h","port":70000,"name":"n"}', 7, 'request hello.port: an integer in 1..65535 expected'],
     ['{"id":8,"op":"create","lobby":{"kind":"steam_lobby","type":"public","maxMembers":0,"name":"","data":{}}}', 8, 'request create.lobby.maxMembers: an integer in 1..65535 expected'],
     ['{"id":9,"op":"create","lobby":{"kind":"steam_lobby","type":"public","maxMembers":4,"name":"","data":{"level":3}}}', 9, 'request create.lobby.data.level: a string expected'],
-    [`{"id":10,"op":"create","lobby":{"kind":"steam_lobby","type":"public","maxMembers":4,"name":"","data":{"big":"${'x'.repeat(70000)}"}}}`, 10, 'request create.lobby.data: more than 64 KiB of data'],
+    [`{"id":10,"op":"create","lobby":{"kind":"steam_lobby","type":"public","maxMembers":4,"name":"","data":{"big":"${'x'.repeat(70000)}"}}}`, 10, 'request create.lobby.data: more than 65536 characters of data'],
     ['{"id":11,"op":"create","lobby":{"kind":"steam_server","type":"public","maxMembers":4,"name":"","data":{}}}', 11, 'request create.lobby.server: an object expected'],
     ['{"id":12,"op":"find","query":{"kind":"steam_lobby","filters":[{"key":"a","value":"1","comparison":"about"}],"near":[],"slots":0,"limit":5}}', 12, 'request find.query.filters.0.comparison: one of equal, not_equal, less, less_or_equal, greater, greater_or_equal expected'],
     ['{"id":13,"op":"find","query":{"kind":"steam_lobby","filters":[],"near":[{"key":"a","value":"1"}],"slots":0,"limit":5}}', 13, 'request find.query.near.0.value: a number expected'],

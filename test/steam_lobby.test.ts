@@ -459,3 +459,52 @@ test('SteamPingThread(client) pings any signed-in user by id: ping is the round 
     "destroyed\tfalse\t@: bad argument #1 to 'SteamPingThread.add_peer' (this SteamPingThread was destroyed or shut down)",
   ]);
 });
+
+test('state-changing Steam lobby functions that fail change nothing: each refused call leaves the lobby as it was, and it stays writable', async (t) => {
+  const host = `
+function init()
+  client = Network.init_steam_client("global")
+  lobby = Network.create_steam_lobby(Network.STEAM_LOBBY_PUBLIC, 4)
+end
+local function snapshot()
+  return table.concat({ lobby:state(), tostring(lobby:lobby_host()), tostring(lobby:data("k")), tostring(lobby:data("big")),
+    tostring(lobby:data("host")), table.concat(lobby:members(), ","), tostring(lobby:game_session_host()) }, " ")
+end
+local bad = {
+  { "set_data over the size limit", function() lobby:set_data("big", string.rep("x", 70000)) end },
+  { "set_data over the limit on an existing key", function() lobby:set_data("k", string.rep("x", 70000)) end },
+  { "set_data of the host key", function() lobby:set_data("host", "ffff") end },
+  { "set_data_table with one value too big", function() lobby:set_data_table({ k = "w", big = string.rep("x", 70000) }) end },
+  { "set_max_members of a string", function() lobby:set_max_members("many") end },
+  { "set_lobby_type of garbage", function() lobby:set_lobby_type("nope") end },
+  { "set_game_session_host of garbage", function() lobby:set_game_session_host({}) end },
+}
+frame = 0
+function update(dt)
+  Network.update(dt, {})
+  frame = frame + 1
+  if not ready and lobby:state() == "joined" then
+    ready = frame
+    lobby:set_data("k", "v")
+  elseif ready and frame == ready + 5 then
+    for _, case in ipairs(bad) do
+      local before = snapshot()
+      local ok, err = pcall(case[2])
+      print(case[1], ok and "accepted" or "refused", before == snapshot() and "unchanged" or "CHANGED", ok and "" or err)
+    end
+    lobby:set_data("k", "w")
+  elseif ready and frame == ready + 10 then
+    print("then", lobby:data("k"), tostring(lobby:data("big")))
+    Application.quit()
+  end
+end`;
+  const result = await runPeers({ 'host.lua': host }, ['--frames', '90'], files);
+  t.is(result.code, 0, result.stderr);
+  // One peer: its lines carry no prefix.
+  const lines = result.stdout.trim().split('\n');
+  t.is(lines.length, 8, lines.join('\n'));
+  for (const line of lines.slice(0, 7)) t.regex(line, /\trefused\tunchanged\t\S+: /);
+  t.regex(lines[0]!, /SteamLobby\.set_data: lobby data is at most 65536 characters of keys and values in all; this would make it \d+$/);
+  t.is(lines[7], 'then\tw\tnil');
+});
+

@@ -13,7 +13,7 @@ import { assignData, dataValue, MAX_MEMBER_DATA_BYTES, memberDataBytes, setDataV
 import { NetworkError } from '../base/network_error.js';
 import type { PeerId } from '../base/peer_id.js';
 import type { PlatformClient } from './platform_client.js';
-import type { Answer, ErrorCode, LobbyType, LobbyView, Member, Outgoing } from './platform_protocol.js';
+import { lobbyDataChars, MAX_LOBBY_DATA_CHARS, type Answer, type ErrorCode, type LobbyType, type LobbyView, type Member, type Outgoing } from './platform_protocol.js';
 
 /** A lobby's state; a Steam game server lobby also reports reserved, server_is_full and timeout. */
 export type PlatformLobbyState = 'creating' | 'joining' | 'joined' | 'failed' | 'reserved' | 'server_is_full' | 'timeout';
@@ -117,6 +117,9 @@ export class PlatformLobby {
   setData(entries: Record<string, string>, fn: string): void {
     this.requireOwner(fn);
     if (HOST_KEY in entries && entries[HOST_KEY] !== this.self) throw new NetworkError(`${fn}: the key '${HOST_KEY}' is the lobby host's peer id, published by the platform`);
+    // Refused here, before anything changes: the service would refuse it, and the lobby would hold it until then.
+    const chars = lobbyDataChars({ ...this.view!.data, ...entries });
+    if (chars > MAX_LOBBY_DATA_CHARS) throw new NetworkError(`${fn}: lobby data is at most ${MAX_LOBBY_DATA_CHARS} characters of keys and values in all; this would make it ${chars}`);
     assignData(this.view!.data, entries);
     this.change({ data: entries });
   }

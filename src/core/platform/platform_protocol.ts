@@ -304,17 +304,25 @@ function strings(o: Json, key: string, where: string, maxCount: number): string[
   return value.map((_, i) => text(value as unknown as Json, String(i), `${where}.${key}`));
 }
 
-/** Lobby data: string keys to string values, 64 KiB at most in all. */
+/** Characters of a lobby's data (keys and values) at most, on every platform. */
+export const MAX_LOBBY_DATA_CHARS = 65536;
+
+/** Characters of `data`'s keys and values. */
+export function lobbyDataChars(data: Readonly<Record<string, string>>): number {
+  let chars = 0;
+  for (const [k, v] of Object.entries(data)) chars += k.length + v.length;
+  return chars;
+}
+
+/** Lobby data: string keys to string values, MAX_LOBBY_DATA_CHARS at most in all. */
 function dataTable(o: Json, key: string, where: string): Record<string, string> {
   const table = object(o[key], `${where}.${key}`);
   const out: Record<string, string> = {};
-  let bytes = 0;
   for (const [k, v] of Object.entries(table)) {
     if (typeof v !== 'string') throw new ProtocolError(`${where}.${key}.${k}: a string expected`);
-    bytes += k.length + v.length;
     setDataValue(out, k, v);
   }
-  if (bytes > 65536) throw new ProtocolError(`${where}.${key}: more than 64 KiB of data`);
+  if (lobbyDataChars(out) > MAX_LOBBY_DATA_CHARS) throw new ProtocolError(`${where}.${key}: more than ${MAX_LOBBY_DATA_CHARS} characters of data`);
   return out;
 }
 
