@@ -4,9 +4,10 @@
  *
  *   stingray-net run <script>... [options] [-- script args]       run game scripts headless
  *   stingray-net analyze <network log> [-o report.html] [--bucket MS]  the network log's traffic report
- *   stingray-net platform [--port N]                               the emulated Steam / PSN / Xbox Live service
+ *   stingray-net platform [--port N] [--host ADDR]                 the emulated Steam / PSN / Xbox Live service
  */
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -38,17 +39,25 @@ const ANALYZE_COMMAND: CommandDefinition<{ out: string | undefined; bucketMs: nu
   },
 };
 
-const PLATFORM_COMMAND: CommandDefinition<{ port: number }> = {
+const PLATFORM_COMMAND: CommandDefinition<{ port: number; host: string }> = {
   name: 'platform',
-  usage: 'stingray-net platform [--port N]',
+  usage: 'stingray-net platform [--port N] [--host ADDR]',
   summary: 'The emulated Steam / PSN / Xbox Live service, for runs in several processes (run ... --platform 127.0.0.1:N).',
   options: {
     port: {
       value: 'N',
-      help: `the TCP port on 127.0.0.1 to serve on (default ${DEFAULT_PLATFORM_PORT}; 0 picks a free one)`,
+      help: `the TCP port to serve on (default ${DEFAULT_PLATFORM_PORT}; 0 picks a free one)`,
       apply(o, v) {
         o.port = Number(v);
         if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new UsageError(`platform: --port must be 0..65535, got '${v}'`);
+      },
+    },
+    host: {
+      value: 'ADDR',
+      help: 'the IPv4 address to listen on (default 127.0.0.1; 0.0.0.0 for every interface: unencrypted, for a network you trust)',
+      apply(o, v) {
+        if (!isIPv4(String(v))) throw new UsageError(`platform: --host must be an IPv4 address like 127.0.0.1 or 0.0.0.0, got '${v}'`);
+        o.host = String(v);
       },
     },
   },
@@ -103,20 +112,22 @@ async function analyze(args: readonly string[], stderr: (text: string) => void, 
   return 0;
 }
 
-/** `stingray-net platform [--port N]`: serve the emulated platforms until interrupted. */
-async function platform(args: readonly string[], stdout: (text: string) => void): Promise<number> {
-  const options = { port: DEFAULT_PLATFORM_PORT };
+/** `stingray-net platform [--port N] [--host ADDR]`: serve the emulated platforms until interrupted. */
+async function platform(args: readonly string[], stdout: (text: string) => void, stderr: (text: string) => void): Promise<number> {
+  const options = { port: DEFAULT_PLATFORM_PORT, host: '127.0.0.1' };
   const { positionals } = parseCommand(PLATFORM_COMMAND, args, options);
   if (positionals.length > 0) throw new UsageError(`platform: unexpected argument '${positionals[0]}' (usage: ${PLATFORM_COMMAND.usage})`);
-  const { port } = options;
+  const { port, host } = options;
   const [{ PlatformServer }, { PlatformService }] = await Promise.all([import('../src/core/platform/platform_server.js'), import('../src/core/platform/platform_service.js')]);
   let server: PlatformServer;
   try {
-    server = await PlatformServer.listen(new PlatformService(), port);
+    server = await PlatformServer.listen(new PlatformService(), port, host);
   } catch (error) {
-    throw new UsageError(`platform: cannot listen on 127.0.0.1:${port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UsageError(`platform: cannot listen on ${host}:${port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  stdout(`platform service listening on 127.0.0.1:${server.port} (stingray-net run ... --platform 127.0.0.1:${server.port})\n`);
+  const reachAt = host === '0.0.0.0' ? 'THIS_MACHINE' : host;
+  stdout(`platform service listening on ${host}:${server.port} (stingray-net run ... --platform ${reachAt}:${server.port})\n`);
+  if (!host.startsWith('127.')) stderr(`platform: serving beyond loopback, unencrypted: anyone who reaches ${host}:${server.port} can browse and join its lobbies (user ids are bound to their process's secret, which travels in the clear)\n`);
   const stop = new GracefulStop();
   try {
     await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -158,7 +169,7 @@ export async function main(args: readonly string[]): Promise<number> {
       case 'analyze':
         return await analyze(rest, stderr, process.stderr.isTTY === true);
       case 'platform':
-        return await platform(rest, stdout);
+        return await platform(rest, stdout, stderr);
       case undefined:
       case 'help':
       case '--help':

@@ -175,13 +175,16 @@ function mutateJson(seed: Uint8Array, random: Random): Uint8Array {
   return json(root);
 }
 
+/** The fuzzing process's platform secret (what a client's hello carries). */
+const FUZZ_SECRET = 'f0'.repeat(16);
+
 /** Valid requests of every operation, on the lobbies and users platformTarget sets up. */
 function requestSeeds(): Uint8Array[] {
   const steamLobby = { kind: 'steam_lobby', type: 'public', maxMembers: 4, name: 'l', data: { mode: 'ffa', level: '3' } };
   const server = { queryAddress: '0.0.0.0:27017', gameAddress: '', map: 'dm1', gameDescription: 'd', gamedir: 'g', version: '1', dedicated: true, tags: 'a,b', password: false, appId: 0, bots: 0 };
   const query = { kind: 'steam_lobby', filters: [{ key: 'mode', value: 'ffa', comparison: 'equal' }], near: [{ key: 'level', value: 2 }], slots: 1, limit: 10 };
   return [
-    { id: 1, op: 'hello', platform: 'steam', user: '110000100000009', host: '127.0.0.1', port: 5009, name: 'n' },
+    { id: 1, op: 'hello', platform: 'steam', user: '110000100000009', secret: FUZZ_SECRET, host: '127.0.0.1', port: 5009, name: 'n' },
     { id: 2, op: 'create', lobby: steamLobby },
     { id: 3, op: 'create', lobby: { kind: 'steam_server', type: 'public', maxMembers: 2, name: 's', data: {}, server }, password: 'p' },
     { id: 4, op: 'join', lobby: '186000000000001', password: 'p' },
@@ -214,7 +217,7 @@ function platformTarget(): Target {
     connections = [];
     const open = (hello: object | undefined) => {
       const entry = { connection: service.connect((message) => 're' in message && entry.answers++), answers: 0 };
-      if (hello) service.receive(entry.connection, JSON.stringify({ id: 0, op: 'hello', host: '127.0.0.1', name: 'fuzz', ...hello }));
+      if (hello) service.receive(entry.connection, JSON.stringify({ id: 0, op: 'hello', secret: FUZZ_SECRET, host: '127.0.0.1', name: 'fuzz', ...hello }));
       connections.push(entry);
       return entry.connection;
     };

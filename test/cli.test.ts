@@ -4,7 +4,9 @@
 import test from 'ava';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT, runCli, tempProject } from './helpers/lua.js';
+import { TcpLink } from '../src/core/platform/platform_link.js';
+import { REPO_ROOT, runCli, startCli, tempProject } from './helpers/lua.js';
+import { receiveAll, TEST_SECRET } from './helpers/platform.js';
 
 const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -40,6 +42,19 @@ test('a mistyped option or command gets a suggestion and exit code 2', async (t)
   t.deepEqual([port.code, port.stderr], [2, 'stingray-net: platform: unknown option --prot (did you mean --port?); see stingray-net platform --help\n']);
   t.deepEqual([command.code, command.stderr], [2, "stingray-net: unknown command 'analyse' (did you mean analyze?); see stingray-net --help\n"]);
   t.deepEqual([novalue.code, novalue.stderr], [2, 'stingray-net: run: --frames needs a value (--frames N)\n']);
+});
+
+test('platform --host serves on another address (here 127.0.0.2, still loopback): a client signs in there; a bad address is refused naming the option', async (t) => {
+  const served = startCli(['platform', '--host', '127.0.0.2', '--port', '0']);
+  t.teardown(() => served.child.kill('SIGKILL'));
+  const [, port] = await served.waitFor(/^platform service listening on 127\.0\.0\.2:(\d+) \(stingray-net run \.\.\. --platform 127\.0\.0\.2:\1\)\n/);
+  const link = new TcpLink({ address: '127.0.0.2', port: Number(port) });
+  t.teardown(() => link.close());
+  link.request({ op: 'hello', platform: 'steam', secret: TEST_SECRET, user: '110000100000021', host: '127.0.0.1', port: 5021, name: 'far' });
+  t.like((await receiveAll(link, 1))[0], { ok: true });
+  t.is(served.stderr(), '', 'a loopback address gets no warning about serving unencrypted');
+  const bad = await runCli(['platform', '--host', 'localhost']);
+  t.deepEqual([bad.code, bad.stderr], [2, "stingray-net: platform: --host must be an IPv4 address like 127.0.0.1 or 0.0.0.0, got 'localhost'\n"]);
 });
 
 test('analyze refuses a file that is not a network log, saying why', async (t) => {

@@ -9,7 +9,7 @@ import { TcpLink } from '../src/core/platform/platform_link.js';
 import type { Answer, Outgoing } from '../src/core/platform/platform_protocol.js';
 import { MAX_CLIENT_CONNECTIONS, MAX_REQUEST_BYTES, PlatformServer } from '../src/core/platform/platform_server.js';
 import { PlatformService } from '../src/core/platform/platform_service.js';
-import { receiveAll } from './helpers/platform.js';
+import { receiveAll, TEST_SECRET } from './helpers/platform.js';
 
 const FIND: Outgoing = { op: 'find', query: { kind: 'steam_lobby', filters: [], near: [], slots: 0, limit: 5 } };
 
@@ -23,7 +23,7 @@ async function serve(t: import('ava').ExecutionContext, requestTimeoutMs?: numbe
 async function signIn(t: import('ava').ExecutionContext, server: PlatformServer): Promise<TcpLink> {
   const link = new TcpLink({ address: '127.0.0.1', port: server.port });
   t.teardown(() => link.close());
-  link.request({ op: 'hello', platform: 'steam', user: '110000100000042', host: '127.0.0.1', port: 5042, name: 'player' });
+  link.request({ op: 'hello', platform: 'steam', secret: TEST_SECRET, user: '110000100000042', host: '127.0.0.1', port: 5042, name: 'player' });
   const [answer] = await receiveAll(link, 1);
   t.like(answer, { ok: true });
   return link;

@@ -2,6 +2,8 @@ import test from 'ava';
 import { DirectLink } from '../src/core/platform/platform_link.js';
 import type { Answer, Failure, LobbyView, Outgoing, Platform, Push, ServiceMessage, Success } from '../src/core/platform/platform_protocol.js';
 import { MAX_LOBBIES_PER_USER, PlatformService } from '../src/core/platform/platform_service.js';
+import { MAX_REMEMBERED_USERS, MAX_XUIDS_PER_USER, PlatformAccounts } from '../src/core/platform/platform_accounts.js';
+import { TEST_SECRET } from './helpers/platform.js';
 
 /** A client of the service through a DirectLink: every answer returned, pushes kept in order. */
 class Client {
@@ -42,9 +44,13 @@ class Client {
   }
 }
 
-function signedIn(service: PlatformService, user: string, platform: Platform = 'steam', port = 5000): Client {
+/** This test's process signs in with SECRET; OTHER_PROCESS is another process's secret. */
+const SECRET = TEST_SECRET;
+const OTHER_PROCESS = 'b2'.repeat(16);
+
+function signedIn(service: PlatformService, user: string, platform: Platform = 'steam', port = 5000, secret = SECRET): Client {
   const client = new Client(service);
-  client.ok({ op: 'hello', platform, user, host: '127.0.0.1', port, name: `user ${user}` });
+  client.ok({ op: 'hello', platform, user, secret, host: '127.0.0.1', port, name: `user ${user}` });
   return client;
 }
 
@@ -62,17 +68,33 @@ const A = '110000100000001';
 const B = '110000100000002';
 const C = '110000100000003';
 
-test('hello: a user id signed in elsewhere is taken; signing in twice on one connection is a bad request; the id is free again once its user signs out', (t) => {
+test('hello: a user id signed in elsewhere is taken; signing in twice on one connection is a bad request; once its user signs out, the id signs in again only with the same process secret', (t) => {
   const service = new PlatformService();
   const first = signedIn(service, A);
-  t.deepEqual(new Client(service).refused({ op: 'hello', platform: 'steam', user: A, host: '127.0.0.1', port: 6000, name: 'again' }), {
+  t.deepEqual(new Client(service).refused({ op: 'hello', platform: 'steam', user: A, secret: SECRET, host: '127.0.0.1', port: 6000, name: 'again' }), {
     code: 'taken',
     error: `user ${A} is already signed in`,
   });
-  t.deepEqual(first.refused({ op: 'hello', platform: 'steam', user: B, host: '127.0.0.1', port: 6000, name: 'b' }), { code: 'bad_request', error: `already signed in as ${A}` });
+  t.deepEqual(first.refused({ op: 'hello', platform: 'steam', user: B, secret: SECRET, host: '127.0.0.1', port: 6000, name: 'b' }), { code: 'bad_request', error: `already signed in as ${A}` });
   first.link.close();
-  t.notThrows(() => signedIn(service, A));
+  const intruder = new Client(service);
+  t.deepEqual(intruder.refused({ op: 'hello', platform: 'steam', user: A, secret: OTHER_PROCESS, host: '127.0.0.1', port: 6000, name: 'intruder' }), {
+    code: 'taken',
+    error: `user ${A} belongs to another process (its secret does not match)`,
+  });
+  t.notThrows(() => signedIn(service, A), 'the process that signed out signs in again');
+  t.notThrows(() => signedIn(service, C, 'steam', 5000, OTHER_PROCESS), 'the refused process signs in as a user of its own');
   t.is(service.malformedRequests, 0, 'refusals of well-formed requests are not malformed');
+});
+
+test('xuids stay their console\'s after it signs out: another process cannot claim them, the console can again', (t) => {
+  const service = new PlatformService();
+  const consoleA = signedIn(service, A, 'xbox');
+  consoleA.ok({ op: 'presence', xuid: 'x-alice', presence: 'menu', active: true });
+  consoleA.link.close();
+  const intruder = signedIn(service, B, 'xbox', 5000, OTHER_PROCESS);
+  t.deepEqual(intruder.refused({ op: 'presence', xuid: 'x-alice', presence: 'spoofed', active: true }), { code: 'taken', error: `xuid x-alice belongs to ${A}` });
+  t.notThrows(() => signedIn(service, A, 'xbox').ok({ op: 'presence', xuid: 'x-alice', presence: 'back', active: true }));
 });
 
 test('every operation before hello is refused as not_signed_in, naming it', (t) => {
@@ -109,7 +131,7 @@ test('malformed lines are answered bad_request naming the field, each counted in
     ['{"id":4,"op":"hello","platform":"steam"}', 4, 'request hello.user: a string expected'],
     ['{"id":5,"op":"hello","platform":"amiga","user":"1","host":"h","port":1,"name":"n"}', 5, 'request hello.platform: one of steam, psn, xbox, steam_server expected'],
     ['{"id":6,"op":"hello","platform":"steam","user":"0","host":"h","port":1,"name":"n"}', 6, 'request hello.user: a non-zero 64-bit hex id expected'],
-    ['{"id":7,"op":"hello","platform":"steam","user":"a1","host":"h","port":70000,"name":"n"}', 7, 'request hello.port: an integer in 1..65535 expected'],
+    [`{"id":7,"op":"hello","platform":"steam","user":"a1","secret":"${'5'.repeat(32)}","host":"h","port":70000,"name":"n"}`, 7, 'request hello.port: an integer in 1..65535 expected'],
     ['{"id":8,"op":"create","lobby":{"kind":"steam_lobby","type":"public","maxMembers":0,"name":"","data":{}}}', 8, 'request create.lobby.maxMembers: an integer in 1..65535 expected'],
     ['{"id":9,"op":"create","lobby":{"kind":"steam_lobby","type":"public","maxMembers":4,"name":"","data":{"level":3}}}', 9, 'request create.lobby.data.level: a string expected'],
     [`{"id":10,"op":"create","lobby":{"kind":"steam_lobby","type":"public","maxMembers":4,"name":"","data":{"big":"${'x'.repeat(70000)}"}}}`, 10, 'request create.lobby.data: more than 65536 characters of data'],
@@ -120,6 +142,7 @@ test('malformed lines are answered bad_request naming the field, each counted in
     ['{"id":15,"op":"update","lobby":"1","gameSessionHost":"zz"}', 15, 'request update.gameSessionHost: a non-zero 64-bit hex id expected'],
     [`{"id":16,"op":"join","lobby":"${'1'.repeat(65)}"}`, 16, 'request join.lobby: longer than 64 characters'],
     [`{"id":17,"op":"create",${lobby},"xuid":7}`, 17, 'request create.xuid: a string expected'],
+    ['{"id":18,"op":"hello","platform":"steam","user":"a1","secret":"not hex","host":"h","port":1,"name":"n"}', 18, 'request hello.secret: 32 to 64 hex digits expected'],
   ];
   for (const [line, re, error] of cases) {
     answers.length = 0;
@@ -133,7 +156,7 @@ test('malformed lines are answered bad_request naming the field, each counted in
   t.is(service.malformedRequests, cases.length);
   // A well-formed request on the same connection still works.
   answers.length = 0;
-  service.receive(connection, JSON.stringify({ id: 99, op: 'hello', platform: 'steam', user: A, host: '127.0.0.1', port: 5000, name: 'a' }));
+  service.receive(connection, JSON.stringify({ id: 99, op: 'hello', platform: 'steam', user: A, secret: SECRET, host: '127.0.0.1', port: 5000, name: 'a' }));
   t.deepEqual(answers, [{ re: 99, ok: true }]);
   t.is(service.malformedRequests, cases.length);
 });
@@ -233,7 +256,7 @@ test('a lobby data key "__proto__" is kept like any other key', (t) => {
   const a = signedIn(service, A);
   const answers: ServiceMessage[] = [];
   const connection = service.connect((message) => answers.push(message));
-  service.receive(connection, JSON.stringify({ id: 1, op: 'hello', platform: 'steam', user: B, host: '127.0.0.1', port: 5000, name: 'b' }));
+  service.receive(connection, JSON.stringify({ id: 1, op: 'hello', platform: 'steam', user: B, secret: SECRET, host: '127.0.0.1', port: 5000, name: 'b' }));
   service.receive(connection, '{"id":2,"op":"create","lobby":{"kind":"steam_lobby","type":"public","maxMembers":4,"name":"","data":{"__proto__":"x","mode":"ffa"}}}');
   const id = (answers[1] as Success).lobby!.id;
   t.deepEqual(a.ok({ op: 'lookup', lobby: id }).lobby!.data, JSON.parse(`{"__proto__":"x","mode":"ffa","host":"${B}"}`));
@@ -267,4 +290,34 @@ test('Steam game servers: joined by query address with the password, refused whe
   server.link.close();
   t.deepEqual(b.takePushes().at(-1), { push: 'removed', lobby: listing.id, reason: 'the game server shut down' });
   t.is(b.refused({ op: 'join_server', address: '127.0.0.1:27016', password: 'secret' }).code, 'no_server');
+});
+
+test('remembered users are bounded: past MAX_REMEMBERED_USERS the oldest sign-out is forgotten (its id and xuids free again); a signed-in user never is', (t) => {
+  const accounts = new PlatformAccounts();
+  const id = (i: number) => (0x110000100000000n + BigInt(i)).toString(16);
+  t.is(accounts.signIn(id(0), SECRET), undefined);
+  t.is(accounts.claimXuid(id(0), 'x-kept'), undefined, 'signed in throughout');
+  t.is(accounts.signIn(id(1), SECRET), undefined);
+  t.is(accounts.claimXuid(id(1), 'x-oldest'), undefined);
+  accounts.signOut(id(1));
+  for (let i = 2; i < MAX_REMEMBERED_USERS; i++) {
+    accounts.signIn(id(i), SECRET);
+    accounts.signOut(id(i));
+  }
+  t.is(accounts.remembered, MAX_REMEMBERED_USERS, 'at the bound nothing is forgotten yet');
+  t.regex(accounts.signIn(id(1), OTHER_PROCESS) ?? '', /belongs to another process/);
+  accounts.signIn(id(MAX_REMEMBERED_USERS), SECRET);
+  t.is(accounts.remembered, MAX_REMEMBERED_USERS);
+  t.is(accounts.xuidOwner('x-oldest'), undefined, 'the oldest sign-out and its xuid are forgotten');
+  t.is(accounts.signIn(id(1), OTHER_PROCESS), undefined, 'so its id may be taken again');
+  t.is(accounts.xuidOwner('x-kept'), id(0), 'the signed-in user is kept');
+  t.is(accounts.signIn(id(0), OTHER_PROCESS), `user ${id(0)} is already signed in`);
+});
+
+test('one console claims at most MAX_XUIDS_PER_USER xuids; a refused claim changes nothing', (t) => {
+  const service = new PlatformService();
+  const console = signedIn(service, A, 'xbox');
+  for (let i = 0; i < MAX_XUIDS_PER_USER; i++) console.ok({ op: 'presence', xuid: `x-${i}`, presence: 'menu', active: true });
+  t.deepEqual(console.refused({ op: 'presence', xuid: 'x-one-more', presence: 'menu', active: true }), { code: 'taken', error: `${A} has ${MAX_XUIDS_PER_USER} xuids already` });
+  t.notThrows(() => signedIn(service, B, 'xbox').ok({ op: 'presence', xuid: 'x-one-more', presence: 'menu', active: true }), 'the refused xuid was not claimed');
 });

@@ -5,7 +5,7 @@ import { parseEndpoint } from '../src/core/transport/datagram_socket.js';
 import { TcpLink } from '../src/core/platform/platform_link.js';
 import type { Answer, ServiceMessage } from '../src/core/platform/platform_protocol.js';
 import { runCli } from './helpers/lua.js';
-import { inOrder, receiveAll, runHostAndClient, said, startGame, startPlatform } from './helpers/platform.js';
+import { inOrder, receiveAll, runHostAndClient, said, startGame, startPlatform, TEST_SECRET } from './helpers/platform.js';
 
 const LOBBY = 'test/fixtures/steam/lobby.lua';
 const SERVER = 'test/fixtures/steam/server.lua';
@@ -84,10 +84,10 @@ test('the platform service killed: Network.fatal_error() turns true and the lobb
   }
 });
 
-/** Hello, then `requests`, over a real TCP link; every answer (pushes left out). */
-async function converse(address: string, requests: object[]): Promise<{ answers: Answer[]; link: TcpLink }> {
+/** Hello as `user`, then `requests`, over a real TCP link; every answer (pushes left out). */
+async function converse(address: string, requests: object[], user = '110000100000077'): Promise<{ answers: Answer[]; link: TcpLink }> {
   const link = new TcpLink(parseEndpoint(address)!);
-  link.request({ op: 'hello', platform: 'steam', user: '110000100000077', host: '127.0.0.1', port: 5077, name: 'probe' });
+  link.request({ op: 'hello', platform: 'steam', secret: TEST_SECRET, user, host: '127.0.0.1', port: 5077, name: 'probe' });
   for (const request of requests) link.request(request as never);
   const answers = (await receiveAll(link, requests.length + 1)).filter((m: ServiceMessage): m is Answer => 're' in m);
   return { answers, link };
@@ -136,7 +136,7 @@ test('one client browsing with a filter on the key "constructor" does not bring 
   t.is(platform.child.exitCode, null, 'the platform service still runs');
 });
 
-test('the host process killed: its lobby passes to the client process, whose host key says so', async (t) => {
+test('the host process killed: its lobby passes to the client process, whose host key says so; another process cannot sign in as the gone host', async (t) => {
   const { address } = await startPlatform(t);
   const host = startGame(t, LOBBY, address, ['--role', 'host', '--mode', 'hold']);
   const client = startGame(t, LOBBY, address, ['--role', 'client', '--mode', 'hold']);
@@ -144,6 +144,9 @@ test('the host process killed: its lobby passes to the client process, whose hos
   await host.waitFor(/host: members [0-9a-f]+,[0-9a-f]+\n/);
   host.child.kill('SIGKILL');
   await client.waitFor(/client: host me key me\n/);
+  const { answers: [intruder], link } = await converse(address, [], hostPeer!);
+  link.close();
+  t.like(intruder, { ok: false, code: 'taken', error: `user ${hostPeer} belongs to another process (its secret does not match)` });
   client.child.kill('SIGKILL');
   const lines = said(client.stdout(), 'client');
   inOrder(t, lines, ['lobby joined', `host ${hostPeer} key ${hostPeer}`, 'host me key me']);

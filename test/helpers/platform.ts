@@ -16,6 +16,9 @@ import { PlatformService } from '../../src/core/platform/platform_service.js';
 import { Random } from '../../src/core/base/random.js';
 import { createTestVm, REPO_ROOT, startCli, type CliProcess, type CliResult, type TestVm } from './lua.js';
 
+/** The platform secret hand-made test clients sign in with (a process's own secret, in `hello`). */
+export const TEST_SECRET = 'a1'.repeat(16);
+
 /** VMs of one simulated network and one platform service (seeds 1, 2, ...), and `frames(n)` to update them all n times. */
 export async function platformVms(root: string, count: number): Promise<{ vms: TestVm[]; frames: (n: number, update?: string) => void }> {
   const clock = new ManualClock();

@@ -7,6 +7,7 @@
  * Everything the service says is taken in during `update()`, so states change only inside
  * `Network.update*`.
  */
+import { randomBytes } from 'node:crypto';
 import { parseEndpoint } from '../transport/datagram_socket.js';
 import { Channels } from '../transport/channel.js';
 import type { Host } from '../transport/host.js';
@@ -17,6 +18,12 @@ import type { PlatformLobby } from './platform_lobby.js';
 import { ANSWER_FIELDS, type Answer, type LobbyView, type Op, type Outgoing, type Platform, type Push } from './platform_protocol.js';
 
 export type SignInState = 'signing_in' | 'ready' | 'failed';
+
+/**
+ * This process's secret: the platform service binds a user id to the first secret it signed in with,
+ * so no other process can sign in as one of this process's users, even after they signed out.
+ */
+const PROCESS_SECRET = randomBytes(16).toString('hex');
 
 export interface PlatformIdentity {
   readonly platform: Platform;
@@ -58,7 +65,7 @@ export class PlatformClient {
       if (event.type !== 'connected') return;
       for (const lobby of this.lobbies) if (lobby.hasMember(event.connection.peer)) event.connection.users.add(lobby.tag());
     });
-    this.request({ op: 'hello', platform: identity.platform, user: identity.peer, host: reachableHost(host), port: host.port, name: identity.name }, (answer) => {
+    this.request({ op: 'hello', platform: identity.platform, user: identity.peer, secret: PROCESS_SECRET, host: reachableHost(host), port: host.port, name: identity.name }, (answer) => {
       if (answer.ok) this.signIn = 'ready';
       else this.lose(answer.error);
     });

@@ -121,8 +121,11 @@ export interface ActivityDetails {
 }
 
 export type Request =
-  /** Sign in: `host:port` is where this user's game socket listens (the TCP server puts the address it sees). */
-  | { id: number; op: 'hello'; platform: Platform; user: PeerId; host: string; port: number; name: string }
+  /**
+   * Sign in: `host:port` is where this user's game socket listens (the TCP server puts the address it
+   * sees); `secret` is the signing-in process's own, which a user id stays bound to.
+   */
+  | { id: number; op: 'hello'; platform: Platform; user: PeerId; secret: string; host: string; port: number; name: string }
   | { id: number; op: 'create'; lobby: LobbySpec; xuid?: string }
   | { id: number; op: 'join'; lobby: string; password?: string; xuid?: string }
   | { id: number; op: 'join_server'; address: string; password?: string }
@@ -298,6 +301,13 @@ function peer(o: Json, key: string, where: string): PeerId {
   return id;
 }
 
+/** A process's secret: 32 to 64 hex digits. */
+function secret(o: Json, key: string, where: string): string {
+  const value = text(o, key, where, 64);
+  if (!/^[0-9a-f]{32,64}$/.test(value)) throw new ProtocolError(`${where}.${key}: 32 to 64 hex digits expected`);
+  return value;
+}
+
 function strings(o: Json, key: string, where: string, maxCount: number): string[] {
   const value = o[key];
   if (!Array.isArray(value) || value.length > maxCount) throw new ProtocolError(`${where}.${key}: an array of at most ${maxCount} strings expected`);
@@ -398,7 +408,7 @@ export function parseRequest(value: unknown): Request {
   const w = `request ${op}`;
   switch (op) {
     case 'hello':
-      return { id, op, platform: oneOf(o, 'platform', w, PLATFORMS), user: peer(o, 'user', w), host: text(o, 'host', w, 64), port: integer(o, 'port', w, 1, 65535), name: text(o, 'name', w, 256) };
+      return { id, op, platform: oneOf(o, 'platform', w, PLATFORMS), user: peer(o, 'user', w), secret: secret(o, 'secret', w), host: text(o, 'host', w, 64), port: integer(o, 'port', w, 1, 65535), name: text(o, 'name', w, 256) };
     case 'create': {
       const request: Request = { id, op, lobby: lobbySpec(object(o.lobby, `${w}.lobby`), `${w}.lobby`) };
       if (o.xuid !== undefined) request.xuid = text(o, 'xuid', w, 64);

@@ -16,6 +16,7 @@ import { assignData, dataValue, MAX_MEMBER_DATA_BYTES, memberDataBytes, setDataV
 import type { PreserveMode } from './platform_protocol.js';
 import { passesFilters } from '../lobby/lobby_filter.js';
 import type { PeerId } from '../base/peer_id.js';
+import { PlatformAccounts } from './platform_accounts.js';
 import {
   parseRequest,
   ProtocolError,
@@ -115,10 +116,11 @@ export class PlatformService {
   constructor(private readonly idBits: () => bigint = cryptoIdBits) {}
   private readonly users = new Map<PeerId, User>();
   private readonly lobbies = new Map<string, Lobby>();
-  /** Xbox Live: session handle -> lobby id; xuid -> the lobby of its activity and the user it belongs to. */
+  /** Who may sign in as which user id, and whose xuids are whose: kept after a user signs out. */
+  private readonly accounts = new PlatformAccounts();
+  /** Xbox Live: session handle -> lobby id; xuid -> the lobby of its activity. */
   private readonly handles = new Map<string, string>();
   private readonly activities = new Map<string, string>();
-  private readonly xuidOwners = new Map<string, User>();
   private readonly presence = new Map<string, { presence: string; active: boolean }>();
   private nextConnection = 1;
   /** SmartMatch hoppers: waiting tickets, oldest first. */
@@ -175,15 +177,16 @@ export class PlatformService {
     for (const xuid of user.xuids) {
       this.activities.delete(xuid);
       this.presence.delete(xuid);
-      this.xuidOwners.delete(xuid);
     }
     this.users.delete(user.peer);
+    this.accounts.signOut(user.peer);
   }
 
   private handle(connection: Connection, request: Request): Omit<Success, 're' | 'ok'> {
     if (request.op === 'hello') {
       if (connection.user) throw new RequestRefused('bad_request', `already signed in as ${connection.user.peer}`);
-      if (this.users.has(request.user)) throw new RequestRefused('taken', `user ${request.user} is already signed in`);
+      const refused = this.accounts.signIn(request.user, request.secret);
+      if (refused !== undefined) throw new RequestRefused('taken', refused);
       const address = `${connection.remoteHost ?? request.host}:${request.port}`;
       const user: User = { peer: request.user, platform: request.platform, address, name: request.name, connection, lobbies: new Set(), xuids: new Set() };
       this.users.set(user.peer, user);
@@ -259,7 +262,8 @@ export class PlatformService {
         const lobby = this.lobbyOf(user, request.lobby);
         if (!user.lobbies.has(lobby.id)) throw new RequestRefused('not_member', `${user.peer} is not in session '${lobby.name}'`);
         for (const xuid of request.to) {
-          const to = this.xuidOwners.get(xuid);
+          const owner = this.accounts.xuidOwner(xuid);
+          const to = owner === undefined ? undefined : this.users.get(owner);
           if (!to) throw new RequestRefused('no_user', `no signed-in user has the xuid ${xuid}`);
           to.connection.deliver({ push: 'invite', from: user.peer, handle: lobby.handle ?? lobby.id, text: request.text });
         }
@@ -278,10 +282,9 @@ export class PlatformService {
   }
 
   private claimXuid(user: User, xuid: string): void {
-    const owner = this.xuidOwners.get(xuid);
-    if (owner && owner !== user) throw new RequestRefused('taken', `xuid ${xuid} is signed in on ${owner.peer}`);
+    const refused = this.accounts.claimXuid(user.peer, xuid);
+    if (refused !== undefined) throw new RequestRefused('taken', refused);
     user.xuids.add(xuid);
-    this.xuidOwners.set(xuid, user);
   }
 
   private lobbyOf(user: User, id: string): Lobby {
