@@ -46,6 +46,17 @@ id = GameSession.create_game_object(session, "player", { go_type = 1, owner = Ne
   position = Vector3(1, 2, 3), rotation = Quaternion.identity(), health = 100 })
 function bench_field(n) local f, s, o, sum = GameSession.game_object_field, session, id, 0
   for i = 1, n do sum = sum + f(s, o, "health") end return sum end
+function bench_vector(n) local a, b, r = Vector3(1, 2, 3), Vector3(4, 5, 6)
+  for i = 1, n do r = a + b * 0.5 end return r end
+function bench_box(n) local box, v = Vector3Box(), Vector3(1, 2, 3)
+  for i = 1, n do box:store(v) v = box:unbox() end return v end
+-- The prelude's type() (a value type is "userdata", as in the engine) against the VM's own, which it wraps.
+local vm_type
+for i = 1, 8 do local name, value = debug.getupvalue(type, i) if name == "type" then vm_type = value end end
+function bench_type(n) local t, v, c = type, Vector3(1, 2, 3), 0
+  for i = 1, n do if t(v) == "userdata" then c = c + 1 end end return c end
+function bench_vm_type(n) local t, v, c = vm_type, Vector3(1, 2, 3), 0
+  for i = 1, n do if t(v) == "table" then c = c + 1 end end return c end
 `;
 
 async function benchVm(luaApi: LuaApi | undefined): Promise<{ vm: StingrayVm; runs: Record<string, Timed> }> {
@@ -69,6 +80,10 @@ async function benchVm(luaApi: LuaApi | undefined): Promise<{ vm: StingrayVm; ru
       bridge: call('bench_bridge', 300_000),
       dispatch: call('bench_dispatch', 100_000),
       field: call('bench_field', 300_000),
+      vector: call('bench_vector', jit ? 20_000_000 : 300_000),
+      box: call('bench_box', jit ? 2_000_000 : 300_000),
+      type: call('bench_type', jit ? 20_000_000 : 1_000_000),
+      vmType: call('bench_vm_type', jit ? 20_000_000 : 1_000_000),
     },
   };
 }
@@ -100,6 +115,15 @@ export async function benchVms(): Promise<void> {
     row('Lua calls TS f(a, b, c) (the bridge)', 'bridge'),
     row('TS calls tbl.on_event(tbl, a, b) (a callback)', 'dispatch'),
     row('GameSession.game_object_field (a number)', 'field'),
+    row('Vector3 a + b * s', 'vector'),
+    row('Vector3Box store, then unbox', 'box'),
+    row('type(v) of a Vector3: "userdata" (the prelude\'s type)', 'type'),
+    row('  the VM\'s own type(v): "table"', 'vmType'),
+  ]);
+  // Equal work on both sides: one type() call on the same Vector3, in the same loop.
+  printTable('type() as the engine answers it, against the VM\'s own (per call, median of rounds)', ['VM', "prelude's type ÷ VM's own"], [
+    ['--vm wasmoon', formatRatio(ratio(t['w.type']!, t['w.vmType']!))],
+    ['--vm luajit', formatRatio(ratio(t['j.type']!, t['j.vmType']!))],
   ]);
   w.vm.close();
   j.vm.close();

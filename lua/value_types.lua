@@ -555,4 +555,23 @@ Script.new_array = host.new_array
 Script.new_map = host.new_map
 Script.new_table = host.new_table
 
+---------------------------------------------------------------------------------------------------
+-- type(): the engine's value types were userdata, and game code checks for that (a table.clone
+-- that refuses metatables walks past what type() calls "userdata"). These stay tables, since their
+-- arithmetic is then as fast as plain Lua (docs/porting.md); type() answers as the engine did.
+---------------------------------------------------------------------------------------------------
+local userdata_metatables = { [Vector3_mt] = true, [Quaternion_mt] = true, [Vector3Box_mt] = true, [QuaternionBox_mt] = true }
+
+local select = select
+_G.type = function(...)
+	if select("#", ...) == 0 then
+		error("bad argument #1 to 'type' (value expected)", 2)
+	end
+	local kind = type(...)
+	if kind == "table" and userdata_metatables[getmetatable((...))] then
+		return "userdata"
+	end
+	return kind
+end
+
 return Vector3_mt, Quaternion_mt

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { luaOutput } from './helpers/lua.js';
+import { createTestVm, luaOutput } from './helpers/lua.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 test('Vector3: construction, components, arithmetic and comparison', async (t) => {
   const out = await luaOutput(`
@@ -105,4 +106,36 @@ test('Script.new_array, new_map and type_name', async (t) => {
     print(Script.type_name(1), Script.type_name("s"), Script.type_name({}), Script.type_name(nil), Script.type_name(print))
   `);
   t.is(out, 'table\t0\ttable\tnil\nnumber\tstring\ttable\tnil\tfunction\n');
+});
+
+testOnEachVm('type() calls the value types "userdata", as the engine did: a game\'s table.clone that refuses metatables copies a table holding vectors and boxes', async (t, vmUnderTest) => {
+  const vm = await createTestVm({ luaApi: vmUnderTest.luaApi });
+  t.teardown(() => vm.vm.close());
+  const out = vm.run(`
+    print(type(Vector3(1, 2, 3)), type(Quaternion.identity()), type(Vector3Box(Vector3(1, 2, 3))), type(QuaternionBox(Quaternion.identity())))
+    print(type({}), type(setmetatable({}, { __index = {} })), type(setmetatable({}, { __metatable = "locked" })), type(nil), type(1), type(print))
+    print(select(2, pcall(type)))
+    -- As Vermintide's table.clone: nested tables are copied, and a table with a metatable is refused.
+    local function clone(t)
+      local copy = {}
+      for k, v in pairs(t) do
+        if type(v) == "table" then
+          assert(getmetatable(v) == nil, "Metatables will be sliced off")
+          copy[k] = clone(v)
+        else
+          copy[k] = v
+        end
+      end
+      return copy
+    end
+    local saved = clone({ at = Vector3Box(Vector3(1, 2, 3)), facing = QuaternionBox(Quaternion.identity()), waypoints = { Vector3(4, 5, 6) } })
+    print(saved.at:unbox(), saved.facing:unbox().w, saved.waypoints[1], Script.type_name(saved.at))
+  `);
+  t.is(out, [
+    'userdata\tuserdata\tuserdata\tuserdata',
+    'table\ttable\ttable\tnil\tnumber\tfunction',
+    "bad argument #1 to 'type' (value expected)",
+    'Vector3(1, 2, 3)\t1\tVector3(4, 5, 6)\tVector3Box',
+    '',
+  ].join('\n'));
 });
