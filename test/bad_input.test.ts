@@ -1,7 +1,7 @@
-import test from 'ava';
 import { createTestVm, tempProject } from './helpers/lua.js';
 import { SESSION_CONFIG } from './helpers/session.js';
 import { luaSweep, sweepResult } from './helpers/sweep.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 /** Every engine function, called with wrong types, nil, out-of-range values and dead objects. */
 const SETUP = `
@@ -23,9 +23,9 @@ const SWEEP = luaSweep({
   skip: ['Network.shutdown_lan_client', 'Network.shutdown_game_session', 'Network.init_lan_client', 'Network.open_network_log'],
 });
 
-test('every engine function called with bad arguments gets a Lua error naming the function, never a JS failure', async (t) => {
+testOnEachVm('every engine function called with bad arguments gets a Lua error naming the function, never a JS failure', async (t, vmUnderTest) => {
   const root = tempProject({ 'global.network_config': SESSION_CONFIG });
-  const vm = await createTestVm({ root });
+  const vm = await createTestVm({ root, luaApi: vmUnderTest.luaApi });
   t.teardown(() => vm.vm.close());
   const { calls, problems } = sweepResult(vm.run(SETUP + SWEEP));
   t.true(calls > 1000, `${calls} calls`);

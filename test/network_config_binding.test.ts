@@ -1,5 +1,5 @@
-import test from 'ava';
-import { runPeers } from './helpers/peers.js';
+import { LUA_NUMBER_TYPE, runPeers } from './helpers/peers.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 const CONFIG = `
 reliable_send_buffer_size = 32768
@@ -21,15 +21,15 @@ messages = {
 }
 `;
 
-test('type, object and message info, type indices and pack_unpack read the client\'s config', async (t) => {
-  const script = `
+testOnEachVm('type, object and message info, type indices and pack_unpack read the client\'s config', async (t, vmUnderTest) => {
+  const script = `${LUA_NUMBER_TYPE}
 function init()
   local before = Network.config_hash("global")
   print("hash before init", #before, before == Network.config_hash("global"))
   print(pcall(Network.type_info, "health"))
   Network.init_lan_client("global")
   local id = Network.type_info("game_object_id")
-  print("id", id.type, id.min, id.max, id.bits, math.type(id.max), Network.INT == id.type)
+  print("id", id.type, id.min, id.max, id.bits, number_type(id.max), Network.INT == id.type)
   local h = Network.type_info("health")
   print("health", h.type, h.min, h.max, h.bits, h.tolerance)
   local ids = Network.type_info("ids")
@@ -41,7 +41,7 @@ function init()
   print("player_unit", #o.fields, o.fields[1].name, o.fields[2].type, o.priority, o.update_rate)
   print("has", Network.object_has_field("player_unit", "health"), Network.object_has_field("player_unit", "rotation"))
   print("index", Network.type_index("game_object_id"), Network.type_index("health"))
-  print("pack int", Network.pack_unpack(Network.type_index("game_object_id"), 7.0), math.type(Network.pack_unpack(0, 7.0)))
+  print("pack int", Network.pack_unpack(Network.type_index("game_object_id"), 7.0), number_type(Network.pack_unpack(0, 7.0)))
   -- Quantized to the type's grid: within one step, and packing again changes nothing.
   local health = Network.type_index("health")
   local h1 = Network.pack_unpack(health, 100.1)
@@ -57,7 +57,7 @@ function init()
   print(pcall(Network.config_hash, "missing"))
   Application.quit()
 end`;
-  const result = await runPeers({ 'solo.lua': script }, [], { 'global.network_config': CONFIG });
+  const result = await runPeers({ 'solo.lua': script }, vmUnderTest.flags, { 'global.network_config': CONFIG });
   t.is(result.code, 0, result.stderr);
   const lines = result.stdout.trim().split('\n');
   t.deepEqual(lines.slice(0, 2), [
@@ -84,7 +84,7 @@ end`;
   t.regex(lines[17]!, /^false\tNetwork\.config_hash: network config resource 'missing' not found: no file '.*missing\.network_config'/);
 });
 
-test('type_info has the reference\'s id, interpolated and interpolation_threshold; message_info has arguments, each a network_type_info', async (t) => {
+testOnEachVm('type_info has the reference\'s id, interpolated and interpolation_threshold; message_info has arguments, each a network_type_info', async (t, vmUnderTest) => {
   const script = `
 function init()
   Network.init_lan_client("global")
@@ -96,14 +96,14 @@ function init()
   print("rpc_spawn", #m.arguments, m.arguments[1].id, m.arguments[1].type, m.arguments[1].interpolated, m.arguments[3].max_size)
   Application.quit()
 end`;
-  const result = await runPeers({ 'solo.lua': script }, [], { 'global.network_config': CONFIG });
+  const result = await runPeers({ 'solo.lua': script }, vmUnderTest.flags, { 'global.network_config': CONFIG });
   t.is(result.code, 0, result.stderr);
   t.deepEqual(result.stdout.trim().split('\n'), ['position\tposition\tposition\ttrue\t2.5', 'health\thealth\tfalse\tnil', 'rpc_spawn\t3\tposition\tvector3\ttrue\t16']);
 });
 
-test('a network config nested 10,000 levels deep is refused with a Lua error naming the file and line, not a stack overflow', async (t) => {
+testOnEachVm('a network config nested 10,000 levels deep is refused with a Lua error naming the file and line, not a stack overflow', async (t, vmUnderTest) => {
   const deep = `types = { t = { type = "int" min = 0 max = 1 } }\nmessages = { m = { args = ${'['.repeat(10_000)}${']'.repeat(10_000)} } }\n`;
-  const result = await runPeers({ 'a.lua': 'function init() print(pcall(Network.init_lan_client, "deep")) end function update() Application.quit() end' }, ['--frames', '1'], { 'deep.network_config': deep });
+  const result = await runPeers({ 'a.lua': 'function init() print(pcall(Network.init_lan_client, "deep")) end function update() Application.quit() end' }, ['--frames', '1', ...vmUnderTest.flags], { 'deep.network_config': deep });
   t.is(result.code, 0, result.stderr);
   t.regex(result.stdout, /false\t.*deep\.network_config:2:\d+: nested deeper than 64 levels of objects and arrays/);
 });

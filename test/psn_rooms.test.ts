@@ -1,9 +1,9 @@
-import test from 'ava';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { consoleLines, LUA_CONSOLE, PSN_ROOT } from './helpers/consoles.js';
 import { linesOf, runPeers } from './helpers/peers.js';
 import { inOrder } from './helpers/platform.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 const PSN_CONFIG = { 'global.network_config': readFileSync(path.join(PSN_ROOT, 'global.network_config'), 'utf8') };
 
@@ -89,8 +89,8 @@ const MIGRATION = {
   ),
 };
 
-test('owner migration: when the owner leaves, the longest-present member owns the room and can change it; members see the room data and internal data, browsers and external data only the room data; member(room, i) fields', async (t) => {
-  const out = await runPeers(MIGRATION, ['--frames', '200'], PSN_CONFIG);
+testOnEachVm('owner migration: when the owner leaves, the longest-present member owns the room and can change it; members see the room data and internal data, browsers and external data only the room data; member(room, i) fields', async (t, vmUnderTest) => {
+  const out = await runPeers(MIGRATION, ['--frames', '200', ...vmUnderTest.flags], PSN_CONFIG);
   t.is(out.code, 0, out.stderr);
   const host = linesOf(out.stdout, '0:host');
   const members = host.slice(0, 4).map((line) => line.split('\t'));
@@ -119,7 +119,7 @@ test('owner migration: when the owner leaves, the longest-present member owns th
   t.is(linesOf(out.stdout, '2:m2').at(-2), "owner=other members=2 data=new owner's internal=secret attribute=3");
 });
 
-test('PsnRoom.set_data and set_data_internal take at most 255 bytes (UTF-8 counted in bytes); pack_room_data raises unsupported', async (t) => {
+testOnEachVm('PsnRoom.set_data and set_data_internal take at most 255 bytes (UTF-8 counted in bytes); pack_room_data raises unsupported', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     PSN_ROOT,
@@ -132,6 +132,7 @@ test('PsnRoom.set_data and set_data_internal take at most 255 bytes (UTF-8 count
     print(try(PsnRoom.set_data_internal, room, string.rep("é", 127)), #PsnRoom.data_internal(room))
     print(try(PsnRoom.pack_room_data, room))
   `,
+    vmUnderTest.luaApi,
   );
   const tooLong = (fn: string, n: number) => `error: @: bad argument #2 to 'PsnRoom.${fn}' (room data is at most 255 bytes, got ${n})`;
   t.deepEqual(out, [
@@ -144,14 +145,14 @@ test('PsnRoom.set_data and set_data_internal take at most 255 bytes (UTF-8 count
   ]);
 });
 
-test('room states: CREATING, then JOINED with an id, a name, this peer as owner and lobby host; joining a room that does not exist: JOINING, then FAILED with the reason; a left room\'s handle is gone', async (t) => {
+testOnEachVm('room states: CREATING, then JOINED with an id, a name, this peer as owner and lobby host; joining a room that does not exist: JOINING, then FAILED with the reason; a left room\'s handle is gone', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     PSN_ROOT,
     `${PSN}
     print(PsnRoom.CREATING, PsnRoom.JOINING, PsnRoom.JOINED, PsnRoom.FAILED)
     local room = Network.create_psn_room("arena", 4)
-    print(math.type(room), PsnRoom.state(room), PsnRoom.id(room), PsnRoom.num_members(room), PsnRoom.owner(room))
+    print(number_type(room), PsnRoom.state(room), PsnRoom.id(room), PsnRoom.num_members(room), PsnRoom.owner(room))
     settle(function() return PsnRoom.state(room) ~= "creating" end, "create")
     print(PsnRoom.state(room), PsnRoom.id(room) == PsnRoom.sce_np_room_id(room), PsnRoom.name(room), PsnRoom.num_members(room),
       PsnRoom.owner(room) == Network.peer_id(), PsnRoom.lobby_host(room) == Network.peer_id(), PsnRoom.game_session_host(room))
@@ -165,6 +166,7 @@ test('room states: CREATING, then JOINED with an id, a name, this peer as owner 
     Network.leave_psn_room(room)
     print(try(PsnRoom.num_members, room))
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out, [
     'creating\tjoining\tjoined\tfailed',
@@ -177,7 +179,7 @@ test('room states: CREATING, then JOINED with an id, a name, this peer as owner 
   ]);
 });
 
-test('PsnRoomBrowser: filters on searchable attributes with every comparison, clear_filters, rooms by 0-based index (nil past the end), a refresh under way is not restarted', async (t) => {
+testOnEachVm('PsnRoomBrowser: filters on searchable attributes with every comparison, clear_filters, rooms by 0-based index (nil past the end), a refresh under way is not restarted', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     PSN_ROOT,
@@ -207,6 +209,7 @@ test('PsnRoomBrowser: filters on searchable attributes with every comparison, cl
     print(try(browser.add_filter, browser, "level", 1))
     print(try(browser.add_filter, browser, PsnRoom.SEARCHABLE_INTEGER_ID_1, 1, "roughly"))
   `,
+    vmUnderTest.luaApi,
   );
   t.is(out.length, 11, out.join('\n'));
   t.deepEqual(out.slice(0, 9), [
@@ -224,7 +227,7 @@ test('PsnRoomBrowser: filters on searchable attributes with every comparison, cl
   t.regex(out[10]!, /^error: @: bad argument #4 to 'PsnRoomBrowser\.add_filter' \(.+\)$/);
 });
 
-test('PsnRoomDataExternal: refresh(ids) fetches the rooms\' data in the order asked (unknown ids left out); entry by 0-based index, all_entries; at most 64 ids', async (t) => {
+testOnEachVm('PsnRoomDataExternal: refresh(ids) fetches the rooms\' data in the order asked (unknown ids left out); entry by 0-based index, all_entries; at most 64 ids', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     PSN_ROOT,
@@ -250,6 +253,7 @@ test('PsnRoomDataExternal: refresh(ids) fetches the rooms\' data in the order as
     print(try(ext.refresh, ext, many))
     print(try(ext.refresh, ext, "4000000000001"))
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out, [
     'false\t0\tnil\t0',
@@ -262,7 +266,7 @@ test('PsnRoomDataExternal: refresh(ids) fetches the rooms\' data in the order as
   ]);
 });
 
-test('one network subsystem at a time: init_psn_client while a LAN, Steam or Xbox Live client runs is a Lua error; after shutdown_psn_client its rooms and client object are gone and another subsystem can start', async (t) => {
+testOnEachVm('one network subsystem at a time: init_psn_client while a LAN, Steam or Xbox Live client runs is a Lua error; after shutdown_psn_client its rooms and client object are gone and another subsystem can start', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     PSN_ROOT,
@@ -286,6 +290,7 @@ test('one network subsystem at a time: init_psn_client while a LAN, Steam or Xbo
     Network.init_xboxlive_client("global")
     print("xbox", Network.xboxlive_client_exists())
   `,
+    vmUnderTest.luaApi,
   );
   const already = (what: string) => `error: @: Network.init_psn_client: a ${what} is already running; only one network subsystem at a time (shut it down first)`;
   t.is(out.length, 8, out.join('\n'));
@@ -302,13 +307,14 @@ test('one network subsystem at a time: init_psn_client while a LAN, Steam or Xbo
   t.is(out[7], 'xbox\ttrue');
 });
 
-test('a PSN function called while no client runs names the subsystem as its other errors do ("PSN client")', async (t) => {
+testOnEachVm('a PSN function called while no client runs names the subsystem as its other errors do ("PSN client")', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     PSN_ROOT,
     `print(try(Network.create_psn_room, "arena", 4))
     Network.shutdown_psn_client(Network.init_psn_client("global"))
     print(try(Network.join_psn_room, "4000000000001"))`,
+    vmUnderTest.luaApi,
   );
   const none = (fn: string) => `error: @: ${fn}: no PSN client is running (call Network.init_psn_client first)`;
   t.deepEqual(out, [none('Network.create_psn_room'), none('Network.join_psn_room')]);

@@ -1,7 +1,7 @@
-import test from 'ava';
 import { tempProject, type TestVm } from './helpers/lua.js';
 import { platformVms, STEAM_CONFIG } from './helpers/platform.js';
 import { luaSweep, sweepResult } from './helpers/sweep.js';
+import { testOnEachVm, type VmUnderTest } from './helpers/vms.js';
 
 /**
  * Every function of the Steam namespaces and Network's Steam functions, called with garbage first
@@ -17,14 +17,14 @@ const SWEEP = luaSweep({
 });
 
 /** A Steam client VM and a Steam game server VM on one simulated network and platform service. */
-async function steamVms(): Promise<{ client: TestVm; server: TestVm; frames: (n: number) => void }> {
-  const { vms, frames } = await platformVms(tempProject({ 'global.network_config': STEAM_CONFIG }), 2);
+async function steamVms(vmUnderTest: VmUnderTest): Promise<{ client: TestVm; server: TestVm; frames: (n: number) => void }> {
+  const { vms, frames } = await platformVms(tempProject({ 'global.network_config': STEAM_CONFIG }), 2, vmUnderTest.luaApi);
   const [client, server] = vms as [TestVm, TestVm];
   return { client, server, frames };
 }
 
-test('every Steam function called with bad arguments, with and without a live object, gets a Lua error naming the function, never a JS failure', async (t) => {
-  const { client, server, frames } = await steamVms();
+testOnEachVm('every Steam function called with bad arguments, with and without a live object, gets a Lua error naming the function, never a JS failure', async (t, vmUnderTest) => {
+  const { client, server, frames } = await steamVms(vmUnderTest);
   t.teardown(() => {
     client.vm.close();
     server.vm.close();

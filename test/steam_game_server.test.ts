@@ -1,6 +1,6 @@
-import test from 'ava';
-import { linesOf, runPeers } from './helpers/peers.js';
+import { linesOf, LUA_NUMBER_TYPE, runPeers } from './helpers/peers.js';
 import { LUA_WATCH, STEAM_CONFIG } from './helpers/platform.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 const files = { 'global.network_config': STEAM_CONFIG };
 
@@ -47,7 +47,7 @@ const peerOf = (lines: string[]): string => lines.find((l) => /^\d+\tpeer\t/.tes
 /** The lines after the frame number. */
 const events = (lines: string[]): string[] => lines.map((l) => l.replace(/^\d+\t/, ''));
 
-test('a Steam game server checks the password and its player limit; a joined player talks to it over a channel; leaving frees the slot', async (t) => {
+testOnEachVm('a Steam game server checks the password and its player limit; a joined player talks to it over a channel; leaving frees the slot', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'server.lua': server(ARENA),
@@ -57,7 +57,7 @@ test('a Steam game server checks the password and its player limit; a joined pla
       'full.lua': player(30, '"127.0.0.1:27100", "secret"', 'if frame == 31 then print(frame, "fail_reason", lobby:fail_reason()) end'),
       'after.lua': player(70, '"127.0.0.1", 27100, "secret"'),
     },
-    ['--frames', '100'],
+    ['--frames', '100', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -91,14 +91,14 @@ test('a Steam game server checks the password and its player limit; a joined pla
   ]);
 });
 
-test('joining an address where no game server answers ends in timeout; one that starts within the timeout is joined; its shutdown fails the lobby', async (t) => {
+testOnEachVm('joining an address where no game server answers ends in timeout; one that starts within the timeout is joined; its shutdown fails the lobby', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'nobody.lua': player(1, '"127.0.0.1:27200"', 'if frame == 140 then print(frame, "still", lobby:state()) end if frame == 220 then print(frame, "fail_reason", lobby:fail_reason()) end'),
       'early.lua': player(1, '"127.0.0.1:27201"'),
       'late.lua': server('server_name = "late", max_players = 4, query_port = 27201', 'if frame == 150 then Network.shutdown_steam_server(server) server = nil end', '60'),
     },
-    ['--frames', '220'],
+    ['--frames', '220', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -111,7 +111,7 @@ test('joining an address where no game server answers ends in timeout; one that 
   t.deepEqual(events(linesOf(result.stdout, '1:early')).slice(1), ['lobby\tjoining', 'lobby\tjoined', 'text\tpong ping\ttrue', 'lobby\tfailed the game server shut down']);
 });
 
-test('a game server removes a player: its lobby fails with the reason; reserve_steam_server holds a slot until join(); server data reaches players on request or by auto update', async (t) => {
+testOnEachVm('a game server removes a player: its lobby fails with the reason; reserve_steam_server holds a slot until join(); server data reaches players on request or by auto update', async (t, vmUnderTest) => {
   const serverFrames = `
     if frame == 10 then server:set_data("mode", "ctf") end
     if frame == 40 then
@@ -139,7 +139,7 @@ test('a game server removes a player: its lobby fails with the reason; reserve_s
           watch("lobby", lobby)
         end`,
     },
-    ['--frames', '100'],
+    ['--frames', '100', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -153,8 +153,8 @@ test('a game server removes a player: its lobby fails with the reason; reserve_s
   t.true(serverLines.includes('removed\tfalse'), serverLines.join('\n'));
 });
 
-test('SteamServerBrowser lists the game servers with their steam_server_info, filters them (map, gamedir, password, notfull, tags, data), and keeps favorites and history lists', async (t) => {
-  const browse = `${LUA_WATCH}
+testOnEachVm('SteamServerBrowser lists the game servers with their steam_server_info, filters them (map, gamedir, password, notfull, tags, data), and keeps favorites and history lists', async (t, vmUnderTest) => {
+  const browse = `${LUA_NUMBER_TYPE}${LUA_WATCH}
     local steps, step = {}, 0
     local function names()
       local out = {}
@@ -172,7 +172,7 @@ test('SteamServerBrowser lists the game servers with their steam_server_info, fi
       function() browser:refresh() print("refreshing", browser:is_refreshing()) steps[#steps + 1] = function()
         for i = 0, browser:num_servers() - 1 do
           local s, keys = browser:server(i), {}
-          for k, v in pairs(s) do keys[#keys + 1] = k .. "=" .. tostring(v) .. ":" .. (math.type(v) or type(v)) end
+          for k, v in pairs(s) do keys[#keys + 1] = k .. "=" .. tostring(v) .. ":" .. (number_type(v) or type(v)) end
           table.sort(keys)
           if s.server_name == "arena" then print("arena", table.concat(keys, " ")) end
         end
@@ -216,7 +216,7 @@ test('SteamServerBrowser lists the game servers with their steam_server_info, fi
       'other.lua': server('server_name = "other", max_players = 4, query_port = 27403, map = "dm1", gamedir = "h", dedicated = true'),
       'browser.lua': browse,
     },
-    ['--frames', '200'],
+    ['--frames', '200', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -273,9 +273,9 @@ test('SteamServerBrowser lists the game servers with their steam_server_info, fi
   );
 });
 
-test('a second game server on a query port another one answers at cannot be listed: it stays disconnected, says why, and Network.fatal_error() is true', async (t) => {
+testOnEachVm('a second game server on a query port another one answers at cannot be listed: it stays disconnected, says why, and Network.fatal_error() is true', async (t, vmUnderTest) => {
   const report = 'if frame == 5 then print(frame, "fatal", Network.fatal_error()) end';
-  const result = await runPeers({ 'first.lua': server('server_name = "one", max_players = 2', report), 'second.lua': server('server_name = "two", max_players = 2', report) }, ['--frames', '6'], files);
+  const result = await runPeers({ 'first.lua': server('server_name = "one", max_players = 2', report), 'second.lua': server('server_name = "two", max_players = 2', report) }, ['--frames', '6', ...vmUnderTest.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(events(linesOf(result.stdout, '0:first')).slice(1), ['state\tconnected', 'members\t', 'fatal\tfalse']);
   t.deepEqual(events(linesOf(result.stdout, '1:second')).slice(1), [
@@ -286,7 +286,7 @@ test('a second game server on a query port another one answers at cannot be list
   ]);
 });
 
-test('leaving a game server before the service answered the join frees the slot', async (t) => {
+testOnEachVm('leaving a game server before the service answered the join frees the slot', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'server.lua': server('server_name = "one", max_players = 1, query_port = 27500'),
@@ -294,7 +294,7 @@ test('leaving a game server before the service answered the join frees the slot'
       'player.lua': player(10, '"127.0.0.1:27500"'),
     },
     // Frames enough for the handshake's challenge round trip, the channel and one ping and pong.
-    ['--frames', '30'],
+    ['--frames', '30', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -306,7 +306,7 @@ test('leaving a game server before the service answered the join frees the slot'
   t.deepEqual(serverLines.slice(-2), [`approve\t${joiner}\ttrue`, 'text\tping']);
 });
 
-test('SteamServerBrowser data, num_server and refresh_server; set_server_name shows in the browser and the players\' lobby; SteamLobbyBrowser.data', async (t) => {
+testOnEachVm('SteamServerBrowser data, num_server and refresh_server; set_server_name shows in the browser and the players\' lobby; SteamLobbyBrowser.data', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'server.lua': server('server_name = "duel", max_players = 4, query_port = 27600, map = "dm2"', 'if frame == 2 then server:set_data("mode", "coop") end if frame == 20 then server:set_server_name("duel two") end'),
@@ -327,14 +327,14 @@ test('SteamServerBrowser data, num_server and refresh_server; set_server_name sh
           if frame == 28 then print(frame, "renamed", servers:server(0).server_name) end
         end`,
     },
-    ['--frames', '30'],
+    ['--frames', '30', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
   t.deepEqual(events(linesOf(result.stdout, '2:browser')), ['servers\t1\t1\tduel\tcoop\tnil\tnil', 'lobbies\tdocks\tnil\tnil', 'renamed\tduel two']);
 });
 
-test('SteamGameServer.set_score and SteamServerBrowser.request_players / is_fetching_players / players: each player\'s name, score and play time', async (t) => {
+testOnEachVm('SteamGameServer.set_score and SteamServerBrowser.request_players / is_fetching_players / players: each player\'s name, score and play time', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'server.lua': server('server_name = "arena", max_players = 4, query_port = 27700', `
@@ -362,7 +362,7 @@ test('SteamGameServer.set_score and SteamServerBrowser.request_players / is_fetc
           end
         end`,
     },
-    ['--frames', '50'],
+    ['--frames', '50', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);

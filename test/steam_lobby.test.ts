@@ -1,7 +1,7 @@
-import test from 'ava';
 import { createTestVm, tempProject, type TestVm } from './helpers/lua.js';
-import { LUA_LOBBY_REPORT, linesOf, runPeers } from './helpers/peers.js';
+import { LUA_LOBBY_REPORT, LUA_NUMBER_TYPE, linesOf, runPeers } from './helpers/peers.js';
 import { platformVms, STEAM_CONFIG } from './helpers/platform.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 const files = { 'global.network_config': STEAM_CONFIG };
 
@@ -40,7 +40,7 @@ function peerIds(stdout: string, names: string[]): string[] {
   return names.map((name) => linesOf(stdout, name)[0]!.split('\t')[2]!);
 }
 
-test('owner migration: when the lobby host leaves, the longest-present member becomes lobby_host and the host key follows; only the host changes the lobby, and the error names the function', async (t) => {
+testOnEachVm('owner migration: when the lobby host leaves, the longest-present member becomes lobby_host and the host key follows; only the host changes the lobby, and the error names the function', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'a.lua': HOST(3, 'if frame == 30 then Network.leave_steam_lobby(lobby) lobby = nil print(frame, "left") end'),
@@ -58,7 +58,7 @@ test('owner migration: when the lobby host leaves, the longest-present member be
       'd.lua': peer(`if frame == 55 then browser = client:lobby_browser() browser:refresh() end
         if frame == 57 then local e = browser:lobby(0) print(frame, "listed", e.host, e.mode, e.num_members, e.max_members) end`),
     },
-    ['--frames', '60'],
+    ['--frames', '60', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -83,7 +83,7 @@ test('owner migration: when the lobby host leaves, the longest-present member be
   t.true(lines('3:d').includes(`listed\t${b}\tduel\t2\t3`), lines('3:d').join('\n'));
 });
 
-test('a full lobby refuses a join (state failed, with why); raising set_max_members lets it in', async (t) => {
+testOnEachVm('a full lobby refuses a join (state failed, with why); raising set_max_members lets it in', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'a.lua': HOST(2, 'if frame == 20 then lobby:set_max_members(3) end'),
@@ -91,7 +91,7 @@ test('a full lobby refuses a join (state failed, with why); raising set_max_memb
       'c.lua': peer(`join_first(8)
         if frame == 25 then Network.leave_steam_lobby(lobby) lobby = nil browser:refresh() end`),
     },
-    ['--frames', '40'],
+    ['--frames', '40', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -105,7 +105,7 @@ test('a full lobby refuses a join (state failed, with why); raising set_max_memb
   ]);
 });
 
-test('SteamLobby.request_lobby_data fetches the data of a lobby not joined, for SteamMisc.get_lobby_data and get_lobby_data_by_key', async (t) => {
+testOnEachVm('SteamLobby.request_lobby_data fetches the data of a lobby not joined, for SteamMisc.get_lobby_data and get_lobby_data_by_key', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'a.lua': HOST(4, 'if frame == 2 then lobby:set_data("level", 7) end'),
@@ -126,7 +126,7 @@ test('SteamLobby.request_lobby_data fetches the data of a lobby not joined, for 
           print(frame, "unknown lobby", SteamMisc.get_lobby_data("1860000000000ff"))
         end`),
     },
-    ['--frames', '8'],
+    ['--frames', '8', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -137,7 +137,7 @@ test('SteamLobby.request_lobby_data fetches the data of a lobby not joined, for 
   );
 });
 
-test('SteamLobbyBrowser: comparison filters, near, slots, max results, distance; private and friends_only lobbies are not listed, invisible and public are; set_lobby_type changes that', async (t) => {
+testOnEachVm('SteamLobbyBrowser: comparison filters, near, slots, max results, distance; private and friends_only lobbies are not listed, invisible and public are; set_lobby_type changes that', async (t, vmUnderTest) => {
   const host = peer(
     `if frame == 2 then
       for i, lobby in ipairs(lobbies) do lobby:set_data("level", levels[i]) lobby:set_data("name", names[i]) end
@@ -172,7 +172,7 @@ test('SteamLobbyBrowser: comparison filters, near, slots, max results, distance;
       for i = 0, b:num_lobbies() - 1 do names[#names + 1] = b:lobby(i).name end
       print(frame - 1, table.concat(names, ","))
     end`);
-  const result = await runPeers({ 'host.lua': host, 'browser.lua': browse }, ['--frames', '44'], files);
+  const result = await runPeers({ 'host.lua': host, 'browser.lua': browse }, ['--frames', '44', ...vmUnderTest.flags], files);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(
     linesOf(result.stdout, '1:browser').slice(1),
@@ -193,7 +193,7 @@ test('SteamLobbyBrowser: comparison filters, near, slots, max results, distance;
   );
 });
 
-test('SteamLobby members() includes self and fills a buffer; lobby_host, id, game_session_host and channels before and after joining', async (t) => {
+testOnEachVm('SteamLobby members() includes self and fills a buffer; lobby_host, id, game_session_host and channels before and after joining', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'a.lua': peer(
@@ -217,7 +217,7 @@ test('SteamLobby members() includes self and fills a buffer; lobby_host, id, gam
         if frame == 18 then print(frame, "channel", Network.channel_state(channel)) lobby:close_channel(channel) end
         if frame == 22 then print(frame, "session host", lobby:game_session_host(), Network.channel_state(channel)) end`),
     },
-    ['--frames', '24'],
+    ['--frames', '24', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -233,9 +233,9 @@ test('SteamLobby members() includes self and fills a buffer; lobby_host, id, gam
   t.true(b.includes('22\tsession host\tnil\tdisconnected\tclosed'), b.join('\n'));
 });
 
-test('one network subsystem at a time: Steam after LAN, a Steam server after a Steam client and the reverse are Lua errors; after a shutdown the next one starts', async (t) => {
+testOnEachVm('one network subsystem at a time: Steam after LAN, a Steam server after a Steam client and the reverse are Lua errors; after a shutdown the next one starts', async (t, vmUnderTest) => {
   const root = tempProject({ 'global.network_config': STEAM_CONFIG });
-  const vm = await createTestVm({ root });
+  const vm = await createTestVm({ root, luaApi: vmUnderTest.luaApi });
   t.teardown(() => vm.vm.close());
   const out = vm.run(`
     local settings = { server_name = "s", max_players = 2, query_port = 27600 }
@@ -286,9 +286,9 @@ test('one network subsystem at a time: Steam after LAN, a Steam server after a S
   expected.forEach((want, i) => (typeof want === 'string' ? t.is(lines[i], want) : t.regex(lines[i] ?? '', want)));
 });
 
-test('a Steam function called before init_steam_client names the subsystem as its other errors do ("Steam client")', async (t) => {
+testOnEachVm('a Steam function called before init_steam_client names the subsystem as its other errors do ("Steam client")', async (t, vmUnderTest) => {
   const root = tempProject({ 'global.network_config': STEAM_CONFIG });
-  const vm = await createTestVm({ root });
+  const vm = await createTestVm({ root, luaApi: vmUnderTest.luaApi });
   t.teardown(() => vm.vm.close());
   const out = vm.run(`
     print(select(2, pcall(function() local l = Network.create_steam_lobby(Network.STEAM_LOBBY_PUBLIC, 4) return l end)))
@@ -298,7 +298,7 @@ test('a Steam function called before init_steam_client names the subsystem as it
   t.is(out, 'test.lua:2: Network.create_steam_lobby: no Steam client is running (call Network.init_steam_client first)\ntest.lua:4: Network.init_steam_client: a Steam client is already running; only one network subsystem at a time (shut it down first)\n');
 });
 
-test('lobby data keys that are names of JavaScript object members read as nil until set, and keep what is set', async (t) => {
+testOnEachVm('lobby data keys that are names of JavaScript object members read as nil until set, and keep what is set', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'a.lua': HOST(4, `
@@ -313,7 +313,7 @@ test('lobby data keys that are names of JavaScript object members read as nil un
         if frame == 3 then browser = client:lobby_browser() browser:add_filter("toString", "x", SteamLobbyBrowser.EQUAL) try("refresh", browser.refresh, browser) end
         if frame == 5 then print(frame, "found", browser:is_refreshing(), browser:num_lobbies()) end`),
     },
-    ['--frames', '6'],
+    ['--frames', '6', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -328,7 +328,7 @@ test('lobby data keys that are names of JavaScript object members read as nil un
   t.deepEqual(linesOf(result.stdout, '1:b').slice(1), ['3\trefresh\ttrue\tnil', '5\tfound\tfalse\t0']);
 });
 
-test('a lobby left before the service answered its create or join does not stay behind: not listed, no phantom member', async (t) => {
+testOnEachVm('a lobby left before the service answered its create or join does not stay behind: not listed, no phantom member', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'creator.lua': peer('', 'Network.leave_steam_lobby(Network.create_steam_lobby(Network.STEAM_LOBBY_PUBLIC, 4))'),
@@ -340,7 +340,7 @@ test('a lobby left before the service answered its create or join does not stay 
           lobby = Network.join_steam_lobby(browser:lobby(0).id)
         end`),
     },
-    ['--frames', '14'],
+    ['--frames', '14', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -348,12 +348,12 @@ test('a lobby left before the service answered its create or join does not stay 
   t.deepEqual(linesOf(result.stdout, '3:c').slice(1), ['10\tlisted\tffa\t1', '10\tjoining host=nil data.host=nil members=', `11\tjoined host=${a} data.host=${a} members=${a},${c}`]);
 });
 
-test('SteamClient.get_connection_info describes the connection to a lobby member (nil for a stranger) and the connection status goes to the log; abort_refresh stops a refresh', async (t) => {
+testOnEachVm('SteamClient.get_connection_info describes the connection to a lobby member (nil for a stranger) and the connection status goes to the log; abort_refresh stops a refresh', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'a.lua': HOST(4, `if frame == 20 then
           local info = client:get_connection_info(lobby:members()[2])
-          print(frame, "info", info.state, info.address:match("^127%.0%.0%.1:%d+$") ~= nil, math.type(info.packets_sent), info.packets_sent > 0, math.type(info.bytes_received), info.ping > 0)
+          print(frame, "info", info.state, info.address:match("^127%.0%.0%.1:%d+$") ~= nil, number_type(info.packets_sent), info.packets_sent > 0, number_type(info.bytes_received), info.ping > 0)
           print(frame, "stranger", client:get_connection_info("abc"))
           client:write_detailed_connection_status_to_log("abc")
         end`),
@@ -361,7 +361,7 @@ test('SteamClient.get_connection_info describes the connection to a lobby member
         if frame == 4 then print(frame, "after abort", browser:num_lobbies()) end
         join_first(5)`),
     },
-    ['--frames', '21'],
+    ['--frames', '21', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -374,23 +374,24 @@ test('SteamClient.get_connection_info describes the connection to a lobby member
   t.true(b.some((l) => /^\d+\tjoined /.test(l)), b.join('\n'));
 });
 
-test('Network.create_connection reaches any signed-in Steam user by id, with no lobby between them, and returns the connection\'s id; an id nobody signed in with ends broken', async (t) => {
-  const { vms, frames } = await platformVms(tempProject({ 'global.network_config': STEAM_CONFIG }), 2);
+testOnEachVm('Network.create_connection reaches any signed-in Steam user by id, with no lobby between them, and returns the connection\'s id; an id nobody signed in with ends broken', async (t, vmUnderTest) => {
+  const { vms, frames } = await platformVms(tempProject({ 'global.network_config': STEAM_CONFIG }), 2, vmUnderTest.luaApi);
   const [a, b] = vms as [TestVm, TestVm];
   t.teardown(() => vms.forEach((v) => v.vm.close()));
   const peerA = a.run('Network.init_steam_client("global") print(Network.peer_id())').trim();
-  const ids = b.run(`Network.init_steam_client("global")
+  const ids = b.run(`${LUA_NUMBER_TYPE}
+    Network.init_steam_client("global")
     Network.set_explicit_connections()
     local first = Network.create_connection("${peerA}")
     local second = Network.create_connection("110000100000042")
-    print(math.type(first), first ~= second, Network.has_connection("${peerA}") == first, Network.has_connection("110000100000043"))`);
+    print(number_type(first), first ~= second, Network.has_connection("${peerA}") == first, Network.has_connection("110000100000043"))`);
   t.is(ids.trim(), 'integer\ttrue\ttrue\tnil', 'create_connection returns the id has_connection answers, one per peer');
   frames(30);
   t.deepEqual(b.run(`print(Network.ping("${peerA}") > 0, Network.is_broken("${peerA}"), Network.is_broken("110000100000042"))`).trim(), 'true\tfalse\ttrue');
   t.regex(a.run('print(table.concat(Network.connections(), ","))'), new RegExp(`^${b.run('print(Network.peer_id())').trim()}\\n$`));
 });
 
-test('SteamLobby member data: each member sets its own, every member sees everyone\'s, own_data at once; a browser does not see it; bounded', async (t) => {
+testOnEachVm('SteamLobby member data: each member sets its own, every member sees everyone\'s, own_data at once; a browser does not see it; bounded', async (t, vmUnderTest) => {
   const show = `
     if lobby and lobby:state() == "joined" then
       local parts = {}
@@ -414,7 +415,7 @@ test('SteamLobby member data: each member sets its own, every member sees everyo
       'c.lua': peer(`if frame == 30 then browser = client:lobby_browser() browser:refresh() end
         if frame == 33 then local e = browser:lobby(0) print(frame, "browser sees", e.num_members, e.class) end`),
     },
-    ['--frames', '40'],
+    ['--frames', '40', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -427,7 +428,7 @@ test('SteamLobby member data: each member sets its own, every member sees everyo
   t.true(lines('2:c').includes('browser sees\t2\tnil'), lines('2:c').join('\n'));
 });
 
-test('SteamPingThread(client) pings any signed-in user by id: ping is the round trip once connected, the connection is in use meanwhile and closes when the peer is removed; a destroyed thread is an error to use', async (t) => {
+testOnEachVm('SteamPingThread(client) pings any signed-in user by id: ping is the round trip once connected, the connection is in use meanwhile and closes when the peer is removed; a destroyed thread is an error to use', async (t, vmUnderTest) => {
   const result = await runPeers(
     {
       'b.lua': HOST(4),
@@ -445,7 +446,7 @@ test('SteamPingThread(client) pings any signed-in user by id: ping is the round 
         if frame == 45 then print(frame, "connection", Network.has_connection(B)) thread:destroy() thread:destroy() end
         if frame == 46 then try("destroyed", SteamPingThread.add_peer, thread, B) end`),
     },
-    ['--frames', '46', '--simulate', 'latency=50ms'],
+    ['--frames', '46', '--simulate', 'latency=50ms', ...vmUnderTest.flags],
     files,
   );
   t.is(result.code, 0, result.stderr);
@@ -460,7 +461,7 @@ test('SteamPingThread(client) pings any signed-in user by id: ping is the round 
   ]);
 });
 
-test('state-changing Steam lobby functions that fail change nothing: each refused call leaves the lobby as it was, and it stays writable', async (t) => {
+testOnEachVm('state-changing Steam lobby functions that fail change nothing: each refused call leaves the lobby as it was, and it stays writable', async (t, vmUnderTest) => {
   const host = `
 function init()
   client = Network.init_steam_client("global")
@@ -498,7 +499,7 @@ function update(dt)
     Application.quit()
   end
 end`;
-  const result = await runPeers({ 'host.lua': host }, ['--frames', '90'], files);
+  const result = await runPeers({ 'host.lua': host }, ['--frames', '90', ...vmUnderTest.flags], files);
   t.is(result.code, 0, result.stderr);
   // One peer: its lines carry no prefix.
   const lines = result.stdout.trim().split('\n');

@@ -6,12 +6,14 @@ import { TcpLink } from '../src/core/platform/platform_link.js';
 import type { Answer, ServiceMessage } from '../src/core/platform/platform_protocol.js';
 import { runCli } from './helpers/lua.js';
 import { inOrder, receiveAll, runHostAndClient, said, startGame, startPlatform, TEST_SECRET } from './helpers/platform.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 const LOBBY = 'test/fixtures/steam/lobby.lua';
 const SERVER = 'test/fixtures/steam/server.lua';
 
-test('Steam lobby across processes: a platform service, a host and a client that browses with filters, joins, joins the game session, RPCs both ways', async (t) => {
-  const { hosted, joined } = await runHostAndClient(t, LOBBY);
+// One scenario per platform also runs its processes on LuaJIT (they are mostly waiting on the realtime clock).
+testOnEachVm('Steam lobby across processes: a platform service, a host and a client that browses with filters, joins, joins the game session, RPCs both ways', async (t, vmUnderTest) => {
+  const { hosted, joined } = await runHostAndClient(t, LOBBY, vmUnderTest.flags);
   const hostPeer = said(hosted, 'host')[0]?.replace('peer ', '');
   const clientPeer = said(joined, 'client')[0]?.replace('peer ', '');
   t.regex(hostPeer ?? '', /^110000[0-9a-f]{9}$/, 'a Steam id of an individual user');

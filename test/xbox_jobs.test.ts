@@ -1,11 +1,11 @@
-import test from 'ava';
 import { consoleLines, LUA_XBOX, XBOX_ROOT } from './helpers/consoles.js';
+import { testOnEachVm } from './helpers/vms.js';
 
-test('the SessionJobStatus constants are the lower-case strings scripts compare with', async (t) => {
-  t.deepEqual(await consoleLines(t, XBOX_ROOT, 'print(SessionJobStatus.NOT_RUNNING, SessionJobStatus.WORKING, SessionJobStatus.COMPLETE, SessionJobStatus.FAILED)'), ['not_running\tworking\tcomplete\tfailed']);
+testOnEachVm('the SessionJobStatus constants are the lower-case strings scripts compare with', async (t, vmUnderTest) => {
+  t.deepEqual(await consoleLines(t, XBOX_ROOT, 'print(SessionJobStatus.NOT_RUNNING, SessionJobStatus.WORKING, SessionJobStatus.COMPLETE, SessionJobStatus.FAILED)', vmUnderTest.luaApi), ['not_running\tworking\tcomplete\tfailed']);
 });
 
-test('handle_to_description: NOT_RUNNING before, WORKING right after the call, COMPLETE after the next Network.update; the result (name, template) only when complete, free only when done, NOT_RUNNING after free', async (t) => {
+testOnEachVm('handle_to_description: NOT_RUNNING before, WORKING right after the call, COMPLETE after the next Network.update; the result (name, template) only when complete, free only when done, NOT_RUNNING after free', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -14,7 +14,7 @@ test('handle_to_description: NOT_RUNNING before, WORKING right after the call, C
     local handle = MultiplayerSession.multiplayer_correlation_id(sid)
     print("before", Network.handle_to_description_status(1))
     local job = Network.handle_to_description(0, handle)
-    print("job", math.type(job), Network.handle_to_description_status(job))
+    print("job", number_type(job), Network.handle_to_description_status(job))
     print("early result", try(Network.handle_to_description_result, job))
     print("early free", try(Network.free_handle_to_description, job))
     print("updates", settle(function() return Network.handle_to_description_status(job) ~= "working" end, "lookup"))
@@ -24,6 +24,7 @@ test('handle_to_description: NOT_RUNNING before, WORKING right after the call, C
     print("freed", Network.handle_to_description_status(job), try(Network.handle_to_description_result, job))
     print("free twice", try(Network.free_handle_to_description, job))
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out, [
     'before\tnot_running',
@@ -38,7 +39,7 @@ test('handle_to_description: NOT_RUNNING before, WORKING right after the call, C
   ]);
 });
 
-test('handle_to_description of a handle no session has: FAILED, the result an error saying why, and a failed job can be freed', async (t) => {
+testOnEachVm('handle_to_description of a handle no session has: FAILED, the result an error saying why, and a failed job can be freed', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -49,6 +50,7 @@ test('handle_to_description of a handle no session has: FAILED, the result an er
     Network.free_handle_to_description(job)
     print(Network.handle_to_description_status(job))
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out, [
     "failed\terror: @: Network.handle_to_description_result: job 1 is failed (no session has the handle '5e551000-0000-4000-8000-00000000ffff'); read its result once Network.handle_to_description_status says COMPLETE",
@@ -56,24 +58,25 @@ test('handle_to_description of a handle no session has: FAILED, the result an er
   ]);
 });
 
-test('set_presence: WORKING right after the call, then NOT_RUNNING by itself (the job frees itself)', async (t) => {
+testOnEachVm('set_presence: WORKING right after the call, then NOT_RUNNING by itself (the job frees itself)', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
     `${LUA_XBOX}
     local job = Network.set_presence(0, "playing_deathmatch")
-    print(math.type(job), Network.set_presence_status(job))
+    print(number_type(job), Network.set_presence_status(job))
     print("updates", settle(function() return Network.set_presence_status(job) ~= "working" end, "presence"))
     print(Network.set_presence_status(job))
     local inactive = Network.set_presence(1, "menu", false)
     settle(function() return Network.set_presence_status(inactive) ~= "working" end, "presence")
     print(Network.set_presence_status(inactive))
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out, ['integer\tworking', 'updates\t1', 'not_running', 'not_running']);
 });
 
-test('set_activity works in the session (WORKING, then READY); get_activity_details returns the session\'s name, template and handle; clear_activity (NOT_RUNNING, WORKING, COMPLETE) removes it', async (t) => {
+testOnEachVm('set_activity works in the session (WORKING, then READY); get_activity_details returns the session\'s name, template and handle; clear_activity (NOT_RUNNING, WORKING, COMPLETE) removes it', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -107,6 +110,7 @@ test('set_activity works in the session (WORKING, then READY); get_activity_deta
     print("clear", Network.clear_activity_status(0))
     print("after clear", #details())
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out, [
     'early\terror: @: Network.get_activity_details_result: job 1 is working; read its result once Network.get_activity_details_status says COMPLETE',
@@ -127,7 +131,7 @@ test('set_activity works in the session (WORKING, then READY); get_activity_deta
   ]);
 });
 
-test('set_activity needs a READY session of that user', async (t) => {
+testOnEachVm('set_activity needs a READY session of that user', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -137,6 +141,7 @@ test('set_activity needs a READY session of that user', async (t) => {
     settle(function() return MultiplayerSession.status(sid) == "ready" end, "session")
     print(try(Network.set_activity, 1, sid))
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out, [
     'error: @: Network.set_activity: multiplayer session 1 is working, not ready',
@@ -161,7 +166,7 @@ function clean(user)
 end
 `;
 
-test('clean_sessions: NOT_RUNNING before, WORKING right after the call, then done (COMPLETE or NOT_RUNNING); the user\'s sessions are gone from Xbox Live, another user\'s stay', async (t) => {
+testOnEachVm('clean_sessions: NOT_RUNNING before, WORKING right after the call, then done (COMPLETE or NOT_RUNNING); the user\'s sessions are gone from Xbox Live, another user\'s stay', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -177,11 +182,12 @@ test('clean_sessions: NOT_RUNNING before, WORKING right after the call, then don
     print("clean", Network.clean_sessions_status() == "complete" or Network.clean_sessions_status() == "not_running")
     print("found", browse(), MultiplayerSession.status(other))
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out, ['found\tgame1/1,game2/1,game3/1', 'clean\tnot_running', 'clean\tworking', 'clean\ttrue', 'found\tgame3/1\tready']);
 });
 
-test('the sessions clean_sessions removed no longer read READY', async (t) => {
+testOnEachVm('the sessions clean_sessions removed no longer read READY', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -190,13 +196,14 @@ test('the sessions clean_sessions removed no longer read READY', async (t) => {
     clean(0)
     print(browse(), MultiplayerSession.status(sid))
   `,
+    vmUnderTest.luaApi,
   );
   // Nothing can join a session Xbox Live no longer has: its host must not go on believing in it.
   t.is(out.length, 1);
   t.regex(out[0]!, /^\t(broken|shutdown)$/);
 });
 
-test('clean_sessions of one local user leaves another local user of the console in a session they share', async (t) => {
+testOnEachVm('clean_sessions of one local user leaves another local user of the console in a session they share', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -208,11 +215,12 @@ test('clean_sessions of one local user leaves another local user of the console 
     clean(0)
     print(browse(1), MultiplayerSession.status(second))
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out, ['game1/2', 'game1/1\tready']);
 });
 
-test('session browsing is a job: WORKING, then COMPLETE with the sessions of the template having every keyword; the result only when complete, free only when done', async (t) => {
+testOnEachVm('session browsing is a job: WORKING, then COMPLETE with the sessions of the template having every keyword; the result only when complete, free only when done', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -222,7 +230,7 @@ test('session browsing is a job: WORKING, then COMPLETE with the sessions of the
     Network.create_multiplayer_session_host(0, "c", "coop", 0, 4, { "ffa", "eu" })
     settle(function() return true end, "sessions")
     local job = Network.start_session_browsing(0, "deathmatch", { "eu", "ffa" })
-    print(math.type(job), MultiplayerSessionBrowser.status(job))
+    print(number_type(job), MultiplayerSessionBrowser.status(job))
     print(try(MultiplayerSessionBrowser.result, job))
     print(try(Network.free_session_browsing, job))
     settle(function() return MultiplayerSessionBrowser.status(job) ~= "working" end, "browse")
@@ -232,6 +240,7 @@ test('session browsing is a job: WORKING, then COMPLETE with the sessions of the
     Network.free_session_browsing(job)
     print(MultiplayerSessionBrowser.status(job))
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out, [
     'integer\tworking',
@@ -242,7 +251,7 @@ test('session browsing is a job: WORKING, then COMPLETE with the sessions of the
   ]);
 });
 
-test('session browsing finds a template\'s sessions however many sessions of other templates there are', async (t) => {
+testOnEachVm('session browsing finds a template\'s sessions however many sessions of other templates there are', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -251,11 +260,12 @@ test('session browsing finds a template\'s sessions however many sessions of oth
     host("game1")
     print(browse())
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out, ['game1/1']);
 });
 
-test('max members 0 or none means the default, 100', async (t) => {
+testOnEachVm('max members 0 or none means the default, 100', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -266,11 +276,12 @@ test('max members 0 or none means the default, 100', async (t) => {
     settle(function() return MultiplayerSessionBrowser.status(job) == "complete" end, "browse")
     for _, s in ipairs(MultiplayerSessionBrowser.result(job)) do print(s.session_name, s.max_members) end
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out.sort(), ['a\t100', 'b\t100']);
 });
 
-test('custom properties: the host sets JSON, custom_property_json is a job whose result is that JSON (nil for a key never set); bad JSON is refused', async (t) => {
+testOnEachVm('custom properties: the host sets JSON, custom_property_json is a job whose result is that JSON (nil for a key never set); bad JSON is refused', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -286,6 +297,7 @@ test('custom properties: the host sets JSON, custom_property_json is a job whose
     MultiplayerSession.free_custom_property_json(job)
     print(MultiplayerSession.custom_property_json_status(job))
   `,
+    vmUnderTest.luaApi,
   );
   t.is(out.length, 4, out.join('\n'));
   t.regex(out[0]!, /^error: @: bad argument #3 to 'MultiplayerSession\.set_custom_property_json' \(JSON expected: .+\)$/);

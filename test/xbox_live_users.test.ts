@@ -1,14 +1,14 @@
-import test from 'ava';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LUA_CONSOLE, XBOX_ROOT } from './helpers/consoles.js';
 import { tempProject } from './helpers/lua.js';
 import { platformVms } from './helpers/platform.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 const config = readFileSync(path.join(XBOX_ROOT, 'global.network_config'), 'utf8');
 
-test('XboxLive: online state, local users sign in on first use, invites; MultiplayerSession host_peer, keywords, set_closed, groups, URIs, has_session_changed, member custom properties', async (t) => {
-  const { vms, frames } = await platformVms(tempProject({ 'global.network_config': config }), 2);
+testOnEachVm('XboxLive: online state, local users sign in on first use, invites; MultiplayerSession host_peer, keywords, set_closed, groups, URIs, has_session_changed, member custom properties', async (t, vmUnderTest) => {
+  const { vms, frames } = await platformVms(tempProject({ 'global.network_config': config }), 2, vmUnderTest.luaApi);
   const [host, guest] = vms as [(typeof vms)[0], (typeof vms)[0]];
   for (const vm of vms) vm.run(LUA_CONSOLE);
   const lines = (vm: (typeof vms)[0], lua: string): string[] => vm.run(lua).trimEnd().split('\n');
@@ -90,8 +90,8 @@ test('XboxLive: online state, local users sign in on first use, invites; Multipl
   t.deepEqual(lines(host, 'Network.shutdown_xboxlive_client() print(rawget(_G, "XboxLive"), stingray.XboxOne)'), ['nil\tnil'], 'and go with it');
 });
 
-test('SmartMatch on the platform service: two consoles\' tickets in one hopper are matched into one session (PreserveSessionMode.ALWAYS keeps its own); a lone ticket expires at its timeout; a deleted ticket is gone', async (t) => {
-  const { vms, frames } = await platformVms(tempProject({ 'global.network_config': config }), 3);
+testOnEachVm('SmartMatch on the platform service: two consoles\' tickets in one hopper are matched into one session (PreserveSessionMode.ALWAYS keeps its own); a lone ticket expires at its timeout; a deleted ticket is gone', async (t, vmUnderTest) => {
+  const { vms, frames } = await platformVms(tempProject({ 'global.network_config': config }), 3, vmUnderTest.luaApi);
   const [first, second, lone] = vms as [(typeof vms)[0], (typeof vms)[0], (typeof vms)[0]];
   vms.forEach((vm, i) => vm.run(`${LUA_CONSOLE} Network.init_xboxlive_client("global") s = Network.create_multiplayer_session_host(0, "own${i}", "deathmatch", 0, 4)`));
   frames(5);

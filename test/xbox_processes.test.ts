@@ -2,11 +2,13 @@ import test from 'ava';
 import { runCli, tempProject } from './helpers/lua.js';
 import { TEST_NETWORK_CONFIG } from './helpers/peers.js';
 import { inOrder, runHostAndClient, said, startOwned, startPlatform } from './helpers/platform.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 const SESSION = 'test/fixtures/xbox/session.lua';
 
-test('Xbox Live across processes: a platform service, a host console with three sessions, a client console that browses by template and keyword, looks up the handle, joins, reads the host user\'s activity, is added to the game session by peer id; RPCs both ways; the host process ends and the session is the client\'s', async (t) => {
-  const { hosted, joined } = await runHostAndClient(t, SESSION);
+// One scenario per platform also runs its processes on LuaJIT (they are mostly waiting on the realtime clock).
+testOnEachVm('Xbox Live across processes: a platform service, a host console with three sessions, a client console that browses by template and keyword, looks up the handle, joins, reads the host user\'s activity, is added to the game session by peer id; RPCs both ways; the host process ends and the session is the client\'s', async (t, vmUnderTest) => {
+  const { hosted, joined } = await runHostAndClient(t, SESSION, vmUnderTest.flags);
   const [h, c] = [said(hosted, 'host'), said(joined, 'client')].map((lines) => /^peer ([0-9a-f]+) true$/.exec(lines[0] ?? '')?.[1] ?? 'none');
   t.regex(h!, /^9[0-9a-f]{12}$/, 'a console id: 0x0009, 40 random bits, a zero low byte for local users');
   t.not(h, c);

@@ -1,12 +1,12 @@
-import test from 'ava';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { consoleLines, LUA_CONSOLE, LUA_XBOX, XBOX_ROOT } from './helpers/consoles.js';
 import { linesOf, runPeers } from './helpers/peers.js';
+import { testOnEachVm } from './helpers/vms.js';
 
 const HOST = 'Network.create_multiplayer_session_host';
 
-test('session names and templates must be lower-case, 1 to 63 characters; keywords and reserved xuids non-empty and at most 63; handles 1 to 63; user ids 0..255: each a Lua error naming the function and the argument', async (t) => {
+testOnEachVm('session names and templates must be lower-case, 1 to 63 characters; keywords and reserved xuids non-empty and at most 63; handles 1 to 63; user ids 0..255: each a Lua error naming the function and the argument', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -28,8 +28,9 @@ test('session names and templates must be lower-case, 1 to 63 characters; keywor
     print(try(Network.start_session_browsing, 0, "deathmatch", { long }))
     print(try(Network.handle_to_description, 0, long))
     print(try(Network.handle_to_description, 0, ""))
-    print("longest", math.type(${HOST}(0, longest, longest, 0, 4, { longest })), math.type(Network.handle_to_description(0, longest)))
+    print("longest", number_type(${HOST}(0, longest, longest, 0, 4, { longest })), number_type(Network.handle_to_description(0, longest)))
   `,
+    vmUnderTest.luaApi,
   );
   const bad = (n: number, fn: string, what: string) => `error: @: bad argument #${n} to '${fn}' (${what})`;
   t.deepEqual(out, [
@@ -53,13 +54,27 @@ test('session names and templates must be lower-case, 1 to 63 characters; keywor
   ]);
 });
 
-test('MultiplayerSession.leave: WORKING, then SHUTDOWN; free_multiplayer_session before SHUTDOWN is an error, after it the session id is gone', async (t) => {
+testOnEachVm('a whole number among keywords or reserved xuids reads as its digits (on LuaJIT too, where numbers are doubles)', async (t, vmUnderTest) => {
+  const out = await consoleLines(
+    t,
+    XBOX_ROOT,
+    `${LUA_XBOX}
+    local sid = host("game1")
+    MultiplayerSession.set_keywords(0, sid, { 2782711308238081, 2^53, 1.5, 7 })
+    print(table.concat(MultiplayerSession.keywords(sid), ","))
+  `,
+    vmUnderTest.luaApi,
+  );
+  t.deepEqual(out, ['2782711308238081,9007199254740992,1.5,7']);
+});
+
+testOnEachVm('MultiplayerSession.leave: WORKING, then SHUTDOWN; free_multiplayer_session before SHUTDOWN is an error, after it the session id is gone', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
     `${LUA_XBOX}
     local sid = ${HOST}(0, "game1", "deathmatch", 0, 4)
-    print(math.type(sid), MultiplayerSession.status(sid), try(Network.free_multiplayer_session, sid))
+    print(number_type(sid), MultiplayerSession.status(sid), try(Network.free_multiplayer_session, sid))
     settle(function() return MultiplayerSession.status(sid) ~= "working" end, "host")
     print(MultiplayerSession.status(sid), MultiplayerSession.host(sid) == Network.peer_id(), try(Network.free_multiplayer_session, sid))
     MultiplayerSession.leave(sid)
@@ -70,6 +85,7 @@ test('MultiplayerSession.leave: WORKING, then SHUTDOWN; free_multiplayer_session
     print(try(MultiplayerSession.status, sid))
     print(try(Network.free_multiplayer_session, sid))
   `,
+    vmUnderTest.luaApi,
   );
   const notYet = (status: string) => `error: @: Network.free_multiplayer_session: multiplayer session 1 is ${status}; leave it (MultiplayerSession.leave) and wait for SHUTDOWN first`;
   t.deepEqual(out, [
@@ -83,7 +99,7 @@ test('MultiplayerSession.leave: WORKING, then SHUTDOWN; free_multiplayer_session
   ]);
 });
 
-test('join_local_multiplayer_session adds a second local user: both session ids list two members with different xuids on the same peer; not before READY, not twice', async (t) => {
+testOnEachVm('join_local_multiplayer_session adds a second local user: both session ids list two members with different xuids on the same peer; not before READY, not twice', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -99,9 +115,10 @@ test('join_local_multiplayer_session adds a second local user: both session ids 
     for _, id in ipairs({ sid, second }) do
       local m = MultiplayerSession.members(id)
       print(#m, m[1] and m[1].peer == Network.peer_id(), m[2] and m[2].peer == Network.peer_id(),
-        m[2] and math.tointeger(tonumber(m[2].xbox_user_id) - tonumber(m[1].xbox_user_id)))
+        m[2] and tonumber(m[2].xbox_user_id) - tonumber(m[1].xbox_user_id))
     end
   `,
+    vmUnderTest.luaApi,
   );
   t.deepEqual(out, [
     'error: @: Network.join_local_multiplayer_session: multiplayer session 1 is working; wait until it is ready',
@@ -114,7 +131,7 @@ test('join_local_multiplayer_session adds a second local user: both session ids 
   ]);
 });
 
-test('the deprecated create_multiplayer_session hosts (true) or joins by name (false)', async (t) => {
+testOnEachVm('the deprecated create_multiplayer_session hosts (true) or joins by name (false)', async (t, vmUnderTest) => {
   const out = await runPeers(
     {
       'host.lua': `${LUA_CONSOLE}
@@ -143,7 +160,7 @@ test('the deprecated create_multiplayer_session hosts (true) or joins by name (f
           end
         end`,
     },
-    ['--frames', '300'],
+    ['--frames', '300', ...vmUnderTest.flags],
     { 'global.network_config': readFileSync(path.join(XBOX_ROOT, 'global.network_config'), 'utf8') },
   );
   t.is(out.code, 0, out.stderr);
@@ -166,7 +183,7 @@ const INVITES = {
       if #members == 2 and not game then
         guest = members[2].xbox_user_id
         -- An xuid reserved as the integer the reference names.
-        game = ${HOST}(0, "game2", "deathmatch", 0, 2, {}, { math.tointeger(tonumber(guest)) })
+        game = ${HOST}(0, "game2", "deathmatch", 0, 2, {}, { tonumber(guest) })
       end
       if #members == 3 and not invited then
         invited = true
@@ -231,8 +248,8 @@ const INVITES = {
     end`,
 };
 
-test('reservations keep places, invites carry the handle to the invited console (send_invites, take_invite), and a full session makes a joining client\'s session BROKEN', async (t) => {
-  const out = await runPeers(INVITES, ['--frames', '400'], { 'global.network_config': readFileSync(path.join(XBOX_ROOT, 'global.network_config'), 'utf8') });
+testOnEachVm('reservations keep places, invites carry the handle to the invited console (send_invites, take_invite), and a full session makes a joining client\'s session BROKEN', async (t, vmUnderTest) => {
+  const out = await runPeers(INVITES, ['--frames', '400', ...vmUnderTest.flags], { 'global.network_config': readFileSync(path.join(XBOX_ROOT, 'global.network_config'), 'utf8') });
   t.is(out.code, 0, out.stderr);
   // Inviting an xuid nobody signed in with is a warning, not an error.
   t.deepEqual(linesOf(out.stdout, '0:host'), ['invited', '[network] warning: Network.send_invites: no signed-in user has the xuid 12345', 'game2 members\ttrue\ttrue']);
@@ -240,7 +257,7 @@ test('reservations keep places, invites carry the handle to the invited console 
   t.deepEqual(linesOf(out.stdout, '2:friend'), ['found\tgame2\t1/2', 'game2\tbroken', 'found\tgame2\t2/2', 'game2\tbroken']);
 });
 
-test('one network subsystem at a time: init_xboxlive_client while a LAN or Steam client runs is a Lua error; xboxlive_client_exists() is false after shutdown, and another subsystem can start', async (t) => {
+testOnEachVm('one network subsystem at a time: init_xboxlive_client while a LAN or Steam client runs is a Lua error; xboxlive_client_exists() is false after shutdown, and another subsystem can start', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -262,6 +279,7 @@ test('one network subsystem at a time: init_xboxlive_client while a LAN or Steam
     local psn = Network.init_psn_client("global")
     print("psn", psn ~= nil)
   `,
+    vmUnderTest.luaApi,
   );
   const already = (what: string, fn: string) => `error: @: Network.${fn}: a ${what} is already running; only one network subsystem at a time (shut it down first)`;
   // "a Xbox" or "an Xbox": the article is not what this test is about.
@@ -278,7 +296,7 @@ test('one network subsystem at a time: init_xboxlive_client while a LAN or Steam
   ]);
 });
 
-test('an Xbox Live function called while no client runs names the subsystem as its other errors do ("Xbox Live client")', async (t) => {
+testOnEachVm('an Xbox Live function called while no client runs names the subsystem as its other errors do ("Xbox Live client")', async (t, vmUnderTest) => {
   const out = await consoleLines(
     t,
     XBOX_ROOT,
@@ -286,6 +304,7 @@ test('an Xbox Live function called while no client runs names the subsystem as i
     Network.init_xboxlive_client("global")
     Network.shutdown_xboxlive_client()
     print(try(Network.start_session_browsing, 0, "deathmatch"))`,
+    vmUnderTest.luaApi,
   );
   const none = (fn: string) => `error: @: ${fn}: no Xbox Live client is running (call Network.init_xboxlive_client first)`;
   t.deepEqual(out, [none(HOST), none('Network.start_session_browsing')]);

@@ -4,19 +4,22 @@
  */
 import type { ExecutionContext } from 'ava';
 import path from 'node:path';
+import type { LuaApi } from '../../src/bridge/lua_api.js';
 import { createTestVm, REPO_ROOT, type TestVm } from './lua.js';
+import { LUA_NUMBER_TYPE } from './peers.js';
 
 /** Where the PSN and Xbox Live fixtures and their global.network_config (rpc_chat) live. */
 export const PSN_ROOT = path.join(REPO_ROOT, 'test/fixtures/psn');
 export const XBOX_ROOT = path.join(REPO_ROOT, 'test/fixtures/xbox');
 
 /**
- * Lua: `settle(done, what)` runs Network.update(1/30, events) until done() is true, at most 100
+ * Lua for both VMs: `number_type` (LUA_NUMBER_TYPE's, made global for the chunks run after this one).
+ * `settle(done, what)` runs Network.update(1/30, events) until done() is true, at most 100
  * times, and returns how many updates that took (an error naming `what` if it never happens).
  * `try(f, ...)` returns f's results, or "error: <message>" with the "file.lua:N: " a Lua caller
  * gives it shown as "@: ".
  */
-export const LUA_CONSOLE = `
+export const LUA_CONSOLE = `${LUA_NUMBER_TYPE} _G.number_type = number_type
 events = {}
 function settle(done, what)
   for i = 1, 100 do
@@ -25,12 +28,14 @@ function settle(done, what)
   end
   error("still waiting after 100 updates: " .. what, 2)
 end
+local function pack(...) return { n = select("#", ...), ... } end
 function try(f, ...)
-  local results = table.pack(pcall(function(...)
-    local r = table.pack(f(...))
-    return table.unpack(r, 1, r.n)
+  -- Called from a Lua function, so that an engine error carries the caller's "file.lua:N: ".
+  local results = pack(pcall(function(...)
+    local r = pack(f(...))
+    return unpack(r, 1, r.n)
   end, ...))
-  if results[1] then return table.unpack(results, 2, results.n) end
+  if results[1] then return unpack(results, 2, results.n) end
   return "error: " .. (tostring(results[2]):gsub("^[%w_./-]+%.lua:%d+: ", "@: "))
 end
 `;
@@ -48,16 +53,16 @@ function host(name, user)
 end
 `;
 
-/** A VM of its own (simulated network, embedded platform service) on `root`, closed by the test's teardown, with LUA_CONSOLE run. */
-export async function consoleVm(t: ExecutionContext, root: string): Promise<TestVm> {
-  const vm = await createTestVm({ root });
+/** A VM of its own (simulated network, embedded platform service) on `root` (wasmoon unless `luaApi`), closed by the test's teardown, with LUA_CONSOLE run. */
+export async function consoleVm(t: ExecutionContext, root: string, luaApi?: LuaApi): Promise<TestVm> {
+  const vm = await createTestVm({ root, luaApi });
   t.teardown(() => vm.vm.close());
   vm.run(LUA_CONSOLE, '@console.lua');
   return vm;
 }
 
 /** What `source` prints as lines, run in a fresh consoleVm on `root`. */
-export async function consoleLines(t: ExecutionContext, root: string, source: string): Promise<string[]> {
-  const vm = await consoleVm(t, root);
+export async function consoleLines(t: ExecutionContext, root: string, source: string, luaApi?: LuaApi): Promise<string[]> {
+  const vm = await consoleVm(t, root, luaApi);
   return vm.run(source).trimEnd().split('\n');
 }

@@ -7,6 +7,7 @@ import type { ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LuaApi } from '../../src/bridge/lua_api.js';
 import type { PlatformLink } from '../../src/core/platform/platform_link.js';
 import type { ServiceMessage } from '../../src/core/platform/platform_protocol.js';
 import { ManualClock } from '../../src/core/base/clock.js';
@@ -19,13 +20,13 @@ import { createTestVm, REPO_ROOT, startCli, type CliProcess, type CliResult, typ
 /** The platform secret hand-made test clients sign in with (a process's own secret, in `hello`). */
 export const TEST_SECRET = 'a1'.repeat(16);
 
-/** VMs of one simulated network and one platform service (seeds 1, 2, ...), and `frames(n)` to update them all n times. */
-export async function platformVms(root: string, count: number): Promise<{ vms: TestVm[]; frames: (n: number, update?: string) => void }> {
+/** VMs (wasmoon unless `luaApi`) of one simulated network and one platform service (seeds 1, 2, ...), and `frames(n)` to update them all n times. */
+export async function platformVms(root: string, count: number, luaApi?: LuaApi): Promise<{ vms: TestVm[]; frames: (n: number, update?: string) => void }> {
   const clock = new ManualClock();
   const network = new NetworkSimulator(clock, 1);
   const platform = new PlatformService();
   const vms = await Promise.all(
-    Array.from({ length: count }, (_, i) => createTestVm({ root, network: { environment: { network, clock, random: new Random(i + 1) }, loadConfig: (name) => loadNetworkConfig(root, name), platform } })),
+    Array.from({ length: count }, (_, i) => createTestVm({ root, luaApi, network: { environment: { network, clock, random: new Random(i + 1) }, loadConfig: (name) => loadNetworkConfig(root, name), platform } })),
   );
   const frames = (n: number, update = 'Network.update(1/30, {})'): void => {
     for (let i = 0; i < n; i++) {

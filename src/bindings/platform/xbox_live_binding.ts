@@ -9,6 +9,7 @@
  * (docs/guide/platforms.md lists them).
  */
 import { dataValue } from '../../core/lobby/lobby_data.js';
+import { luaJitNumberText } from '../../core/wire/number_text.js';
 import { NetworkError } from '../../core/base/network_error.js';
 import type { Success } from '../../core/platform/platform_protocol.js';
 import { JOB_STATUSES, SessionJob } from '../../core/platform/session_job.js';
@@ -616,7 +617,16 @@ function xboxArgumentReaders(bridge: LuaApi, args: LuaArgs) {
     if (name !== name.toLowerCase()) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what} must be all lower-case characters, got '${name}')`);
     return name;
   };
-  /** An optional array of strings, each non-empty and at most 63 characters. */
+  /**
+   * A number in a string list as its digits when whole: xuids are 64-bit integers, and LuaJIT's numbers
+   * are doubles, whose own text ("2.7827113082381e+15") would lose the digits.
+   */
+  const numberText = (L: LuaState, idx: number): string => {
+    if (bridge.isInteger(L, idx)) return bridge.toString(L, idx)!;
+    const n = bridge.toNumber(L, idx);
+    return Number.isInteger(n) ? BigInt(n).toString() : luaJitNumberText(n);
+  };
+  /** An optional array of strings (numbers as their text), each non-empty and at most 63 characters. */
   const stringsArg = (L: LuaState, idx: number, fn: string, what: string, optional: boolean): string[] => {
     if (optional && args.isNone(L, idx)) return [];
     if (bridge.type(L, idx) !== LUA_TTABLE) args.bad(L, idx, fn, `table of ${what}`);
@@ -624,7 +634,7 @@ function xboxArgumentReaders(bridge: LuaApi, args: LuaArgs) {
     for (let i = 1; i <= bridge.rawLength(L, idx); i++) {
       bridge.rawGetIndex(L, idx, i);
       const top = bridge.getTop(L);
-      const value = bridge.type(L, top) === LUA_TNUMBER && bridge.isInteger(L, top) ? bridge.toString(L, top)! : bridge.toString(L, top);
+      const value = bridge.type(L, top) === LUA_TNUMBER ? numberText(L, top) : bridge.toString(L, top);
       bridge.setTop(L, -2);
       if (value === undefined || value === '' || value.length > MAX_NAME) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what}[${i}] must be a non-empty string of at most ${MAX_NAME} characters)`);
       out.push(value);
