@@ -225,6 +225,7 @@ export const ANSWER_FIELDS: Partial<Record<Op, readonly (keyof Success)[]>> = {
   describe_handle: ['name', 'template'],
   clean_sessions: ['left'],
   smartmatch: ['ticket'],
+  member_data: ['lobby'],
 };
 
 /** A request that is not one: the message names the field. */
