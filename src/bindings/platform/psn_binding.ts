@@ -11,7 +11,7 @@ import { FILTER_COMPARISONS } from '../../core/lobby/lobby_filter.js';
 import { NetworkError } from '../../core/base/network_error.js';
 import type { PlatformLobby } from '../../core/platform/platform_lobby.js';
 import type { PlatformLobbyBrowser } from '../../core/platform/platform_lobby_browser.js';
-import type { LobbyView } from '../../core/platform/platform_protocol.js';
+import { MAX_LOBBY_NAME_CHARS, type LobbyView } from '../../core/platform/platform_protocol.js';
 import { EXTERNAL_DATA_KEY, INTERNAL_DATA_KEY, MAX_ROOM_DATA_BYTES, PsnClient, PsnRoomDataExternal } from '../../core/platform/psn_client.js';
 import type { EngineObjects } from '../../bridge/engine_object.js';
 import { LuaArgs } from '../../bridge/lua_args.js';
@@ -78,6 +78,12 @@ function psnShared(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork) {
     room.setData({ [key]: value }, fn);
     return 0;
   };
+  /** A room name the service takes: refused here, or the room would show it until the service refused it. */
+  const roomNameArg = (L: LuaState, idx: number, fn: string): string => {
+    const name = args.string(L, idx, fn, 'room name');
+    if (name.length > MAX_LOBBY_NAME_CHARS) throw new LuaRaise(`bad argument #${idx} to '${fn}' (a room name is at most ${MAX_LOBBY_NAME_CHARS} characters, got ${name.length})`);
+    return name;
+  };
   const searchableArg = (L: LuaState, idx: number, fn: string): string => {
     const id = args.string(L, idx, fn, 'attribute (a PsnRoom.SEARCHABLE_INTEGER_ID_* constant)');
     if (!SEARCHABLE.includes(id)) throw new LuaRaise(`bad argument #${idx} to '${fn}' (one of the PsnRoom.SEARCHABLE_INTEGER_ID_1..7 constants expected, got '${id}')`);
@@ -106,12 +112,12 @@ function psnShared(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork) {
 
   // ---- PsnRoomDataExternal ---------------------------------------------------------------------
   const externalArg = (L: LuaState, fn: string): PsnRoomDataExternal => objects.check<PsnRoomDataExternal>(L, 1, EXTERNAL, fn);
-  return { bridge, args, clients, rooms, addRoom, roomArg, clientArg, roomData, searchableArg, browserArg, pushRoomInfo, externalArg, vm, objects, net };
+  return { bridge, args, clients, rooms, addRoom, roomArg, clientArg, roomData, roomNameArg, searchableArg, browserArg, pushRoomInfo, externalArg, vm, objects, net };
 }
 type PsnShared = ReturnType<typeof psnShared>;
 
 /** This subsystem's `Network.*` functions. */
-function psnNetworkFunctions({ bridge, args, clients, rooms, addRoom, roomArg, net }: PsnShared): Functions {
+function psnNetworkFunctions({ bridge, args, clients, rooms, addRoom, roomArg, roomNameArg, net }: PsnShared): Functions {
   return {
     init_psn_client: (L, fn) => clients.start(L, fn, (config) => new PsnClient(net.node, config, () => net.openPlatformLink(), net.platformIds())),
     shutdown_psn_client: (L, fn) => {
@@ -120,7 +126,7 @@ function psnNetworkFunctions({ bridge, args, clients, rooms, addRoom, roomArg, n
       return result;
     },
     create_psn_room: (L, fn) => {
-      const name = args.string(L, 1, fn, 'room name');
+      const name = roomNameArg(L, 1, fn);
       const maxMembers = args.count(L, 2, fn, 'max members', 1, 64);
       bridge.pushInteger(L, addRoom(clients.running(fn).createRoom(name, maxMembers)));
       return 1;
@@ -167,7 +173,7 @@ function psnClientFunctions({ bridge, clientArg, objects }: PsnShared): Function
 }
 
 /** `PsnRoom.*`. */
-function psnRoomFunctions({ bridge, args, roomArg, roomData, searchableArg }: PsnShared): Functions {
+function psnRoomFunctions({ bridge, args, roomArg, roomData, roomNameArg, searchableArg }: PsnShared): Functions {
   return {
     state: (L, fn) => {
       const room = roomArg(L, fn);
@@ -203,7 +209,8 @@ function psnRoomFunctions({ bridge, args, roomArg, roomData, searchableArg }: Ps
     data: (L, fn) => bridge.pushStringOrNil(L, roomArg(L, fn).data(EXTERNAL_DATA_KEY)),
     data_internal: (L, fn) => bridge.pushStringOrNil(L, roomArg(L, fn).data(INTERNAL_DATA_KEY)),
     set_name: (L, fn) => {
-      roomArg(L, fn).setName(args.string(L, 2, fn, 'name'), fn);
+      const room = roomArg(L, fn);
+      room.setName(roomNameArg(L, 2, fn), fn);
       return 0;
     },
     set_max_members: (L, fn) => {

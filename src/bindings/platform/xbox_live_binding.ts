@@ -11,7 +11,7 @@
 import { dataValue } from '../../core/lobby/lobby_data.js';
 import { luaJitNumberText } from '../../core/wire/number_text.js';
 import { NetworkError } from '../../core/base/network_error.js';
-import type { Success } from '../../core/platform/platform_protocol.js';
+import { MAX_HOPPER_CHARS, MAX_INVITE_TEXT_CHARS, MAX_MATCH_ATTRIBUTES_CHARS, MAX_PRESENCE_CHARS, MAX_SESSION_KEYWORDS, MAX_XUIDS, type Success } from '../../core/platform/platform_protocol.js';
 import { JOB_STATUSES, SessionJob } from '../../core/platform/session_job.js';
 import { MAX_LOCAL_USERS, parseSessionUri, sessionUri, XboxLiveClient, type XboxMultiplayerSession } from '../../core/platform/xbox_live_client.js';
 import type { EngineObjects } from '../../bridge/engine_object.js';
@@ -103,8 +103,8 @@ function xboxLiveShared(vm: LuaVm, objects: EngineObjects, net: ScriptNetwork) {
       const fn = `${namespace}.${name}`;
       userArg(L, 1, fn);
       const session = sessionArg(L, 2, fn);
-      const to = stringsArg(L, 3, fn, 'friend xuids', false);
-      const custom = args.optionalString(L, 4, fn, 'custom invite id') ?? '';
+      const to = stringsArg(L, 3, fn, 'friend xuids', false, MAX_XUIDS);
+      const custom = textArg(args, L, 4, fn, 'custom invite id', MAX_INVITE_TEXT_CHARS, true);
       if (!session.isJoined) throw new NetworkError(`${fn}: multiplayer session ${session.sessionId} is ${session.status()}`);
       xbox(fn).request({ op: 'invite', lobby: session.id, to, text: custom }, (answer) => {
         if (!answer.ok) net.log('warnings', `warning: ${fn}: ${answer.error}`);
@@ -152,13 +152,13 @@ function xboxLiveSessionsFunctions({ bridge, args, clients, xbox, jobs, cleaning
       const min = args.isNone(L, 4) ? 0 : args.count(L, 4, fn, 'min members', 0, 100);
       const max = (args.isNone(L, 5) ? 0 : args.count(L, 5, fn, 'max members', 0, 100)) || DEFAULT_MAX_MEMBERS;
       if (min > max) throw new LuaRaise(`bad argument #4 to '${fn}' (min members ${min} is more than max members ${max})`);
-      return createHost(L, fn, user, name, template, max, stringsArg(L, 6, fn, 'keywords', true), stringsArg(L, 7, fn, 'reserved xbox user ids', true));
+      return createHost(L, fn, user, name, template, max, stringsArg(L, 6, fn, 'keywords', true, MAX_SESSION_KEYWORDS), stringsArg(L, 7, fn, 'reserved xbox user ids', true, MAX_XUIDS));
     },
     create_multiplayer_session_client: (L, fn) => {
       const user = userArg(L, 1, fn);
       const name = nameArg(L, 2, fn, 'session name');
       const template = nameArg(L, 3, fn, 'session template name');
-      stringsArg(L, 4, fn, 'reserved xbox user ids', true);
+      stringsArg(L, 4, fn, 'reserved xbox user ids', true, MAX_XUIDS);
       return joinSession(L, fn, user, name, template);
     },
     /** The deprecated form: host or client by a flag. */
@@ -167,7 +167,7 @@ function xboxLiveSessionsFunctions({ bridge, args, clients, xbox, jobs, cleaning
       const name = nameArg(L, 2, fn, 'session name');
       const template = nameArg(L, 3, fn, 'session template name');
       const asHost = args.boolean(L, 4, fn);
-      const keywords = stringsArg(L, 5, fn, 'keywords', true);
+      const keywords = stringsArg(L, 5, fn, 'keywords', true, MAX_SESSION_KEYWORDS);
       return asHost ? createHost(L, fn, user, name, template, DEFAULT_MAX_MEMBERS, keywords, []) : joinSession(L, fn, user, name, template);
     },
     /** Another local user joins a session this console is in. */
@@ -221,7 +221,7 @@ function xboxLiveActivityFunctions({ bridge, args, xbox, jobs, startJob, jobStat
     },
     get_activity_details: (L, fn) => {
       userArg(L, 1, fn);
-      const xuids = stringsArg(L, 2, fn, 'xuids', false);
+      const xuids = stringsArg(L, 2, fn, 'xuids', false, MAX_XUIDS);
       bridge.pushInteger(L, startJob(jobs.activityDetails, new SessionJob(xbox(fn), { op: 'activity_details', xuids }, (answer) => answer.details ?? [])));
       return 1;
     },
@@ -270,7 +270,7 @@ function xboxLivePresenceFunctions({ bridge, args, xbox, jobs, startJob, jobStat
   return {
     set_presence: (L, fn) => {
       const user = userArg(L, 1, fn);
-      const presence = args.string(L, 2, fn, 'presence id');
+      const presence = textArg(args, L, 2, fn, 'presence id', MAX_PRESENCE_CHARS, false);
       const active = args.isNone(L, 3) ? true : args.boolean(L, 3, fn);
       const client = xbox(fn);
       bridge.pushInteger(L, startJob(jobs.presence, new SessionJob(client, { op: 'presence', xuid: client.xuid(user), presence, active }, () => null, true)));
@@ -291,7 +291,7 @@ function xboxLivePresenceFunctions({ bridge, args, xbox, jobs, startJob, jobStat
     start_session_browsing: (L, fn) => {
       userArg(L, 1, fn);
       const template = nameArg(L, 2, fn, 'session template name');
-      const keywords = stringsArg(L, 3, fn, 'keywords', true);
+      const keywords = stringsArg(L, 3, fn, 'keywords', true, MAX_SESSION_KEYWORDS);
       const query = { kind: 'xbox_session' as const, filters: [], near: [], slots: 0, limit: 100, template, keywords };
       const job = new SessionJob(xbox(fn), { op: 'find', query }, (answer) =>
         answer.lobbies!.map((s) => ({ name: s.name, template: s.template ?? '', keywords: s.keywords ?? [], handle: s.handle ?? '', members: s.members.length, maxMembers: s.maxMembers, host: s.owner })),
@@ -359,7 +359,7 @@ function xboxLiveMultiplayerSessionBrowserFunctions({ jobs, jobStatus, completed
     result: (L, fn) => pushFound(L, completed(jobs.browsers, L, fn, 'session browser id', 'MultiplayerSessionBrowser.status')),
     result_filtered: (L, fn) => {
       const found = completed(jobs.browsers, L, fn, 'session browser id', 'MultiplayerSessionBrowser.status');
-      const keywords = stringsArg(L, 2, fn, 'keywords', false);
+      const keywords = stringsArg(L, 2, fn, 'keywords', false, MAX_SESSION_KEYWORDS);
       return pushFound(L, found.filter((session) => keywords.every((k) => session.keywords.includes(k))));
     },
   };
@@ -377,7 +377,7 @@ interface SessionExtras {
   args: LuaArgs;
   xbox: (fn: string) => XboxLiveClient;
   sessionArg: (L: LuaState, idx: number, fn: string) => XboxMultiplayerSession;
-  stringsArg: (L: LuaState, idx: number, fn: string, what: string, optional: boolean) => string[];
+  stringsArg: (L: LuaState, idx: number, fn: string, what: string, optional: boolean, max: number) => string[];
 }
 
 /** MultiplayerSession's host, keywords, closing, change flag, groups, URIs, SmartMatch and member properties; MultiplayerSessionGroup. */
@@ -420,7 +420,7 @@ function sessionViewFunctions({ bridge, args, xbox, sessionArg, stringsArg }: Se
     set_keywords: (L, fn) => {
       args.count(L, 1, fn, 'user id', 0, MAX_LOCAL_USERS - 1);
       const session = sessionArg(L, 2, fn);
-      session.setKeywords(stringsArg(L, 3, fn, 'keywords', true), fn);
+      session.setKeywords(stringsArg(L, 3, fn, 'keywords', true, MAX_SESSION_KEYWORDS), fn);
       return 0;
     },
     set_closed: (L, fn) => {
@@ -460,12 +460,13 @@ function sessionMatchFunctions({ bridge, args, sessionArg }: SessionExtras): Fun
   return {
     start_smartmatch: (L, fn) => {
       const session = sessionArg(L, 1, fn);
-      const hopper = args.string(L, 2, fn, 'hopper name');
+      const hopper = textArg(args, L, 2, fn, 'hopper name', MAX_HOPPER_CHARS, false);
       const timeout = args.number(L, 3, fn, 'timeout (seconds)');
       if (!(timeout > 0) || !Number.isFinite(timeout)) throw new LuaRaise(`bad argument #3 to '${fn}' (a positive number of seconds expected, got ${timeout})`);
       const preserve = args.string(L, 4, fn, 'preserve mode (a PreserveSessionMode constant)');
       if (preserve !== 'always' && preserve !== 'never') throw new LuaRaise(`bad argument #4 to '${fn}' (PreserveSessionMode.ALWAYS or NEVER expected, got '${preserve}')`);
       const attributes = args.isNone(L, 5) ? '{}' : jsonArg(args, L, 5, fn);
+      if (attributes.length > MAX_MATCH_ATTRIBUTES_CHARS) throw new LuaRaise(`bad argument #5 to '${fn}' (attributes are at most ${MAX_MATCH_ATTRIBUTES_CHARS} characters of JSON, got ${attributes.length})`);
       session.startSmartmatch(hopper, timeout, preserve, attributes, fn);
       return 0;
     },
@@ -556,6 +557,16 @@ function memberProperties(data: Readonly<Record<string, string>> | undefined): s
   return `{${properties.map(([key, json]) => `${JSON.stringify(key.slice('custom:'.length))}:${json}`).join(',')}}`;
 }
 
+/**
+ * A string argument of at most `max` characters ('' when optional and absent): the service refuses
+ * longer ones, after the call had returned as if it worked.
+ */
+function textArg(args: LuaArgs, L: LuaState, idx: number, fn: string, what: string, max: number, optional: boolean): string {
+  const text = optional ? (args.optionalString(L, idx, fn, what) ?? '') : args.string(L, idx, fn, what);
+  if (text.length > max) throw new LuaRaise(`bad argument #${idx} to '${fn}' (${what} is at most ${max} characters, got ${text.length})`);
+  return text;
+}
+
 /** A JSON text argument, refused when it does not parse. */
 function jsonArg(args: LuaArgs, L: LuaState, idx: number, fn: string): string {
   const json = args.string(L, idx, fn, 'JSON text');
@@ -626,12 +637,14 @@ function xboxArgumentReaders(bridge: LuaApi, args: LuaArgs) {
     const n = bridge.toNumber(L, idx);
     return Number.isInteger(n) ? BigInt(n).toString() : luaJitNumberText(n);
   };
-  /** An optional array of strings (numbers as their text), each non-empty and at most 63 characters. */
-  const stringsArg = (L: LuaState, idx: number, fn: string, what: string, optional: boolean): string[] => {
+  /** An optional array of at most `max` strings (numbers as their text), each non-empty and at most 63 characters. */
+  const stringsArg = (L: LuaState, idx: number, fn: string, what: string, optional: boolean, max: number): string[] => {
     if (optional && args.isNone(L, idx)) return [];
     if (bridge.type(L, idx) !== LUA_TTABLE) args.bad(L, idx, fn, `table of ${what}`);
+    const count = bridge.rawLength(L, idx);
+    if (count > max) throw new LuaRaise(`bad argument #${idx} to '${fn}' (at most ${max} ${what}, got ${count})`);
     const out: string[] = [];
-    for (let i = 1; i <= bridge.rawLength(L, idx); i++) {
+    for (let i = 1; i <= count; i++) {
       bridge.rawGetIndex(L, idx, i);
       const top = bridge.getTop(L);
       const value = bridge.type(L, top) === LUA_TNUMBER ? numberText(L, top) : bridge.toString(L, top);

@@ -95,7 +95,8 @@ export class PlatformLobby {
     if (bytes > MAX_MEMBER_DATA_BYTES) throw new NetworkError(`${fn}: this member's data would take ${bytes} bytes; at most ${MAX_MEMBER_DATA_BYTES}`);
     setDataValue(this.ownData, key, value);
     const xuid = this.memberXuid();
-    this.client.request({ op: 'member_data', lobby: this.id, key, value, ...(xuid === undefined ? {} : { xuid }) }, () => undefined);
+    // The service tells every other member; this one learns it from the answer (as pushed: owner changes in flight stay).
+    this.client.request({ op: 'member_data', lobby: this.id, key, value, ...(xuid === undefined ? {} : { xuid }) }, (answer) => answer.ok && this.apply(answer.lobby!, true));
   }
 
   /** Which of this console's users the member is, where a console has several (Xbox Live). */

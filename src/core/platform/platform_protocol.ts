@@ -228,6 +228,7 @@ export const ANSWER_FIELDS: Partial<Record<Op, readonly (keyof Success)[]>> = {
   describe_handle: ['name', 'template'],
   clean_sessions: ['left'],
   smartmatch: ['ticket'],
+  member_data: ['lobby'],
 };
 
 /** A request that is not one: the message names the field. */
@@ -316,6 +317,17 @@ function strings(o: Json, key: string, where: string, maxCount: number): string[
 
 /** Characters of a lobby's data (keys and values) at most, on every platform. */
 export const MAX_LOBBY_DATA_CHARS = 65536;
+/** Characters of a lobby's name at most. */
+export const MAX_LOBBY_NAME_CHARS = 1024;
+/** Keywords of an Xbox Live session at most (created with, set, or browsed for). */
+export const MAX_SESSION_KEYWORDS = 64;
+/** Xbox user ids in one request (reservations, invites, activity details) at most. */
+export const MAX_XUIDS = 100;
+/** Characters of a SmartMatch hopper name, its attributes' JSON, a presence id and an invite's text at most. */
+export const MAX_HOPPER_CHARS = 256;
+export const MAX_MATCH_ATTRIBUTES_CHARS = 4096;
+export const MAX_PRESENCE_CHARS = 256;
+export const MAX_INVITE_TEXT_CHARS = 1024;
 
 /** Characters of `data`'s keys and values. */
 export function lobbyDataChars(data: Readonly<Record<string, string>>): number {
@@ -364,13 +376,13 @@ function lobbySpec(o: Json, where: string): LobbySpec {
     kind,
     type: oneOf(o, 'type', where, LOBBY_TYPES),
     maxMembers: integer(o, 'maxMembers', where, 1, 65535),
-    name: text(o, 'name', where, 1024),
+    name: text(o, 'name', where, MAX_LOBBY_NAME_CHARS),
     data: dataTable(o, 'data', where),
   };
   if (o.template !== undefined) spec.template = text(o, 'template', where, 256);
-  if (o.keywords !== undefined) spec.keywords = strings(o, 'keywords', where, 64);
+  if (o.keywords !== undefined) spec.keywords = strings(o, 'keywords', where, MAX_SESSION_KEYWORDS);
   if (o.password !== undefined) spec.password = text(o, 'password', where, 256);
-  if (o.reserved !== undefined) spec.reserved = strings(o, 'reserved', where, 100);
+  if (o.reserved !== undefined) spec.reserved = strings(o, 'reserved', where, MAX_XUIDS);
   if (kind === 'steam_server') spec.server = serverInfo(object(o.server, `${where}.server`), `${where}.server`, false) as ServerInfo;
   return spec;
 }
@@ -396,7 +408,7 @@ function findQuery(o: Json, where: string): FindQuery {
     limit: integer(o, 'limit', where, 1, 1000),
   };
   if (o.template !== undefined) query.template = text(o, 'template', where, 256);
-  if (o.keywords !== undefined) query.keywords = strings(o, 'keywords', where, 64);
+  if (o.keywords !== undefined) query.keywords = strings(o, 'keywords', where, MAX_SESSION_KEYWORDS);
   return query;
 }
 
@@ -441,10 +453,10 @@ export function parseRequest(value: unknown): Request {
       if (o.gameSessionHost === null) request.gameSessionHost = null;
       else if (o.gameSessionHost !== undefined) request.gameSessionHost = peer(o, 'gameSessionHost', w);
       if (o.type !== undefined) request.type = oneOf(o, 'type', w, LOBBY_TYPES);
-      if (o.name !== undefined) request.name = text(o, 'name', w, 1024);
+      if (o.name !== undefined) request.name = text(o, 'name', w, MAX_LOBBY_NAME_CHARS);
       if (o.removeMember !== undefined) request.removeMember = peer(o, 'removeMember', w);
       if (o.server !== undefined) request.server = serverInfo(object(o.server, `${w}.server`), `${w}.server`, true);
-      if (o.keywords !== undefined) request.keywords = strings(o, 'keywords', w, 100);
+      if (o.keywords !== undefined) request.keywords = strings(o, 'keywords', w, MAX_SESSION_KEYWORDS);
       if (o.closed !== undefined) request.closed = flag(o, 'closed', w);
       return request;
     }
@@ -455,27 +467,27 @@ export function parseRequest(value: unknown): Request {
     case 'set_activity':
       return { id, op, xuid: text(o, 'xuid', w, 64), lobby: o.lobby === null ? null : text(o, 'lobby', w, 64) };
     case 'activity_details':
-      return { id, op, xuids: strings(o, 'xuids', w, 100) };
+      return { id, op, xuids: strings(o, 'xuids', w, MAX_XUIDS) };
     case 'describe_handle':
       return { id, op, handle: text(o, 'handle', w, 64) };
     case 'clean_sessions':
       return { id, op, xuid: text(o, 'xuid', w, 64) };
     case 'presence':
-      return { id, op, xuid: text(o, 'xuid', w, 64), presence: text(o, 'presence', w, 256), active: flag(o, 'active', w) };
+      return { id, op, xuid: text(o, 'xuid', w, 64), presence: text(o, 'presence', w, MAX_PRESENCE_CHARS), active: flag(o, 'active', w) };
     case 'invite':
-      return { id, op, lobby: text(o, 'lobby', w, 64), to: strings(o, 'to', w, 100), text: text(o, 'text', w, 1024) };
+      return { id, op, lobby: text(o, 'lobby', w, 64), to: strings(o, 'to', w, MAX_XUIDS), text: text(o, 'text', w, MAX_INVITE_TEXT_CHARS) };
     case 'smartmatch':
       return {
         id,
         op,
         lobby: text(o, 'lobby', w, 64),
-        hopper: text(o, 'hopper', w, 256),
+        hopper: text(o, 'hopper', w, MAX_HOPPER_CHARS),
         xuid: text(o, 'xuid', w, 64),
         preserve: oneOf(o, 'preserve', w, PRESERVE_MODES),
-        attributes: text(o, 'attributes', w, 4096),
+        attributes: text(o, 'attributes', w, MAX_MATCH_ATTRIBUTES_CHARS),
       };
     case 'cancel_smartmatch':
-      return { id, op, hopper: text(o, 'hopper', w, 256), ticket: text(o, 'ticket', w, 128) };
+      return { id, op, hopper: text(o, 'hopper', w, MAX_HOPPER_CHARS), ticket: text(o, 'ticket', w, 128) };
     case 'member_data': {
       const request: Request = { id, op, lobby: text(o, 'lobby', w, 64), key: text(o, 'key', w, MAX_MEMBER_DATA_BYTES), value: text(o, 'value', w, MAX_MEMBER_DATA_BYTES) };
       if (o.xuid !== undefined) request.xuid = text(o, 'xuid', w, 64);
@@ -499,7 +511,7 @@ function activityDetails(value: unknown, where: string): ActivityDetails {
   return {
     xuid: text(o, 'xuid', where, 64),
     handle: text(o, 'handle', where, 64),
-    name: text(o, 'name', where, 1024),
+    name: text(o, 'name', where, MAX_LOBBY_NAME_CHARS),
     template: text(o, 'template', where, 256),
     members: integer(o, 'members', where, 0, 65535),
     maxMembers: integer(o, 'maxMembers', where, 0, 65535),
@@ -516,7 +528,7 @@ export function parseLobbyView(value: unknown, where = 'lobby'): LobbyView {
     id: text(o, 'id', where, 64),
     kind: oneOf(o, 'kind', where, LOBBY_KINDS),
     type: oneOf(o, 'type', where, LOBBY_TYPES),
-    name: text(o, 'name', where, 1024),
+    name: text(o, 'name', where, MAX_LOBBY_NAME_CHARS),
     owner: peer(o, 'owner', where),
     maxMembers: integer(o, 'maxMembers', where, 1, 65535),
     members: members.map((m: unknown, i) => member(m, `${where}.members.${i}`)),
@@ -524,7 +536,7 @@ export function parseLobbyView(value: unknown, where = 'lobby'): LobbyView {
     gameSessionHost: o.gameSessionHost === null ? null : peer(o, 'gameSessionHost', where),
   };
   if (o.template !== undefined) view.template = text(o, 'template', where, 256);
-  if (o.keywords !== undefined) view.keywords = strings(o, 'keywords', where, 64);
+  if (o.keywords !== undefined) view.keywords = strings(o, 'keywords', where, MAX_SESSION_KEYWORDS);
   if (o.handle !== undefined) view.handle = text(o, 'handle', where, 64);
   if (o.closed !== undefined) view.closed = flag(o, 'closed', where);
   if (o.server !== undefined) view.server = serverInfo(object(o.server, `${where}.server`), `${where}.server`, false) as ServerInfo;
@@ -548,7 +560,7 @@ export function parseServiceMessage(value: unknown): ServiceMessage {
       answer.details = o.details.map((d: unknown, i) => activityDetails(d, `answer.details.${i}`));
     }
     if (o.address !== undefined) answer.address = text(o, 'address', 'answer', 64);
-    if (o.name !== undefined) answer.name = text(o, 'name', 'answer', 1024);
+    if (o.name !== undefined) answer.name = text(o, 'name', 'answer', MAX_LOBBY_NAME_CHARS);
     if (o.template !== undefined) answer.template = text(o, 'template', 'answer', 256);
     if (o.left !== undefined) answer.left = integer(o, 'left', 'answer', 0, 65535);
     if (o.ticket !== undefined) answer.ticket = text(o, 'ticket', 'answer', 128);
@@ -565,7 +577,7 @@ export function parseServiceMessage(value: unknown): ServiceMessage {
     case 'invite':
       return { push: 'invite', from: text(o, 'from', 'push', 64), handle: text(o, 'handle', 'push', 64), text: text(o, 'text', 'push') };
     case 'smartmatch':
-      return { push: 'smartmatch', ticket: text(o, 'ticket', 'push', 128), name: text(o, 'name', 'push', 1024), template: text(o, 'template', 'push', 256) };
+      return { push: 'smartmatch', ticket: text(o, 'ticket', 'push', 128), name: text(o, 'name', 'push', MAX_LOBBY_NAME_CHARS), template: text(o, 'template', 'push', 256) };
     default:
       throw new ProtocolError('message: neither an answer nor a known push');
   }
