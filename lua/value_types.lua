@@ -76,35 +76,37 @@ Vector3_mt.__newindex = function(v, k, value)
 	rawset(v, name, value)
 end
 
+-- The arithmetic metamethods check and build inline (a check function only reports a failure):
+-- calls are what a vector operation costs on wasmoon.
 function Vector3_mt.__add(a, b)
-	check_vector(a, "Vector3.__add", 1)
-	check_vector(b, "Vector3.__add", 2)
-	return vec(a.x + b.x, a.y + b.y, a.z + b.z)
+	if getmetatable(a) ~= Vector3_mt then check_vector(a, "Vector3.__add", 1) end
+	if getmetatable(b) ~= Vector3_mt then check_vector(b, "Vector3.__add", 2) end
+	return setmetatable({ x = a.x + b.x, y = a.y + b.y, z = a.z + b.z }, Vector3_mt)
 end
 
 function Vector3_mt.__sub(a, b)
-	check_vector(a, "Vector3.__sub", 1)
-	check_vector(b, "Vector3.__sub", 2)
-	return vec(a.x - b.x, a.y - b.y, a.z - b.z)
+	if getmetatable(a) ~= Vector3_mt then check_vector(a, "Vector3.__sub", 1) end
+	if getmetatable(b) ~= Vector3_mt then check_vector(b, "Vector3.__sub", 2) end
+	return setmetatable({ x = a.x - b.x, y = a.y - b.y, z = a.z - b.z }, Vector3_mt)
 end
 
 function Vector3_mt.__unm(a)
-	return vec(-a.x, -a.y, -a.z)
+	return setmetatable({ x = -a.x, y = -a.y, z = -a.z }, Vector3_mt)
 end
 
 function Vector3_mt.__mul(a, b)
 	if type(a) == "number" then
 		a, b = b, a
 	end
-	check_vector(a, "Vector3.__mul", 1)
-	check_number(b, "Vector3.__mul", 2)
-	return vec(a.x * b, a.y * b, a.z * b)
+	if getmetatable(a) ~= Vector3_mt then check_vector(a, "Vector3.__mul", 1) end
+	if type(b) ~= "number" then check_number(b, "Vector3.__mul", 2) end
+	return setmetatable({ x = a.x * b, y = a.y * b, z = a.z * b }, Vector3_mt)
 end
 
 function Vector3_mt.__div(a, b)
-	check_vector(a, "Vector3.__div", 1)
-	check_number(b, "Vector3.__div", 2)
-	return vec(a.x / b, a.y / b, a.z / b)
+	if getmetatable(a) ~= Vector3_mt then check_vector(a, "Vector3.__div", 1) end
+	if type(b) ~= "number" then check_number(b, "Vector3.__div", 2) end
+	return setmetatable({ x = a.x / b, y = a.y / b, z = a.z / b }, Vector3_mt)
 end
 
 -- Lua calls __eq for any two tables, so a Vector3 must not equal a quaternion with the same x, y, z.
@@ -497,12 +499,16 @@ setmetatable(Vector3Box, {
 })
 
 function Vector3Box.store(box, x, y, z)
+	if getmetatable(box) == Vector3Box_mt and getmetatable(x) == Vector3_mt then
+		box[1], box[2], box[3] = x.x, x.y, x.z -- the usual call, a Vector3, checked inline
+		return
+	end
 	store3(check_box(box, Vector3Box_mt, "Vector3Box.store"), "Vector3Box.store", 2, x, y, z)
 end
 
 function Vector3Box.unbox(box)
-	check_box(box, Vector3Box_mt, "Vector3Box.unbox")
-	return vec(box[1], box[2], box[3])
+	if getmetatable(box) ~= Vector3Box_mt then check_box(box, Vector3Box_mt, "Vector3Box.unbox") end
+	return setmetatable({ x = box[1], y = box[2], z = box[3] }, Vector3_mt)
 end
 
 function Vector3Box_mt.__tostring(box)
