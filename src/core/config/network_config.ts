@@ -188,6 +188,24 @@ export class NetworkConfig {
   }
 }
 
+// The engine interpolated these kinds between updates when drawing; headless that is only reported (Network.type_info).
+const INTERPOLATION = ['interpolated', 'interpolation_threshold'];
+/** The parameters each kind of type takes besides `type`. */
+const TYPE_PARAMETERS: Record<TypeKind, readonly string[]> = {
+  int: ['min', 'max', 'bits', ...INTERPOLATION],
+  float: ['min', 'max', 'bits', 'tolerance', ...INTERPOLATION],
+  vector3: ['min', 'max', 'bits', 'tolerance', ...INTERPOLATION],
+  quaternion: ['bits', 'tolerance', ...INTERPOLATION],
+  array: ['element', 'max_size'],
+  int64: [],
+  uint64: [],
+  bool: [],
+  string: [],
+  idstring32: [],
+  idstring64: [],
+  resource_id: [],
+};
+
 /** Reads the SJSON tree, refusing anything malformed with `file:line: key.path: what is wrong`. */
 class ConfigBuilder {
   private readonly top: Map<string, SjsonEntry>;
@@ -289,24 +307,9 @@ class ConfigBuilder {
     if (!kindEntry) this.fail(entry, `${path}.type`, `missing (one of ${TYPE_KINDS.join(', ')})`);
     const kind = this.string(kindEntry.value, `${path}.type`) as TypeKind;
     if (!TYPE_KINDS.includes(kind)) this.fail(kindEntry.value, `${path}.type`, `unknown type kind '${kind}' (expected one of ${TYPE_KINDS.join(', ')})`);
-    // The engine interpolated these kinds between updates when drawing; headless that is only reported (Network.type_info).
-    const interpolation = ['interpolated', 'interpolation_threshold'];
-    const allowed: Record<TypeKind, string[]> = {
-      int: ['min', 'max', 'bits', ...interpolation],
-      float: ['min', 'max', 'bits', 'tolerance', ...interpolation],
-      vector3: ['min', 'max', 'bits', 'tolerance', ...interpolation],
-      quaternion: ['bits', 'tolerance', ...interpolation],
-      array: ['element', 'max_size'],
-      int64: [],
-      uint64: [],
-      bool: [],
-      string: [],
-      idstring32: [],
-      idstring64: [],
-      resource_id: [],
-    };
+    const allowed = TYPE_PARAMETERS[kind];
     for (const [key, param] of params) {
-      if (key !== 'type' && !allowed[kind].includes(key)) this.fail(param, `${path}.${key}`, `not a parameter of ${kind} types${allowed[kind].length ? ` (expected ${allowed[kind].join(', ')})` : ''}`);
+      if (key !== 'type' && !allowed.includes(key)) this.fail(param, `${path}.${key}`, `not a parameter of ${kind} types${allowed.length ? ` (expected ${allowed.join(', ')})` : ''}`);
     }
     const num = (key: string): number | undefined => {
       const param = params.get(key);

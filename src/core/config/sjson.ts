@@ -100,7 +100,7 @@ class SjsonParser {
     if (this.peek() === Char.OpenBrace) {
       document = this.parseObject();
     } else {
-      document = { kind: 'object', entries: this.parseEntries(-1), ...start };
+      document = { kind: 'object', entries: this.parseEntries(-1), line: start.line, column: start.column };
     }
     this.skipSpace();
     if (this.pos < this.text.length) this.fail(`unexpected ${this.describeHere()} after the end of the document`);
@@ -178,7 +178,7 @@ class SjsonParser {
       }
       this.pos++;
       this.skipSpace();
-      entries.push({ key, value: this.parseValue(), ...at });
+      entries.push({ key, value: this.parseValue(), line: at.line, column: at.column });
       this.skipSpace();
       if (this.peek() === Char.Comma) this.pos++;
     }
@@ -197,20 +197,20 @@ class SjsonParser {
     const c = this.peek();
     if (c === Char.OpenBrace) return this.parseObject();
     if (c === Char.OpenBracket) return this.parseArray();
-    if (c === Char.Quote) return { kind: 'string', value: this.parseString(), ...at };
+    if (c === Char.Quote) return { kind: 'string', value: this.parseString(), line: at.line, column: at.column };
     NUMBER_PATTERN.lastIndex = this.pos;
     const number = NUMBER_PATTERN.exec(this.text);
     if (number) {
       this.pos += number[0].length;
       if (this.pos < this.text.length && isWordChar(this.peek())) this.fail(`malformed number '${this.wordFrom(at)}'`, at);
-      return { kind: 'number', value: Number(number[0]), ...at };
+      return { kind: 'number', value: Number(number[0]), line: at.line, column: at.column };
     }
     if (this.pos >= this.text.length) this.fail('expected a value, found end of file');
     const start = this.pos;
     while (this.pos < this.text.length && isWordChar(this.peek())) this.pos++;
     const word = this.text.slice(start, this.pos);
-    if (word === 'true' || word === 'false') return { kind: 'boolean', value: word === 'true', ...at };
-    if (word === 'null') return { kind: 'null', ...at };
+    if (word === 'true' || word === 'false') return { kind: 'boolean', value: word === 'true', line: at.line, column: at.column };
+    if (word === 'null') return { kind: 'null', line: at.line, column: at.column };
     if (word === '') this.fail(`expected a value, found ${this.describeHere()}`);
     this.fail(`unquoted value '${word}' (strings must be in double quotes: "${word}")`, at);
   }
@@ -232,7 +232,7 @@ class SjsonParser {
     const entries = this.parseEntries(Char.CloseBrace);
     this.pos++; // }
     this.depth--;
-    return { kind: 'object', entries, ...at };
+    return { kind: 'object', entries, line: at.line, column: at.column };
   }
 
   private parseArray(): SjsonValue {
@@ -246,7 +246,7 @@ class SjsonParser {
       if (this.peek() === Char.CloseBracket) {
         this.pos++;
         this.depth--;
-        return { kind: 'array', items, ...at };
+        return { kind: 'array', items, line: at.line, column: at.column };
       }
       items.push(this.parseValue());
       this.skipSpace();
