@@ -21,6 +21,8 @@ interface Account {
   signedIn: boolean;
 }
 
+const NO_XUIDS: ReadonlySet<string> = new Set();
+
 const digestOf = (secret: string): Buffer => createHash('sha256').update(secret).digest();
 
 export class PlatformAccounts {
@@ -59,6 +61,11 @@ export class PlatformAccounts {
     account.xuids.add(xuid);
     this.xuidOwners.set(xuid, user);
     return undefined;
+  }
+
+  /** The xuids `user` (a console) has claimed: its Xbox Live users, then and now. */
+  xuidsOf(user: PeerId): ReadonlySet<string> {
+    return this.accounts.get(user)?.xuids ?? NO_XUIDS;
   }
 
   xuidOwner(xuid: string): PeerId | undefined {

@@ -48,8 +48,6 @@ interface User {
   readonly name: string;
   readonly connection: Connection;
   readonly lobbies: Set<string>;
-  /** Xbox Live users signed in on this console. */
-  readonly xuids: Set<string>;
 }
 
 interface Connection extends ServiceConnection {
@@ -174,7 +172,7 @@ export class PlatformService {
     connection.user = undefined;
     for (const [hopper, tickets] of this.hoppers) this.setTickets(hopper, tickets.filter((t) => t.user !== user));
     for (const id of [...user.lobbies]) this.leave(user, id, 'the user signed out');
-    for (const xuid of user.xuids) {
+    for (const xuid of this.accounts.xuidsOf(user.peer)) {
       this.activities.delete(xuid);
       this.presence.delete(xuid);
     }
@@ -188,7 +186,7 @@ export class PlatformService {
       const refused = this.accounts.signIn(request.user, request.secret);
       if (refused !== undefined) throw new RequestRefused('taken', refused);
       const address = `${connection.remoteHost ?? request.host}:${request.port}`;
-      const user: User = { peer: request.user, platform: request.platform, address, name: request.name, connection, lobbies: new Set(), xuids: new Set() };
+      const user: User = { peer: request.user, platform: request.platform, address, name: request.name, connection, lobbies: new Set() };
       this.users.set(user.peer, user);
       connection.user = user;
       return {};
@@ -284,7 +282,6 @@ export class PlatformService {
   private claimXuid(user: User, xuid: string): void {
     const refused = this.accounts.claimXuid(user.peer, xuid);
     if (refused !== undefined) throw new RequestRefused('taken', refused);
-    user.xuids.add(xuid);
   }
 
   private lobbyOf(user: User, id: string): Lobby {
