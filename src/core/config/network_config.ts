@@ -206,6 +206,30 @@ const TYPE_PARAMETERS: Record<TypeKind, readonly string[]> = {
   resource_id: [],
 };
 
+/** Objects with more keys than this are checked for a key given twice through a map. */
+const SMALL_OBJECT = 8;
+const FIELD_KEYS = ['name', 'type'];
+const TOP_LEVEL_KEYS = ['reliable_send_buffer_size', 'reliable_receive_buffer_size', 'network_type', 'types', 'objects', 'messages'];
+const OBJECT_KEYS = ['fields', 'priority', 'update_rate'];
+const MESSAGE_KEYS = ['args', 'session_bound', 'reliable', 'priority'];
+
+/** The entry of `object` named `key`, if any (objects of a config have a handful of entries). */
+function find(object: SjsonObject, key: string): SjsonEntry | undefined {
+  for (const entry of object.entries) if (entry.key === key) return entry;
+  return undefined;
+}
+
+/**
+ * A key path of an error message: `base`, then `.key` (or just `key` at the top level), then
+ * `[index]` counted from 1, then `.sub`. Built only when there is an error to report: a real-size
+ * config has thousands of values, and its first build runs in V8's interpreter.
+ */
+function keyPath(base: string, key?: string, index?: number, sub?: string): string {
+  let path = key === undefined ? base : base === '' ? key : `${base}.${key}`;
+  if (index !== undefined) path += `[${index + 1}]`;
+  return sub === undefined ? path : `${path}.${sub}`;
+}
+
 /** Reads the SJSON tree, refusing anything malformed with `file:line: key.path: what is wrong`. */
 class ConfigBuilder {
   private readonly top: Map<string, SjsonEntry>;
@@ -221,34 +245,55 @@ class ConfigBuilder {
     throw new NetworkConfigError(`${this.file}:${at.line}: ${path}: ${reason}`);
   }
 
-  /** The entries of an object by key; a key given twice is an error. */
+  /** The entries of a section (or the top level) by key; a key given twice is an error. */
   private entries(value: SjsonObject, path: string): Map<string, SjsonEntry> {
     const map = new Map<string, SjsonEntry>();
     for (const entry of value.entries) {
-      const key = path === '' ? entry.key : `${path}.${entry.key}`;
-      if (map.has(entry.key)) this.fail(entry, key, `defined twice (first on line ${map.get(entry.key)!.line})`);
+      const first = map.get(entry.key);
+      if (first) this.fail(entry, keyPath(path, entry.key), `defined twice (first on line ${first.line})`);
       map.set(entry.key, entry);
     }
     return map;
   }
 
-  private object(value: SjsonValue, path: string): SjsonObject {
-    if (value.kind !== 'object') this.fail(value, path, `expected a { } table, got ${value.kind}`);
+  /** Refuse a key given twice in an object of a declaration (the same error as {@link entries}). */
+  private rejectDuplicates(value: SjsonObject, base: string, key?: string, index?: number): void {
+    const { entries } = value;
+    // Declarations have a handful of keys: comparing them pairwise beats building a map.
+    if (entries.length > SMALL_OBJECT) {
+      this.entries(value, keyPath(base, key, index));
+      return;
+    }
+    for (let i = 1; i < entries.length; i++) {
+      const entry = entries[i]!;
+      for (let j = 0; j < i; j++) {
+        if (entries[j]!.key === entry.key) this.fail(entry, keyPath(keyPath(base, key, index), entry.key), `defined twice (first on line ${entries[j]!.line})`);
+      }
+    }
+  }
+
+  /** Refuse a key of `value` that is not one of `known`, saying `expected`. */
+  private rejectUnknownKeys(value: SjsonObject, known: readonly string[], reason: string, base: string, key?: string, index?: number): void {
+    for (const entry of value.entries) if (!known.includes(entry.key)) this.fail(entry, keyPath(base, key, index, entry.key), reason);
+  }
+
+  private object(value: SjsonValue, base: string, key?: string, index?: number): SjsonObject {
+    if (value.kind !== 'object') this.fail(value, keyPath(base, key, index), `expected a { } table, got ${value.kind}`);
     return value;
   }
 
-  private number(value: SjsonValue, path: string): number {
-    if (value.kind !== 'number') this.fail(value, path, `expected a number, got ${value.kind === 'string' ? `"${value.value}"` : value.kind}`);
+  private number(value: SjsonValue, base: string, key?: string, index?: number): number {
+    if (value.kind !== 'number') this.fail(value, keyPath(base, key, index), `expected a number, got ${value.kind === 'string' ? `"${value.value}"` : value.kind}`);
     return value.value;
   }
 
-  private string(value: SjsonValue, path: string): string {
-    if (value.kind !== 'string') this.fail(value, path, `expected a string, got ${value.kind}`);
+  private string(value: SjsonValue, base: string, key?: string, index?: number, sub?: string): string {
+    if (value.kind !== 'string') this.fail(value, keyPath(base, key, index, sub), `expected a string, got ${value.kind}`);
     return value.value;
   }
 
-  private boolean(value: SjsonValue, path: string): boolean {
-    if (value.kind !== 'boolean') this.fail(value, path, `expected true or false, got ${value.kind}`);
+  private boolean(value: SjsonValue, base: string, key: string): boolean {
+    if (value.kind !== 'boolean') this.fail(value, keyPath(base, key), `expected true or false, got ${value.kind}`);
     return value.value;
   }
 
@@ -266,8 +311,7 @@ class ConfigBuilder {
   }
 
   rejectUnknownTopLevel(): void {
-    const known = new Set(['reliable_send_buffer_size', 'reliable_receive_buffer_size', 'network_type', 'types', 'objects', 'messages']);
-    for (const [key, entry] of this.top) if (!known.has(key)) this.fail(entry, key, `unknown key (expected one of ${[...known].join(', ')})`);
+    for (const [key, entry] of this.top) if (!TOP_LEVEL_KEYS.includes(key)) this.fail(entry, key, `unknown key (expected one of ${TOP_LEVEL_KEYS.join(', ')})`);
   }
 
   private section(key: string): Map<string, SjsonEntry> {
@@ -291,7 +335,7 @@ class ConfigBuilder {
       types.set(name, type);
       return type;
     };
-    for (const [name, entry] of declarations) build(name, entry, `types.${name}`);
+    for (const [name, entry] of declarations) if (!types.has(name)) build(name, entry, `types.${name}`);
     // Indices follow declaration order, so Network.type_index is stable for a given file.
     for (const name of declarations.keys()) {
       const type = types.get(name)!;
@@ -300,72 +344,88 @@ class ConfigBuilder {
     }
   }
 
+  /** A number parameter of a type, if given; vector3 ranges may be given per component as [x y z]: the widest bounds apply. */
+  private parameter(params: SjsonObject, kind: TypeKind, path: string, key: string): number | undefined {
+    const param = find(params, key);
+    if (!param) return undefined;
+    const { value } = param;
+    if (value.kind === 'array' && kind === 'vector3' && (key === 'min' || key === 'max')) {
+      const { items } = value;
+      let widest = key === 'min' ? Infinity : -Infinity;
+      for (let i = 0; i < items.length; i++) {
+        const part = this.number(items[i]!, path, key, i);
+        widest = key === 'min' ? Math.min(widest, part) : Math.max(widest, part);
+      }
+      if (items.length !== 3) this.fail(value, keyPath(path, key), `expected 3 components, got ${items.length}`);
+      return widest;
+    }
+    return this.number(value, path, key);
+  }
+
+  /** Where a parameter's value is, for an error about it; the type's entry when the parameter is not given. */
+  private static at(params: SjsonObject, key: string, entry: SjsonEntry): { line: number } {
+    return find(params, key)?.value ?? entry;
+  }
+
+  /** A type's min and max, checked, with the kind's defaults for the bounds not given. */
+  private range(params: SjsonObject, kind: TypeKind, path: string, entry: SjsonEntry, defaultMin: number | undefined, defaultMax: number | undefined): [number, number] {
+    const min = this.parameter(params, kind, path, 'min') ?? defaultMin;
+    const max = this.parameter(params, kind, path, 'max') ?? defaultMax;
+    if (min === undefined) this.fail(entry, `${path}.min`, 'missing');
+    if (max === undefined) this.fail(entry, `${path}.max`, 'missing');
+    if (!Number.isFinite(min) || !Number.isFinite(max)) this.fail(ConfigBuilder.at(params, 'min', entry), path, 'min and max must be finite numbers');
+    if (min > max) this.fail(ConfigBuilder.at(params, 'min', entry), `${path}.min`, `min ${min} is greater than max ${max}`);
+    return [min, max];
+  }
+
+  /** The type with the config's `interpolated` and `interpolation_threshold` (reported, not applied headless). */
+  private interpolation<T extends NetworkType>(type: T, params: SjsonObject, path: string, threshold: number | undefined): T {
+    const interpolated = find(params, 'interpolated');
+    type.interpolated = interpolated ? this.boolean(interpolated.value, path, 'interpolated') : false;
+    type.interpolationThreshold = threshold;
+    return type;
+  }
+
   private buildType(name: string, entry: SjsonEntry, resolve: (name: string, at: { line: number }, path: string) => NetworkType): NetworkType {
     const path = `types.${name}`;
-    const params = this.entries(this.object(entry.value, path), path);
-    const kindEntry = params.get('type');
+    const params = this.object(entry.value, path);
+    this.rejectDuplicates(params, path);
+    const kindEntry = find(params, 'type');
     if (!kindEntry) this.fail(entry, `${path}.type`, `missing (one of ${TYPE_KINDS.join(', ')})`);
-    const kind = this.string(kindEntry.value, `${path}.type`) as TypeKind;
+    const kind = this.string(kindEntry.value, path, 'type') as TypeKind;
     if (!TYPE_KINDS.includes(kind)) this.fail(kindEntry.value, `${path}.type`, `unknown type kind '${kind}' (expected one of ${TYPE_KINDS.join(', ')})`);
     const allowed = TYPE_PARAMETERS[kind];
-    for (const [key, param] of params) {
-      if (key !== 'type' && !allowed.includes(key)) this.fail(param, `${path}.${key}`, `not a parameter of ${kind} types${allowed.length ? ` (expected ${allowed.join(', ')})` : ''}`);
+    for (const param of params.entries) {
+      if (param.key !== 'type' && !allowed.includes(param.key)) this.fail(param, `${path}.${param.key}`, `not a parameter of ${kind} types${allowed.length ? ` (expected ${allowed.join(', ')})` : ''}`);
     }
-    const num = (key: string): number | undefined => {
-      const param = params.get(key);
-      if (!param) return undefined;
-      // vector3 ranges may be given per component as [x y z]: the widest bounds apply.
-      if (param.value.kind === 'array' && kind === 'vector3' && (key === 'min' || key === 'max')) {
-        const parts = param.value.items.map((item, i) => this.number(item, `${path}.${key}[${i + 1}]`));
-        if (parts.length !== 3) this.fail(param.value, `${path}.${key}`, `expected 3 components, got ${parts.length}`);
-        return key === 'min' ? Math.min(...parts) : Math.max(...parts);
-      }
-      return this.number(param.value, `${path}.${key}`);
-    };
-    const at = (key: string): { line: number } => params.get(key)?.value ?? entry;
-    const bits = num('bits');
+    const bits = this.parameter(params, kind, path, 'bits');
     const maxBits = kind === 'int' ? 52 : 32;
-    if (bits !== undefined && (!Number.isInteger(bits) || bits < 1 || bits > maxBits)) this.fail(at('bits'), `${path}.bits`, `expected a whole number of bits from 1 to ${maxBits}, got ${bits}`);
-    const tolerance = num('tolerance') ?? 0;
-    if (tolerance < 0) this.fail(at('tolerance'), `${path}.tolerance`, `must not be negative, got ${tolerance}`);
-    const interpolatedEntry = params.get('interpolated');
-    const threshold = num('interpolation_threshold');
-    if (threshold !== undefined && !(threshold >= 0)) this.fail(at('interpolation_threshold'), `${path}.interpolation_threshold`, `must not be negative, got ${threshold}`);
-    const withInterpolation = <T extends NetworkType>(type: T): T => {
-      type.interpolated = interpolatedEntry ? this.boolean(interpolatedEntry.value, `${path}.interpolated`) : false;
-      type.interpolationThreshold = threshold;
-      return type;
-    };
-    const range = (defaultMin: number | undefined, defaultMax: number | undefined): [number, number] => {
-      const min = num('min') ?? defaultMin;
-      const max = num('max') ?? defaultMax;
-      if (min === undefined) this.fail(entry, `${path}.min`, 'missing');
-      if (max === undefined) this.fail(entry, `${path}.max`, 'missing');
-      if (!Number.isFinite(min) || !Number.isFinite(max)) this.fail(at('min'), path, 'min and max must be finite numbers');
-      if (min > max) this.fail(at('min'), `${path}.min`, `min ${min} is greater than max ${max}`);
-      return [min, max];
-    };
+    if (bits !== undefined && (!Number.isInteger(bits) || bits < 1 || bits > maxBits)) this.fail(ConfigBuilder.at(params, 'bits', entry), `${path}.bits`, `expected a whole number of bits from 1 to ${maxBits}, got ${bits}`);
+    const tolerance = this.parameter(params, kind, path, 'tolerance') ?? 0;
+    if (tolerance < 0) this.fail(ConfigBuilder.at(params, 'tolerance', entry), `${path}.tolerance`, `must not be negative, got ${tolerance}`);
+    const threshold = this.parameter(params, kind, path, 'interpolation_threshold');
+    if (threshold !== undefined && !(threshold >= 0)) this.fail(ConfigBuilder.at(params, 'interpolation_threshold', entry), `${path}.interpolation_threshold`, `must not be negative, got ${threshold}`);
     switch (kind) {
       case 'int': {
         // Without a range, `bits` gives a signed range; without either, a signed 32-bit integer.
         const width = bits ?? 32;
-        const [min, max] = range(params.has('max') ? 0 : -(2 ** (width - 1)), 2 ** (width - 1) - 1);
-        if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max)) this.fail(at('min'), path, 'int min and max must be whole numbers');
+        const [min, max] = this.range(params, kind, path, entry, find(params, 'max') ? 0 : -(2 ** (width - 1)), 2 ** (width - 1) - 1);
+        if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max)) this.fail(ConfigBuilder.at(params, 'min', entry), path, 'int min and max must be whole numbers');
         const needed = max === min ? 0 : Math.ceil(Math.log2(max - min + 1));
-        if (bits !== undefined && bits < needed) this.fail(at('bits'), `${path}.bits`, `${bits} bits cannot hold ${min}..${max} (needs ${needed})`);
-        if (needed > maxBits) this.fail(at('min'), path, `the range ${min}..${max} needs ${needed} bits, more than ${maxBits}`);
-        return withInterpolation(new IntType(name, min, max, bits));
+        if (bits !== undefined && bits < needed) this.fail(ConfigBuilder.at(params, 'bits', entry), `${path}.bits`, `${bits} bits cannot hold ${min}..${max} (needs ${needed})`);
+        if (needed > maxBits) this.fail(ConfigBuilder.at(params, 'min', entry), path, `the range ${min}..${max} needs ${needed} bits, more than ${maxBits}`);
+        return this.interpolation(new IntType(name, min, max, bits), params, path, threshold);
       }
       case 'float': {
-        const [min, max] = range(undefined, undefined);
-        return withInterpolation(new FloatType(name, min, max, bits, tolerance));
+        const [min, max] = this.range(params, kind, path, entry, undefined, undefined);
+        return this.interpolation(new FloatType(name, min, max, bits, tolerance), params, path, threshold);
       }
       case 'vector3': {
-        const [min, max] = range(undefined, undefined);
-        return withInterpolation(new Vector3Type(name, min, max, bits, tolerance));
+        const [min, max] = this.range(params, kind, path, entry, undefined, undefined);
+        return this.interpolation(new Vector3Type(name, min, max, bits, tolerance), params, path, threshold);
       }
       case 'quaternion':
-        return withInterpolation(new QuaternionType(name, bits, tolerance));
+        return this.interpolation(new QuaternionType(name, bits, tolerance), params, path, threshold);
       case 'bool':
         return new BoolType(name);
       case 'string':
@@ -378,13 +438,13 @@ class ConfigBuilder {
       case 'idstring32':
         return new HexIdType(name, kind, 32);
       case 'array': {
-        const elementEntry = params.get('element');
+        const elementEntry = find(params, 'element');
         if (!elementEntry) this.fail(entry, `${path}.element`, 'missing (the name of the element type)');
-        const element = resolve(this.string(elementEntry.value, `${path}.element`), elementEntry.value, `${path}.element`);
+        const element = resolve(this.string(elementEntry.value, path, 'element'), elementEntry.value, `${path}.element`);
         if (element instanceof ArrayType) this.fail(elementEntry.value, `${path}.element`, `arrays of arrays are not supported ('${element.name}' is an array)`);
-        const maxSize = num('max_size');
+        const maxSize = this.parameter(params, kind, path, 'max_size');
         if (maxSize === undefined) this.fail(entry, `${path}.max_size`, 'missing');
-        if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > 65535) this.fail(at('max_size'), `${path}.max_size`, `expected a whole number from 1 to 65535, got ${maxSize}`);
+        if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > 65535) this.fail(ConfigBuilder.at(params, 'max_size', entry), `${path}.max_size`, `expected a whole number from 1 to 65535, got ${maxSize}`);
         return new ArrayType(name, element, maxSize);
       }
     }
@@ -393,33 +453,38 @@ class ConfigBuilder {
   buildObjects(types: Map<string, NetworkType>, objects: Map<string, ObjectType>, list: ObjectType[]): void {
     for (const [name, entry] of this.section('objects')) {
       const path = `objects.${name}`;
-      const params = this.entries(this.object(entry.value, path), path);
-      for (const [key, param] of params) if (!['fields', 'priority', 'update_rate'].includes(key)) this.fail(param, `${path}.${key}`, 'unknown key (expected fields, priority, update_rate)');
-      const fieldsEntry = params.get('fields');
+      const params = this.object(entry.value, path);
+      this.rejectDuplicates(params, path);
+      this.rejectUnknownKeys(params, OBJECT_KEYS, 'unknown key (expected fields, priority, update_rate)', path);
+      const fieldsEntry = find(params, 'fields');
       if (!fieldsEntry) this.fail(entry, `${path}.fields`, 'missing');
       if (fieldsEntry.value.kind !== 'array') this.fail(fieldsEntry.value, `${path}.fields`, `expected an array of { name type }, got ${fieldsEntry.value.kind}`);
       const fields: ObjectField[] = [];
       const fieldIndex = new Map<string, number>();
-      fieldsEntry.value.items.forEach((item, i) => {
-        const fieldPath = `${path}.fields[${i + 1}]`;
-        const field = this.entries(this.object(item, fieldPath), fieldPath);
-        for (const [key, param] of field) if (key !== 'name' && key !== 'type') this.fail(param, `${fieldPath}.${key}`, 'unknown key (expected name, type)');
-        const nameEntry = field.get('name');
-        const typeEntry = field.get('type');
-        if (!nameEntry) this.fail(item, `${fieldPath}.name`, 'missing');
-        if (!typeEntry) this.fail(item, `${fieldPath}.type`, 'missing');
-        const fieldName = this.string(nameEntry.value, `${fieldPath}.name`);
-        const typeName = this.string(typeEntry.value, `${fieldPath}.type`);
+      const { items } = fieldsEntry.value;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        const field = this.object(item, path, 'fields', i);
+        this.rejectDuplicates(field, path, 'fields', i);
+        this.rejectUnknownKeys(field, FIELD_KEYS, 'unknown key (expected name, type)', path, 'fields', i);
+        const nameEntry = find(field, 'name');
+        const typeEntry = find(field, 'type');
+        if (!nameEntry) this.fail(item, keyPath(path, 'fields', i, 'name'), 'missing');
+        if (!typeEntry) this.fail(item, keyPath(path, 'fields', i, 'type'), 'missing');
+        const fieldName = this.string(nameEntry.value, path, 'fields', i, 'name');
+        const typeName = this.string(typeEntry.value, path, 'fields', i, 'type');
         const type = types.get(typeName);
-        if (!type) this.fail(typeEntry.value, `${fieldPath}.type`, `unknown type '${typeName}'`);
-        if (fieldIndex.has(fieldName)) this.fail(nameEntry.value, `${fieldPath}.name`, `field '${fieldName}' defined twice`);
+        if (!type) this.fail(typeEntry.value, keyPath(path, 'fields', i, 'type'), `unknown type '${typeName}'`);
+        if (fieldIndex.has(fieldName)) this.fail(nameEntry.value, keyPath(path, 'fields', i, 'name'), `field '${fieldName}' defined twice`);
         fieldIndex.set(fieldName, fields.length);
         fields.push({ name: fieldName, type });
-      });
-      const priority = params.has('priority') ? this.number(params.get('priority')!.value, `${path}.priority`) : 1;
-      const updateRate = params.has('update_rate') ? this.number(params.get('update_rate')!.value, `${path}.update_rate`) : 1;
-      if (!(priority > 0)) this.fail(params.get('priority')!.value, `${path}.priority`, `must be positive, got ${priority}`);
-      if (!(updateRate > 0)) this.fail(params.get('update_rate')!.value, `${path}.update_rate`, `must be positive, got ${updateRate}`);
+      }
+      const priorityEntry = find(params, 'priority');
+      const updateRateEntry = find(params, 'update_rate');
+      const priority = priorityEntry ? this.number(priorityEntry.value, path, 'priority') : 1;
+      const updateRate = updateRateEntry ? this.number(updateRateEntry.value, path, 'update_rate') : 1;
+      if (!(priority > 0)) this.fail(priorityEntry!.value, `${path}.priority`, `must be positive, got ${priority}`);
+      if (!(updateRate > 0)) this.fail(updateRateEntry!.value, `${path}.update_rate`, `must be positive, got ${updateRate}`);
       const object: ObjectType = { name, index: list.length, fields, fieldIndex, priority, updateRate };
       objects.set(name, object);
       list.push(object);
@@ -429,33 +494,39 @@ class ConfigBuilder {
   buildMessages(types: Map<string, NetworkType>, messages: Map<string, MessageType>, list: MessageType[]): void {
     for (const [name, entry] of this.section('messages')) {
       const path = `messages.${name}`;
-      const params = this.entries(this.object(entry.value, path), path);
-      for (const [key, param] of params) {
-        if (!['args', 'session_bound', 'reliable', 'priority'].includes(key)) this.fail(param, `${path}.${key}`, 'unknown key (expected args, session_bound, reliable, priority)');
-      }
-      const argsEntry = params.get('args');
+      const params = this.object(entry.value, path);
+      this.rejectDuplicates(params, path);
+      this.rejectUnknownKeys(params, MESSAGE_KEYS, 'unknown key (expected args, session_bound, reliable, priority)', path);
+      const argsEntry = find(params, 'args');
       const args: NetworkType[] = [];
       if (argsEntry) {
         if (argsEntry.value.kind !== 'array') this.fail(argsEntry.value, `${path}.args`, `expected an array of type names, got ${argsEntry.value.kind}`);
-        argsEntry.value.items.forEach((item, i) => {
-          const typeName = this.string(item, `${path}.args[${i + 1}]`);
+        const { items } = argsEntry.value;
+        for (let i = 0; i < items.length; i++) {
+          const typeName = this.string(items[i]!, path, 'args', i);
           const type = types.get(typeName);
-          if (!type) this.fail(item, `${path}.args[${i + 1}]`, `unknown type '${typeName}'`);
+          if (!type) this.fail(items[i]!, keyPath(path, 'args', i), `unknown type '${typeName}'`);
           args.push(type);
-        });
+        }
       }
-      const flag = (key: string, fallback: boolean): boolean => (params.has(key) ? this.boolean(params.get(key)!.value, `${path}.${key}`) : fallback);
+      const priorityEntry = find(params, 'priority');
       const message: MessageType = {
         name,
         index: list.length,
         args,
-        sessionBound: flag('session_bound', true),
-        reliable: flag('reliable', true),
-        priority: params.has('priority') ? this.number(params.get('priority')!.value, `${path}.priority`) : 1,
+        sessionBound: this.flag(params, path, 'session_bound'),
+        reliable: this.flag(params, path, 'reliable'),
+        priority: priorityEntry ? this.number(priorityEntry.value, path, 'priority') : 1,
       };
       messages.set(name, message);
       list.push(message);
     }
+  }
+
+  /** A message's flag; true when not given. */
+  private flag(params: SjsonObject, path: string, key: string): boolean {
+    const entry = find(params, key);
+    return entry ? this.boolean(entry.value, path, key) : true;
   }
 }
 
