@@ -177,14 +177,36 @@ export class NetworkConfig {
     return this.messageList[index];
   }
 
-  /** Everything that shapes the wire, in a fixed order. */
+  /**
+   * Everything that shapes the wire, in a fixed order, as compact JSON: types in name order with
+   * their parameters' values (the kind first, which fixes the rest), then objects and messages in
+   * name order with their settings and their field and argument types by position in that type
+   * order. Hashing it runs in V8's interpreter at start-up, so it is half the size of the same
+   * content with its keys and type names spelled out.
+   */
   private canonicalText(): string {
-    return JSON.stringify({
-      buffers: [this.reliableSendBufferSize, this.reliableReceiveBufferSize, this.networkType ?? null],
-      types: [...this.types.values()].sort(byName).map((t) => [t.name, t.info]),
-      objects: this.objectList.map((o) => [o.name, o.priority, o.updateRate, o.fields.map((f) => [f.name, f.type.name])]),
-      messages: this.messageList.map((m) => [m.name, m.sessionBound, m.reliable, m.priority, m.args.map((a) => a.name)]),
-    });
+    const types = this.typeList.slice().sort(byName);
+    const typeOrder = new Map<NetworkType, number>();
+    const canonicalTypes: unknown[] = [];
+    for (let i = 0; i < types.length; i++) {
+      typeOrder.set(types[i]!, i);
+      canonicalTypes.push([types[i]!.name, ...Object.values(types[i]!.info)]);
+    }
+    const objects: unknown[] = [];
+    for (let i = 0; i < this.objectList.length; i++) {
+      const { name, priority, updateRate, fields } = this.objectList[i]!;
+      const object: unknown[] = [name, priority, updateRate];
+      for (let f = 0; f < fields.length; f++) object.push(fields[f]!.name, typeOrder.get(fields[f]!.type));
+      objects.push(object);
+    }
+    const messages: unknown[] = [];
+    for (let i = 0; i < this.messageList.length; i++) {
+      const { name, sessionBound, reliable, priority, args } = this.messageList[i]!;
+      const message: unknown[] = [name, sessionBound ? 1 : 0, reliable ? 1 : 0, priority];
+      for (let a = 0; a < args.length; a++) message.push(typeOrder.get(args[a]!));
+      messages.push(message);
+    }
+    return JSON.stringify([this.reliableSendBufferSize, this.reliableReceiveBufferSize, this.networkType ?? null, canonicalTypes, objects, messages]);
   }
 }
 
@@ -215,7 +237,8 @@ const MESSAGE_KEYS = ['args', 'session_bound', 'reliable', 'priority'];
 
 /** The entry of `object` named `key`, if any (objects of a config have a handful of entries). */
 function find(object: SjsonObject, key: string): SjsonEntry | undefined {
-  for (const entry of object.entries) if (entry.key === key) return entry;
+  const { entries } = object;
+  for (let i = 0; i < entries.length; i++) if (entries[i]!.key === key) return entries[i];
   return undefined;
 }
 
@@ -248,7 +271,9 @@ class ConfigBuilder {
   /** The entries of a section (or the top level) by key; a key given twice is an error. */
   private entries(value: SjsonObject, path: string): Map<string, SjsonEntry> {
     const map = new Map<string, SjsonEntry>();
-    for (const entry of value.entries) {
+    const { entries } = value;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       const first = map.get(entry.key);
       if (first) this.fail(entry, keyPath(path, entry.key), `defined twice (first on line ${first.line})`);
       map.set(entry.key, entry);
@@ -274,7 +299,8 @@ class ConfigBuilder {
 
   /** Refuse a key of `value` that is not one of `known`, saying `expected`. */
   private rejectUnknownKeys(value: SjsonObject, known: readonly string[], reason: string, base: string, key?: string, index?: number): void {
-    for (const entry of value.entries) if (!known.includes(entry.key)) this.fail(entry, keyPath(base, key, index, entry.key), reason);
+    const { entries } = value;
+    for (let i = 0; i < entries.length; i++) if (!known.includes(entries[i]!.key)) this.fail(entries[i]!, keyPath(base, key, index, entries[i]!.key), reason);
   }
 
   private object(value: SjsonValue, base: string, key?: string, index?: number): SjsonObject {
@@ -311,22 +337,27 @@ class ConfigBuilder {
   }
 
   rejectUnknownTopLevel(): void {
-    for (const [key, entry] of this.top) if (!TOP_LEVEL_KEYS.includes(key)) this.fail(entry, key, `unknown key (expected one of ${TOP_LEVEL_KEYS.join(', ')})`);
+    this.top.forEach((entry, key) => {
+      if (!TOP_LEVEL_KEYS.includes(key)) this.fail(entry, key, `unknown key (expected one of ${TOP_LEVEL_KEYS.join(', ')})`);
+    });
   }
 
-  private section(key: string): Map<string, SjsonEntry> {
+  /** A section's declarations in file order and by name; a name given twice is an error. */
+  private section(key: string): { declarations: readonly SjsonEntry[]; byName: Map<string, SjsonEntry> } {
     const entry = this.top.get(key);
-    return entry ? this.entries(this.object(entry.value, key), key) : new Map();
+    if (!entry) return { declarations: [], byName: new Map() };
+    const section = this.object(entry.value, key);
+    return { declarations: section.entries, byName: this.entries(section, key) };
   }
 
   buildTypes(types: Map<string, NetworkType>, list: NetworkType[]): void {
-    const declarations = this.section('types');
+    const { declarations, byName } = this.section('types');
     // Arrays name their element type, which may be declared later: resolve names on demand.
     const building = new Set<string>();
     const build = (name: string, referencedAt: { line: number }, referencePath: string): NetworkType => {
       const existing = types.get(name);
       if (existing) return existing;
-      const entry = declarations.get(name);
+      const entry = byName.get(name);
       if (!entry) this.fail(referencedAt, referencePath, `unknown type '${name}'`);
       if (building.has(name)) this.fail(entry, `types.${name}`, 'an array that contains itself');
       building.add(name);
@@ -335,10 +366,13 @@ class ConfigBuilder {
       types.set(name, type);
       return type;
     };
-    for (const [name, entry] of declarations) if (!types.has(name)) build(name, entry, `types.${name}`);
+    for (let i = 0; i < declarations.length; i++) {
+      const { key: name } = declarations[i]!;
+      if (!types.has(name)) build(name, declarations[i]!, `types.${name}`);
+    }
     // Indices follow declaration order, so Network.type_index is stable for a given file.
-    for (const name of declarations.keys()) {
-      const type = types.get(name)!;
+    for (let i = 0; i < declarations.length; i++) {
+      const type = types.get(declarations[i]!.key)!;
       type.index = list.length;
       list.push(type);
     }
@@ -395,7 +429,8 @@ class ConfigBuilder {
     const kind = this.string(kindEntry.value, path, 'type') as TypeKind;
     if (!TYPE_KINDS.includes(kind)) this.fail(kindEntry.value, `${path}.type`, `unknown type kind '${kind}' (expected one of ${TYPE_KINDS.join(', ')})`);
     const allowed = TYPE_PARAMETERS[kind];
-    for (const param of params.entries) {
+    for (let i = 0; i < params.entries.length; i++) {
+      const param = params.entries[i]!;
       if (param.key !== 'type' && !allowed.includes(param.key)) this.fail(param, `${path}.${param.key}`, `not a parameter of ${kind} types${allowed.length ? ` (expected ${allowed.join(', ')})` : ''}`);
     }
     const bits = this.parameter(params, kind, path, 'bits');
@@ -451,7 +486,10 @@ class ConfigBuilder {
   }
 
   buildObjects(types: Map<string, NetworkType>, objects: Map<string, ObjectType>, list: ObjectType[]): void {
-    for (const [name, entry] of this.section('objects')) {
+    const { declarations } = this.section('objects');
+    for (let d = 0; d < declarations.length; d++) {
+      const entry = declarations[d]!;
+      const name = entry.key;
       const path = `objects.${name}`;
       const params = this.object(entry.value, path);
       this.rejectDuplicates(params, path);
@@ -492,7 +530,10 @@ class ConfigBuilder {
   }
 
   buildMessages(types: Map<string, NetworkType>, messages: Map<string, MessageType>, list: MessageType[]): void {
-    for (const [name, entry] of this.section('messages')) {
+    const { declarations } = this.section('messages');
+    for (let d = 0; d < declarations.length; d++) {
+      const entry = declarations[d]!;
+      const name = entry.key;
       const path = `messages.${name}`;
       const params = this.object(entry.value, path);
       this.rejectDuplicates(params, path);

@@ -96,6 +96,13 @@ class SjsonParser {
   private depth = 0;
   private line = 1;
   private lineStart = 0;
+  /**
+   * The entries and items of the objects and arrays open, up to `stackTop`; each object or array
+   * takes its own at its close, in an array of the exact length (arrays grown by push are mostly
+   * spare capacity, and the tree of a real-size config is held through its whole build).
+   */
+  private readonly stack: (SjsonEntry | SjsonValue)[] = [];
+  private stackTop = 0;
 
   constructor(
     private readonly text: string,
@@ -183,11 +190,11 @@ class SjsonParser {
 
   /** Entries up to `close` (a closing brace), or to the end of the text when `close` is -1. */
   private parseEntries(close: number): SjsonEntry[] {
-    const entries: SjsonEntry[] = [];
+    const first = this.stackTop;
     for (;;) {
       this.skipSpace();
       const c = this.peek();
-      if (close < 0 ? this.pos >= this.text.length : c === close) return entries;
+      if (close < 0 ? this.pos >= this.text.length : c === close) return this.popFrom(first) as SjsonEntry[];
       if (this.pos >= this.text.length) this.fail("unexpected end of file: missing '}'");
       const line = this.line;
       const column = this.column();
@@ -199,7 +206,8 @@ class SjsonParser {
       }
       this.pos++;
       this.skipSpace();
-      entries.push({ key, value: this.parseValue(), line, column });
+      const value = this.parseValue();
+      this.stack[this.stackTop++] = { key, value, line, column };
       this.skipSpace();
       if (this.peek() === Char.Comma) this.pos++;
     }
@@ -237,6 +245,13 @@ class SjsonParser {
     this.fail(`unquoted value '${word}' (strings must be in double quotes: "${word}")`, line, column);
   }
 
+  /** The entries or items pushed since `first`, taken off the stack. */
+  private popFrom(first: number): (SjsonEntry | SjsonValue)[] {
+    const taken = this.stack.slice(first, this.stackTop);
+    this.stackTop = first;
+    return taken;
+  }
+
   private enter(): void {
     if (++this.depth > MAX_SJSON_DEPTH) this.fail(`nested deeper than ${MAX_SJSON_DEPTH} levels of objects and arrays`);
   }
@@ -257,16 +272,17 @@ class SjsonParser {
     const column = this.column();
     this.enter();
     this.pos++; // [
-    const items: SjsonValue[] = [];
+    const first = this.stackTop;
     for (;;) {
       this.skipSpace();
       if (this.pos >= this.text.length) this.fail("unexpected end of file: missing ']'", line, column);
       if (this.peek() === Char.CloseBracket) {
         this.pos++;
         this.depth--;
-        return { kind: 'array', items, line, column };
+        return { kind: 'array', items: this.popFrom(first) as SjsonValue[], line, column };
       }
-      items.push(this.parseValue());
+      const item = this.parseValue();
+      this.stack[this.stackTop++] = item;
       this.skipSpace();
       if (this.peek() === Char.Comma) this.pos++;
     }
