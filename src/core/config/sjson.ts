@@ -110,11 +110,11 @@ class SjsonParser {
   ) {}
 
   parseDocument(): SjsonObject {
-    this.skipSpace();
+    const c = this.skipSpace();
     const line = this.line;
     const column = this.column();
     let document: SjsonObject;
-    if (this.peek() === Char.OpenBrace) {
+    if (c === Char.OpenBrace) {
       document = this.parseObject();
     } else {
       document = { kind: 'object', entries: this.parseEntries(-1), line, column };
@@ -128,10 +128,6 @@ class SjsonParser {
     return this.pos - this.lineStart + 1;
   }
 
-  private peek(): number {
-    return this.text.charCodeAt(this.pos);
-  }
-
   private fail(reason: string, line = this.line, column = this.column()): never {
     throw new SjsonError(this.file, line, column, reason);
   }
@@ -141,8 +137,8 @@ class SjsonParser {
     return `'${this.text[this.pos]}'`;
   }
 
-  /** Skip whitespace and comments, counting lines. */
-  private skipSpace(): void {
+  /** Skip whitespace and comments, counting lines; the code of the character reached (NaN at the end). */
+  private skipSpace(): number {
     const { text } = this;
     let pos = this.pos;
     for (;;) {
@@ -163,10 +159,10 @@ class SjsonParser {
         this.advanceTo(end + 2);
         pos = this.pos;
       } else {
-        break;
+        this.pos = pos;
+        return c;
       }
     }
-    this.pos = pos;
   }
 
   /** Move to `target`, counting the line breaks passed over. */
@@ -192,29 +188,26 @@ class SjsonParser {
   private parseEntries(close: number): SjsonEntry[] {
     const first = this.stackTop;
     for (;;) {
-      this.skipSpace();
-      const c = this.peek();
+      const c = this.skipSpace();
       if (close < 0 ? this.pos >= this.text.length : c === close) return this.popFrom(first) as SjsonEntry[];
       if (this.pos >= this.text.length) this.fail("unexpected end of file: missing '}'");
       const line = this.line;
-      const column = this.column();
-      const key = this.parseKey();
-      this.skipSpace();
-      const separator = this.peek();
+      const column = this.pos - this.lineStart + 1;
+      const key = this.parseKey(c);
+      const separator = this.skipSpace();
       if (separator !== Char.Equals && separator !== Char.Colon) {
         this.fail(`expected '=' or ':' after key '${key}', found ${this.describeHere()}`);
       }
       this.pos++;
-      this.skipSpace();
-      const value = this.parseValue();
+      const value = this.parseValue(this.skipSpace());
       this.stack[this.stackTop++] = { key, value, line, column };
-      this.skipSpace();
-      if (this.peek() === Char.Comma) this.pos++;
+      if (this.skipSpace() === Char.Comma) this.pos++;
     }
   }
 
-  private parseKey(): string {
-    if (this.peek() === Char.Quote) return this.parseString();
+  /** The key starting at the current position, whose first character is `c`. */
+  private parseKey(c: number): string {
+    if (c === Char.Quote) return this.parseString();
     const start = this.pos;
     const end = this.wordEnd();
     if (end === start) this.fail(`expected a key, found ${this.describeHere()}`);
@@ -222,10 +215,10 @@ class SjsonParser {
     return this.text.slice(start, end);
   }
 
-  private parseValue(): SjsonValue {
+  /** The value starting at the current position, whose first character is `c`. */
+  private parseValue(c: number): SjsonValue {
     const line = this.line;
-    const column = this.column();
-    const c = this.peek();
+    const column = this.pos - this.lineStart + 1;
     if (c === Char.OpenBrace) return this.parseObject();
     if (c === Char.OpenBracket) return this.parseArray();
     if (c === Char.Quote) return { kind: 'string', value: this.parseString(), line, column };
@@ -233,7 +226,7 @@ class SjsonParser {
     NUMBER_PATTERN.lastIndex = start;
     if (NUMBER_PATTERN.test(this.text)) {
       this.pos = NUMBER_PATTERN.lastIndex;
-      if (this.pos < this.text.length && isWordChar(this.peek())) this.fail(`malformed number '${this.text.slice(start, this.wordEnd())}'`, line, column);
+      if (this.pos < this.text.length && isWordChar(this.text.charCodeAt(this.pos))) this.fail(`malformed number '${this.text.slice(start, this.wordEnd())}'`, line, column);
       return { kind: 'number', value: Number(this.text.slice(start, this.pos)), line, column };
     }
     if (this.pos >= this.text.length) this.fail('expected a value, found end of file');
@@ -274,17 +267,16 @@ class SjsonParser {
     this.pos++; // [
     const first = this.stackTop;
     for (;;) {
-      this.skipSpace();
+      const c = this.skipSpace();
       if (this.pos >= this.text.length) this.fail("unexpected end of file: missing ']'", line, column);
-      if (this.peek() === Char.CloseBracket) {
+      if (c === Char.CloseBracket) {
         this.pos++;
         this.depth--;
         return { kind: 'array', items: this.popFrom(first) as SjsonValue[], line, column };
       }
-      const item = this.parseValue();
+      const item = this.parseValue(c);
       this.stack[this.stackTop++] = item;
-      this.skipSpace();
-      if (this.peek() === Char.Comma) this.pos++;
+      if (this.skipSpace() === Char.Comma) this.pos++;
     }
   }
 
