@@ -250,7 +250,6 @@ const TYPE_PARAMETERS: Record<TypeKind, readonly string[]> = {
 
 /** Objects with more keys than this are checked for a key given twice through a map. */
 const SMALL_OBJECT = 8;
-const FIELD_KEYS = ['name', 'type'];
 const TOP_LEVEL_KEYS = ['reliable_send_buffer_size', 'reliable_receive_buffer_size', 'network_type', 'types', 'objects', 'messages'];
 const OBJECT_KEYS = ['fields', 'priority', 'update_rate'];
 const MESSAGE_KEYS = ['args', 'session_bound', 'reliable', 'priority'];
@@ -524,9 +523,15 @@ class ConfigBuilder {
         const item = items[i]!;
         const field = this.object(item, path, 'fields', i);
         this.rejectDuplicates(field, path, 'fields', i);
-        this.rejectUnknownKeys(field, FIELD_KEYS, 'unknown key (expected name, type)', path, 'fields', i);
-        const nameEntry = find(field, 'name');
-        const typeEntry = find(field, 'type');
+        // Each key is there once: one pass finds both and refuses any other (a real-size config has a thousand fields).
+        let nameEntry: SjsonEntry | undefined;
+        let typeEntry: SjsonEntry | undefined;
+        for (let k = 0; k < field.entries.length; k++) {
+          const param = field.entries[k]!;
+          if (param.key === 'name') nameEntry = param;
+          else if (param.key === 'type') typeEntry = param;
+          else this.fail(param, keyPath(path, 'fields', i, param.key), 'unknown key (expected name, type)');
+        }
         if (!nameEntry) this.fail(item, keyPath(path, 'fields', i, 'name'), 'missing');
         if (!typeEntry) this.fail(item, keyPath(path, 'fields', i, 'type'), 'missing');
         const fieldName = this.string(nameEntry.value, path, 'fields', i, 'name');
