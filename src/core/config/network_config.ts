@@ -231,9 +231,9 @@ export class NetworkConfig {
 }
 
 // The engine interpolated these kinds between updates when drawing; headless that is only reported (Network.type_info).
-const INTERPOLATION = ['interpolated', 'interpolation_threshold'];
+const INTERPOLATION = ['interpolated', 'interpolation_threshold'] as const;
 /** The parameters each kind of type takes besides `type`. */
-const TYPE_PARAMETERS: Record<TypeKind, readonly string[]> = {
+const TYPE_PARAMETERS: Record<TypeKind, readonly (keyof TypeParameters)[]> = {
   int: ['min', 'max', 'bits', ...INTERPOLATION],
   float: ['min', 'max', 'bits', 'tolerance', ...INTERPOLATION],
   vector3: ['min', 'max', 'bits', 'tolerance', ...INTERPOLATION],
@@ -253,6 +253,18 @@ const SMALL_OBJECT = 8;
 const TOP_LEVEL_KEYS = ['reliable_send_buffer_size', 'reliable_receive_buffer_size', 'network_type', 'types', 'objects', 'messages'];
 const OBJECT_KEYS = ['fields', 'priority', 'update_rate'];
 const MESSAGE_KEYS = ['args', 'session_bound', 'reliable', 'priority'];
+
+/** The parameters of a type declaration (besides `type`), each given at most once. */
+interface TypeParameters {
+  min: SjsonEntry | undefined;
+  max: SjsonEntry | undefined;
+  bits: SjsonEntry | undefined;
+  tolerance: SjsonEntry | undefined;
+  interpolated: SjsonEntry | undefined;
+  interpolation_threshold: SjsonEntry | undefined;
+  element: SjsonEntry | undefined;
+  max_size: SjsonEntry | undefined;
+}
 
 /** The entry of `object` named `key`, if any (objects of a config have a handful of entries). */
 function find(object: SjsonObject, key: string): SjsonEntry | undefined {
@@ -397,9 +409,24 @@ class ConfigBuilder {
     }
   }
 
+  /**
+   * A type declaration's parameters by name, refusing those its kind does not take. One pass over
+   * its entries (each key is there once: duplicates were refused), not a search per parameter.
+   */
+  private typeParameters(params: SjsonObject, kind: TypeKind, path: string): TypeParameters {
+    const allowed: readonly string[] = TYPE_PARAMETERS[kind];
+    const found: TypeParameters = { min: undefined, max: undefined, bits: undefined, tolerance: undefined, interpolated: undefined, interpolation_threshold: undefined, element: undefined, max_size: undefined };
+    for (let i = 0; i < params.entries.length; i++) {
+      const param = params.entries[i]!;
+      if (param.key === 'type') continue;
+      if (!allowed.includes(param.key)) this.fail(param, `${path}.${param.key}`, `not a parameter of ${kind} types${allowed.length ? ` (expected ${allowed.join(', ')})` : ''}`);
+      found[param.key as keyof TypeParameters] = param;
+    }
+    return found;
+  }
+
   /** A number parameter of a type, if given; vector3 ranges may be given per component as [x y z]: the widest bounds apply. */
-  private parameter(params: SjsonObject, kind: TypeKind, path: string, key: string): number | undefined {
-    const param = find(params, key);
+  private parameter(param: SjsonEntry | undefined, kind: TypeKind, path: string, key: string): number | undefined {
     if (!param) return undefined;
     const { value } = param;
     if (value.kind === 'array' && kind === 'vector3' && (key === 'min' || key === 'max')) {
@@ -416,24 +443,24 @@ class ConfigBuilder {
   }
 
   /** Where a parameter's value is, for an error about it; the type's entry when the parameter is not given. */
-  private static at(params: SjsonObject, key: string, entry: SjsonEntry): { line: number } {
-    return find(params, key)?.value ?? entry;
+  private static at(param: SjsonEntry | undefined, entry: SjsonEntry): { line: number } {
+    return param?.value ?? entry;
   }
 
   /** A type's min and max, checked, with the kind's defaults for the bounds not given. */
-  private range(params: SjsonObject, kind: TypeKind, path: string, entry: SjsonEntry, defaultMin: number | undefined, defaultMax: number | undefined): [number, number] {
-    const min = this.parameter(params, kind, path, 'min') ?? defaultMin;
-    const max = this.parameter(params, kind, path, 'max') ?? defaultMax;
+  private range(found: TypeParameters, kind: TypeKind, path: string, entry: SjsonEntry, defaultMin: number | undefined, defaultMax: number | undefined): [number, number] {
+    const min = this.parameter(found.min, kind, path, 'min') ?? defaultMin;
+    const max = this.parameter(found.max, kind, path, 'max') ?? defaultMax;
     if (min === undefined) this.fail(entry, `${path}.min`, 'missing');
     if (max === undefined) this.fail(entry, `${path}.max`, 'missing');
-    if (!Number.isFinite(min) || !Number.isFinite(max)) this.fail(ConfigBuilder.at(params, 'min', entry), path, 'min and max must be finite numbers');
-    if (min > max) this.fail(ConfigBuilder.at(params, 'min', entry), `${path}.min`, `min ${min} is greater than max ${max}`);
+    if (!Number.isFinite(min) || !Number.isFinite(max)) this.fail(ConfigBuilder.at(found.min, entry), path, 'min and max must be finite numbers');
+    if (min > max) this.fail(ConfigBuilder.at(found.min, entry), `${path}.min`, `min ${min} is greater than max ${max}`);
     return [min, max];
   }
 
   /** The type with the config's `interpolated` and `interpolation_threshold` (reported, not applied headless). */
-  private interpolation<T extends NetworkType>(type: T, params: SjsonObject, path: string, threshold: number | undefined): T {
-    const interpolated = find(params, 'interpolated');
+  private interpolation<T extends NetworkType>(type: T, found: TypeParameters, path: string, threshold: number | undefined): T {
+    const { interpolated } = found;
     type.interpolated = interpolated ? this.boolean(interpolated.value, path, 'interpolated') : false;
     type.interpolationThreshold = threshold;
     return type;
@@ -447,39 +474,35 @@ class ConfigBuilder {
     if (!kindEntry) this.fail(entry, `${path}.type`, `missing (one of ${TYPE_KINDS.join(', ')})`);
     const kind = this.string(kindEntry.value, path, 'type') as TypeKind;
     if (!TYPE_KINDS.includes(kind)) this.fail(kindEntry.value, `${path}.type`, `unknown type kind '${kind}' (expected one of ${TYPE_KINDS.join(', ')})`);
-    const allowed = TYPE_PARAMETERS[kind];
-    for (let i = 0; i < params.entries.length; i++) {
-      const param = params.entries[i]!;
-      if (param.key !== 'type' && !allowed.includes(param.key)) this.fail(param, `${path}.${param.key}`, `not a parameter of ${kind} types${allowed.length ? ` (expected ${allowed.join(', ')})` : ''}`);
-    }
-    const bits = this.parameter(params, kind, path, 'bits');
+    const found = this.typeParameters(params, kind, path);
+    const bits = this.parameter(found.bits, kind, path, 'bits');
     const maxBits = kind === 'int' ? 52 : 32;
-    if (bits !== undefined && (!Number.isInteger(bits) || bits < 1 || bits > maxBits)) this.fail(ConfigBuilder.at(params, 'bits', entry), `${path}.bits`, `expected a whole number of bits from 1 to ${maxBits}, got ${bits}`);
-    const tolerance = this.parameter(params, kind, path, 'tolerance') ?? 0;
-    if (tolerance < 0) this.fail(ConfigBuilder.at(params, 'tolerance', entry), `${path}.tolerance`, `must not be negative, got ${tolerance}`);
-    const threshold = this.parameter(params, kind, path, 'interpolation_threshold');
-    if (threshold !== undefined && !(threshold >= 0)) this.fail(ConfigBuilder.at(params, 'interpolation_threshold', entry), `${path}.interpolation_threshold`, `must not be negative, got ${threshold}`);
+    if (bits !== undefined && (!Number.isInteger(bits) || bits < 1 || bits > maxBits)) this.fail(ConfigBuilder.at(found.bits, entry), `${path}.bits`, `expected a whole number of bits from 1 to ${maxBits}, got ${bits}`);
+    const tolerance = this.parameter(found.tolerance, kind, path, 'tolerance') ?? 0;
+    if (tolerance < 0) this.fail(ConfigBuilder.at(found.tolerance, entry), `${path}.tolerance`, `must not be negative, got ${tolerance}`);
+    const threshold = this.parameter(found.interpolation_threshold, kind, path, 'interpolation_threshold');
+    if (threshold !== undefined && !(threshold >= 0)) this.fail(ConfigBuilder.at(found.interpolation_threshold, entry), `${path}.interpolation_threshold`, `must not be negative, got ${threshold}`);
     switch (kind) {
       case 'int': {
         // Without a range, `bits` gives a signed range; without either, a signed 32-bit integer.
         const width = bits ?? 32;
-        const [min, max] = this.range(params, kind, path, entry, find(params, 'max') ? 0 : -(2 ** (width - 1)), 2 ** (width - 1) - 1);
-        if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max)) this.fail(ConfigBuilder.at(params, 'min', entry), path, 'int min and max must be whole numbers');
+        const [min, max] = this.range(found, kind, path, entry, found.max ? 0 : -(2 ** (width - 1)), 2 ** (width - 1) - 1);
+        if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max)) this.fail(ConfigBuilder.at(found.min, entry), path, 'int min and max must be whole numbers');
         const needed = max === min ? 0 : Math.ceil(Math.log2(max - min + 1));
-        if (bits !== undefined && bits < needed) this.fail(ConfigBuilder.at(params, 'bits', entry), `${path}.bits`, `${bits} bits cannot hold ${min}..${max} (needs ${needed})`);
-        if (needed > maxBits) this.fail(ConfigBuilder.at(params, 'min', entry), path, `the range ${min}..${max} needs ${needed} bits, more than ${maxBits}`);
-        return this.interpolation(new IntType(name, min, max, bits), params, path, threshold);
+        if (bits !== undefined && bits < needed) this.fail(ConfigBuilder.at(found.bits, entry), `${path}.bits`, `${bits} bits cannot hold ${min}..${max} (needs ${needed})`);
+        if (needed > maxBits) this.fail(ConfigBuilder.at(found.min, entry), path, `the range ${min}..${max} needs ${needed} bits, more than ${maxBits}`);
+        return this.interpolation(new IntType(name, min, max, bits), found, path, threshold);
       }
       case 'float': {
-        const [min, max] = this.range(params, kind, path, entry, undefined, undefined);
-        return this.interpolation(new FloatType(name, min, max, bits, tolerance), params, path, threshold);
+        const [min, max] = this.range(found, kind, path, entry, undefined, undefined);
+        return this.interpolation(new FloatType(name, min, max, bits, tolerance), found, path, threshold);
       }
       case 'vector3': {
-        const [min, max] = this.range(params, kind, path, entry, undefined, undefined);
-        return this.interpolation(new Vector3Type(name, min, max, bits, tolerance), params, path, threshold);
+        const [min, max] = this.range(found, kind, path, entry, undefined, undefined);
+        return this.interpolation(new Vector3Type(name, min, max, bits, tolerance), found, path, threshold);
       }
       case 'quaternion':
-        return this.interpolation(new QuaternionType(name, bits, tolerance), params, path, threshold);
+        return this.interpolation(new QuaternionType(name, bits, tolerance), found, path, threshold);
       case 'bool':
         return new BoolType(name);
       case 'string':
@@ -492,13 +515,13 @@ class ConfigBuilder {
       case 'idstring32':
         return new HexIdType(name, kind, 32);
       case 'array': {
-        const elementEntry = find(params, 'element');
+        const elementEntry = found.element;
         if (!elementEntry) this.fail(entry, `${path}.element`, 'missing (the name of the element type)');
         const element = resolve(this.string(elementEntry.value, path, 'element'), elementEntry.value, `${path}.element`);
         if (element instanceof ArrayType) this.fail(elementEntry.value, `${path}.element`, `arrays of arrays are not supported ('${element.name}' is an array)`);
-        const maxSize = this.parameter(params, kind, path, 'max_size');
+        const maxSize = this.parameter(found.max_size, kind, path, 'max_size');
         if (maxSize === undefined) this.fail(entry, `${path}.max_size`, 'missing');
-        if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > 65535) this.fail(ConfigBuilder.at(params, 'max_size', entry), `${path}.max_size`, `expected a whole number from 1 to 65535, got ${maxSize}`);
+        if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > 65535) this.fail(ConfigBuilder.at(found.max_size, entry), `${path}.max_size`, `expected a whole number from 1 to 65535, got ${maxSize}`);
         return new ArrayType(name, element, maxSize);
       }
     }
