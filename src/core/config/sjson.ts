@@ -187,8 +187,8 @@ class SjsonParser {
   /** Entries up to `close` (a closing brace), or to the end of the text when `close` is -1. */
   private parseEntries(close: number): SjsonEntry[] {
     const first = this.stackTop;
+    let c = this.skipSpace();
     for (;;) {
-      const c = this.skipSpace();
       if (close < 0 ? this.pos >= this.text.length : c === close) return this.popFrom(first) as SjsonEntry[];
       if (this.pos >= this.text.length) this.fail("unexpected end of file: missing '}'");
       const line = this.line;
@@ -201,7 +201,11 @@ class SjsonParser {
       this.pos++;
       const value = this.parseValue(this.skipSpace());
       this.stack[this.stackTop++] = { key, value, line, column };
-      if (this.skipSpace() === Char.Comma) this.pos++;
+      c = this.skipSpace();
+      if (c === Char.Comma) {
+        this.pos++;
+        c = this.skipSpace();
+      }
     }
   }
 
@@ -209,7 +213,9 @@ class SjsonParser {
   private parseKey(c: number): string {
     if (c === Char.Quote) return this.parseString();
     const start = this.pos;
-    const end = this.wordEnd();
+    WORD_PATTERN.lastIndex = start;
+    WORD_PATTERN.test(this.text);
+    const end = WORD_PATTERN.lastIndex;
     if (end === start) this.fail(`expected a key, found ${this.describeHere()}`);
     this.pos = end;
     return this.text.slice(start, end);
@@ -266,8 +272,8 @@ class SjsonParser {
     this.enter();
     this.pos++; // [
     const first = this.stackTop;
+    let c = this.skipSpace();
     for (;;) {
-      const c = this.skipSpace();
       if (this.pos >= this.text.length) this.fail("unexpected end of file: missing ']'", line, column);
       if (c === Char.CloseBracket) {
         this.pos++;
@@ -276,7 +282,11 @@ class SjsonParser {
       }
       const item = this.parseValue(c);
       this.stack[this.stackTop++] = item;
-      if (this.skipSpace() === Char.Comma) this.pos++;
+      c = this.skipSpace();
+      if (c === Char.Comma) {
+        this.pos++;
+        c = this.skipSpace();
+      }
     }
   }
 
