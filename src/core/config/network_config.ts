@@ -328,10 +328,10 @@ class ConfigBuilder {
     }
   }
 
-  /** Refuse a key of `value` that is not one of `known`, saying `expected`. */
-  private rejectUnknownKeys(value: SjsonObject, known: readonly string[], reason: string, base: string, key?: string, index?: number): void {
+  /** Refuse a key of the declaration at `path` that is not one of `known`, giving `reason`. */
+  private rejectUnknownKeys(value: SjsonObject, known: readonly string[], reason: string, path: string): void {
     const { entries } = value;
-    for (let i = 0; i < entries.length; i++) if (!known.includes(entries[i]!.key)) this.fail(entries[i]!, keyPath(base, key, index, entries[i]!.key), reason);
+    for (let i = 0; i < entries.length; i++) if (!known.includes(entries[i]!.key)) this.fail(entries[i]!, `${path}.${entries[i]!.key}`, reason);
   }
 
   private object(value: SjsonValue, base: string, key?: string, index?: number): SjsonObject {
