@@ -106,8 +106,8 @@ export class GameObject {
   /** Changes not sent yet to any peer: they apply to every replica (see the file comment). */
   readonly shared: PeerReplica;
   /** Where the object goes when a peer's copy needs fields sent (the replicator's work list). */
-  pending: Set<GameObject> | undefined;
-  /** Whether the object is in `pending`: a change then costs no set lookup. */
+  pending: GameObject[] | undefined;
+  /** Whether the object is in `pending`: it is listed once. */
   queued = false;
   /** Priority accumulated while waiting for bandwidth (see object_replicator.ts). */
   accumulated = 0;
@@ -194,7 +194,7 @@ export class GameObject {
   queue(): void {
     if (this.queued || !this.pending) return;
     this.queued = true;
-    this.pending.add(this);
+    this.pending.push(this);
   }
 
   /** Hand the shared changes to each replica's own record: the replicas no longer move in step. */

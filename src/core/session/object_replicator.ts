@@ -52,8 +52,8 @@ export class ObjectReplicator {
   private readonly framable: Vector3Type[];
   /** The most bits the frames of a message take. */
   private readonly frameBits: number;
-  /** Per object type, what the encoder needs of its fields. */
-  private readonly layouts = new Map<ObjectType, FieldLayout>();
+  /** Per object type (by its index in the config), what the encoder needs of its fields. */
+  private readonly layouts: (FieldLayout | undefined)[] = [];
   /**
    * The frames of the message being written or read: per framable type, per component, the lowest
    * code and the width (a width of -1 at the first component: not framed). While writing, first
@@ -81,7 +81,7 @@ export class ObjectReplicator {
   }
 
   private layoutOf(type: ObjectType): FieldLayout {
-    let layout = this.layouts.get(type);
+    let layout = this.layouts[type.index];
     if (!layout) {
       const bits = Int32Array.from(type.fields, (field) => field.type.bits ?? -1);
       layout = {
@@ -91,7 +91,7 @@ export class ObjectReplicator {
         // What one entry may take so that it fits alone in a message at the smallest MTU.
         maxValueBits: largestRecordBody(MIN_MTU) * 8 - this.headerBits() - (this.idBits + 1 + this.config.objectTypeIndexBits + type.fields.length),
       };
-      this.layouts.set(type, layout);
+      this.layouts[type.index] = layout;
     }
     return layout;
   }
@@ -260,10 +260,12 @@ export class ObjectReplicator {
     return oneType && type ? `objects: ${type.name}` : 'objects';
   }
 
-  /** Objects some peer's copy of which needs fields sent (GameObject.markDirty adds to it). */
-  readonly pending = new Set<GameObject>();
+  /** Objects some peer's copy of which needs fields sent, each once (GameObject.queue adds to it). */
+  readonly pending: GameObject[] = [];
   /** Kept from transmit to transmit, so their arrays are not built anew every frame. */
   private readonly waiting: GameObject[] = [];
+  /** Pending objects no peer's copy of which can take fields yet (a creation on its way). */
+  private readonly notReady: GameObject[] = [];
   private readonly works = new Map<PeerId, PeerWork>();
   /** The work of a uniform send: the waiting objects and their shared records. */
   private readonly sharedWork: PeerWork = { peer: '', objects: [], replicas: [], signature: 0 };
@@ -277,8 +279,9 @@ export class ObjectReplicator {
     const host = this.node.host;
     if (!host) return;
     const now = this.node.clock.now();
-    const { waiting, works } = this;
+    const { waiting, notReady, works, pending } = this;
     waiting.length = 0;
+    notReady.length = 0;
     for (const [peer, work] of works) {
       // A peer without work last time may be gone: forget it.
       if (work.objects.length === 0) works.delete(peer);
@@ -286,52 +289,65 @@ export class ObjectReplicator {
       work.replicas.length = 0;
       work.signature = 0;
     }
-    for (const object of this.pending) {
+    // One pass: drop destroyed objects, take the ready ones, and see whether they are all in step.
+    let inStep = true;
+    let sorted = true;
+    let peers: PeerReplica[] | undefined;
+    for (let p = 0; p < pending.length; p++) {
+      const object = pending[p]!;
       if (object.destroyed) {
         object.queued = false;
-        this.pending.delete(object);
         continue;
       }
-      if (!this.anyReady(object)) continue;
+      if (!this.anyReady(object)) {
+        notReady.push(object);
+        continue;
+      }
       object.accumulated += object.priority / object.type.updateRate;
+      if (waiting.length > 0 && waiting[waiting.length - 1]!.id > object.id) sorted = false;
       waiting.push(object);
+      if (inStep) inStep = movesInStep(object, (peers ??= object.replicas));
     }
     // Sorted once for every peer: ids ascend within a message (gaps are cheap to code).
-    waiting.sort(byId);
-    const sends = this.uniformSend(host, now) ?? this.groupedSends(host, now);
+    if (!sorted) waiting.sort(byId);
+    const uniform = inStep && peers !== undefined ? this.uniformSend(host, now, peers) : undefined;
+    if (uniform) {
+      // Every waiting object goes out whole: off the list before sending, so a loss reported
+      // while sending queues it again.
+      pending.length = 0;
+      for (const object of notReady) pending.push(object);
+      for (const object of waiting) {
+        object.accumulated = 0;
+        object.queued = false;
+      }
+      this.sendUpdates(uniform, false);
+      return;
+    }
+    const sends = this.groupedSends(host, now);
     // A field going out in several sends is encoded once (GameObject caches it); in one, directly.
     for (const send of sends) this.sendUpdates(send, sends.length > 1);
-    // Usually every object went out: rebuilding the set beats deleting them one by one.
-    const left: GameObject[] = [];
-    for (const object of this.pending) {
-      if (this.anyDirtyLeft(object)) left.push(object);
+    // Usually every object went out: rebuilding the list beats removing them one by one.
+    let kept = 0;
+    for (let p = 0; p < pending.length; p++) {
+      const object = pending[p]!;
+      if (object.destroyed) continue;
+      if (this.anyDirtyLeft(object)) pending[kept++] = object;
       else {
         object.accumulated = 0;
         object.queued = false;
       }
     }
-    this.pending.clear();
-    for (const object of left) this.pending.add(object);
+    pending.length = kept;
   }
 
   /**
    * The usual case, found without hashing or comparing work: every waiting object has copies at
-   * the same peers in the same order, all created and in step (only shared changes to send), and
-   * every peer can take them now at the same message size, without a bandwidth limit. One send of
-   * the shared records then, whatever the number of peers; else none.
+   * `peers` (in that order), all created and in step (only shared changes to send), and every peer
+   * can take them now at the same message size, without a bandwidth limit. One send of the shared
+   * records then, whatever the number of peers; else none.
    */
-  private uniformSend(host: Host, now: number): Send[] | undefined {
-    const waiting = this.waiting;
-    const peers = waiting[0]?.replicas;
-    if (!peers || peers.length === 0) return undefined;
-    for (const object of waiting) {
-      const replicas = object.replicas;
-      if (replicas.length !== peers.length || object.shared.dirtyCount === 0) return undefined;
-      for (let r = 0; r < replicas.length; r++) {
-        const replica = replicas[r]!;
-        if (replica.peer !== peers[r]!.peer || !replica.created || replica.dirtyCount !== 0) return undefined;
-      }
-    }
+  private uniformSend(host: Host, now: number, peers: readonly PeerReplica[]): Send | undefined {
+    if (peers.length === 0) return undefined;
     let maxBytes = 0;
     for (const { peer } of peers) {
       const connection = readyConnection(host, peer, now);
@@ -342,11 +358,11 @@ export class ObjectReplicator {
     const shared = this.sharedWork;
     shared.objects.length = 0;
     shared.replicas.length = 0;
-    for (const object of waiting) {
+    for (const object of this.waiting) {
       shared.objects.push(object);
       shared.replicas.push(object.shared);
     }
-    return [{ group: [shared], sharedBy: peers.map((replica) => replica.peer), maxBytes, byPriority: false }];
+    return { group: [shared], sharedBy: peers.map((replica) => replica.peer), maxBytes, byPriority: false };
   }
 
   /** The work list of `peer` (kept across transmits, emptied at each start). */
@@ -571,6 +587,17 @@ export class ObjectReplicator {
       if (marked) object.queue();
     }
   }
+}
+
+/** Whether only `object`'s shared record has changes, for copies at `peers` (in that order), all created. */
+function movesInStep(object: GameObject, peers: readonly PeerReplica[]): boolean {
+  const replicas = object.replicas;
+  if (replicas.length !== peers.length || object.shared.dirtyCount === 0) return false;
+  for (let r = 0; r < replicas.length; r++) {
+    const replica = replicas[r]!;
+    if (replica.peer !== peers[r]!.peer || !replica.created || replica.dirtyCount !== 0) return false;
+  }
+  return true;
 }
 
 /** The connection to `peer` if it is up and may transmit now. */
