@@ -522,25 +522,18 @@ export class QuaternionType extends NetworkType {
 
   /** Unit length, largest component positive (q and -q are the same rotation), each component on the grid. */
   quantize(value: WireValue): QuaternionValue {
-    const q = value as QuaternionValue;
-    const largest = largestComponent(q);
-    const scale = (q[largest]! < 0 ? -1 : 1) / Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+    const three = smallestThree(value as QuaternionValue);
     const grid = this.q;
-    const a = grid.quantize(clampSmall(q[largest === 0 ? 1 : 0] * scale));
-    const b = grid.quantize(clampSmall(q[largest <= 1 ? 2 : 1] * scale));
-    const c = grid.quantize(clampSmall(q[largest <= 2 ? 3 : 2] * scale));
-    return rebuild(largest, a, b, c);
+    return rebuild(three[0]!, grid.quantize(three[1]!), grid.quantize(three[2]!), grid.quantize(three[3]!));
   }
 
   encode(w: BitWriter, value: WireValue): void {
-    const q = value as QuaternionValue;
-    const largest = largestComponent(q);
-    const scale = (q[largest]! < 0 ? -1 : 1) / Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
-    w.writeBits(largest, 2);
+    const three = smallestThree(value as QuaternionValue);
+    w.writeBits(three[0]!, 2);
     const grid = this.q;
-    grid.encode(w, clampSmall(q[largest === 0 ? 1 : 0] * scale));
-    grid.encode(w, clampSmall(q[largest <= 1 ? 2 : 1] * scale));
-    grid.encode(w, clampSmall(q[largest <= 2 ? 3 : 2] * scale));
+    grid.encode(w, three[1]!);
+    grid.encode(w, three[2]!);
+    grid.encode(w, three[3]!);
   }
 
   decode(r: BitReader): QuaternionValue {
@@ -560,20 +553,41 @@ export class QuaternionType extends NetworkType {
   }
 }
 
-function largestComponent(q: QuaternionValue): number {
+/** What `smallestThree` returns, reused. */
+const smallestThreeScratch = new Float64Array(4);
+
+/**
+ * The smallest-three form of `q`: the index of its largest component (the first of equals), then
+ * the other three in order, scaled to unit length with that component positive and kept within
+ * ±1/√2 (where the three smaller components of a unit quaternion lie).
+ */
+function smallestThree(q: QuaternionValue): Float64Array {
+  // Plain locals, no destructuring: this runs for every rotation sent.
+  const x = q[0];
+  const y = q[1];
+  const z = q[2];
+  const w = q[3];
   let largest = 0;
-  let size = Math.abs(q[0]);
-  for (let i = 1; i < 4; i++) {
-    const c = Math.abs(q[i]!);
-    if (c > size) {
-      size = c;
-      largest = i;
-    }
+  let size = Math.abs(x);
+  if (Math.abs(y) > size) {
+    largest = 1;
+    size = Math.abs(y);
   }
-  return largest;
+  if (Math.abs(z) > size) {
+    largest = 2;
+    size = Math.abs(z);
+  }
+  if (Math.abs(w) > size) largest = 3;
+  const big = largest === 0 ? x : largest === 1 ? y : largest === 2 ? z : w;
+  const scale = (big < 0 ? -1 : 1) / Math.sqrt(x * x + y * y + z * z + w * w);
+  const three = smallestThreeScratch;
+  three[0] = largest;
+  three[1] = clampSmall((largest === 0 ? y : x) * scale);
+  three[2] = clampSmall((largest <= 1 ? z : y) * scale);
+  three[3] = clampSmall((largest <= 2 ? w : z) * scale);
+  return three;
 }
 
-/** The three smaller components of a unit quaternion lie within ±1/√2. */
 function clampSmall(c: number): number {
   return c < -Math.SQRT1_2 ? -Math.SQRT1_2 : c > Math.SQRT1_2 ? Math.SQRT1_2 : c;
 }

@@ -299,14 +299,18 @@ export class ObjectReplicator {
         object.queued = false;
         continue;
       }
-      if (!this.anyReady(object)) {
-        notReady.push(object);
-        continue;
+      // In step is ready; otherwise some copy must be ready.
+      const objectInStep = inStep && movesInStep(object, (peers ??= object.replicas));
+      if (!objectInStep) {
+        if (!this.anyReady(object)) {
+          notReady.push(object);
+          continue;
+        }
+        inStep = false;
       }
       object.accumulated += object.priority / object.type.updateRate;
       if (waiting.length > 0 && waiting[waiting.length - 1]!.id > object.id) sorted = false;
       waiting.push(object);
-      if (inStep) inStep = movesInStep(object, (peers ??= object.replicas));
     }
     // Sorted once for every peer: ids ascend within a message (gaps are cheap to code).
     if (!sorted) waiting.sort(byId);
@@ -443,13 +447,24 @@ export class ObjectReplicator {
   private sendUpdates({ group, sharedBy, maxBytes, byPriority }: Send, cached: boolean): void {
     const { objects, replicas } = group[0]!;
     // Take a message's worth in order, then sort it by id (it already is when not by priority).
+    const headBits = this.idBits + this.config.objectTypeIndexBits;
+    // Entries mostly repeat the previous one's type and fields: for fixed-size fields, its cost too.
+    let costType: ObjectType | undefined;
+    let costMask = 0;
+    let cost = 0;
     let start = 0;
     while (start < objects.length) {
       let bits = this.headerBits();
       let end = start;
       while (end < objects.length) {
         const object = objects[end]!;
-        const cost = entryBits(object, replicas[end]!, this.layoutOf(object.type).bits, this.idBits + this.config.objectTypeIndexBits, cached);
+        const replica = replicas[end]!;
+        if (object.type !== costType || replica.dirtyBits !== costMask || replica.dirty.length > 32) {
+          const layout = this.layoutOf(object.type);
+          cost = entryBits(object, replica, layout.bits, headBits, cached);
+          costType = layout.variable ? undefined : object.type;
+          costMask = replica.dirtyBits;
+        }
         if (end > start && bits + cost > maxBytes * 8) break;
         bits += cost;
         end++;
@@ -469,22 +484,27 @@ export class ObjectReplicator {
     if (counts.length === 0) return;
     counts.fill(0);
     let n = 0;
+    let type: ObjectType | undefined;
+    let slots: Int16Array = EMPTY_SLOTS;
     for (const k of entries) {
       const object = objects[k]!;
       const dirty = replicas[k]!.dirty;
-      const slots = this.layoutOf(object.type).slots;
+      if (object.type !== type) {
+        type = object.type;
+        slots = this.layoutOf(type).slots;
+      }
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
         if (slot < 0 || dirty[i] === 0) continue;
-        const type = this.framable[slot]!;
+        const framable = this.framable[slot]!;
         const value = object.values[i]!;
         const first = counts[slot] === 0;
         counts[slot]!++;
         if (n + 3 > this.codes.length) this.codes = growCodes(this.codes);
         const at = slot * 6;
-        this.codes[n++] = extend(frame, at, type.componentCode(value, 0), first);
-        this.codes[n++] = extend(frame, at + 2, type.componentCode(value, 1), first);
-        this.codes[n++] = extend(frame, at + 4, type.componentCode(value, 2), first);
+        this.codes[n++] = extend(frame, at, framable.componentCode(value, 0), first);
+        this.codes[n++] = extend(frame, at + 2, framable.componentCode(value, 1), first);
+        this.codes[n++] = extend(frame, at + 4, framable.componentCode(value, 2), first);
       }
     }
     this.framable.forEach((type, slot) => {
@@ -670,6 +690,8 @@ interface PeerWork {
 }
 
 const byId = (a: GameObject, b: GameObject): number => a.id - b.id;
+
+const EMPTY_SLOTS: Int16Array = new Int16Array(0);
 
 /** Bits of a frame's width: component codes are at most 31 bits. */
 const WIDTH_BITS = 5;
