@@ -224,9 +224,9 @@ export class GameSession {
     // An id request to the old host may go unanswered: ask the new one.
     this.idRequested = false;
     for (const object of this.objects.values()) {
-      object.replicas.length = 0;
+      object.dropReplicas();
       if (object.owner !== this.self) continue;
-      object.replicaFor(host).created = true;
+      object.replicaFor(host).markCreated();
       // A creation the old host got but did not pass on yet reaches everyone through the new one.
       this.sendCreate(host, this.replicator.encodeCreate(object), () => undefined);
     }
@@ -247,8 +247,8 @@ export class GameSession {
       else this.brokenPeers.push(peer);
     }
     for (const object of this.objects.values()) {
-      object.replicas.length = 0;
-      for (const peer of this.replicaPeers(object)) object.replicaFor(peer).created = true;
+      object.dropReplicas();
+      for (const peer of this.replicaPeers(object)) object.replicaFor(peer).markCreated();
     }
   }
 
@@ -392,8 +392,8 @@ export class GameSession {
     object.owner = owner;
     object.updatedBy.fill(-Infinity);
     // The new owner sends updates; everyone else only receives them (the host relays).
-    object.replicas.length = 0;
-    for (const peer of this.replicaPeers(object)) object.replicaFor(peer).created = true;
+    object.dropReplicas();
+    for (const peer of this.replicaPeers(object)) object.replicaFor(peer).markCreated();
   }
 
   objectsOwnedBy(peer: PeerId): GameObject[] {
@@ -410,7 +410,7 @@ export class GameSession {
     const replica = object.replicaFor(peer);
     const body = this.replicator.encodeCreate(object);
     this.sendCreate(peer, body, () => {
-      replica.created = true;
+      replica.markCreated();
       // Changes made while the creation was on its way go out now.
       if (replica.dirtyCount > 0 || object.shared.dirtyCount > 0) object.queue();
     });

@@ -292,7 +292,7 @@ export class ObjectReplicator {
     // One pass: drop destroyed objects, take the ready ones, and see whether they are all in step.
     let inStep = true;
     let sorted = true;
-    let peers: PeerReplica[] | undefined;
+    let peers: GameObject | undefined;
     for (let p = 0; p < pending.length; p++) {
       const object = pending[p]!;
       if (object.destroyed) {
@@ -300,7 +300,7 @@ export class ObjectReplicator {
         continue;
       }
       // In step is ready; otherwise some copy must be ready.
-      const objectInStep = inStep && movesInStep(object, (peers ??= object.replicas));
+      const objectInStep = inStep && movesInStep(object, (peers ??= object));
       if (!objectInStep) {
         if (!this.anyReady(object)) {
           notReady.push(object);
@@ -314,7 +314,7 @@ export class ObjectReplicator {
     }
     // Sorted once for every peer: ids ascend within a message (gaps are cheap to code).
     if (!sorted) waiting.sort(byId);
-    const uniform = inStep && peers !== undefined ? this.uniformSend(host, now, peers) : undefined;
+    const uniform = inStep && peers !== undefined ? this.uniformSend(host, now, peers.replicas) : undefined;
     if (uniform) {
       // Every waiting object goes out whole: off the list before sending, so a loss reported
       // while sending queues it again.
@@ -346,7 +346,7 @@ export class ObjectReplicator {
 
   /**
    * The usual case, found without hashing or comparing work: every waiting object has copies at
-   * `peers` (in that order), all created and in step (only shared changes to send), and every peer
+   * the peers of `peers` (in that order), all created and in step (only shared changes to send), and every peer
    * can take them now at the same message size, without a bandwidth limit. One send of the shared
    * records then, whatever the number of peers; else none.
    */
@@ -609,15 +609,9 @@ export class ObjectReplicator {
   }
 }
 
-/** Whether only `object`'s shared record has changes, for copies at `peers` (in that order), all created. */
-function movesInStep(object: GameObject, peers: readonly PeerReplica[]): boolean {
-  const replicas = object.replicas;
-  if (replicas.length !== peers.length || object.shared.dirtyCount === 0) return false;
-  for (let r = 0; r < replicas.length; r++) {
-    const replica = replicas[r]!;
-    if (replica.peer !== peers[r]!.peer || !replica.created || replica.dirtyCount !== 0) return false;
-  }
-  return true;
+/** Whether only `object`'s shared record has changes, and it has copies at the peers `first` has them at. */
+function movesInStep(object: GameObject, first: GameObject): boolean {
+  return object.shared.dirtyCount > 0 && object.copiesInStep && object.replicas.length > 0 && object.replicaPeers === first.replicaPeers;
 }
 
 /** The connection to `peer` if it is up and may transmit now. */
