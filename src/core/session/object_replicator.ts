@@ -88,6 +88,7 @@ export class ObjectReplicator {
         slots: Int16Array.from(type.fields, (field) => this.framable.indexOf(field.type as Vector3Type)),
         bits,
         variable: bits.includes(-1),
+        tag: `objects: ${type.name}`,
         // What one entry may take so that it fits alone in a message at the smallest MTU.
         maxValueBits: largestRecordBody(MIN_MTU) * 8 - this.headerBits() - (this.idBits + 1 + this.config.objectTypeIndexBits + type.fields.length),
       };
@@ -543,21 +544,24 @@ export class ObjectReplicator {
     let previousReplica: PeerReplica | undefined;
     const type = objects[entries[0]!]!.type;
     let oneType = true;
+    let slots: Int16Array = EMPTY_SLOTS;
     for (const k of entries) {
       const object = objects[k]!;
       const replica = replicas[k]!;
       const dirty = replica.dirty;
-      oneType &&= object.type === type;
+      if (object.type !== previous?.type) {
+        oneType &&= object.type === type;
+        slots = this.layoutOf(object.type).slots;
+      }
       const fields = object.type.fields;
       head.id = object.id;
-      head.sameAsPrevious = previous !== undefined && previous.type === object.type && replica.sameDirty(previousReplica!);
+      head.sameAsPrevious = !head.oneMask && previous !== undefined && previous.type === object.type && replica.sameDirty(previousReplica!);
       if (this.serializeEntryHead(w, head, !previous)) {
         this.serializeType(w, object.type, 'update entry');
         this.serializeMask(w, dirty);
       }
       previous = object;
       previousReplica = replica;
-      const slots = this.layoutOf(object.type).slots;
       for (let i = 0; i < fields.length; i++) {
         if (dirty[i] === 0) continue;
         const start = fieldBits ? w.bitLength : 0;
@@ -579,7 +583,7 @@ export class ObjectReplicator {
       }
     }
     const body = w.finish();
-    const tag = oneType ? `objects: ${type.name}` : 'objects';
+    const tag = oneType ? this.layoutOf(type).tag : 'objects';
     // What the loss handlers need, apart from the work lists (which the next transmit reuses).
     const carried = entries.map((k) => objects[k]!);
     for (const work of group) for (const k of entries) work.replicas[k]!.sent(generation);
@@ -650,6 +654,8 @@ interface FieldLayout {
   readonly bits: Int32Array;
   /** Whether some field's size depends on its value (strings, arrays). */
   readonly variable: boolean;
+  /** The network log's category of a message whose entries are all of this type. */
+  readonly tag: string;
   /** The most bits the values of one entry may take. */
   readonly maxValueBits: number;
 }
