@@ -124,9 +124,33 @@ export abstract class NetworkType {
     return a === b;
   }
 
+  /** @internal How values travel as integer codes, for types whose values do (else undefined). */
+  get codes(): ValueCodes | undefined {
+    return undefined;
+  }
+
   protected refuse(value: unknown, why: string): never {
     throw new ValueError(`type '${this.name}' (${this.kind}): ${describe(value)} ${why}`);
   }
+}
+
+/** @internal The most codes a value has (a quaternion's four). */
+export const MAX_VALUE_CODES = 4;
+
+/**
+ * @internal
+ * Values that travel as integer codes (grid indices): a game object works out a value's codes
+ * once, when the value is set, and keeps them beside it for every message that carries it.
+ */
+export interface ValueCodes {
+  /** Codes per value. */
+  readonly count: number;
+  /** Write the codes of `value` (quantized or not) at `codes[at]`. */
+  write(value: WireValue, codes: Int32Array, at: number): void;
+  /** The quantized value the codes at `codes[at]` stand for. */
+  valueOf(codes: Int32Array, at: number): WireValue;
+  /** Write the codes at `codes[at]` to the wire: the bits `encode` writes for their value. */
+  encode(w: BitWriter, codes: Int32Array, at: number): void;
 }
 
 function describe(value: unknown): string {
@@ -413,6 +437,7 @@ export class FloatType extends NetworkType {
 
 export class Vector3Type extends NetworkType {
   private readonly q: Quantizer;
+  private readonly valueCodes: Vector3Codes | undefined;
 
   constructor(
     name: string,
@@ -423,6 +448,12 @@ export class Vector3Type extends NetworkType {
   ) {
     super(name, 'vector3');
     this.q = new Quantizer(min, max, bits ?? FULL_FLOAT);
+    this.valueCodes = this.q.gridded ? new Vector3Codes(this.q) : undefined;
+  }
+
+  /** @internal Per component, its grid index (framable types). */
+  override get codes(): ValueCodes | undefined {
+    return this.valueCodes;
   }
 
   get bits(): number {
@@ -471,16 +502,6 @@ export class Vector3Type extends NetworkType {
     return this.q.bits;
   }
 
-  /** The code of component `c` (0, 1, 2) of a framable type's value. */
-  componentCode(value: WireValue, c: number): number {
-    return this.q.code((value as Vector3Value)[c]!);
-  }
-
-  /** The value of a framable type's component codes. */
-  fromCodes(x: number, y: number, z: number): Vector3Value {
-    return [this.q.valueOf(x), this.q.valueOf(y), this.q.valueOf(z)];
-  }
-
   override equalWithinTolerance(a: WireValue, b: WireValue): boolean {
     const va = a as Vector3Value;
     const vb = b as Vector3Value;
@@ -493,8 +514,34 @@ export class Vector3Type extends NetworkType {
  * Rotations, smallest-three encoded: the index of the largest component (2 bits), then the other
  * three in [-1/sqrt(2), 1/sqrt(2)] with `bits` each; the largest is rebuilt from unit length.
  */
+/** A gridded Vector3's codes: per component, its grid index. */
+class Vector3Codes implements ValueCodes {
+  readonly count = 3;
+
+  constructor(private readonly grid: Quantizer) {}
+
+  write(value: WireValue, codes: Int32Array, at: number): void {
+    const v = value as Vector3Value;
+    codes[at] = this.grid.code(v[0]);
+    codes[at + 1] = this.grid.code(v[1]);
+    codes[at + 2] = this.grid.code(v[2]);
+  }
+
+  valueOf(codes: Int32Array, at: number): Vector3Value {
+    return [this.grid.valueOf(codes[at]!), this.grid.valueOf(codes[at + 1]!), this.grid.valueOf(codes[at + 2]!)];
+  }
+
+  encode(w: BitWriter, codes: Int32Array, at: number): void {
+    const bits = this.grid.bits;
+    w.writeBits(codes[at]!, bits);
+    w.writeBits(codes[at + 1]!, bits);
+    w.writeBits(codes[at + 2]!, bits);
+  }
+}
+
 export class QuaternionType extends NetworkType {
   private readonly q: Quantizer;
+  private readonly valueCodes: QuaternionCodes | undefined;
 
   constructor(
     name: string,
@@ -503,6 +550,12 @@ export class QuaternionType extends NetworkType {
   ) {
     super(name, 'quaternion');
     this.q = new Quantizer(-Math.SQRT1_2, Math.SQRT1_2, bits ?? 16);
+    this.valueCodes = this.q.gridded ? new QuaternionCodes(this.q) : undefined;
+  }
+
+  /** @internal The smallest-three form: the largest component's index, then the other three's grid indices. */
+  override get codes(): ValueCodes | undefined {
+    return this.valueCodes;
   }
 
   get bits(): number {
@@ -550,6 +603,34 @@ export class QuaternionType extends NetworkType {
     // q and -q are one rotation: compare through the dot product.
     const dot = Math.abs(qa[0] * qb[0] + qa[1] * qb[1] + qa[2] * qb[2] + qa[3] * qb[3]);
     return 1 - Math.min(1, dot) <= this.tolerance;
+  }
+}
+
+/** A gridded quaternion's codes: the index of its largest component, then the other three's grid indices. */
+class QuaternionCodes implements ValueCodes {
+  readonly count = 4;
+
+  constructor(private readonly grid: Quantizer) {}
+
+  write(value: WireValue, codes: Int32Array, at: number): void {
+    const three = smallestThree(value as QuaternionValue);
+    codes[at] = three[0]!;
+    codes[at + 1] = this.grid.code(three[1]!);
+    codes[at + 2] = this.grid.code(three[2]!);
+    codes[at + 3] = this.grid.code(three[3]!);
+  }
+
+  valueOf(codes: Int32Array, at: number): QuaternionValue {
+    const grid = this.grid;
+    return rebuild(codes[at]!, grid.valueOf(codes[at + 1]!), grid.valueOf(codes[at + 2]!), grid.valueOf(codes[at + 3]!));
+  }
+
+  encode(w: BitWriter, codes: Int32Array, at: number): void {
+    const bits = this.grid.bits;
+    w.writeBits(codes[at]!, 2);
+    w.writeBits(codes[at + 1]!, bits);
+    w.writeBits(codes[at + 2]!, bits);
+    w.writeBits(codes[at + 3]!, bits);
   }
 }
 

@@ -120,9 +120,38 @@ export interface EncodedField {
 /** Reused for every field encoding: only the words are kept. */
 const scratch = new BitWriter(64);
 
+/** Per object type: where each field's codes start in an object's `codes` (-1: sent from its value), and how many codes in all. */
+interface CodeLayout {
+  readonly at: Int16Array;
+  readonly count: number;
+}
+
+const codeLayouts = new WeakMap<ObjectType, CodeLayout>();
+
+function codeLayoutOf(type: ObjectType): CodeLayout {
+  let layout = codeLayouts.get(type);
+  if (!layout) {
+    let count = 0;
+    const at = Int16Array.from(type.fields, (field) => {
+      const codes = field.type.codes;
+      if (!codes) return -1;
+      count += codes.count;
+      return count - codes.count;
+    });
+    codeLayouts.set(type, (layout = { at, count }));
+  }
+  return layout;
+}
+
 export class GameObject {
-  /** Field values in field order: change them with `setValue`, which tells the watcher. */
+  /** Field values in field order: change them with `setValue` or `setCoded`, which tell the watcher. */
   readonly values: WireValue[];
+  /** The wire codes of the values of fields whose types have them (NetworkType.codes), at `codeAt[field]`. */
+  readonly codes: Int32Array;
+  /** Per field: where its codes start in `codes`, or -1. */
+  readonly codeAt: Int16Array;
+  /** Per field: 1 when `codes` holds the current value's codes (a value set without them has them worked out when sent). */
+  private readonly codesCurrent: Uint8Array;
   /** Per field, its encoding, kept (and its words reused) across changes. */
   private readonly encoded: ({ words: Uint32Array; bits: number; current: boolean } | undefined)[];
   /** Per field: ordinal of the received packet that last set it, so older updates are ignored. */
@@ -160,6 +189,10 @@ export class GameObject {
   ) {
     this.currentOwner = owner;
     this.values = values;
+    const codeLayout = codeLayoutOf(type);
+    this.codes = new Int32Array(codeLayout.count);
+    this.codeAt = codeLayout.at;
+    this.codesCurrent = new Uint8Array(type.fields.length);
     this.encoded = new Array(type.fields.length);
     this.updatedBy = new Float64Array(type.fields.length).fill(-Infinity);
     this.priority = type.priority;
@@ -176,10 +209,33 @@ export class GameObject {
   }
 
   setValue(index: number, value: WireValue): void {
+    this.codesCurrent[index] = 0;
+    this.changeValue(index, value);
+  }
+
+  /** Set a field whose type has codes to `value`, the value its codes at `from[at]` stand for. */
+  setCoded(index: number, value: WireValue, from: Int32Array, at: number): void {
+    const to = this.codeAt[index]!;
+    for (let c = 0; c < this.type.fields[index]!.type.codes!.count; c++) this.codes[to + c] = from[at + c]!;
+    this.codesCurrent[index] = 1;
+    this.changeValue(index, value);
+  }
+
+  private changeValue(index: number, value: WireValue): void {
     this.values[index] = value;
     const encoded = this.encoded[index];
     if (encoded) encoded.current = false;
     this.watcher?.changed(this, index);
+  }
+
+  /** Where field `index`'s codes start in `codes` (a field whose type has them), worked out now if its value came without them. */
+  codesOf(index: number): number {
+    const at = this.codeAt[index]!;
+    if (this.codesCurrent[index] === 0) {
+      this.type.fields[index]!.type.codes!.write(this.values[index]!, this.codes, at);
+      this.codesCurrent[index] = 1;
+    }
+    return at;
   }
 
   /** Field `index` encoded (cached until the value changes). */

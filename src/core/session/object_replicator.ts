@@ -249,12 +249,14 @@ export class ObjectReplicator {
         let value: WireValue;
         if (slot >= 0) {
           this.serializeCodes(r, slot, codes, 0);
-          value = this.framable[slot]!.fromCodes(codes[0]!, codes[1]!, codes[2]!);
+          value = this.framable[slot]!.codes!.valueOf(codes, 0);
         } else value = fields[i]!.type.decode(r);
         onFieldBits?.(`${type!.name}.${fields[i]!.name}`, left - r.bitsLeft);
         if (!object || ordinal <= object.updatedBy[i]!) continue;
         object.updatedBy[i] = ordinal;
-        object.setValue(i, value);
+        // A relaying host sends the codes it received.
+        if (slot >= 0) object.setCoded(i, value, codes, 0);
+        else object.setValue(i, value);
         onApplied(object, i);
       }
     }
@@ -497,15 +499,15 @@ export class ObjectReplicator {
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
         if (slot < 0 || dirty[i] === 0) continue;
-        const framable = this.framable[slot]!;
-        const value = object.values[i]!;
+        const values = object.codes;
+        const from = object.codesOf(i);
         const first = counts[slot] === 0;
         counts[slot]!++;
         if (n + 3 > this.codes.length) this.codes = growCodes(this.codes);
         const at = slot * 6;
-        this.codes[n++] = extend(frame, at, framable.componentCode(value, 0), first);
-        this.codes[n++] = extend(frame, at + 2, framable.componentCode(value, 1), first);
-        this.codes[n++] = extend(frame, at + 4, framable.componentCode(value, 2), first);
+        this.codes[n++] = extend(frame, at, values[from]!, first);
+        this.codes[n++] = extend(frame, at + 2, values[from + 1]!, first);
+        this.codes[n++] = extend(frame, at + 4, values[from + 2]!, first);
       }
     }
     this.framable.forEach((type, slot) => {
@@ -566,15 +568,18 @@ export class ObjectReplicator {
         if (dirty[i] === 0) continue;
         const start = fieldBits ? w.bitLength : 0;
         const slot = slots[i]!;
+        const type = fields[i]!.type;
         if (slot >= 0) {
           this.serializeCodes(w, slot, codes, n);
           n += 3;
+        } else if (type.codes) {
+          type.codes.encode(w, object.codes, object.codesOf(i));
         } else if (cached) {
           // The same bits as the type's encode, encoded once for all the sends of this transmit.
           const field = object.encodedField(i);
           w.writeWords(field.words, field.bits);
         } else {
-          fields[i]!.type.encode(w, object.values[i]!);
+          type.encode(w, object.values[i]!);
         }
         if (fieldBits) {
           const key = `${object.type.name}.${fields[i]!.name}`;
