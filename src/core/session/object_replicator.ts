@@ -271,7 +271,7 @@ export class ObjectReplicator {
   private readonly notReady: GameObject[] = [];
   private readonly works = new Map<PeerId, PeerWork>();
   /** The work of a uniform send: the waiting objects and their shared records. */
-  private readonly sharedWork: PeerWork = { peer: '', objects: [], replicas: [], signature: 0 };
+  private readonly sharedWork: PeerWork = { peer: '', objects: this.waiting, replicas: [], signature: 0 };
 
   /**
    * Queue the changed fields of pending objects for every peer holding copies, as much as fits
@@ -311,7 +311,6 @@ export class ObjectReplicator {
         }
         inStep = false;
       }
-      object.accumulated += object.priority / object.type.updateRate;
       if (waiting.length > 0 && waiting[waiting.length - 1]!.id > object.id) sorted = false;
       waiting.push(object);
     }
@@ -330,6 +329,7 @@ export class ObjectReplicator {
       this.sendUpdates(uniform, false);
       return;
     }
+    for (const object of waiting) object.accumulated += object.priority / object.type.updateRate;
     const sends = this.groupedSends(host, now);
     // A field going out in several sends is encoded once (GameObject caches it); in one, directly.
     for (const send of sends) this.sendUpdates(send, sends.length > 1);
@@ -362,14 +362,11 @@ export class ObjectReplicator {
       if (maxBytes !== 0 && connection.maxMessageBytes !== maxBytes) return undefined;
       maxBytes = connection.maxMessageBytes;
     }
-    const shared = this.sharedWork;
-    shared.objects.length = 0;
-    shared.replicas.length = 0;
-    for (const object of this.waiting) {
-      shared.objects.push(object);
-      shared.replicas.push(object.shared);
-    }
-    return { group: [shared], sharedBy: peers.map((replica) => replica.peer), maxBytes, byPriority: false };
+    // The shared work's objects are the waiting list itself.
+    const replicas = this.sharedWork.replicas;
+    replicas.length = 0;
+    for (const object of this.waiting) replicas.push(object.shared);
+    return { group: [this.sharedWork], sharedBy: peers.map((replica) => replica.peer), maxBytes, byPriority: false };
   }
 
   /** The work list of `peer` (kept across transmits, emptied at each start). */
