@@ -66,8 +66,6 @@ export class ObjectReplicator {
   private readonly readCodes = new Int32Array(3);
   /** While writing: how many values of each framable type the message carries. */
   private readonly frameCounts: Int32Array;
-  /** While writing: the component codes of the message's framable values, in writing order. */
-  private codes = new Int32Array(768);
 
   constructor(
     private readonly node: NetworkNode,
@@ -483,7 +481,6 @@ export class ObjectReplicator {
     const counts = this.frameCounts;
     if (counts.length === 0) return;
     counts.fill(0);
-    let n = 0;
     let type: ObjectType | undefined;
     let slots: Int16Array = EMPTY_SLOTS;
     for (const k of entries) {
@@ -496,15 +493,14 @@ export class ObjectReplicator {
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
         if (slot < 0 || dirty[i] === 0) continue;
-        const values = object.codes;
+        const codes = object.codes;
         const from = object.codesOf(i);
         const first = counts[slot] === 0;
         counts[slot]!++;
-        if (n + 3 > this.codes.length) this.codes = growCodes(this.codes);
         const at = slot * 6;
-        this.codes[n++] = extend(frame, at, values[from]!, first);
-        this.codes[n++] = extend(frame, at + 2, values[from + 1]!, first);
-        this.codes[n++] = extend(frame, at + 4, values[from + 2]!, first);
+        extend(frame, at, codes[from]!, first);
+        extend(frame, at + 2, codes[from + 1]!, first);
+        extend(frame, at + 4, codes[from + 2]!, first);
       }
     }
     this.framable.forEach((type, slot) => {
@@ -537,8 +533,6 @@ export class ObjectReplicator {
     head.oneMask = sameMasks(objects, replicas, entries);
     this.serializeUpdateHeader(w, head);
     this.writeFrames(objects, replicas, entries);
-    const codes = this.codes;
-    let n = 0;
     let previous: GameObject | undefined;
     let previousReplica: PeerReplica | undefined;
     const type = objects[entries[0]!]!.type;
@@ -567,8 +561,7 @@ export class ObjectReplicator {
         const slot = slots[i]!;
         const type = fields[i]!.type;
         if (slot >= 0) {
-          this.serializeCodes(w, slot, codes, n);
-          n += 3;
+          this.serializeCodes(w, slot, object.codes, object.codesOf(i));
         } else if (type.codes) {
           type.codes.encode(w, object.codes, object.codesOf(i));
         } else if (cached) {
@@ -698,17 +691,10 @@ const EMPTY_SLOTS: Int16Array = new Int16Array(0);
 /** Bits of a frame's width: component codes are at most 31 bits. */
 const WIDTH_BITS = 5;
 
-/** Widen the lowest and highest code at `at` to take in `code` (or start them at it); returns `code`. */
-function extend(frame: Int32Array, at: number, code: number, first: boolean): number {
+/** Widen the lowest and highest code at `at` to take in `code` (or start them at it). */
+function extend(frame: Int32Array, at: number, code: number, first: boolean): void {
   if (first || code < frame[at]!) frame[at] = code;
   if (first || code > frame[at + 1]!) frame[at + 1] = code;
-  return code;
-}
-
-function growCodes(codes: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(codes.length * 2);
-  grown.set(codes);
-  return grown;
 }
 
 function signatureOf(signature: number, object: GameObject, replica: PeerReplica): number {
