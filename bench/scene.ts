@@ -69,7 +69,7 @@ export class Scene {
     host.session.makeHost();
     for (let i = 0; i < objectCount; i++) {
       const angle = this.random.next() * Math.PI;
-      this.objects.push(host.session.createObject(UNIT, [[i % 600, 0, 0], [0, 0, Math.sin(angle / 2), Math.cos(angle / 2)], i % 1000, 0].map((v, f) => UNIT.fields[f]!.type.quantize(v as never))));
+      this.objects.push(host.session.createObject(UNIT, [[i % 600, 0, 0], [0, 0, Math.sin(angle / 2), Math.cos(angle / 2)], i % 1000, 0]));
     }
     this.frame();
     const address = `127.0.0.1:${host.node.host!.port}`;
@@ -123,22 +123,21 @@ export class Scene {
   }
 
   /**
-   * One frame for everyone, the host first setting the fields of `moves` (change tracking, as
-   * `set_game_object_field` does). Returns the host's times in ms: its whole frame (setting fields,
+   * One frame for everyone, the host first setting the fields of `moves` (quantizing and change
+   * tracking, as `set_game_object_field` does). Returns the host's times in ms: its whole frame (setting fields,
    * receive, replicate, transmit) and the replication encoding alone (`GameSession.transmit`).
    */
   frame(moves: readonly Move[] = []): { hostMs: number; encodeMs: number } {
     this.clock.advance(FRAME);
     let hostMs = 0;
     let encodeMs = 0;
-    const [position, rotation] = [UNIT.fields[0]!.type, UNIT.fields[1]!.type];
     for (const [i, p] of this.peers.entries()) {
       const start = performance.now();
       if (i === 0) {
         for (const move of moves) {
           const object = this.objects[move.index]!;
-          p.session.setField(object, 0, position.quantize(move.position));
-          p.session.setField(object, 1, rotation.quantize(move.rotation));
+          p.session.setField(object, 0, move.position);
+          p.session.setField(object, 1, move.rotation);
         }
       }
       p.client.update();

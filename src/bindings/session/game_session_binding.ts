@@ -358,7 +358,7 @@ function sessionArgumentReaders(bridge: LuaApi, args: LuaArgs, values: NetworkVa
   };
   const readField = (L: LuaState, idx: number, object: GameObject, index: number, fn: string): WireValue => {
     const field = object.type.fields[index]!;
-    return field.type.quantize(values.read(L, idx, field.type, `${fn}: field '${field.name}' of '${object.type.name}'`));
+    return values.read(L, idx, field.type, `${fn}: field '${field.name}' of '${object.type.name}'`);
   };
   /** Fields named in the table at `idx` (absolute), in field order; unknown names are errors. */
   const readFieldTable = (L: LuaState, idx: number, type: ObjectType, fn: string, all: boolean): Map<number, WireValue> => {
@@ -370,7 +370,7 @@ function sessionArgumentReaders(bridge: LuaApi, args: LuaArgs, values: NetworkVa
       const index = key === undefined ? undefined : type.fieldIndex.get(key);
       if (index === undefined) throw new LuaRaise(`${fn}: game object type '${type.name}' has no field ${key === undefined ? `(key is a ${bridge.typeName(L, -2)})` : `'${key}'`}`);
       const field = type.fields[index]!;
-      out.set(index, field.type.quantize(values.read(L, -1, field.type, `${fn}: field '${field.name}' of '${type.name}'`)));
+      out.set(index, values.read(L, -1, field.type, `${fn}: field '${field.name}' of '${type.name}'`));
       bridge.setTop(L, -2);
     }
     if (all) {

@@ -124,9 +124,33 @@ export abstract class NetworkType {
     return a === b;
   }
 
+  /** @internal How values travel as integer codes, for types whose values do (else undefined). */
+  get codes(): ValueCodes | undefined {
+    return undefined;
+  }
+
   protected refuse(value: unknown, why: string): never {
     throw new ValueError(`type '${this.name}' (${this.kind}): ${describe(value)} ${why}`);
   }
+}
+
+/** @internal The most codes a value has (a quaternion's four). */
+export const MAX_VALUE_CODES = 4;
+
+/**
+ * @internal
+ * Values that travel as integer codes (grid indices): a game object works out a value's codes
+ * once, when the value is set, and keeps them beside it for every message that carries it.
+ */
+export interface ValueCodes {
+  /** Codes per value. */
+  readonly count: number;
+  /** Write the codes of `value` (quantized or not) at `codes[at]`. */
+  write(value: WireValue, codes: Int32Array, at: number): void;
+  /** The quantized value the codes at `codes[at]` stand for. */
+  valueOf(codes: Int32Array, at: number): WireValue;
+  /** Write the codes at `codes[at]` to the wire: the bits `encode` writes for their value. */
+  encode(w: BitWriter, codes: Int32Array, at: number): void;
 }
 
 function describe(value: unknown): string {
@@ -413,6 +437,7 @@ export class FloatType extends NetworkType {
 
 export class Vector3Type extends NetworkType {
   private readonly q: Quantizer;
+  private readonly valueCodes: Vector3Codes | undefined;
 
   constructor(
     name: string,
@@ -423,6 +448,12 @@ export class Vector3Type extends NetworkType {
   ) {
     super(name, 'vector3');
     this.q = new Quantizer(min, max, bits ?? FULL_FLOAT);
+    this.valueCodes = this.q.gridded ? new Vector3Codes(this.q) : undefined;
+  }
+
+  /** @internal Per component, its grid index (framable types). */
+  override get codes(): ValueCodes | undefined {
+    return this.valueCodes;
   }
 
   get bits(): number {
@@ -471,16 +502,6 @@ export class Vector3Type extends NetworkType {
     return this.q.bits;
   }
 
-  /** The code of component `c` (0, 1, 2) of a framable type's value. */
-  componentCode(value: WireValue, c: number): number {
-    return this.q.code((value as Vector3Value)[c]!);
-  }
-
-  /** The value of a framable type's component codes. */
-  fromCodes(x: number, y: number, z: number): Vector3Value {
-    return [this.q.valueOf(x), this.q.valueOf(y), this.q.valueOf(z)];
-  }
-
   override equalWithinTolerance(a: WireValue, b: WireValue): boolean {
     const va = a as Vector3Value;
     const vb = b as Vector3Value;
@@ -493,8 +514,34 @@ export class Vector3Type extends NetworkType {
  * Rotations, smallest-three encoded: the index of the largest component (2 bits), then the other
  * three in [-1/sqrt(2), 1/sqrt(2)] with `bits` each; the largest is rebuilt from unit length.
  */
+/** A gridded Vector3's codes: per component, its grid index. */
+class Vector3Codes implements ValueCodes {
+  readonly count = 3;
+
+  constructor(private readonly grid: Quantizer) {}
+
+  write(value: WireValue, codes: Int32Array, at: number): void {
+    const v = value as Vector3Value;
+    codes[at] = this.grid.code(v[0]);
+    codes[at + 1] = this.grid.code(v[1]);
+    codes[at + 2] = this.grid.code(v[2]);
+  }
+
+  valueOf(codes: Int32Array, at: number): Vector3Value {
+    return [this.grid.valueOf(codes[at]!), this.grid.valueOf(codes[at + 1]!), this.grid.valueOf(codes[at + 2]!)];
+  }
+
+  encode(w: BitWriter, codes: Int32Array, at: number): void {
+    const bits = this.grid.bits;
+    w.writeBits(codes[at]!, bits);
+    w.writeBits(codes[at + 1]!, bits);
+    w.writeBits(codes[at + 2]!, bits);
+  }
+}
+
 export class QuaternionType extends NetworkType {
   private readonly q: Quantizer;
+  private readonly valueCodes: QuaternionCodes | undefined;
 
   constructor(
     name: string,
@@ -503,6 +550,12 @@ export class QuaternionType extends NetworkType {
   ) {
     super(name, 'quaternion');
     this.q = new Quantizer(-Math.SQRT1_2, Math.SQRT1_2, bits ?? 16);
+    this.valueCodes = this.q.gridded ? new QuaternionCodes(this.q) : undefined;
+  }
+
+  /** @internal The smallest-three form: the largest component's index, then the other three's grid indices. */
+  override get codes(): ValueCodes | undefined {
+    return this.valueCodes;
   }
 
   get bits(): number {
@@ -522,25 +575,18 @@ export class QuaternionType extends NetworkType {
 
   /** Unit length, largest component positive (q and -q are the same rotation), each component on the grid. */
   quantize(value: WireValue): QuaternionValue {
-    const q = value as QuaternionValue;
-    const largest = largestComponent(q);
-    const scale = (q[largest]! < 0 ? -1 : 1) / Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
+    const three = smallestThree(value as QuaternionValue);
     const grid = this.q;
-    const a = grid.quantize(clampSmall(q[largest === 0 ? 1 : 0] * scale));
-    const b = grid.quantize(clampSmall(q[largest <= 1 ? 2 : 1] * scale));
-    const c = grid.quantize(clampSmall(q[largest <= 2 ? 3 : 2] * scale));
-    return rebuild(largest, a, b, c);
+    return rebuild(three[0]!, grid.quantize(three[1]!), grid.quantize(three[2]!), grid.quantize(three[3]!));
   }
 
   encode(w: BitWriter, value: WireValue): void {
-    const q = value as QuaternionValue;
-    const largest = largestComponent(q);
-    const scale = (q[largest]! < 0 ? -1 : 1) / Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
-    w.writeBits(largest, 2);
+    const three = smallestThree(value as QuaternionValue);
+    w.writeBits(three[0]!, 2);
     const grid = this.q;
-    grid.encode(w, clampSmall(q[largest === 0 ? 1 : 0] * scale));
-    grid.encode(w, clampSmall(q[largest <= 1 ? 2 : 1] * scale));
-    grid.encode(w, clampSmall(q[largest <= 2 ? 3 : 2] * scale));
+    grid.encode(w, three[1]!);
+    grid.encode(w, three[2]!);
+    grid.encode(w, three[3]!);
   }
 
   decode(r: BitReader): QuaternionValue {
@@ -560,20 +606,69 @@ export class QuaternionType extends NetworkType {
   }
 }
 
-function largestComponent(q: QuaternionValue): number {
-  let largest = 0;
-  let size = Math.abs(q[0]);
-  for (let i = 1; i < 4; i++) {
-    const c = Math.abs(q[i]!);
-    if (c > size) {
-      size = c;
-      largest = i;
-    }
+/** A gridded quaternion's codes: the index of its largest component, then the other three's grid indices. */
+class QuaternionCodes implements ValueCodes {
+  readonly count = 4;
+
+  constructor(private readonly grid: Quantizer) {}
+
+  write(value: WireValue, codes: Int32Array, at: number): void {
+    const three = smallestThree(value as QuaternionValue);
+    codes[at] = three[0]!;
+    codes[at + 1] = this.grid.code(three[1]!);
+    codes[at + 2] = this.grid.code(three[2]!);
+    codes[at + 3] = this.grid.code(three[3]!);
   }
-  return largest;
+
+  valueOf(codes: Int32Array, at: number): QuaternionValue {
+    const grid = this.grid;
+    return rebuild(codes[at]!, grid.valueOf(codes[at + 1]!), grid.valueOf(codes[at + 2]!), grid.valueOf(codes[at + 3]!));
+  }
+
+  encode(w: BitWriter, codes: Int32Array, at: number): void {
+    const bits = this.grid.bits;
+    w.writeBits(codes[at]!, 2);
+    w.writeBits(codes[at + 1]!, bits);
+    w.writeBits(codes[at + 2]!, bits);
+    w.writeBits(codes[at + 3]!, bits);
+  }
 }
 
-/** The three smaller components of a unit quaternion lie within ±1/√2. */
+/** What `smallestThree` returns, reused. */
+const smallestThreeScratch = new Float64Array(4);
+
+/**
+ * The smallest-three form of `q`: the index of its largest component (the first of equals), then
+ * the other three in order, scaled to unit length with that component positive and kept within
+ * ±1/√2 (where the three smaller components of a unit quaternion lie).
+ */
+function smallestThree(q: QuaternionValue): Float64Array {
+  // Plain locals, no destructuring: this runs for every rotation sent.
+  const x = q[0];
+  const y = q[1];
+  const z = q[2];
+  const w = q[3];
+  let largest = 0;
+  let size = Math.abs(x);
+  if (Math.abs(y) > size) {
+    largest = 1;
+    size = Math.abs(y);
+  }
+  if (Math.abs(z) > size) {
+    largest = 2;
+    size = Math.abs(z);
+  }
+  if (Math.abs(w) > size) largest = 3;
+  const big = largest === 0 ? x : largest === 1 ? y : largest === 2 ? z : w;
+  const scale = (big < 0 ? -1 : 1) / Math.sqrt(x * x + y * y + z * z + w * w);
+  const three = smallestThreeScratch;
+  three[0] = largest;
+  three[1] = clampSmall((largest === 0 ? y : x) * scale);
+  three[2] = clampSmall((largest <= 1 ? z : y) * scale);
+  three[3] = clampSmall((largest <= 2 ? w : z) * scale);
+  return three;
+}
+
 function clampSmall(c: number): number {
   return c < -Math.SQRT1_2 ? -Math.SQRT1_2 : c > Math.SQRT1_2 ? Math.SQRT1_2 : c;
 }

@@ -22,19 +22,42 @@ export class PeerReplica {
   dirtyBits = 0;
   /** Per field: the send generation of the latest update in flight (0: none). */
   readonly inFlight: Uint32Array;
-  /** The creation message was acknowledged: updates may follow. */
-  created = false;
+  private isCreated = false;
 
   constructor(
     readonly peer: PeerId,
     fieldCount: number,
+    /** The object this is a copy of, told when the copy falls out of step or back (none for `shared`, nor once dropped). */
+    private object?: GameObject,
   ) {
     this.dirty = new Uint8Array(fieldCount);
     this.inFlight = new Uint32Array(fieldCount);
   }
 
+  /** The creation message was acknowledged: updates may follow. */
+  get created(): boolean {
+    return this.isCreated;
+  }
+
+  markCreated(): void {
+    if (this.isCreated) return;
+    this.isCreated = true;
+    if (this.dirtyCount === 0) this.object?.copyStepped(-1);
+  }
+
+  /** The object no longer lists this copy: what happens to it later (a late creation ack) is not counted. */
+  detach(): void {
+    this.object = undefined;
+  }
+
+  /** Out of step: not created yet, or with changes of its own to send. */
+  get outOfStep(): boolean {
+    return !this.isCreated || this.dirtyCount > 0;
+  }
+
   mark(index: number): void {
     if (this.dirty[index] === 0) {
+      if (this.dirtyCount === 0 && this.isCreated) this.object?.copyStepped(1);
       this.dirty[index] = 1;
       this.dirtyCount++;
       this.dirtyBits |= 1 << (index & 31);
@@ -52,6 +75,7 @@ export class PeerReplica {
 
   /** Unmark every field (they are handed on or were never needed), keeping what is in flight. */
   clear(): void {
+    this.backInStep();
     const dirty = this.dirty;
     if (dirty.length <= 32) for (let bits = this.dirtyBits; bits !== 0; bits &= bits - 1) dirty[31 - Math.clz32(bits & -bits)] = 0;
     else dirty.fill(0);
@@ -61,6 +85,7 @@ export class PeerReplica {
 
   /** Every marked field goes out in the message of send generation `generation`. */
   sent(generation: number): void {
+    this.backInStep();
     const dirty = this.dirty;
     if (dirty.length <= 32) {
       // Only the marked fields, by their bits.
@@ -80,6 +105,10 @@ export class PeerReplica {
     this.dirtyBits = 0;
   }
 
+  /** Before the marks are cleared: a created copy with marks comes back in step. */
+  private backInStep(): void {
+    if (this.dirtyCount > 0 && this.isCreated) this.object?.copyStepped(-1);
+  }
 }
 
 /** A field value as it travels: its bits, encoded once however many peers it goes to. */
@@ -91,9 +120,38 @@ export interface EncodedField {
 /** Reused for every field encoding: only the words are kept. */
 const scratch = new BitWriter(64);
 
+/** Per object type: where each field's codes start in an object's `codes` (-1: sent from its value), and how many codes in all. */
+interface CodeLayout {
+  readonly at: Int16Array;
+  readonly count: number;
+}
+
+const codeLayouts = new WeakMap<ObjectType, CodeLayout>();
+
+function codeLayoutOf(type: ObjectType): CodeLayout {
+  let layout = codeLayouts.get(type);
+  if (!layout) {
+    let count = 0;
+    const at = Int16Array.from(type.fields, (field) => {
+      const codes = field.type.codes;
+      if (!codes) return -1;
+      count += codes.count;
+      return count - codes.count;
+    });
+    codeLayouts.set(type, (layout = { at, count }));
+  }
+  return layout;
+}
+
 export class GameObject {
-  /** Field values in field order: change them with `setValue`, which tells the watcher. */
+  /** Field values in field order: change them with `setValue` or `setCoded`, which tell the watcher. */
   readonly values: WireValue[];
+  /** The wire codes of the values of fields whose types have them (NetworkType.codes), at `codeAt[field]`. */
+  readonly codes: Int32Array;
+  /** Per field: where its codes start in `codes`, or -1. */
+  readonly codeAt: Int16Array;
+  /** Per field: 1 when `codes` holds the current value's codes (a value set without them has them worked out when sent). */
+  private readonly codesCurrent: Uint8Array;
   /** Per field, its encoding, kept (and its words reused) across changes. */
   private readonly encoded: ({ words: Uint32Array; bits: number; current: boolean } | undefined)[];
   /** Per field: ordinal of the received packet that last set it, so older updates are ignored. */
@@ -105,9 +163,13 @@ export class GameObject {
   readonly replicas: PeerReplica[] = [];
   /** Changes not sent yet to any peer: they apply to every replica (see the file comment). */
   readonly shared: PeerReplica;
+  /** Replicas out of step (PeerReplica.outOfStep), counted as they change. */
+  private copiesOutOfStep = 0;
+  /** The peers of `replicas`, in order, comma-separated: objects with equal keys have copies at the same peers. */
+  replicaPeers = '';
   /** Where the object goes when a peer's copy needs fields sent (the replicator's work list). */
-  pending: Set<GameObject> | undefined;
-  /** Whether the object is in `pending`: a change then costs no set lookup. */
+  pending: GameObject[] | undefined;
+  /** Whether the object is in `pending`: it is listed once. */
   queued = false;
   /** Priority accumulated while waiting for bandwidth (see object_replicator.ts). */
   accumulated = 0;
@@ -127,6 +189,10 @@ export class GameObject {
   ) {
     this.currentOwner = owner;
     this.values = values;
+    const codeLayout = codeLayoutOf(type);
+    this.codes = new Int32Array(codeLayout.count);
+    this.codeAt = codeLayout.at;
+    this.codesCurrent = new Uint8Array(type.fields.length);
     this.encoded = new Array(type.fields.length);
     this.updatedBy = new Float64Array(type.fields.length).fill(-Infinity);
     this.priority = type.priority;
@@ -143,10 +209,33 @@ export class GameObject {
   }
 
   setValue(index: number, value: WireValue): void {
+    this.codesCurrent[index] = 0;
+    this.changeValue(index, value);
+  }
+
+  /** Set a field whose type has codes to `value`, the value its codes at `from[at]` stand for. */
+  setCoded(index: number, value: WireValue, from: Int32Array, at: number): void {
+    const to = this.codeAt[index]!;
+    for (let c = 0; c < this.type.fields[index]!.type.codes!.count; c++) this.codes[to + c] = from[at + c]!;
+    this.codesCurrent[index] = 1;
+    this.changeValue(index, value);
+  }
+
+  private changeValue(index: number, value: WireValue): void {
     this.values[index] = value;
     const encoded = this.encoded[index];
     if (encoded) encoded.current = false;
     this.watcher?.changed(this, index);
+  }
+
+  /** Where field `index`'s codes start in `codes` (a field whose type has them), worked out now if its value came without them. */
+  codesOf(index: number): number {
+    const at = this.codeAt[index]!;
+    if (this.codesCurrent[index] === 0) {
+      this.type.fields[index]!.type.codes!.write(this.values[index]!, this.codes, at);
+      this.codesCurrent[index] = 1;
+    }
+    return at;
   }
 
   /** Field `index` encoded (cached until the value changes). */
@@ -166,15 +255,40 @@ export class GameObject {
   replicaFor(peer: PeerId): PeerReplica {
     let replica = this.replicas.find((r) => r.peer === peer);
     if (!replica) {
-      replica = new PeerReplica(peer, this.type.fields.length);
+      replica = new PeerReplica(peer, this.type.fields.length, this);
       this.replicas.push(replica);
+      this.copiesOutOfStep++;
+      this.replicaPeers = this.replicas.map((r) => r.peer).join(',');
     }
     return replica;
   }
 
   dropReplica(peer: PeerId): void {
     const at = this.replicas.findIndex((r) => r.peer === peer);
-    if (at >= 0) this.replicas.splice(at, 1);
+    if (at < 0) return;
+    const replica = this.replicas[at]!;
+    if (replica.outOfStep) this.copiesOutOfStep--;
+    replica.detach();
+    this.replicas.splice(at, 1);
+    this.replicaPeers = this.replicas.map((r) => r.peer).join(',');
+  }
+
+  /** Forget every replica (the peers holding copies are about to be listed anew). */
+  dropReplicas(): void {
+    for (const replica of this.replicas) replica.detach();
+    this.replicas.length = 0;
+    this.copiesOutOfStep = 0;
+    this.replicaPeers = '';
+  }
+
+  /** Every replica is created and has nothing of its own to send: only `shared` can hold changes. */
+  get copiesInStep(): boolean {
+    return this.copiesOutOfStep === 0;
+  }
+
+  /** A replica fell out of step (+1) or came back (-1). */
+  copyStepped(change: 1 | -1): void {
+    this.copiesOutOfStep += change;
   }
 
   /** Mark field `index` changed for every peer holding a copy except `except` (where it came from). */
@@ -194,7 +308,7 @@ export class GameObject {
   queue(): void {
     if (this.queued || !this.pending) return;
     this.queued = true;
-    this.pending.add(this);
+    this.pending.push(this);
   }
 
   /** Hand the shared changes to each replica's own record: the replicas no longer move in step. */

@@ -15,6 +15,7 @@ import type { Connection } from '../transport/connection.js';
 import { GameObject } from './game_object.js';
 import { GameObjects } from './game_objects.js';
 import type { NetworkConfig, ObjectType, WireValue } from '../config/network_config.js';
+import { MAX_VALUE_CODES } from '../config/network_type.js';
 import { NetworkError } from '../base/network_error.js';
 import { Service, type NetworkNode } from '../transport/network_node.js';
 import { ObjectReplicator } from './object_replicator.js';
@@ -29,6 +30,8 @@ const ID_BLOCK = 128;
 const ID_LOW_WATER = 32;
 /** Existing objects sent to a newly added peer per frame, at most. */
 const SYNC_PER_FRAME = 64;
+/** The codes of the field value being written. */
+const fieldCodes = new Int32Array(MAX_VALUE_CODES);
 
 interface IdBlock {
   next: number;
@@ -224,9 +227,9 @@ export class GameSession {
     // An id request to the old host may go unanswered: ask the new one.
     this.idRequested = false;
     for (const object of this.objects.values()) {
-      object.replicas.length = 0;
+      object.dropReplicas();
       if (object.owner !== this.self) continue;
-      object.replicaFor(host).created = true;
+      object.replicaFor(host).markCreated();
       // A creation the old host got but did not pass on yet reaches everyone through the new one.
       this.sendCreate(host, this.replicator.encodeCreate(object), () => undefined);
     }
@@ -247,8 +250,8 @@ export class GameSession {
       else this.brokenPeers.push(peer);
     }
     for (const object of this.objects.values()) {
-      object.replicas.length = 0;
-      for (const peer of this.replicaPeers(object)) object.replicaFor(peer).created = true;
+      object.dropReplicas();
+      for (const peer of this.replicaPeers(object)) object.replicaFor(peer).markCreated();
     }
   }
 
@@ -338,11 +341,12 @@ export class GameSession {
     return id;
   }
 
-  /** Create an object owned by this peer from checked, quantized field values (in field order). */
+  /** Create an object owned by this peer from checked field values (in field order), quantized here. */
   createObject(type: ObjectType, values: WireValue[]): GameObject {
     if (this.role === 'none') throw new NetworkError('GameSession.create_game_object: not in a session');
-    this.replicator.checkFits(type, values, 'GameSession.create_game_object');
-    const object = new GameObject(this.nextId(), type, this.self, values);
+    const quantized = values.map((value, i) => type.fields[i]!.type.quantize(value));
+    this.replicator.checkFits(type, quantized, 'GameSession.create_game_object');
+    const object = new GameObject(this.nextId(), type, this.self, quantized);
     this.introduce(object);
     return object;
   }
@@ -355,14 +359,14 @@ export class GameSession {
     this.forget(object);
   }
 
-  /** A field write by the owner: changed values are marked for every peer holding a copy. */
+  /** A field write by the owner (a checked value, quantized here): changed values are marked for every peer holding a copy. */
   setField(object: GameObject, index: number, value: WireValue): void {
     // Only a field whose size depends on its value can make the object's entry outgrow a message.
     if (object.type.fields[index]!.type.bits === undefined) this.replicator.checkFits(object.type, object.values, 'GameSession.set_game_object_field', index, value);
     this.writeField(object, index, value);
   }
 
-  /** Several field writes by the owner, all or none: `changes` maps field indices to values. */
+  /** Several field writes by the owner, all or none: `changes` maps field indices to checked values. */
   setFields(object: GameObject, changes: ReadonlyMap<number, WireValue>): void {
     this.replicator.checkFits(object.type, object.values.map((value, i) => (changes.has(i) ? changes.get(i)! : value)), 'GameSession.set_game_object_fields');
     for (const [index, value] of changes) this.writeField(object, index, value);
@@ -370,8 +374,18 @@ export class GameSession {
 
   private writeField(object: GameObject, index: number, value: WireValue): void {
     const type = object.type.fields[index]!.type;
-    if (type.equalWithinTolerance(object.values[index]!, value)) return;
-    object.setValue(index, value);
+    const codes = type.codes;
+    if (codes) {
+      // Quantized through its codes, which the object keeps: worked out once, not at every send.
+      codes.write(value, fieldCodes, 0);
+      const quantized = codes.valueOf(fieldCodes, 0);
+      if (type.equalWithinTolerance(object.values[index]!, quantized)) return;
+      object.setCoded(index, quantized, fieldCodes, 0);
+    } else {
+      const quantized = type.quantize(value);
+      if (type.equalWithinTolerance(object.values[index]!, quantized)) return;
+      object.setValue(index, quantized);
+    }
     object.markDirty(index);
   }
 
@@ -392,8 +406,8 @@ export class GameSession {
     object.owner = owner;
     object.updatedBy.fill(-Infinity);
     // The new owner sends updates; everyone else only receives them (the host relays).
-    object.replicas.length = 0;
-    for (const peer of this.replicaPeers(object)) object.replicaFor(peer).created = true;
+    object.dropReplicas();
+    for (const peer of this.replicaPeers(object)) object.replicaFor(peer).markCreated();
   }
 
   objectsOwnedBy(peer: PeerId): GameObject[] {
@@ -410,7 +424,7 @@ export class GameSession {
     const replica = object.replicaFor(peer);
     const body = this.replicator.encodeCreate(object);
     this.sendCreate(peer, body, () => {
-      replica.created = true;
+      replica.markCreated();
       // Changes made while the creation was on its way go out now.
       if (replica.dirtyCount > 0 || object.shared.dirtyCount > 0) object.queue();
     });

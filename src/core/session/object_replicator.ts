@@ -52,8 +52,8 @@ export class ObjectReplicator {
   private readonly framable: Vector3Type[];
   /** The most bits the frames of a message take. */
   private readonly frameBits: number;
-  /** Per object type, what the encoder needs of its fields. */
-  private readonly layouts = new Map<ObjectType, FieldLayout>();
+  /** Per object type (by its index in the config), what the encoder needs of its fields. */
+  private readonly layouts: (FieldLayout | undefined)[] = [];
   /**
    * The frames of the message being written or read: per framable type, per component, the lowest
    * code and the width (a width of -1 at the first component: not framed). While writing, first
@@ -66,8 +66,6 @@ export class ObjectReplicator {
   private readonly readCodes = new Int32Array(3);
   /** While writing: how many values of each framable type the message carries. */
   private readonly frameCounts: Int32Array;
-  /** While writing: the component codes of the message's framable values, in writing order. */
-  private codes = new Int32Array(768);
 
   constructor(
     private readonly node: NetworkNode,
@@ -81,17 +79,18 @@ export class ObjectReplicator {
   }
 
   private layoutOf(type: ObjectType): FieldLayout {
-    let layout = this.layouts.get(type);
+    let layout = this.layouts[type.index];
     if (!layout) {
       const bits = Int32Array.from(type.fields, (field) => field.type.bits ?? -1);
       layout = {
         slots: Int16Array.from(type.fields, (field) => this.framable.indexOf(field.type as Vector3Type)),
         bits,
         variable: bits.includes(-1),
+        tag: `objects: ${type.name}`,
         // What one entry may take so that it fits alone in a message at the smallest MTU.
         maxValueBits: largestRecordBody(MIN_MTU) * 8 - this.headerBits() - (this.idBits + 1 + this.config.objectTypeIndexBits + type.fields.length),
       };
-      this.layouts.set(type, layout);
+      this.layouts[type.index] = layout;
     }
     return layout;
   }
@@ -248,25 +247,29 @@ export class ObjectReplicator {
         let value: WireValue;
         if (slot >= 0) {
           this.serializeCodes(r, slot, codes, 0);
-          value = this.framable[slot]!.fromCodes(codes[0]!, codes[1]!, codes[2]!);
+          value = this.framable[slot]!.codes!.valueOf(codes, 0);
         } else value = fields[i]!.type.decode(r);
         onFieldBits?.(`${type!.name}.${fields[i]!.name}`, left - r.bitsLeft);
         if (!object || ordinal <= object.updatedBy[i]!) continue;
         object.updatedBy[i] = ordinal;
-        object.setValue(i, value);
+        // A relaying host sends the codes it received.
+        if (slot >= 0) object.setCoded(i, value, codes, 0);
+        else object.setValue(i, value);
         onApplied(object, i);
       }
     }
     return oneType && type ? `objects: ${type.name}` : 'objects';
   }
 
-  /** Objects some peer's copy of which needs fields sent (GameObject.markDirty adds to it). */
-  readonly pending = new Set<GameObject>();
+  /** Objects some peer's copy of which needs fields sent, each once (GameObject.queue adds to it). */
+  readonly pending: GameObject[] = [];
   /** Kept from transmit to transmit, so their arrays are not built anew every frame. */
   private readonly waiting: GameObject[] = [];
+  /** Pending objects no peer's copy of which can take fields yet (a creation on its way). */
+  private readonly notReady: GameObject[] = [];
   private readonly works = new Map<PeerId, PeerWork>();
   /** The work of a uniform send: the waiting objects and their shared records. */
-  private readonly sharedWork: PeerWork = { peer: '', objects: [], replicas: [], signature: 0 };
+  private readonly sharedWork: PeerWork = { peer: '', objects: this.waiting, replicas: [], signature: 0 };
 
   /**
    * Queue the changed fields of pending objects for every peer holding copies, as much as fits
@@ -277,8 +280,9 @@ export class ObjectReplicator {
     const host = this.node.host;
     if (!host) return;
     const now = this.node.clock.now();
-    const { waiting, works } = this;
+    const { waiting, notReady, works, pending } = this;
     waiting.length = 0;
+    notReady.length = 0;
     for (const [peer, work] of works) {
       // A peer without work last time may be gone: forget it.
       if (work.objects.length === 0) works.delete(peer);
@@ -286,52 +290,69 @@ export class ObjectReplicator {
       work.replicas.length = 0;
       work.signature = 0;
     }
-    for (const object of this.pending) {
+    // One pass: drop destroyed objects, take the ready ones, and see whether they are all in step.
+    let inStep = true;
+    let sorted = true;
+    let peers: GameObject | undefined;
+    for (let p = 0; p < pending.length; p++) {
+      const object = pending[p]!;
       if (object.destroyed) {
         object.queued = false;
-        this.pending.delete(object);
         continue;
       }
-      if (!this.anyReady(object)) continue;
-      object.accumulated += object.priority / object.type.updateRate;
+      // In step is ready; otherwise some copy must be ready.
+      const objectInStep = inStep && movesInStep(object, (peers ??= object));
+      if (!objectInStep) {
+        if (!this.anyReady(object)) {
+          notReady.push(object);
+          continue;
+        }
+        inStep = false;
+      }
+      if (waiting.length > 0 && waiting[waiting.length - 1]!.id > object.id) sorted = false;
       waiting.push(object);
     }
     // Sorted once for every peer: ids ascend within a message (gaps are cheap to code).
-    waiting.sort(byId);
-    const sends = this.uniformSend(host, now) ?? this.groupedSends(host, now);
+    if (!sorted) waiting.sort(byId);
+    const uniform = inStep && peers !== undefined ? this.uniformSend(host, now, peers.replicas) : undefined;
+    if (uniform) {
+      // Every waiting object goes out whole: off the list before sending, so a loss reported
+      // while sending queues it again.
+      pending.length = 0;
+      for (const object of notReady) pending.push(object);
+      for (const object of waiting) {
+        object.accumulated = 0;
+        object.queued = false;
+      }
+      this.sendUpdates(uniform, false);
+      return;
+    }
+    for (const object of waiting) object.accumulated += object.priority / object.type.updateRate;
+    const sends = this.groupedSends(host, now);
     // A field going out in several sends is encoded once (GameObject caches it); in one, directly.
     for (const send of sends) this.sendUpdates(send, sends.length > 1);
-    // Usually every object went out: rebuilding the set beats deleting them one by one.
-    const left: GameObject[] = [];
-    for (const object of this.pending) {
-      if (this.anyDirtyLeft(object)) left.push(object);
+    // Usually every object went out: rebuilding the list beats removing them one by one.
+    let kept = 0;
+    for (let p = 0; p < pending.length; p++) {
+      const object = pending[p]!;
+      if (object.destroyed) continue;
+      if (this.anyDirtyLeft(object)) pending[kept++] = object;
       else {
         object.accumulated = 0;
         object.queued = false;
       }
     }
-    this.pending.clear();
-    for (const object of left) this.pending.add(object);
+    pending.length = kept;
   }
 
   /**
    * The usual case, found without hashing or comparing work: every waiting object has copies at
-   * the same peers in the same order, all created and in step (only shared changes to send), and
-   * every peer can take them now at the same message size, without a bandwidth limit. One send of
-   * the shared records then, whatever the number of peers; else none.
+   * the peers of `peers` (in that order), all created and in step (only shared changes to send), and every peer
+   * can take them now at the same message size, without a bandwidth limit. One send of the shared
+   * records then, whatever the number of peers; else none.
    */
-  private uniformSend(host: Host, now: number): Send[] | undefined {
-    const waiting = this.waiting;
-    const peers = waiting[0]?.replicas;
-    if (!peers || peers.length === 0) return undefined;
-    for (const object of waiting) {
-      const replicas = object.replicas;
-      if (replicas.length !== peers.length || object.shared.dirtyCount === 0) return undefined;
-      for (let r = 0; r < replicas.length; r++) {
-        const replica = replicas[r]!;
-        if (replica.peer !== peers[r]!.peer || !replica.created || replica.dirtyCount !== 0) return undefined;
-      }
-    }
+  private uniformSend(host: Host, now: number, peers: readonly PeerReplica[]): Send | undefined {
+    if (peers.length === 0) return undefined;
     let maxBytes = 0;
     for (const { peer } of peers) {
       const connection = readyConnection(host, peer, now);
@@ -339,14 +360,11 @@ export class ObjectReplicator {
       if (maxBytes !== 0 && connection.maxMessageBytes !== maxBytes) return undefined;
       maxBytes = connection.maxMessageBytes;
     }
-    const shared = this.sharedWork;
-    shared.objects.length = 0;
-    shared.replicas.length = 0;
-    for (const object of waiting) {
-      shared.objects.push(object);
-      shared.replicas.push(object.shared);
-    }
-    return [{ group: [shared], sharedBy: peers.map((replica) => replica.peer), maxBytes, byPriority: false }];
+    // The shared work's objects are the waiting list itself.
+    const replicas = this.sharedWork.replicas;
+    replicas.length = 0;
+    for (const object of this.waiting) replicas.push(object.shared);
+    return { group: [this.sharedWork], sharedBy: peers.map((replica) => replica.peer), maxBytes, byPriority: false };
   }
 
   /** The work list of `peer` (kept across transmits, emptied at each start). */
@@ -427,13 +445,24 @@ export class ObjectReplicator {
   private sendUpdates({ group, sharedBy, maxBytes, byPriority }: Send, cached: boolean): void {
     const { objects, replicas } = group[0]!;
     // Take a message's worth in order, then sort it by id (it already is when not by priority).
+    const headBits = this.idBits + this.config.objectTypeIndexBits;
+    // Entries mostly repeat the previous one's type and fields: for fixed-size fields, its cost too.
+    let costType: ObjectType | undefined;
+    let costMask = 0;
+    let cost = 0;
     let start = 0;
     while (start < objects.length) {
       let bits = this.headerBits();
       let end = start;
       while (end < objects.length) {
         const object = objects[end]!;
-        const cost = entryBits(object, replicas[end]!, this.layoutOf(object.type).bits, this.idBits + this.config.objectTypeIndexBits, cached);
+        const replica = replicas[end]!;
+        if (object.type !== costType || replica.dirtyBits !== costMask || replica.dirty.length > 32) {
+          const layout = this.layoutOf(object.type);
+          cost = entryBits(object, replica, layout.bits, headBits, cached);
+          costType = layout.variable ? undefined : object.type;
+          costMask = replica.dirtyBits;
+        }
         if (end > start && bits + cost > maxBytes * 8) break;
         bits += cost;
         end++;
@@ -452,23 +481,26 @@ export class ObjectReplicator {
     const counts = this.frameCounts;
     if (counts.length === 0) return;
     counts.fill(0);
-    let n = 0;
+    let type: ObjectType | undefined;
+    let slots: Int16Array = EMPTY_SLOTS;
     for (const k of entries) {
       const object = objects[k]!;
       const dirty = replicas[k]!.dirty;
-      const slots = this.layoutOf(object.type).slots;
+      if (object.type !== type) {
+        type = object.type;
+        slots = this.layoutOf(type).slots;
+      }
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
         if (slot < 0 || dirty[i] === 0) continue;
-        const type = this.framable[slot]!;
-        const value = object.values[i]!;
+        const codes = object.codes;
+        const from = object.codesOf(i);
         const first = counts[slot] === 0;
         counts[slot]!++;
-        if (n + 3 > this.codes.length) this.codes = growCodes(this.codes);
         const at = slot * 6;
-        this.codes[n++] = extend(frame, at, type.componentCode(value, 0), first);
-        this.codes[n++] = extend(frame, at + 2, type.componentCode(value, 1), first);
-        this.codes[n++] = extend(frame, at + 4, type.componentCode(value, 2), first);
+        extend(frame, at, codes[from]!, first);
+        extend(frame, at + 2, codes[from + 1]!, first);
+        extend(frame, at + 4, codes[from + 2]!, first);
       }
     }
     this.framable.forEach((type, slot) => {
@@ -501,40 +533,43 @@ export class ObjectReplicator {
     head.oneMask = sameMasks(objects, replicas, entries);
     this.serializeUpdateHeader(w, head);
     this.writeFrames(objects, replicas, entries);
-    const codes = this.codes;
-    let n = 0;
     let previous: GameObject | undefined;
     let previousReplica: PeerReplica | undefined;
     const type = objects[entries[0]!]!.type;
     let oneType = true;
+    let slots: Int16Array = EMPTY_SLOTS;
     for (const k of entries) {
       const object = objects[k]!;
       const replica = replicas[k]!;
       const dirty = replica.dirty;
-      oneType &&= object.type === type;
+      if (object.type !== previous?.type) {
+        oneType &&= object.type === type;
+        slots = this.layoutOf(object.type).slots;
+      }
       const fields = object.type.fields;
       head.id = object.id;
-      head.sameAsPrevious = previous !== undefined && previous.type === object.type && replica.sameDirty(previousReplica!);
+      head.sameAsPrevious = !head.oneMask && previous !== undefined && previous.type === object.type && replica.sameDirty(previousReplica!);
       if (this.serializeEntryHead(w, head, !previous)) {
         this.serializeType(w, object.type, 'update entry');
         this.serializeMask(w, dirty);
       }
       previous = object;
       previousReplica = replica;
-      const slots = this.layoutOf(object.type).slots;
       for (let i = 0; i < fields.length; i++) {
         if (dirty[i] === 0) continue;
         const start = fieldBits ? w.bitLength : 0;
         const slot = slots[i]!;
+        const type = fields[i]!.type;
         if (slot >= 0) {
-          this.serializeCodes(w, slot, codes, n);
-          n += 3;
+          this.serializeCodes(w, slot, object.codes, object.codesOf(i));
+        } else if (type.codes) {
+          type.codes.encode(w, object.codes, object.codesOf(i));
         } else if (cached) {
           // The same bits as the type's encode, encoded once for all the sends of this transmit.
           const field = object.encodedField(i);
           w.writeWords(field.words, field.bits);
         } else {
-          fields[i]!.type.encode(w, object.values[i]!);
+          type.encode(w, object.values[i]!);
         }
         if (fieldBits) {
           const key = `${object.type.name}.${fields[i]!.name}`;
@@ -543,7 +578,7 @@ export class ObjectReplicator {
       }
     }
     const body = w.finish();
-    const tag = oneType ? `objects: ${type.name}` : 'objects';
+    const tag = oneType ? this.layoutOf(type).tag : 'objects';
     // What the loss handlers need, apart from the work lists (which the next transmit reuses).
     const carried = entries.map((k) => objects[k]!);
     for (const work of group) for (const k of entries) work.replicas[k]!.sent(generation);
@@ -571,6 +606,11 @@ export class ObjectReplicator {
       if (marked) object.queue();
     }
   }
+}
+
+/** Whether only `object`'s shared record has changes, and it has copies at the peers `first` has them at. */
+function movesInStep(object: GameObject, first: GameObject): boolean {
+  return object.shared.dirtyCount > 0 && object.copiesInStep && object.replicas.length > 0 && object.replicaPeers === first.replicaPeers;
 }
 
 /** The connection to `peer` if it is up and may transmit now. */
@@ -609,6 +649,8 @@ interface FieldLayout {
   readonly bits: Int32Array;
   /** Whether some field's size depends on its value (strings, arrays). */
   readonly variable: boolean;
+  /** The network log's category of a message whose entries are all of this type. */
+  readonly tag: string;
   /** The most bits the values of one entry may take. */
   readonly maxValueBits: number;
 }
@@ -644,20 +686,15 @@ interface PeerWork {
 
 const byId = (a: GameObject, b: GameObject): number => a.id - b.id;
 
+const EMPTY_SLOTS: Int16Array = new Int16Array(0);
+
 /** Bits of a frame's width: component codes are at most 31 bits. */
 const WIDTH_BITS = 5;
 
-/** Widen the lowest and highest code at `at` to take in `code` (or start them at it); returns `code`. */
-function extend(frame: Int32Array, at: number, code: number, first: boolean): number {
+/** Widen the lowest and highest code at `at` to take in `code` (or start them at it). */
+function extend(frame: Int32Array, at: number, code: number, first: boolean): void {
   if (first || code < frame[at]!) frame[at] = code;
   if (first || code > frame[at + 1]!) frame[at + 1] = code;
-  return code;
-}
-
-function growCodes(codes: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(codes.length * 2);
-  grown.set(codes);
-  return grown;
 }
 
 function signatureOf(signature: number, object: GameObject, replica: PeerReplica): number {
