@@ -220,6 +220,13 @@ test('the hash changes when any type parameter, object field or message argument
     t.false(seen.has(changed), `${from} -> ${to}`);
     seen.add(changed);
   }
+  // Fields and arguments name their types by position in name order: a type of the same
+  // parameters under another name, or a type renamed everywhere, is still another config.
+  const twin = BASE.replace('count = {', 'twin = { type = "int" min = 0 max = 10 }\n  count = {');
+  t.not(hash(twin), base);
+  t.not(hash(twin.replace('name = "hp" type = "count"', 'name = "hp" type = "twin"')), hash(twin));
+  t.not(hash(twin.replace('"count" "ratio"', '"twin" "ratio"')), hash(twin));
+  t.not(hash(BASE.replaceAll('"count"', '"tally"').replace('count = {', 'tally = {')), base);
 });
 
 test('the same files hash the same in another process', async (t) => {

@@ -59,6 +59,7 @@ test('string escapes', (t) => {
   t.deepEqual(parse(String.raw`s = "\" \\ \/ \b \f \n \r \t \u00e9 \ud83d\ude00"`), { s: '" \\ / \b \f \n \r \t é 😀' });
   t.deepEqual(parse('s = "unicode é and // not a comment /* nor this */"'), { s: 'unicode é and // not a comment /* nor this */' });
   t.deepEqual(parse('s = """two\nlines"""'), { s: 'two\nlines' });
+  t.deepEqual(parse('a = "" b = """""" c = "x\\"" d = "\\"y" "" = 1'), { a: '', b: '', c: 'x"', d: '"y', '': 1 });
 });
 
 test('entries and values keep their line and column, past multi-line comments and raw strings', (t) => {

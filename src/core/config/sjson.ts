@@ -65,6 +65,10 @@ const enum Char {
 }
 
 const NUMBER_PATTERN = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/y;
+/** A bare word (key, `true`, `false`, `null`); possibly empty. */
+const WORD_PATTERN = /[0-9A-Za-z_.-]*/y;
+/** The body of a string with no escape and no line break, up to its closing quote. */
+const PLAIN_STRING_PATTERN = /[^"\\\n]*"/y;
 
 function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === Char.Minus || c === Char.Dot;
@@ -81,12 +85,24 @@ export function parseSjson(text: string, file: string): SjsonObject {
  */
 export const MAX_SJSON_DEPTH = 64;
 
+/**
+ * Configs are parsed once, at start-up, mostly by V8's interpreter: the scanning is done by sticky
+ * regular expressions (native code) and positions are kept as numbers, not objects, so the parse
+ * runs few bytecodes and allocates little more than the tree.
+ */
 class SjsonParser {
   private pos = 0;
   /** Objects and arrays open around the current position. */
   private depth = 0;
   private line = 1;
   private lineStart = 0;
+  /**
+   * The entries and items of the objects and arrays open, up to `stackTop`; each object or array
+   * takes its own at its close, in an array of the exact length (arrays grown by push are mostly
+   * spare capacity, and the tree of a real-size config is held through its whole build).
+   */
+  private readonly stack: (SjsonEntry | SjsonValue)[] = [];
+  private stackTop = 0;
 
   constructor(
     private readonly text: string,
@@ -94,29 +110,26 @@ class SjsonParser {
   ) {}
 
   parseDocument(): SjsonObject {
-    this.skipSpace();
-    const start = this.position();
+    const c = this.skipSpace();
+    const line = this.line;
+    const column = this.column();
     let document: SjsonObject;
-    if (this.peek() === Char.OpenBrace) {
+    if (c === Char.OpenBrace) {
       document = this.parseObject();
     } else {
-      document = { kind: 'object', entries: this.parseEntries(-1), line: start.line, column: start.column };
+      document = { kind: 'object', entries: this.parseEntries(-1), line, column };
     }
     this.skipSpace();
     if (this.pos < this.text.length) this.fail(`unexpected ${this.describeHere()} after the end of the document`);
     return document;
   }
 
-  private position(): Position {
-    return { line: this.line, column: this.pos - this.lineStart + 1 };
+  private column(): number {
+    return this.pos - this.lineStart + 1;
   }
 
-  private peek(): number {
-    return this.text.charCodeAt(this.pos);
-  }
-
-  private fail(reason: string, at: Position = this.position()): never {
-    throw new SjsonError(this.file, at.line, at.column, reason);
+  private fail(reason: string, line = this.line, column = this.column()): never {
+    throw new SjsonError(this.file, line, column, reason);
   }
 
   private describeHere(): string {
@@ -124,27 +137,30 @@ class SjsonParser {
     return `'${this.text[this.pos]}'`;
   }
 
-  /** Skip whitespace and comments, counting lines. */
-  private skipSpace(): void {
+  /** Skip whitespace and comments, counting lines; the code of the character reached (NaN at the end). */
+  private skipSpace(): number {
     const { text } = this;
-    while (this.pos < text.length) {
-      const c = text.charCodeAt(this.pos);
-      if (c === Char.LineFeed) {
-        this.pos++;
+    let pos = this.pos;
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (c === Char.Space || c === Char.Tab || c === Char.CarriageReturn) {
+        pos++;
+      } else if (c === Char.LineFeed) {
+        pos++;
         this.line++;
-        this.lineStart = this.pos;
-      } else if (c === Char.Space || c === Char.Tab || c === Char.CarriageReturn) {
-        this.pos++;
-      } else if (c === Char.Slash && text.charCodeAt(this.pos + 1) === Char.Slash) {
-        const end = text.indexOf('\n', this.pos);
-        this.pos = end < 0 ? text.length : end;
-      } else if (c === Char.Slash && text.charCodeAt(this.pos + 1) === Char.Star) {
-        const start = this.position();
-        const end = text.indexOf('*/', this.pos + 2);
-        if (end < 0) this.fail('unterminated /* comment', start);
+        this.lineStart = pos;
+      } else if (c === Char.Slash && text.charCodeAt(pos + 1) === Char.Slash) {
+        const end = text.indexOf('\n', pos);
+        pos = end < 0 ? text.length : end;
+      } else if (c === Char.Slash && text.charCodeAt(pos + 1) === Char.Star) {
+        this.pos = pos;
+        const end = text.indexOf('*/', pos + 2);
+        if (end < 0) this.fail('unterminated /* comment');
         this.advanceTo(end + 2);
+        pos = this.pos;
       } else {
-        return;
+        this.pos = pos;
+        return c;
       }
     }
   }
@@ -161,107 +177,134 @@ class SjsonParser {
     this.pos = target;
   }
 
+  /** The end of the (possibly empty) bare word at the current position. */
+  private wordEnd(): number {
+    WORD_PATTERN.lastIndex = this.pos;
+    WORD_PATTERN.test(this.text);
+    return WORD_PATTERN.lastIndex;
+  }
+
   /** Entries up to `close` (a closing brace), or to the end of the text when `close` is -1. */
   private parseEntries(close: number): SjsonEntry[] {
-    const entries: SjsonEntry[] = [];
+    const first = this.stackTop;
+    let c = this.skipSpace();
     for (;;) {
-      this.skipSpace();
-      const c = this.peek();
-      if (close < 0 ? this.pos >= this.text.length : c === close) return entries;
+      if (close < 0 ? this.pos >= this.text.length : c === close) return this.popFrom(first) as SjsonEntry[];
       if (this.pos >= this.text.length) this.fail("unexpected end of file: missing '}'");
-      const at = this.position();
-      const key = this.parseKey();
-      this.skipSpace();
-      const separator = this.peek();
+      const line = this.line;
+      const column = this.pos - this.lineStart + 1;
+      const key = this.parseKey(c);
+      const separator = this.skipSpace();
       if (separator !== Char.Equals && separator !== Char.Colon) {
         this.fail(`expected '=' or ':' after key '${key}', found ${this.describeHere()}`);
       }
       this.pos++;
-      this.skipSpace();
-      entries.push({ key, value: this.parseValue(), line: at.line, column: at.column });
-      this.skipSpace();
-      if (this.peek() === Char.Comma) this.pos++;
+      const value = this.parseValue(this.skipSpace());
+      this.stack[this.stackTop++] = { key, value, line, column };
+      c = this.skipSpace();
+      if (c === Char.Comma) {
+        this.pos++;
+        c = this.skipSpace();
+      }
     }
   }
 
-  private parseKey(): string {
-    if (this.peek() === Char.Quote) return this.parseString();
+  /** The key starting at the current position, whose first character is `c`. */
+  private parseKey(c: number): string {
+    if (c === Char.Quote) return this.parseString();
     const start = this.pos;
-    while (this.pos < this.text.length && isWordChar(this.peek())) this.pos++;
-    if (this.pos === start) this.fail(`expected a key, found ${this.describeHere()}`);
-    return this.text.slice(start, this.pos);
+    WORD_PATTERN.lastIndex = start;
+    WORD_PATTERN.test(this.text);
+    const end = WORD_PATTERN.lastIndex;
+    if (end === start) this.fail(`expected a key, found ${this.describeHere()}`);
+    this.pos = end;
+    return this.text.slice(start, end);
   }
 
-  private parseValue(): SjsonValue {
-    const at = this.position();
-    const c = this.peek();
+  /** The value starting at the current position, whose first character is `c`. */
+  private parseValue(c: number): SjsonValue {
+    const line = this.line;
+    const column = this.pos - this.lineStart + 1;
     if (c === Char.OpenBrace) return this.parseObject();
     if (c === Char.OpenBracket) return this.parseArray();
-    if (c === Char.Quote) return { kind: 'string', value: this.parseString(), line: at.line, column: at.column };
-    NUMBER_PATTERN.lastIndex = this.pos;
-    const number = NUMBER_PATTERN.exec(this.text);
-    if (number) {
-      this.pos += number[0].length;
-      if (this.pos < this.text.length && isWordChar(this.peek())) this.fail(`malformed number '${this.wordFrom(at)}'`, at);
-      return { kind: 'number', value: Number(number[0]), line: at.line, column: at.column };
+    if (c === Char.Quote) return { kind: 'string', value: this.parseString(), line, column };
+    const start = this.pos;
+    NUMBER_PATTERN.lastIndex = start;
+    if (NUMBER_PATTERN.test(this.text)) {
+      this.pos = NUMBER_PATTERN.lastIndex;
+      if (this.pos < this.text.length && isWordChar(this.text.charCodeAt(this.pos))) this.fail(`malformed number '${this.text.slice(start, this.wordEnd())}'`, line, column);
+      return { kind: 'number', value: Number(this.text.slice(start, this.pos)), line, column };
     }
     if (this.pos >= this.text.length) this.fail('expected a value, found end of file');
-    const start = this.pos;
-    while (this.pos < this.text.length && isWordChar(this.peek())) this.pos++;
+    this.pos = this.wordEnd();
     const word = this.text.slice(start, this.pos);
-    if (word === 'true' || word === 'false') return { kind: 'boolean', value: word === 'true', line: at.line, column: at.column };
-    if (word === 'null') return { kind: 'null', line: at.line, column: at.column };
+    if (word === 'true' || word === 'false') return { kind: 'boolean', value: word === 'true', line, column };
+    if (word === 'null') return { kind: 'null', line, column };
     if (word === '') this.fail(`expected a value, found ${this.describeHere()}`);
-    this.fail(`unquoted value '${word}' (strings must be in double quotes: "${word}")`, at);
+    this.fail(`unquoted value '${word}' (strings must be in double quotes: "${word}")`, line, column);
   }
 
-  private wordFrom(at: Position): string {
-    let end = this.pos;
-    while (end < this.text.length && isWordChar(this.text.charCodeAt(end))) end++;
-    return this.text.slice(this.lineStart + at.column - 1, end);
+  /** The entries or items pushed since `first`, taken off the stack. */
+  private popFrom(first: number): (SjsonEntry | SjsonValue)[] {
+    const taken = this.stack.slice(first, this.stackTop);
+    this.stackTop = first;
+    return taken;
   }
 
-  private enter(at: Position): void {
-    if (++this.depth > MAX_SJSON_DEPTH) this.fail(`nested deeper than ${MAX_SJSON_DEPTH} levels of objects and arrays`, at);
+  private enter(): void {
+    if (++this.depth > MAX_SJSON_DEPTH) this.fail(`nested deeper than ${MAX_SJSON_DEPTH} levels of objects and arrays`);
   }
 
   private parseObject(): SjsonObject {
-    const at = this.position();
-    this.enter(at);
+    const line = this.line;
+    const column = this.column();
+    this.enter();
     this.pos++; // {
     const entries = this.parseEntries(Char.CloseBrace);
     this.pos++; // }
     this.depth--;
-    return { kind: 'object', entries, line: at.line, column: at.column };
+    return { kind: 'object', entries, line, column };
   }
 
   private parseArray(): SjsonValue {
-    const at = this.position();
-    this.enter(at);
+    const line = this.line;
+    const column = this.column();
+    this.enter();
     this.pos++; // [
-    const items: SjsonValue[] = [];
+    const first = this.stackTop;
+    let c = this.skipSpace();
     for (;;) {
-      this.skipSpace();
-      if (this.pos >= this.text.length) this.fail("unexpected end of file: missing ']'", at);
-      if (this.peek() === Char.CloseBracket) {
+      if (this.pos >= this.text.length) this.fail("unexpected end of file: missing ']'", line, column);
+      if (c === Char.CloseBracket) {
         this.pos++;
         this.depth--;
-        return { kind: 'array', items, line: at.line, column: at.column };
+        return { kind: 'array', items: this.popFrom(first) as SjsonValue[], line, column };
       }
-      items.push(this.parseValue());
-      this.skipSpace();
-      if (this.peek() === Char.Comma) this.pos++;
+      const item = this.parseValue(c);
+      this.stack[this.stackTop++] = item;
+      c = this.skipSpace();
+      if (c === Char.Comma) {
+        this.pos++;
+        c = this.skipSpace();
+      }
     }
   }
 
   /** A double-quoted string with JSON escapes, or a raw `"""` string. */
   private parseString(): string {
     const { text } = this;
-    const at = this.position();
-    if (text.startsWith('"""', this.pos)) {
-      const end = text.indexOf('"""', this.pos + 3);
-      if (end < 0) this.fail('unterminated """ string', at);
-      const value = text.slice(this.pos + 3, end);
+    const start = this.pos;
+    PLAIN_STRING_PATTERN.lastIndex = start + 1;
+    if (text.charCodeAt(start + 1) !== Char.Quote && PLAIN_STRING_PATTERN.test(text)) {
+      this.pos = PLAIN_STRING_PATTERN.lastIndex;
+      return text.slice(start + 1, this.pos - 1);
+    }
+    const line = this.line;
+    const column = this.column();
+    if (text.startsWith('"""', start)) {
+      const end = text.indexOf('"""', start + 3);
+      if (end < 0) this.fail('unterminated """ string', line, column);
+      const value = text.slice(start + 3, end);
       this.advanceTo(end + 3);
       return value;
     }
@@ -269,10 +312,10 @@ class SjsonParser {
     let value = '';
     let chunkStart = this.pos;
     for (;;) {
-      if (this.pos >= text.length) this.fail('unterminated string', at);
+      if (this.pos >= text.length) this.fail('unterminated string', line, column);
       const c = text.charCodeAt(this.pos);
       if (c === Char.Quote) break;
-      if (c === Char.LineFeed) this.fail('unterminated string (line break inside quotes)', at);
+      if (c === Char.LineFeed) this.fail('unterminated string (line break inside quotes)', line, column);
       if (c === Char.Backslash) {
         value += text.slice(chunkStart, this.pos);
         value += this.parseEscape();
@@ -287,7 +330,8 @@ class SjsonParser {
   }
 
   private parseEscape(): string {
-    const at = this.position();
+    const line = this.line;
+    const column = this.column();
     const escape = this.text[this.pos + 1];
     this.pos += 2;
     switch (escape) {
@@ -307,12 +351,12 @@ class SjsonParser {
         return '\f';
       case 'u': {
         const hex = this.text.slice(this.pos, this.pos + 4);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail(`bad \\u escape '\\u${hex}'`, at);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail(`bad \\u escape '\\u${hex}'`, line, column);
         this.pos += 4;
         return String.fromCharCode(parseInt(hex, 16));
       }
       default:
-        this.fail(`unknown escape '\\${escape ?? ''}' in string`, at);
+        this.fail(`unknown escape '\\${escape ?? ''}' in string`, line, column);
     }
   }
 }
