@@ -6,9 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compileProject } from './compiled.js';
 import { printTable } from './measure.js';
 
 const FRAMES = 4000;
@@ -29,12 +29,7 @@ async function runScene(): Promise<void> {
 }
 
 function profile(): void {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stingray-profile-'));
-  const tsc = spawnSync('npx', ['tsc', '--noEmit', 'false', '--allowImportingTsExtensions', 'false', '--sourceMap', 'false', '--outDir', out, '-p', root], { stdio: 'inherit' });
-  if (tsc.status !== 0) throw new Error('tsc failed: see above');
-  fs.writeFileSync(path.join(out, 'package.json'), '{ "type": "module" }');
-  fs.symlinkSync(path.join(root, 'node_modules'), path.join(out, 'node_modules'));
+  const { out, remove } = compileProject();
   const profiles = path.join(out, 'profiles');
   const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, path.join(out, 'bench', 'profile.js'), '--run'], { stdio: 'inherit' });
   if (run.status !== 0) throw new Error(`the profiled run failed with status ${run.status}`);
@@ -53,7 +48,7 @@ function profile(): void {
   }
   const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, SHOWN);
   printTable(`Replication scene (bench/scene.ts), ${FRAMES} frames: self time by function`, ['share', 'function  compiled file:line'], top.map(([key, n]) => [share(n), key]));
-  fs.rmSync(out, { recursive: true, force: true });
+  remove();
 }
 
 if (process.argv.includes('--run')) await runScene();
