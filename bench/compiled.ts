@@ -7,9 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { ROOT } from './measure.js';
 
 /** Compile the project into a new temporary folder (removed by `remove`), packages linked. */
 export function compileProject(): { out: string; remove: () => void } {

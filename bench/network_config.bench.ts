@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { LARGE_CONFIG_FILE } from '../scripts/generate_network_config_fixture.js';
 import { BitReader } from '../src/core/wire/bit_reader.js';
@@ -19,11 +19,10 @@ import { BitWriter } from '../src/core/wire/bit_writer.js';
 import { NetworkConfig } from '../src/core/config/network_config.js';
 import type { WireValue } from '../src/core/config/network_type.js';
 import { parseSjson } from '../src/core/config/sjson.js';
-import { formatNs, median, nsPerOp, printTable } from './measure.js';
+import { formatNs, median, nsPerOp, printTable, ROOT } from './measure.js';
 
 const RUNS = 15;
 const OBJECTS = 200_000;
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONFIG_MODULE = path.join(ROOT, 'src/core/config/network_config.ts');
 
 /** Milliseconds of the first run and the median of the next RUNS. */

@@ -7,10 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { median, printTable } from './measure.js';
+import { median, printTable, ROOT } from './measure.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = 11;
 
 const FLOOR = "const { LuaFactory } = await import('wasmoon'); const lua = await new LuaFactory().createEngine(); lua.doStringSync('return 1'); lua.global.close();";

@@ -306,10 +306,15 @@ class ConfigBuilder {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       const first = map.get(entry.key);
-      if (first) this.fail(entry, keyPath(path, entry.key), `defined twice (first on line ${first.line})`);
+      if (first) this.failTwice(entry, path, first);
       map.set(entry.key, entry);
     }
     return map;
+  }
+
+  /** Refuse `entry`, of the object at `path`, for repeating the key of `first`. */
+  private failTwice(entry: SjsonEntry, path: string, first: SjsonEntry): never {
+    this.fail(entry, keyPath(path, entry.key), `defined twice (first on line ${first.line})`);
   }
 
   /** Refuse a key given twice in an object of a declaration (the same error as {@link entries}). */
@@ -323,7 +328,7 @@ class ConfigBuilder {
     for (let i = 1; i < entries.length; i++) {
       const entry = entries[i]!;
       for (let j = 0; j < i; j++) {
-        if (entries[j]!.key === entry.key) this.fail(entry, keyPath(keyPath(base, key, index), entry.key), `defined twice (first on line ${entries[j]!.line})`);
+        if (entries[j]!.key === entry.key) this.failTwice(entry, keyPath(base, key, index), entries[j]!);
       }
     }
   }

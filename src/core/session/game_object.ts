@@ -216,7 +216,8 @@ export class GameObject {
   /** Set a field whose type has codes to `value`, the value its codes at `from[at]` stand for. */
   setCoded(index: number, value: WireValue, from: Int32Array, at: number): void {
     const to = this.codeAt[index]!;
-    for (let c = 0; c < this.type.fields[index]!.type.codes!.count; c++) this.codes[to + c] = from[at + c]!;
+    const count = this.type.fields[index]!.type.codes!.count;
+    for (let c = 0; c < count; c++) this.codes[to + c] = from[at + c]!;
     this.codesCurrent[index] = 1;
     this.changeValue(index, value);
   }
@@ -258,7 +259,7 @@ export class GameObject {
       replica = new PeerReplica(peer, this.type.fields.length, this);
       this.replicas.push(replica);
       this.copiesOutOfStep++;
-      this.replicaPeers = this.replicas.map((r) => r.peer).join(',');
+      this.keyPeers();
     }
     return replica;
   }
@@ -270,6 +271,10 @@ export class GameObject {
     if (replica.outOfStep) this.copiesOutOfStep--;
     replica.detach();
     this.replicas.splice(at, 1);
+    this.keyPeers();
+  }
+
+  private keyPeers(): void {
     this.replicaPeers = this.replicas.map((r) => r.peer).join(',');
   }
 
@@ -278,7 +283,7 @@ export class GameObject {
     for (const replica of this.replicas) replica.detach();
     this.replicas.length = 0;
     this.copiesOutOfStep = 0;
-    this.replicaPeers = '';
+    this.keyPeers();
   }
 
   /** Every replica is created and has nothing of its own to send: only `shared` can hold changes. */

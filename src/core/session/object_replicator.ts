@@ -347,9 +347,9 @@ export class ObjectReplicator {
 
   /**
    * The usual case, found without hashing or comparing work: every waiting object has copies at
-   * the peers of `peers` (in that order), all created and in step (only shared changes to send), and every peer
-   * can take them now at the same message size, without a bandwidth limit. One send of the shared
-   * records then, whatever the number of peers; else none.
+   * the peers of `peers` (in that order), all created and in step (only shared changes to send),
+   * and every peer can take them now at the same message size, without a bandwidth limit. One send
+   * of the shared records then, whatever the number of peers; else none.
    */
   private uniformSend(host: Host, now: number, peers: readonly PeerReplica[]): Send | undefined {
     if (peers.length === 0) return undefined;
